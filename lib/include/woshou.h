@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#ifndef WOSHOU_H
+#define WOSHOU_H
+
+/*
+ * libwoshou: a kernel-bypass TCP/IP stack on DPDK.
+ *
+ * Life of a stack: load a ws_config, initialise the EAL with the arguments
+ * ws_config_eal_args() builds, ws_stack_create(), ws_stack_start() (port
+ * up, one poll-mode worker per configured lcore), then run the control
+ * loop on the main lcore with ws_control_run() until asked to quit, then
+ * ws_stack_stop() and ws_stack_destroy().
+ *
+ * Errors: NULL plus rte_errno, or a negative errno.
+ */
+
+#include <signal.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "ws_config.h"
+#include "ws_stats.h"
+
+#define WS_VERSION_STRING WS_VERSION
+
+struct ws_stack;
+
+/* Set up port, pools and workers for 'cfg' (copied). NULL + rte_errno. */
+struct ws_stack *ws_stack_create(const struct ws_config *cfg);
+
+/* Start the port and launch the workers. 0 or negative errno. */
+int ws_stack_start(struct ws_stack *s);
+
+/* Stop the workers (waits for them) and the port. Idempotent. */
+void ws_stack_stop(struct ws_stack *s);
+
+/* Release everything; stops first if needed. NULL is fine. */
+void ws_stack_destroy(struct ws_stack *s);
+
+unsigned int ws_stack_worker_count(const struct ws_stack *s);
+
+/* Counters of one worker, or (worker < 0) the sum over all workers. */
+int ws_stack_stats(const struct ws_stack *s, int worker,
+		struct ws_stats *out);
+
+/* The MAC address the stack answers on. */
+void ws_stack_mac(const struct ws_stack *s, struct rte_ether_addr *mac);
+
+/* The configuration the stack runs with. */
+const struct ws_config *ws_stack_config(const struct ws_stack *s);
+
+/* The port the stack runs on. */
+uint16_t ws_stack_port(const struct ws_stack *s);
+
+/*
+ * The control thread's loop: every cfg.control.interval_ms it aggregates
+ * the workers' counters and, with cfg.control.print_stats, prints one line
+ * of rates and totals to 'out'. Returns when *quit becomes non-zero.
+ */
+void ws_control_run(struct ws_stack *s, volatile sig_atomic_t *quit,
+		FILE *out);
+
+#endif /* WOSHOU_H */

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#ifndef WS_STATS_H
+#define WS_STATS_H
+
+/*
+ * Per-module counters. Each list below is the one place a counter is named:
+ * the struct, aggregation, printing and (later) telemetry are all generated
+ * from it, so a counter can never be added to one and forgotten in another.
+ *
+ * Every counter is a plain uint64_t written only by the worker that owns the
+ * block; readers on other threads accept a value that is one update behind.
+ * "drop_*" counters name why a packet was dropped.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define WS_STAT_FIELD(name) uint64_t name;
+
+/* The worker loop itself. */
+#define WS_LOOP_STATS(X) \
+	X(rx_pkts) X(rx_bytes) X(tx_pkts) X(tx_bytes) \
+	X(tx_drop_full) X(polls) X(empty_polls) \
+	X(busy_cycles) X(idle_cycles)
+
+#define WS_ETH_STATS(X) \
+	X(rx) X(tx) \
+	X(drop_runt) X(drop_dst_mac) X(drop_multicast) X(drop_bad_src_mac) \
+	X(drop_vlan) X(drop_ethertype)
+
+#define WS_ARP_STATS(X) \
+	X(rx) X(requests_rx) X(replies_rx) X(requests_tx) X(replies_tx) \
+	X(gratuitous_tx) X(learned) X(updated) X(expired) X(refreshes) \
+	X(queued) X(queue_flushed) \
+	X(drop_short) X(drop_htype) X(drop_ptype) X(drop_hlen) X(drop_plen) \
+	X(drop_op) X(drop_bad_sender) X(drop_not_for_us) X(drop_conflict) \
+	X(drop_cache_full) X(drop_queue_full) X(drop_queue_timeout) \
+	X(drop_nombuf)
+
+#define WS_IP_STATS(X) \
+	X(rx) X(rx_options) X(tx) X(tx_no_route) X(tx_drop_nombuf) \
+	X(drop_short) X(drop_version) X(drop_ihl) X(drop_len) X(drop_cksum) \
+	X(drop_not_ours) X(drop_bad_src) X(drop_proto) \
+	X(frag_rx) X(reasm_ok) X(drop_frag_bad) X(drop_reasm_invalid) \
+	X(drop_reasm_nospace) X(drop_reasm_timeout) \
+	X(frag_tx) X(drop_frag_df) X(drop_frag_fail)
+
+#define WS_ICMP_STATS(X) \
+	X(rx) X(echo_rx) X(echo_tx) X(errors_rx) X(unreach_tx) \
+	X(source_quench_ignored) \
+	X(drop_short) X(drop_cksum) X(drop_broadcast_echo) X(drop_type) \
+	X(drop_unreach_ratelimit) X(drop_unreach_forbidden) X(drop_nombuf)
+
+struct ws_loop_stats { WS_LOOP_STATS(WS_STAT_FIELD) };
+struct ws_eth_stats { WS_ETH_STATS(WS_STAT_FIELD) };
+struct ws_arp_stats { WS_ARP_STATS(WS_STAT_FIELD) };
+struct ws_ip_stats { WS_IP_STATS(WS_STAT_FIELD) };
+struct ws_icmp_stats { WS_ICMP_STATS(WS_STAT_FIELD) };
+
+/* All modules of one worker, or their sum over all workers. */
+struct ws_stats {
+	struct ws_loop_stats loop;
+	struct ws_eth_stats eth;
+	struct ws_arp_stats arp;
+	struct ws_ip_stats ip;
+	struct ws_icmp_stats icmp;
+};
+
+/* The modules in print order; X(member, LIST-macro). */
+#define WS_STATS_MODULES(X) \
+	X(loop, WS_LOOP_STATS) X(eth, WS_ETH_STATS) X(arp, WS_ARP_STATS) \
+	X(ip, WS_IP_STATS) X(icmp, WS_ICMP_STATS)
+
+/* dst += src, every counter of every module. */
+void ws_stats_add(struct ws_stats *dst, const struct ws_stats *src);
+
+/*
+ * Print every non-zero counter as "module.counter value", one per line,
+ * each line prefixed with 'indent'. Returns the number of lines printed.
+ */
+unsigned int ws_stats_print(FILE *f, const struct ws_stats *s,
+		const char *indent);
+
+#endif /* WS_STATS_H */

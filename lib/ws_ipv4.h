@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#ifndef WS_IPV4_H
+#define WS_IPV4_H
+
+/*
+ * IPv4 (RFC 791, RFC 1122 3.2.1 and 3.3.2): header validation, delivery to
+ * the protocol modules, reassembly with DPDK's rte_ip_frag, and output with
+ * next-hop choice and fragmentation (rte_ipv4_fragment_packet).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ip.h>
+#include <rte_ip_frag.h>
+#include <rte_mbuf.h>
+
+struct ws_worker;
+
+struct ws_ipv4_reasm {
+	struct rte_ip_frag_tbl *tbl;
+	struct rte_ip_frag_death_row dr;
+	uint64_t next_expire;		/* ticks: next expiry sweep */
+};
+
+/* Reassembly table on 'socket'; 0 or -ENOMEM. */
+int ws_ipv4_init(struct ws_worker *w, int socket);
+void ws_ipv4_fini(struct ws_worker *w);
+
+/*
+ * Input: 'm' starts at the Ethernet header, m->l2_len set. Validates the
+ * header, reassembles fragments, sets m->l3_len and dispatches by protocol.
+ * Consumes m.
+ */
+void ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m);
+
+/*
+ * Output: 'm' starts at a complete IPv4 header (l2_len is ignored, l3_len
+ * must be set); total_length must match the packet. Fills in the header
+ * checksum (in software or by offload), fragments when larger than the MTU,
+ * picks the next hop (on-link or the gateway) and hands each frame to ARP.
+ * Consumes m.
+ */
+void ws_ipv4_output(struct ws_worker *w, struct rte_mbuf *m);
+
+/*
+ * Initialise a 20-byte header at 'ip' from us to 'dst' (network order) for
+ * 'payload_len' bytes of protocol 'proto'; the checksum is left to output.
+ */
+void ws_ipv4_fill_header(struct ws_worker *w, struct rte_ipv4_hdr *ip,
+		uint32_t dst, uint8_t proto, uint16_t payload_len);
+
+/* True if 'addr' (network order) is a limited or our subnet broadcast. */
+bool ws_ipv4_is_broadcast(const struct ws_worker *w, uint32_t addr);
+
+/* Periodic work: frees reassembly entries that timed out. */
+void ws_ipv4_timer(struct ws_worker *w);
+
+#endif /* WS_IPV4_H */

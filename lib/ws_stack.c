@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <numa.h>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "woshou.h"
+#include "ws_worker.h"
+
+#define WS_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, RTE_LOGTYPE_USER1, "woshou: " fmt "\n", \
+		##__VA_ARGS__)
+
+/* Mbufs for fragmentation: one per fragment in flight, per worker. */
+#define WS_INDIRECT_MBUFS 1023
+#define WS_POOL_CACHE 256
+
+struct ws_stack {
+	struct ws_config cfg;
+	struct ws_iface iface;
+	uint16_t port_id;
+	int socket;
+	bool port_configured;
+	bool port_started;
+	bool workers_running;
+	unsigned int n_workers;
+	struct ws_worker *workers[WS_MAX_WORKERS];
+	struct rte_mempool *pools[WS_MAX_WORKERS];
+	struct rte_mempool *indirect_pools[WS_MAX_WORKERS];
+};
+
+static int
+find_port(const struct ws_config *cfg, uint16_t *port_id)
+{
+	uint16_t pid;
+
+	if (cfg->port.device[0] != '\0') {
+		if (rte_eth_dev_get_port_by_name(cfg->port.device, port_id) != 0) {
+			WS_LOG(ERR, "no port named '%s' (check [eal] vdev/allow)",
+				cfg->port.device);
+			return -ENODEV;
+		}
+		return 0;
+	}
+	RTE_ETH_FOREACH_DEV(pid) {
+		*port_id = pid;
+		return 0;
+	}
+	WS_LOG(ERR, "no DPDK port found (check [eal] vdev/allow)");
+	return -ENODEV;
+}
+
+/* Warn when a worker's core sits on another NUMA node than the port. */
+static void
+check_numa(const struct ws_stack *s)
+{
+	unsigned int i;
+	int node;
+
+	if (numa_available() < 0 || s->socket == SOCKET_ID_ANY)
+		return;
+	for (i = 0; i < s->n_workers; i++) {
+		node = numa_node_of_cpu(rte_lcore_to_cpu_id(
+			s->cfg.workers.lcores[i]));
+		if (node >= 0 && node != s->socket)
+			WS_LOG(WARNING, "worker lcore %u is on NUMA node %d, "
+				"port %u on %d: every packet crosses nodes",
+				s->cfg.workers.lcores[i], node, s->port_id,
+				s->socket);
+	}
+}
+
+static int
+create_pools(struct ws_stack *s)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	uint32_t frame = s->cfg.port.mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	uint16_t data_room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE,
+		frame + RTE_PKTMBUF_HEADROOM);
+	unsigned int i;
+
+	for (i = 0; i < s->n_workers; i++) {
+		snprintf(name, sizeof(name), "ws_pkt_%u", i);
+		s->pools[i] = rte_pktmbuf_pool_create(name, s->cfg.port.mbufs,
+			WS_POOL_CACHE, 0, data_room, s->socket);
+		if (s->pools[i] == NULL) {
+			WS_LOG(ERR, "mbuf pool of %u on socket %d: %s",
+				s->cfg.port.mbufs, s->socket,
+				rte_strerror(rte_errno));
+			return -rte_errno;
+		}
+		snprintf(name, sizeof(name), "ws_ind_%u", i);
+		s->indirect_pools[i] = rte_pktmbuf_pool_create(name,
+			WS_INDIRECT_MBUFS, 32, 0, 0, s->socket);
+		if (s->indirect_pools[i] == NULL) {
+			WS_LOG(ERR, "indirect mbuf pool: %s",
+				rte_strerror(rte_errno));
+			return -rte_errno;
+		}
+	}
+	return 0;
+}
+
+static int
+configure_port(struct ws_stack *s)
+{
+	const struct ws_port_config *pc = &s->cfg.port;
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+	struct rte_eth_rxconf rxconf;
+	struct rte_eth_txconf txconf;
+	struct ws_offload *off = &s->iface.offload;
+	uint16_t nq = s->n_workers, rxd = pc->rx_desc, txd = pc->tx_desc, q;
+	int ret;
+
+	ret = rte_eth_dev_info_get(s->port_id, &info);
+	if (ret != 0) {
+		WS_LOG(ERR, "port %u: device info: %s", s->port_id,
+			rte_strerror(-ret));
+		return ret;
+	}
+	if (nq > info.max_rx_queues || nq > info.max_tx_queues) {
+		WS_LOG(ERR, "port %u (%s) has %u rx / %u tx queues, "
+			"%u workers need one each", s->port_id, info.driver_name,
+			info.max_rx_queues, info.max_tx_queues, nq);
+		return -EINVAL;
+	}
+	if (pc->mtu > info.max_mtu || pc->mtu < info.min_mtu) {
+		WS_LOG(ERR, "port %u (%s): mtu %u outside %u..%u", s->port_id,
+			info.driver_name, pc->mtu, info.min_mtu, info.max_mtu);
+		return -EINVAL;
+	}
+
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mtu = pc->mtu;
+	/* Checksums the port can do, it does; the rest is software. */
+	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) {
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+		off->rx_ip_cksum = true;
+	}
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+		off->tx_ip_cksum = true;
+	}
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM) {
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+		off->tx_udp_cksum = true;
+	}
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+		off->tx_tcp_cksum = true;
+	}
+	/* Fragments and reassembled datagrams are mbuf chains. */
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	else
+		WS_LOG(WARNING, "port %u (%s) cannot send mbuf chains: "
+			"IP fragments will be dropped", s->port_id,
+			info.driver_name);
+
+	ret = rte_eth_dev_configure(s->port_id, nq, nq, &conf);
+	if (ret != 0) {
+		WS_LOG(ERR, "port %u: configure: %s", s->port_id,
+			rte_strerror(-ret));
+		return ret;
+	}
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(s->port_id, &rxd, &txd);
+	if (ret != 0)
+		return ret;
+
+	rxconf = info.default_rxconf;
+	rxconf.offloads = conf.rxmode.offloads;
+	txconf = info.default_txconf;
+	txconf.offloads = conf.txmode.offloads;
+	for (q = 0; q < nq; q++) {
+		ret = rte_eth_rx_queue_setup(s->port_id, q, rxd, s->socket,
+			&rxconf, s->pools[q]);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(s->port_id, q, txd,
+				s->socket, &txconf);
+		if (ret != 0) {
+			WS_LOG(ERR, "port %u: queue %u setup: %s", s->port_id,
+				q, rte_strerror(-ret));
+			return ret;
+		}
+	}
+
+	if (pc->mac_set) {
+		ret = rte_eth_dev_default_mac_addr_set(s->port_id,
+			(struct rte_ether_addr *)(uintptr_t)&pc->mac);
+		if (ret != 0) {
+			WS_LOG(ERR, "port %u: cannot set MAC: %s", s->port_id,
+				rte_strerror(-ret));
+			return ret;
+		}
+	}
+	ret = rte_eth_macaddr_get(s->port_id, &s->iface.mac);
+	if (ret != 0)
+		return ret;
+	if (pc->promiscuous) {
+		ret = rte_eth_promiscuous_enable(s->port_id);
+		if (ret != 0)
+			WS_LOG(WARNING, "port %u: promiscuous mode: %s",
+				s->port_id, rte_strerror(-ret));
+	}
+	WS_LOG(INFO, "port %u (%s): %u queue(s), mtu %u, offloads rx-ip:%d "
+		"tx-ip:%d tx-udp:%d tx-tcp:%d", s->port_id, info.driver_name,
+		nq, pc->mtu, off->rx_ip_cksum, off->tx_ip_cksum,
+		off->tx_udp_cksum, off->tx_tcp_cksum);
+	return 0;
+}
+
+static uint32_t
+prefix_to_mask(uint8_t len)
+{
+	return len == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - len));
+}
+
+struct ws_stack *
+ws_stack_create(const struct ws_config *cfg)
+{
+	struct ws_stack *s;
+	struct ws_clock clock;
+	unsigned int i;
+	int ret;
+
+	if (cfg->workers.count == 0 || cfg->workers.count > WS_MAX_WORKERS) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	s = rte_zmalloc("ws_stack", sizeof(*s), RTE_CACHE_LINE_SIZE);
+	if (s == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	s->cfg = *cfg;
+	s->n_workers = cfg->workers.count;
+	for (i = 0; i < s->n_workers; i++) {
+		unsigned int lc = cfg->workers.lcores[i];
+
+		if (!rte_lcore_is_enabled(lc) || lc == rte_get_main_lcore()) {
+			WS_LOG(ERR, "worker lcore %u is not an EAL worker lcore",
+				lc);
+			ret = -EINVAL;
+			goto fail;
+		}
+	}
+
+	ret = find_port(cfg, &s->port_id);
+	if (ret < 0)
+		goto fail;
+	s->socket = rte_eth_dev_socket_id(s->port_id);
+	if (s->socket < 0)
+		s->socket = (int)rte_socket_id();
+	check_numa(s);
+
+	s->iface.addr = cfg->ip.addr;
+	s->iface.netmask = prefix_to_mask(cfg->ip.prefix_len);
+	s->iface.gateway = cfg->ip.gateway;
+	s->iface.mtu = cfg->port.mtu;
+
+	ret = create_pools(s);
+	if (ret < 0)
+		goto fail;
+	s->port_configured = true;
+	ret = configure_port(s);
+	if (ret < 0)
+		goto fail;
+
+	ws_clock_init_tsc(&clock);
+	for (i = 0; i < s->n_workers; i++) {
+		s->workers[i] = rte_zmalloc_socket("ws_worker",
+			sizeof(struct ws_worker), RTE_CACHE_LINE_SIZE, s->socket);
+		if (s->workers[i] == NULL) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		ret = ws_worker_init(s->workers[i], i, &s->cfg, &s->iface,
+			s->pools[i], s->indirect_pools[i], &clock, s->socket);
+		if (ret < 0) {
+			rte_free(s->workers[i]);
+			s->workers[i] = NULL;
+			goto fail;
+		}
+		s->workers[i]->port_id = s->port_id;
+		s->workers[i]->queue_id = i;
+	}
+	return s;
+
+fail:
+	ws_stack_destroy(s);
+	rte_errno = -ret;
+	return NULL;
+}
+
+static int
+worker_main(void *arg)
+{
+	struct ws_worker *w = arg;
+
+	if (w->index == 0 && w->cfg->arp.gratuitous) {
+		w->now = ws_clock_read(&w->clock);
+		ws_arp_announce(w);
+		ws_tx_flush(w);
+	}
+	return ws_worker_loop(w);
+}
+
+int
+ws_stack_start(struct ws_stack *s)
+{
+	unsigned int i;
+	int ret;
+
+	ret = rte_eth_dev_start(s->port_id);
+	if (ret != 0) {
+		WS_LOG(ERR, "port %u: start: %s", s->port_id,
+			rte_strerror(-ret));
+		return ret;
+	}
+	s->port_started = true;
+	rte_eth_dev_set_link_up(s->port_id);
+
+	for (i = 0; i < s->n_workers; i++) {
+		s->workers[i]->stop = false;
+		ret = rte_eal_remote_launch(worker_main, s->workers[i],
+			s->workers[i]->lcore_id);
+		if (ret != 0) {
+			WS_LOG(ERR, "launch on lcore %u: %s",
+				s->workers[i]->lcore_id, rte_strerror(-ret));
+			ws_stack_stop(s);
+			return ret;
+		}
+		s->workers_running = true;
+	}
+	return 0;
+}
+
+void
+ws_stack_stop(struct ws_stack *s)
+{
+	unsigned int i;
+
+	if (s->workers_running) {
+		for (i = 0; i < s->n_workers; i++)
+			s->workers[i]->stop = true;
+		for (i = 0; i < s->n_workers; i++)
+			rte_eal_wait_lcore(s->workers[i]->lcore_id);
+		s->workers_running = false;
+	}
+	if (s->port_started) {
+		rte_eth_dev_stop(s->port_id);
+		s->port_started = false;
+	}
+}
+
+void
+ws_stack_destroy(struct ws_stack *s)
+{
+	unsigned int i;
+
+	if (s == NULL)
+		return;
+	ws_stack_stop(s);
+	for (i = 0; i < s->n_workers; i++) {
+		if (s->workers[i] != NULL) {
+			ws_worker_fini(s->workers[i]);
+			rte_free(s->workers[i]);
+		}
+	}
+	if (s->port_configured)
+		rte_eth_dev_close(s->port_id);
+	for (i = 0; i < s->n_workers; i++) {
+		rte_mempool_free(s->pools[i]);
+		rte_mempool_free(s->indirect_pools[i]);
+	}
+	rte_free(s);
+}
+
+unsigned int
+ws_stack_worker_count(const struct ws_stack *s)
+{
+	return s->n_workers;
+}
+
+int
+ws_stack_stats(const struct ws_stack *s, int worker, struct ws_stats *out)
+{
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	if (worker >= (int)s->n_workers)
+		return -EINVAL;
+	for (i = 0; i < s->n_workers; i++)
+		if (worker < 0 || (unsigned int)worker == i)
+			ws_stats_add(out, &s->workers[i]->stats);
+	return 0;
+}
+
+void
+ws_stack_mac(const struct ws_stack *s, struct rte_ether_addr *mac)
+{
+	*mac = s->iface.mac;
+}
+
+uint16_t
+ws_stack_port(const struct ws_stack *s)
+{
+	return s->port_id;
+}
+
+const struct ws_config *
+ws_stack_config(const struct ws_stack *s)
+{
+	return &s->cfg;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_prefetch.h>
+#include <rte_random.h>
+
+#include "ws_eth.h"
+#include "ws_worker.h"
+
+static uint16_t
+port_tx(struct ws_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rte_eth_tx_burst(w->port_id, w->queue_id, pkts, n);
+}
+
+int
+ws_worker_init(struct ws_worker *w, unsigned int index,
+		const struct ws_config *cfg, const struct ws_iface *iface,
+		struct rte_mempool *pool, struct rte_mempool *indirect_pool,
+		const struct ws_clock *clock, int socket)
+{
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	w->index = index;
+	w->lcore_id = cfg->workers.count > index ?
+		cfg->workers.lcores[index] : 0;
+	w->port_id = WS_PORT_NONE;
+	w->queue_id = index;
+	w->cfg = cfg;
+	w->iface = iface;
+	w->pool = pool;
+	w->indirect_pool = indirect_pool;
+	w->clock = *clock;
+	w->tx_fn = port_tx;
+	w->now = ws_clock_read(&w->clock);
+	/* Unpredictable IDs make blind fragment injection harder. */
+	w->ip_id = (uint16_t)rte_rand();
+
+	ret = ws_arp_init(w, socket);
+	if (ret < 0)
+		return ret;
+	ret = ws_ipv4_init(w, socket);
+	if (ret < 0) {
+		ws_arp_fini(w);
+		return ret;
+	}
+	ws_icmp_init(w);
+	return 0;
+}
+
+void
+ws_worker_fini(struct ws_worker *w)
+{
+	uint16_t i;
+
+	for (i = 0; i < w->tx_n; i++)
+		rte_pktmbuf_free(w->tx_pkts[i]);
+	w->tx_n = 0;
+	ws_ipv4_fini(w);
+	ws_arp_fini(w);
+}
+
+void
+ws_tx_flush(struct ws_worker *w)
+{
+	uint16_t n = w->tx_n, sent, i;
+	uint64_t bytes = 0;
+
+	if (n == 0)
+		return;
+	w->tx_n = 0;
+	for (i = 0; i < n; i++)
+		bytes += w->tx_pkts[i]->pkt_len;
+	sent = w->tx_fn(w, w->tx_pkts, n);
+	for (i = sent; i < n; i++) {
+		bytes -= w->tx_pkts[i]->pkt_len;
+		rte_pktmbuf_free(w->tx_pkts[i]);
+	}
+	w->stats.loop.tx_pkts += sent;
+	w->stats.loop.tx_bytes += bytes;
+	w->stats.loop.tx_drop_full += n - sent;
+}
+
+void
+ws_tx(struct ws_worker *w, struct rte_mbuf *m)
+{
+	if (unlikely(w->tx_n == WS_BURST))
+		ws_tx_flush(w);
+	w->tx_pkts[w->tx_n++] = m;
+}
+
+void
+ws_worker_input(struct ws_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n && i < 2; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + 2 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
+		w->stats.loop.rx_pkts++;
+		w->stats.loop.rx_bytes += pkts[i]->pkt_len;
+		ws_eth_input(w, pkts[i]);
+	}
+	ws_tx_flush(w);
+}
+
+void
+ws_worker_timers(struct ws_worker *w)
+{
+	ws_arp_timer(w);
+	ws_ipv4_timer(w);
+}
+
+int
+ws_worker_loop(void *arg)
+{
+	struct ws_worker *w = arg;
+	struct rte_mbuf *pkts[WS_BURST];
+	uint64_t prev, cur;
+	uint16_t n;
+
+	prev = rte_rdtsc();
+	while (!w->stop) {
+		w->now = ws_clock_read(&w->clock);
+		n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, WS_BURST);
+		w->stats.loop.polls++;
+		if (n != 0)
+			ws_worker_input(w, pkts, n);
+		else
+			w->stats.loop.empty_polls++;
+		ws_worker_timers(w);
+		ws_tx_flush(w);
+
+		/* A poll is busy if it moved packets; idle polls are the headroom. */
+		cur = rte_rdtsc();
+		if (n != 0)
+			w->stats.loop.busy_cycles += cur - prev;
+		else
+			w->stats.loop.idle_cycles += cur - prev;
+		prev = cur;
+	}
+	ws_tx_flush(w);
+	return 0;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#ifndef WS_WORKER_H
+#define WS_WORKER_H
+
+/*
+ * A worker owns one RX and one TX queue of the port and everything the fast
+ * path touches: mempool, ARP cache, reassembly table, counters, and a tx
+ * burst buffer. Nothing in it is written by another thread except 'stop'.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "ws_arp.h"
+#include "ws_clock.h"
+#include "ws_config.h"
+#include "ws_icmp.h"
+#include "ws_ipv4.h"
+#include "ws_stats.h"
+
+#define WS_BURST 32
+#define WS_PORT_NONE UINT16_MAX
+
+/* What the port does for us; everything else is done in software. */
+struct ws_offload {
+	bool rx_ip_cksum;
+	bool tx_ip_cksum;
+	bool tx_udp_cksum;
+	bool tx_tcp_cksum;
+};
+
+/* The interface as the protocol modules see it: read-only after start. */
+struct ws_iface {
+	struct rte_ether_addr mac;
+	uint32_t addr;			/* network byte order */
+	uint32_t netmask;		/* network byte order */
+	uint32_t gateway;		/* network byte order; 0 = none */
+	uint16_t mtu;			/* L3 MTU */
+	struct ws_offload offload;
+};
+
+struct ws_worker;
+
+/*
+ * Sends a burst; returns how many were taken. Production: rte_eth_tx_burst
+ * on the worker's queue. Tests install a capture.
+ */
+typedef uint16_t (*ws_tx_fn)(struct ws_worker *w, struct rte_mbuf **pkts,
+		uint16_t n);
+
+struct ws_worker {
+	/* Read-mostly, set up before the loop starts. */
+	unsigned int index;		/* 0 .. workers-1 */
+	unsigned int lcore_id;
+	uint16_t port_id;
+	uint16_t queue_id;
+	const struct ws_config *cfg;
+	const struct ws_iface *iface;
+	struct rte_mempool *pool;	/* direct mbufs: rx and our own packets */
+	struct rte_mempool *indirect_pool;	/* fragmentation */
+	struct ws_clock clock;
+	ws_tx_fn tx_fn;
+	void *tx_ctx;			/* for the tx function */
+	volatile bool stop;		/* set by the control thread */
+
+	/* Fast-path state. */
+	uint64_t now;			/* ticks, refreshed once per poll */
+	uint16_t ip_id;			/* next IPv4 identification */
+	uint16_t tx_n;
+	struct rte_mbuf *tx_pkts[WS_BURST];
+
+	struct ws_arp_cache arp;
+	struct ws_ipv4_reasm reasm;
+	struct ws_icmp_ratelimit icmp_rl;
+
+	/* Counters: written by this worker only, read by the control thread. */
+	struct ws_stats stats __rte_cache_aligned;
+} __rte_cache_aligned;
+
+/*
+ * Prepare a worker for 'cfg' and 'iface' with the given pools and clock.
+ * Allocates the ARP cache and reassembly table on 'socket'. The tx function
+ * defaults to the port's queue; tests replace w->tx_fn afterwards.
+ * Returns 0 or a negative errno.
+ */
+int ws_worker_init(struct ws_worker *w, unsigned int index,
+		const struct ws_config *cfg, const struct ws_iface *iface,
+		struct rte_mempool *pool, struct rte_mempool *indirect_pool,
+		const struct ws_clock *clock, int socket);
+
+/* Free the worker's tables and any packet it still holds. */
+void ws_worker_fini(struct ws_worker *w);
+
+/* Queue one frame for transmission; flushes when the burst is full. */
+void ws_tx(struct ws_worker *w, struct rte_mbuf *m);
+
+/* Send whatever is queued; frames the queue refuses are freed and counted. */
+void ws_tx_flush(struct ws_worker *w);
+
+/*
+ * Process a received burst: classify, run the protocol input paths, flush
+ * replies. The loop calls this; so do tests, with a fake port.
+ */
+void ws_worker_input(struct ws_worker *w, struct rte_mbuf **pkts, uint16_t n);
+
+/* Periodic module work (ARP, reassembly expiry); cheap when nothing is due. */
+void ws_worker_timers(struct ws_worker *w);
+
+/* The poll loop, for rte_eal_remote_launch: runs until w->stop. */
+int ws_worker_loop(void *arg);
+
+#endif /* WS_WORKER_H */

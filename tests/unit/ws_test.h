@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#ifndef WS_TEST_H
+#define WS_TEST_H
+
+/*
+ * Shared harness for the cmocka unit tests: an EAL without hugepages or
+ * devices, and one worker with no port whose transmitted frames are
+ * captured, driven by a manual clock of 1 MHz (one tick = 1 us).
+ *
+ * The worker is 198.18.0.2/24 at 02:00:00:00:00:02, MTU 1500, no gateway,
+ * no checksum offloads; the peer is 198.18.0.1 at 02:00:00:00:00:01.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "ws_worker.h"
+
+#define WS_TEST_HZ 1000000ULL
+#define WS_TEST_CAPTURE_MAX 512
+
+#define WS_TEST_IP RTE_IPV4(198, 18, 0, 2)	/* host order */
+#define WS_TEST_PEER_IP RTE_IPV4(198, 18, 0, 1)	/* host order */
+
+extern const struct rte_ether_addr ws_test_mac;
+extern const struct rte_ether_addr ws_test_peer_mac;
+
+struct ws_test_env {
+	struct ws_config cfg;
+	struct ws_iface iface;
+	struct ws_worker w;
+	uint64_t ticks;				/* the manual clock */
+	struct rte_mempool *pool;
+	struct rte_mempool *indirect_pool;
+	struct rte_mbuf *captured[WS_TEST_CAPTURE_MAX];
+	unsigned int n_captured;
+	uint16_t tx_accept;			/* frames tx takes per burst */
+};
+
+/* Start the EAL once per process (--no-huge --in-memory --no-pci). */
+void ws_test_eal_init(void);
+
+/*
+ * cmocka group setup/teardown: *state becomes a fresh ws_test_env.
+ * Tests may change env->cfg / env->iface and call ws_test_env_reinit().
+ */
+int ws_test_setup(void **state);
+int ws_test_teardown(void **state);
+void ws_test_env_reinit(struct ws_test_env *env);
+
+/* Move the clock forward by 'ms' and refresh w->now. */
+void ws_test_advance_ms(struct ws_test_env *env, uint64_t ms);
+
+/* A new mbuf holding a copy of 'len' bytes. */
+struct rte_mbuf *ws_test_mbuf(struct ws_test_env *env, const void *data,
+		size_t len);
+
+/* Feed one frame (copied) through the worker's input path. */
+void ws_test_input(struct ws_test_env *env, const void *frame, size_t len);
+
+/* Feed one mbuf (consumed) through the worker's input path. */
+void ws_test_input_mbuf(struct ws_test_env *env, struct rte_mbuf *m);
+
+/* Run the worker's periodic timers at the current time and flush tx. */
+void ws_test_run_timers(struct ws_test_env *env);
+
+/*
+ * Captured frame i linearised into 'buf' (up to 'cap' bytes); returns the
+ * frame length. Fails the test if there is no such frame.
+ */
+size_t ws_test_captured(struct ws_test_env *env, unsigned int i,
+		uint8_t *buf, size_t cap);
+
+/* Free every captured frame. */
+void ws_test_clear_captured(struct ws_test_env *env);
+
+/* Mbufs of the packet pool not in the pool: a leak check. */
+unsigned int ws_test_mbufs_in_use(struct ws_test_env *env);
+
+/*
+ * Frame builders, into 'buf'; each returns the frame length.
+ * Ethernet: dst, src, type; then the L3 bytes.
+ */
+size_t ws_test_eth(uint8_t *buf, const struct rte_ether_addr *dst,
+		const struct rte_ether_addr *src, uint16_t type);
+
+/*
+ * An Ethernet + IPv4 frame from 'src' to 'dst' (host order) carrying
+ * 'payload'; valid header checksum; frag_off in host order (flags and
+ * offset in 8-byte units), id as given. Returns the frame length.
+ */
+size_t ws_test_ipv4_frame(uint8_t *buf, uint32_t src, uint32_t dst,
+		uint8_t proto, uint16_t id, uint16_t frag_off,
+		const void *payload, size_t payload_len);
+
+/* An ICMP echo request (valid checksum) as an IPv4 payload into 'buf'. */
+size_t ws_test_icmp_echo(uint8_t *buf, uint8_t type, uint16_t ident,
+		uint16_t seq, const void *data, size_t data_len);
+
+/* The RFC 1071 Internet checksum of 'len' bytes (for expected values). */
+uint16_t ws_test_cksum(const void *data, size_t len);
+
+/* Run the tests with EAL started; returns the cmocka result. */
+#define WS_TEST_MAIN(tests) \
+	int main(void) \
+	{ \
+		ws_test_eal_init(); \
+		return cmocka_run_group_tests(tests, NULL, NULL); \
+	}
+
+#endif /* WS_TEST_H */
