@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_arp.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_mempool.h>
@@ -154,6 +155,29 @@ void
 ws_test_input(struct ws_test_env *env, const void *frame, size_t len)
 {
 	ws_test_input_mbuf(env, ws_test_mbuf(env, frame, len));
+}
+
+void
+ws_test_learn_peer(struct ws_test_env *env)
+{
+	static const struct rte_ether_addr bcast = {
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	uint8_t frame[64];
+	size_t off = ws_test_eth(frame, &bcast, &ws_test_peer_mac,
+		RTE_ETHER_TYPE_ARP);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(frame + off);
+
+	memset(arp, 0, sizeof(*arp));
+	arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = RTE_ETHER_ADDR_LEN;
+	arp->arp_plen = 4;
+	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	arp->arp_data.arp_sha = ws_test_peer_mac;
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(WS_TEST_PEER_IP);
+	arp->arp_data.arp_tip = rte_cpu_to_be_32(WS_TEST_IP);
+	ws_test_input(env, frame, off + sizeof(*arp));
+	ws_test_clear_captured(env);
 }
 
 void

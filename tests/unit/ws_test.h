@@ -72,6 +72,13 @@ void ws_test_input(struct ws_test_env *env, const void *frame, size_t len);
 /* Feed one mbuf (consumed) through the worker's input path. */
 void ws_test_input_mbuf(struct ws_test_env *env, struct rte_mbuf *m);
 
+/*
+ * Teach the worker the peer's MAC the way a real peer would: feed an ARP
+ * request from the peer (198.18.0.1, ws_test_peer_mac) for our address,
+ * then discard the reply it produced. Needs the ARP module.
+ */
+void ws_test_learn_peer(struct ws_test_env *env);
+
 /* Run the worker's periodic timers at the current time and flush tx. */
 void ws_test_run_timers(struct ws_test_env *env);
 
