@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The woshou authors
+"""Fixtures: woshou on net_tap in a network namespace the test creates.
+
+Each test gets its own namespace (wst-<pid>-<n>) with woshou inside it on
+the default net_tap config; the kernel side of the tap, wsh0, is 198.18.0.1/24
+and woshou is 198.18.0.2/24. Nothing leaves the namespace. At the end woshou
+is stopped by its PID (SIGTERM, then SIGKILL if it hangs) and the namespace
+is deleted.
+"""
+
+import itertools
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WOSHOU = os.environ.get("WOSHOU_BIN", os.path.join(ROOT, "build", "app", "woshou"))
+CONFIG = os.path.join(ROOT, "drivers-config", "net_tap.ini")
+MEM_SET = os.environ.get("WOSHOU_MEM_SET", "eal.huge=no")
+IFACE = "wsh0"
+KERNEL_IP = "198.18.0.1"
+WOSHOU_IP = "198.18.0.2"
+START_TIMEOUT = 60
+
+_seq = itertools.count()
+
+
+def run(cmd, check=True, timeout=60, **kw):
+    """Run a command, return CompletedProcess with text output."""
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
+    if check and res.returncode != 0:
+        raise AssertionError(f"{cmd} exited {res.returncode}:\n{res.stdout}{res.stderr}")
+    return res
+
+
+class Namespace:
+    def __init__(self):
+        self.name = f"wst-{os.getpid()}-{next(_seq)}"
+        run(["ip", "netns", "add", self.name])
+        run(["ip", "-n", self.name, "link", "set", "lo", "up"])
+        # Keep the kernel's IPv6 chatter out of woshou's counters.
+        self.sh("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 "
+                "net.ipv6.conf.default.disable_ipv6=1", check=False)
+
+    def exec(self, argv, **kw):
+        return run(["ip", "netns", "exec", self.name] + argv, **kw)
+
+    def sh(self, script, **kw):
+        return self.exec(["sh", "-c", script], **kw)
+
+    def delete(self):
+        run(["ip", "netns", "del", self.name], check=False)
+
+
+class Woshou:
+    """One woshou process inside a namespace, with its output collected."""
+
+    def __init__(self, ns, config=CONFIG, sets=(), prefix="woshou_test"):
+        self.ns = ns
+        self.lines = []
+        self.lock = threading.Lock()
+        argv = ["ip", "netns", "exec", ns.name, WOSHOU, "--config", config,
+                "--set", MEM_SET, "--set", f"eal.file_prefix={prefix}"]
+        for s in sets:
+            argv += ["--set", s]
+        # ip netns exec execs woshou itself, so this PID is woshou's.
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.returncode = None
+        self.mac = None
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.lock:
+                self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self):
+        with self.lock:
+            return "\n".join(self.lines)
+
+    def wait_for(self, pattern, timeout=START_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        rx = re.compile(pattern)
+        while time.monotonic() < deadline:
+            m = rx.search(self.output)
+            if m:
+                return m
+            if self.proc.poll() is not None:
+                self.reader.join(5)
+                m = rx.search(self.output)
+                if m:
+                    return m
+                raise AssertionError(
+                    f"woshou exited {self.proc.returncode} before /{pattern}/:\n{self.output}")
+            time.sleep(0.05)
+        raise AssertionError(f"no /{pattern}/ within {timeout}s:\n{self.output}")
+
+    def start_and_configure_kernel_side(self):
+        m = self.wait_for(r"mac ([0-9A-Fa-f:]{17}) on port")
+        self.mac = m.group(1).lower()
+        deadline = time.monotonic() + START_TIMEOUT
+        while run(["ip", "-n", self.ns.name, "link", "show", IFACE],
+                  check=False).returncode != 0:
+            assert time.monotonic() < deadline, f"{IFACE} never appeared"
+            time.sleep(0.05)
+        run(["ip", "-n", self.ns.name, "addr", "add", f"{KERNEL_IP}/24", "dev", IFACE])
+        run(["ip", "-n", self.ns.name, "link", "set", IFACE, "up"])
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self.reader.join(5)
+        self.returncode = self.proc.returncode
+        return self.returncode
+
+    def counters(self):
+        """Final counters printed at exit, as {'module.name': value}."""
+        out = self.output
+        assert "final counters:" in out, out
+        tail = out.split("final counters:", 1)[1]
+        return {k: int(v) for k, v in re.findall(r"^\s+(\w+\.\w+) (\d+)$", tail, re.M)}
+
+
+@pytest.fixture
+def netns():
+    ns = Namespace()
+    yield ns
+    ns.delete()
+
+
+@pytest.fixture
+def woshou(netns):
+    """woshou running on net_tap with the kernel side configured."""
+    w = Woshou(netns)
+    try:
+        w.start_and_configure_kernel_side()
+        yield w
+    finally:
+        w.stop()
