@@ -9,15 +9,19 @@
  * ARP (RFC 826) for Ethernet/IPv4: answers requests for our address, learns
  * from ARP that targets us, and resolves next hops for IPv4 output.
  *
- * The cache is per worker, a fixed-size open-addressed table: no locks, no
- * allocation after start. An entry is INCOMPLETE while a request is out
- * (with a short queue of packets waiting for it), REACHABLE when an answer
- * is fresh, STALE once older than reachable_ms (still used, and refreshed
- * with a unicast request), and removed after stale_ms more.
+ * The cache is per worker, a fixed-size set-associative table: no locks, no
+ * allocation after start, and a lookup reads one cache line of keys (one
+ * bucket of WS_ARP_WAYS slots) before it touches the entry it found. An
+ * entry is INCOMPLETE while a request is out (with a short queue of packets
+ * waiting for it), REACHABLE when an answer is fresh, STALE once older than
+ * reachable_ms (still used, and refreshed with a unicast request), and
+ * removed after stale_ms more.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
@@ -26,6 +30,12 @@ struct ws_worker;
 /* Most packets held for one unresolved host, whatever the config says. */
 #define WS_ARP_QUEUE_MAX 16
 
+/* Slots per bucket: the bound on probes per lookup. */
+#define WS_ARP_WAYS 8
+
+/* Largest cache, whatever the config says. */
+#define WS_ARP_ENTRIES_MAX (1u << 20)
+
 enum ws_arp_state {
 	WS_ARP_FREE = 0,
 	WS_ARP_INCOMPLETE,
@@ -33,23 +43,47 @@ enum ws_arp_state {
 	WS_ARP_STALE,
 };
 
+/*
+ * Keys and states of one bucket, packed into one cache line so a miss
+ * costs one line whatever the number of ways.
+ */
+struct ws_arp_bucket {
+	uint32_t ip[WS_ARP_WAYS];	/* network byte order */
+	uint8_t state[WS_ARP_WAYS];	/* enum ws_arp_state */
+} __rte_cache_aligned;
+
+/* The value of a slot; its key and state live in the bucket. */
 struct ws_arp_entry {
-	uint32_t ip;			/* network byte order; key */
-	uint8_t state;			/* enum ws_arp_state */
-	uint8_t n_queued;
-	uint8_t requests;		/* sent since the entry was created */
 	struct rte_ether_addr mac;
+	uint8_t n_queued;
+	uint8_t q_head;			/* oldest queued packet */
+	uint8_t requests;		/* sent since created or confirmed */
 	uint64_t updated;		/* ticks: last confirmation */
 	uint64_t requested;		/* ticks: last request sent */
 	uint64_t created;		/* ticks: INCOMPLETE since */
-	struct rte_mbuf *queue[WS_ARP_QUEUE_MAX];	/* L3 packets */
+	struct rte_mbuf *queue[WS_ARP_QUEUE_MAX];	/* L3 packets, a ring */
 };
 
 struct ws_arp_cache {
-	struct ws_arp_entry *entries;	/* 'size' slots, power of two */
-	uint32_t size;
+	struct ws_arp_bucket *buckets;	/* size / ways buckets */
+	struct ws_arp_entry *entries;	/* 'size' slots, bucket-major */
+	uint32_t size;			/* power of two */
+	uint32_t ways;			/* slots per bucket: min(size, 8) */
+	uint32_t ways_log2;
+	uint32_t bucket_mask;
 	uint32_t used;
+	uint32_t hash_seed;
+	uint32_t queue_limit;		/* 1 .. WS_ARP_QUEUE_MAX */
+	uint32_t scan_cursor;		/* next slot the timer looks at */
 	uint64_t next_scan;		/* ticks: next ws_arp_timer pass */
+	uint64_t announce_at;		/* ticks: second announcement; 0 none */
+	uint64_t defended;		/* ticks: last defence of our address */
+	bool has_defended;
+	/* The config's times in ticks, converted once. */
+	uint64_t reachable_ticks;
+	uint64_t expire_ticks;		/* reachable + stale */
+	uint64_t retry_ticks;
+	uint64_t resolve_ticks;
 };
 
 /* Allocate the cache on 'socket'; 0 or -ENOMEM. */

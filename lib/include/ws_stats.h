@@ -33,7 +33,8 @@
 
 #define WS_ARP_STATS(X) \
 	X(rx) X(requests_rx) X(replies_rx) X(requests_tx) X(replies_tx) \
-	X(gratuitous_tx) X(learned) X(updated) X(expired) X(refreshes) \
+	X(gratuitous_tx) X(learned) X(updated) X(expired) X(evicted) \
+	X(refreshes) \
 	X(queued) X(queue_flushed) \
 	X(drop_short) X(drop_htype) X(drop_ptype) X(drop_hlen) X(drop_plen) \
 	X(drop_op) X(drop_bad_sender) X(drop_not_for_us) X(drop_conflict) \
@@ -49,9 +50,10 @@
 	X(frag_tx) X(drop_frag_df) X(drop_frag_fail)
 
 #define WS_ICMP_STATS(X) \
-	X(rx) X(echo_rx) X(echo_tx) X(errors_rx) X(unreach_tx) \
-	X(source_quench_ignored) \
-	X(drop_short) X(drop_cksum) X(drop_broadcast_echo) X(drop_type) \
+	X(rx) X(echo_rx) X(echo_tx) X(echo_reply_rx) X(errors_rx) \
+	X(unreach_tx) X(time_exceeded_tx) X(source_quench_ignored) \
+	X(drop_short) X(drop_cksum) X(drop_echo_disabled) \
+	X(drop_broadcast_echo) X(drop_type) \
 	X(drop_unreach_ratelimit) X(drop_unreach_forbidden) X(drop_nombuf)
 
 struct ws_loop_stats { WS_LOOP_STATS(WS_STAT_FIELD) };

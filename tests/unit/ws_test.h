@@ -30,8 +30,8 @@
 #define WS_TEST_HZ 1000000ULL
 #define WS_TEST_CAPTURE_MAX 512
 
-#define WS_TEST_IP RTE_IPV4(198, 18, 0, 2)	/* host order */
-#define WS_TEST_PEER_IP RTE_IPV4(198, 18, 0, 1)	/* host order */
+#define WS_TEST_IP RTE_IPV4(198u, 18, 0, 2)	/* host order */
+#define WS_TEST_PEER_IP RTE_IPV4(198u, 18, 0, 1)	/* host order */
 
 extern const struct rte_ether_addr ws_test_mac;
 extern const struct rte_ether_addr ws_test_peer_mac;
