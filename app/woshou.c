@@ -1,6 +1,327 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The woshou authors
  */
-/* STUB: replaced by the program's command line. */
+
+/*
+ * The woshou program: load the configuration, start the EAL and the stack,
+ * run the control loop until SIGINT or SIGTERM, then print the final
+ * counters and shut down.
+ *
+ * Exit status: 0 after a clean stop (or --help, --version,
+ * --check-config), 1 when the EAL or the stack fails, 2 for a bad command
+ * line or configuration.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ether.h>
+#include <rte_version.h>
+
 #include "woshou.h"
-int main(void) { return 0; }
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+/* Room for the EAL's arguments: those from the config plus the caller's. */
+#define EAL_ARGV_FIXED 64
+#define EAL_ARGS_BUF 8192
+
+struct options {
+	const char *config;
+	const char **sets;
+	unsigned int n_sets;
+	bool check_config;
+	char **eal_extra;	/* after "--" */
+	unsigned int n_eal_extra;
+};
+
+static volatile sig_atomic_t quit;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: woshou --config FILE [--set SECTION.KEY=VALUE]... "
+		"[-- EXTRA_EAL_ARGS]\n"
+		"       woshou --config FILE [--set ...]... --check-config\n"
+		"       woshou --help | --version\n"
+		"\n"
+		"Run the woshou TCP/IP stack on the DPDK port the configuration "
+		"names.\n"
+		"\n"
+		"  -c, --config FILE       INI configuration "
+		"(see drivers-config/net_tap.ini)\n"
+		"  -s, --set S.K=VALUE     override key K of section [S]; "
+		"repeatable\n"
+		"      --check-config      print the effective configuration "
+		"and exit\n"
+		"  -h, --help              this text\n"
+		"  -V, --version           woshou and DPDK versions\n"
+		"\n"
+		"EAL arguments come from the [eal] section; anything after "
+		"'--' is added\n"
+		"to them. Ctrl-C (SIGINT) or SIGTERM stops the stack and "
+		"prints its counters.\n"
+		"Exit status: 0 ok, 1 runtime failure, 2 bad usage or "
+		"configuration.\n");
+}
+
+static void __rte_noreturn __rte_format_printf(1, 2)
+fail_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("woshou: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+/* Exits for --help, --version and every usage error. */
+static void
+parse_options(int argc, char **argv, struct options *opt)
+{
+	enum { OPT_CHECK_CONFIG = 256 };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 's' },
+		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(opt, 0, sizeof(*opt));
+	/* Every --set fits: there are fewer than argc of them. */
+	opt->sets = calloc(argc, sizeof(*opt->sets));
+	if (opt->sets == NULL)
+		fail_usage("out of memory");
+
+	/* '+': stop at "--"; ':': report a missing argument ourselves. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:c:s:hV", longopts,
+			NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opt->config = optarg;
+			break;
+		case 's':
+			opt->sets[opt->n_sets++] = optarg;
+			break;
+		case OPT_CHECK_CONFIG:
+			opt->check_config = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		case 'V':
+			printf("woshou %s (%s)\n", WS_VERSION, rte_version());
+			exit(EXIT_SUCCESS);
+		case ':':
+			fail_usage("%s needs an argument (see --help)",
+				argv[optind - 1]);
+			break;
+		default:
+			/* optopt names a bad short option inside a cluster. */
+			if (optopt != 0)
+				fail_usage("unknown option '-%c' (see --help)",
+					optopt);
+			fail_usage("unknown option '%s' (see --help)",
+				argv[optind - 1]);
+			break;
+		}
+	}
+	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
+		fail_usage("unexpected argument '%s' (EAL arguments go "
+			"after --)", argv[optind]);
+	opt->eal_extra = &argv[optind];
+	opt->n_eal_extra = (unsigned int)(argc - optind);
+	if (opt->config == NULL)
+		fail_usage("--config FILE is required (see --help)");
+}
+
+static void
+load_config(const struct options *opt, struct ws_config *cfg)
+{
+	char err[WS_CFG_ERR_LEN];
+
+	if (ws_config_load(cfg, opt->config, opt->sets, opt->n_sets, err,
+			sizeof(err)) < 0)
+		fail_usage("%s", err);
+}
+
+/* "hugetlbfs" among the mounted file systems. */
+static bool
+hugetlbfs_mounted(void)
+{
+	char line[1024], fstype[64];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/mounts", "r");
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = sscanf(line, "%*s %*s %63s", fstype) == 1 &&
+			strcmp(fstype, "hugetlbfs") == 0;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Free hugepages the EAL could use. Pages with nowhere mounted to map them
+ * from are no use, so those count as none.
+ */
+static unsigned long
+hugepages_free(void)
+{
+	char line[256];
+	unsigned long n = 0;
+	FILE *f;
+
+	if (!hugetlbfs_mounted())
+		return 0;
+	f = fopen("/proc/meminfo", "r");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "HugePages_Free: %lu", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+static void
+start_eal(const struct ws_config *cfg, const char *prog,
+		const struct options *opt)
+{
+	unsigned int argv_max = EAL_ARGV_FIXED + opt->n_eal_extra;
+	static char buf[EAL_ARGS_BUF];
+	char **eal_argv;
+	int eal_argc;
+
+	eal_argv = calloc(argv_max, sizeof(*eal_argv));
+	if (eal_argv == NULL)
+		fail_usage("out of memory");
+	eal_argc = ws_config_eal_args(cfg, prog, hugepages_free(),
+		(const char *const *)opt->eal_extra, opt->n_eal_extra,
+		eal_argv, argv_max, buf, sizeof(buf));
+	if (eal_argc < 0)
+		fail_usage("EAL arguments: %s", strerror(-eal_argc));
+	/* The EAL reorders eal_argv; its strings stay in 'buf' for good. */
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "woshou: EAL init failed: %s\n",
+			rte_strerror(rte_errno));
+		exit(EXIT_RUNTIME);
+	}
+}
+
+static void
+on_signal(int signo)
+{
+	RTE_SET_USED(signo);
+	quit = 1;
+}
+
+static void
+install_signal_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static struct ws_stack *
+start_stack(const struct ws_config *cfg)
+{
+	struct ws_stack *s;
+	int ret;
+
+	s = ws_stack_create(cfg);
+	if (s == NULL) {
+		fprintf(stderr, "woshou: cannot create the stack: %s\n",
+			rte_strerror(rte_errno));
+		rte_eal_cleanup();
+		exit(EXIT_RUNTIME);
+	}
+	ret = ws_stack_start(s);
+	if (ret < 0) {
+		fprintf(stderr, "woshou: cannot start the stack: %s\n",
+			rte_strerror(-ret));
+		ws_stack_destroy(s);
+		rte_eal_cleanup();
+		exit(EXIT_RUNTIME);
+	}
+	return s;
+}
+
+static void
+print_banner(const struct ws_stack *s)
+{
+	const struct ws_config *cfg = ws_stack_config(s);
+	struct in_addr addr = { .s_addr = cfg->ip.addr };
+	char addr_text[INET_ADDRSTRLEN];
+	char mac_text[RTE_ETHER_ADDR_FMT_SIZE];
+	struct rte_ether_addr mac;
+
+	inet_ntop(AF_INET, &addr, addr_text, sizeof(addr_text));
+	ws_stack_mac(s, &mac);
+	rte_ether_format_addr(mac_text, sizeof(mac_text), &mac);
+	printf("woshou %s: %s/%u mac %s on port %u, %u worker(s); "
+		"Ctrl-C to stop\n", WS_VERSION, addr_text, cfg->ip.prefix_len,
+		mac_text, ws_stack_port(s), ws_stack_worker_count(s));
+	fflush(stdout);
+}
+
+static void
+stop_stack(struct ws_stack *s)
+{
+	struct ws_stats total;
+
+	ws_stack_stop(s);
+	ws_stack_stats(s, -1, &total);
+	printf("final counters:\n");
+	ws_stats_print(stdout, &total, "  ");
+	fflush(stdout);
+	ws_stack_destroy(s);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options opt;
+	struct ws_config cfg;
+	struct ws_stack *s;
+
+	parse_options(argc, argv, &opt);
+	load_config(&opt, &cfg);
+	if (opt.check_config) {
+		ws_config_print(stdout, &cfg);
+		return EXIT_SUCCESS;
+	}
+	start_eal(&cfg, argv[0], &opt);
+	install_signal_handlers();
+	s = start_stack(&cfg);
+	print_banner(s);
+	ws_control_run(s, &quit, stdout);
+	stop_stack(s);
+	rte_eal_cleanup();
+	free(opt.sets);
+	return EXIT_SUCCESS;
+}

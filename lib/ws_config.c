@@ -1,12 +1,1220 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The woshou authors
  */
-/* STUB: replaced by the config loader. */
+
+/*
+ * The configuration loader. One table, ws_cfg_keys[], names every key with
+ * its type, default and bounds; defaults, parsing, checking and printing
+ * are all driven from it, so a key cannot be known to one and missing from
+ * another.
+ *
+ * Values are stored in an rte_cfgfile first (the file, then the --set
+ * overrides on top), and only then converted. The file is read by our own
+ * line scanner rather than rte_cfgfile_load(): that one skips a line
+ * without '=' in silence, keeps repeated keys, knows only one comment
+ * character and cannot say which line is wrong.
+ */
+
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <rte_cfgfile.h>
+#include <rte_common.h>
+#include <rte_lcore.h>
+#include <rte_string_fns.h>
+
 #include "ws_config.h"
 
-void ws_config_defaults(struct ws_config *cfg) { memset(cfg, 0, sizeof(*cfg)); }
-int ws_config_load(struct ws_config *cfg, const char *path, const char *const *sets, unsigned int n_sets, char *err, size_t err_len) { (void)cfg; (void)path; (void)sets; (void)n_sets; (void)err; (void)err_len; return -EINVAL; }
-void ws_config_print(FILE *f, const struct ws_config *cfg) { (void)f; (void)cfg; }
-int ws_config_eal_args(const struct ws_config *cfg, const char *prog, unsigned long hugepages_free, const char *const *extra, unsigned int n_extra, char **argv, unsigned int argv_max, char *buf, size_t buf_len) { (void)cfg; (void)prog; (void)hugepages_free; (void)extra; (void)n_extra; (void)argv; (void)argv_max; (void)buf; (void)buf_len; return -ENOSPC; }
+/* Where a value came from, in error messages, when not the file. */
+#define WS_CFG_SET_ORIGIN "--set"
+
+struct ws_cfg_key;
+
+/* How one kind of value is read from text and written back as text. */
+struct ws_cfg_type {
+	/* 0, or -EINVAL with the reason in 'why'. */
+	int (*parse)(const struct ws_cfg_key *k, const char *text,
+			struct ws_config *cfg, char *why, size_t why_len);
+	void (*format)(const struct ws_cfg_key *k, const struct ws_config *cfg,
+			char *buf, size_t len);
+};
+
+/* Key flags. */
+#define WS_CFG_POW2	0x1	/* unsigned: must be a power of two */
+#define WS_CFG_NONEMPTY	0x2	/* string: must not be empty */
+
+struct ws_cfg_key {
+	const char *section;
+	const char *name;
+	const struct ws_cfg_type *type;
+	const char *def;		/* default, as text; NULL = required */
+	uint64_t min;			/* unsigned bounds */
+	uint64_t max;
+	size_t offset;			/* field in struct ws_config ... */
+	size_t size;			/* ... and its size */
+	unsigned int flags;
+	const char *help;		/* one line, for the printed file */
+};
+
+static void *
+key_field(const struct ws_cfg_key *k, struct ws_config *cfg)
+{
+	return (char *)cfg + k->offset;
+}
+
+static const void *
+key_field_const(const struct ws_cfg_key *k, const struct ws_config *cfg)
+{
+	return (const char *)cfg + k->offset;
+}
+
+/* Strings. */
+
+static int
+parse_string(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	if (strlen(text) >= k->size) {
+		snprintf(why, why_len, "value longer than %zu characters",
+			k->size - 1);
+		return -EINVAL;
+	}
+	if ((k->flags & WS_CFG_NONEMPTY) && text[0] == '\0') {
+		snprintf(why, why_len, "must not be empty");
+		return -EINVAL;
+	}
+	strlcpy(key_field(k, cfg), text, k->size);
+	return 0;
+}
+
+static void
+format_string(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	strlcpy(buf, key_field_const(k, cfg), len);
+}
+
+static const struct ws_cfg_type ws_cfg_string = {
+	.parse = parse_string, .format = format_string,
+};
+
+/* Unsigned integers of any width. */
+
+/*
+ * Decimal digits at *p, advancing *p past them; saturates at UINT64_MAX so
+ * an absurdly long number still reports as out of range. False when there
+ * is no digit.
+ */
+static bool
+scan_decimal(const char **p, uint64_t *value)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	for (; isdigit((unsigned char)*s); s++) {
+		unsigned int d = (unsigned int)(*s - '0');
+
+		v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+	}
+	*p = s;
+	*value = v;
+	return true;
+}
+
+static int
+parse_decimal(const char *text, uint64_t min, uint64_t max, uint64_t *value,
+		char *why, size_t why_len)
+{
+	const char *end = text;
+
+	if (text[0] == '\0') {
+		snprintf(why, why_len, "value is empty");
+		return -EINVAL;
+	}
+	if (!scan_decimal(&end, value) || *end != '\0') {
+		snprintf(why, why_len, "'%s' is not a decimal number", text);
+		return -EINVAL;
+	}
+	if (*value < min || *value > max) {
+		snprintf(why, why_len, "%s is out of range %" PRIu64 "..%"
+			PRIu64, text, min, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+parse_unsigned(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	void *field = key_field(k, cfg);
+	uint64_t v;
+
+	if (parse_decimal(text, k->min, k->max, &v, why, why_len) < 0)
+		return -EINVAL;
+	if ((k->flags & WS_CFG_POW2) && !rte_is_power_of_2((uint32_t)v)) {
+		snprintf(why, why_len, "%s is not a power of two", text);
+		return -EINVAL;
+	}
+	switch (k->size) {
+	case sizeof(uint8_t):
+		*(uint8_t *)field = (uint8_t)v;
+		break;
+	case sizeof(uint16_t):
+		*(uint16_t *)field = (uint16_t)v;
+		break;
+	case sizeof(uint32_t):
+		*(uint32_t *)field = (uint32_t)v;
+		break;
+	default:
+		*(uint64_t *)field = v;
+		break;
+	}
+	return 0;
+}
+
+static void
+format_unsigned(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	const void *field = key_field_const(k, cfg);
+	uint64_t v;
+
+	switch (k->size) {
+	case sizeof(uint8_t):
+		v = *(const uint8_t *)field;
+		break;
+	case sizeof(uint16_t):
+		v = *(const uint16_t *)field;
+		break;
+	case sizeof(uint32_t):
+		v = *(const uint32_t *)field;
+		break;
+	default:
+		v = *(const uint64_t *)field;
+		break;
+	}
+	snprintf(buf, len, "%" PRIu64, v);
+}
+
+static const struct ws_cfg_type ws_cfg_unsigned = {
+	.parse = parse_unsigned, .format = format_unsigned,
+};
+
+/* Booleans. */
+
+static int
+parse_bool(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	bool *field = key_field(k, cfg);
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(yes); i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*field = true;
+			return 0;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*field = false;
+			return 0;
+		}
+	}
+	snprintf(why, why_len, "'%s' is not yes/no/true/false/on/off/1/0",
+		text);
+	return -EINVAL;
+}
+
+static void
+format_bool(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	strlcpy(buf, *(const bool *)key_field_const(k, cfg) ? "yes" : "no",
+		len);
+}
+
+static const struct ws_cfg_type ws_cfg_bool = {
+	.parse = parse_bool, .format = format_bool,
+};
+
+/* eal.huge */
+
+static const char *const huge_names[] = {
+	[WS_HUGE_AUTO] = "auto",
+	[WS_HUGE_YES] = "yes",
+	[WS_HUGE_NO] = "no",
+};
+
+static int
+parse_huge(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(huge_names); i++) {
+		if (strcasecmp(text, huge_names[i]) == 0) {
+			cfg->eal.huge = (enum ws_huge_mode)i;
+			return 0;
+		}
+	}
+	snprintf(why, why_len, "'%s' is not auto, yes or no", text);
+	return -EINVAL;
+}
+
+static void
+format_huge(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	strlcpy(buf, huge_names[cfg->eal.huge], len);
+}
+
+static const struct ws_cfg_type ws_cfg_huge = {
+	.parse = parse_huge, .format = format_huge,
+};
+
+/* port.mac */
+
+static int
+parse_mac(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	struct rte_ether_addr mac;
+	unsigned int i;
+	const char *p = text;
+
+	if (strcasecmp(text, "auto") == 0) {
+		cfg->port.mac_set = false;
+		memset(&cfg->port.mac, 0, sizeof(cfg->port.mac));
+		return 0;
+	}
+	/* Exactly six pairs of hex digits: the one form print writes. */
+	for (i = 0; i < RTE_ETHER_ADDR_LEN; i++, p += 3) {
+		char pair[3] = { p[0], p[0] ? p[1] : '\0', '\0' };
+
+		if (!isxdigit((unsigned char)pair[0]) ||
+				!isxdigit((unsigned char)pair[1]) ||
+				p[2] != (i + 1 < RTE_ETHER_ADDR_LEN ? ':' : '\0')) {
+			snprintf(why, why_len, "'%s' is not auto or a MAC "
+				"address aa:bb:cc:dd:ee:ff", text);
+			return -EINVAL;
+		}
+		mac.addr_bytes[i] = (uint8_t)strtoul(pair, NULL, 16);
+	}
+	if (rte_is_multicast_ether_addr(&mac)) {
+		snprintf(why, why_len, "%s is a multicast address", text);
+		return -EINVAL;
+	}
+	if (rte_is_zero_ether_addr(&mac)) {
+		snprintf(why, why_len, "%s is all zeros", text);
+		return -EINVAL;
+	}
+	cfg->port.mac = mac;
+	cfg->port.mac_set = true;
+	return 0;
+}
+
+static void
+format_mac(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	const uint8_t *b = cfg->port.mac.addr_bytes;
+
+	if (!cfg->port.mac_set) {
+		strlcpy(buf, "auto", len);
+		return;
+	}
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+		b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+static const struct ws_cfg_type ws_cfg_mac = {
+	.parse = parse_mac, .format = format_mac,
+};
+
+/* ip.addr and ip.gateway */
+
+static uint32_t
+prefix_mask(unsigned int prefix_len)
+{
+	return prefix_len == 0 ? 0 : ~0u << (32 - prefix_len);
+}
+
+/* The subnet's network address as text, for messages. */
+static void
+format_subnet(const struct ws_config *cfg, char *buf, size_t len)
+{
+	struct in_addr net;
+	char addr[INET_ADDRSTRLEN];
+
+	net.s_addr = cfg->ip.addr & htonl(prefix_mask(cfg->ip.prefix_len));
+	inet_ntop(AF_INET, &net, addr, sizeof(addr));
+	snprintf(buf, len, "%s/%u", addr, cfg->ip.prefix_len);
+}
+
+/* A host address must be neither the subnet's network nor broadcast. */
+static int
+check_host_part(const char *text, uint32_t addr, const struct ws_config *cfg,
+		char *why, size_t why_len)
+{
+	uint32_t host_mask = ~prefix_mask(cfg->ip.prefix_len);
+	uint32_t host = ntohl(addr) & host_mask;
+	char subnet[INET_ADDRSTRLEN + 4];
+
+	if (host != 0 && host != host_mask)
+		return 0;
+	format_subnet(cfg, subnet, sizeof(subnet));
+	snprintf(why, why_len, "%s is the %s address of %s", text,
+		host == 0 ? "network" : "broadcast", subnet);
+	return -EINVAL;
+}
+
+static int
+parse_ip_addr(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	char addr_text[INET_ADDRSTRLEN];
+	const char *slash = strchr(text, '/');
+	struct in_addr in;
+	uint64_t prefix;
+	uint32_t a;
+	const char *reason = NULL;
+
+	if (slash == NULL || (size_t)(slash - text) >= sizeof(addr_text)) {
+		snprintf(why, why_len, "'%s' is not A.B.C.D/PREFIX", text);
+		return -EINVAL;
+	}
+	memcpy(addr_text, text, slash - text);
+	addr_text[slash - text] = '\0';
+	if (inet_pton(AF_INET, addr_text, &in) != 1) {
+		snprintf(why, why_len, "'%s' is not A.B.C.D/PREFIX", text);
+		return -EINVAL;
+	}
+	if (parse_decimal(slash + 1, 1, 30, &prefix, why, why_len) < 0) {
+		snprintf(why, why_len, "prefix length '%s' is not 1..30",
+			slash + 1);
+		return -EINVAL;
+	}
+
+	a = ntohl(in.s_addr);
+	if ((a >> 24) == 0)
+		reason = "is in 0/8 (this network)";
+	else if ((a >> 24) == 127)
+		reason = "is loopback (127/8)";
+	else if ((a >> 28) == 0xe)
+		reason = "is multicast (224/4)";
+	else if ((a >> 28) == 0xf)
+		reason = "is reserved (240/4)";
+	if (reason != NULL) {
+		snprintf(why, why_len, "%s %s", addr_text, reason);
+		return -EINVAL;
+	}
+	cfg->ip.addr = in.s_addr;
+	cfg->ip.prefix_len = (uint8_t)prefix;
+	return check_host_part(addr_text, in.s_addr, cfg, why, why_len);
+}
+
+static void
+format_ip_addr(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	struct in_addr in = { .s_addr = cfg->ip.addr };
+	char addr[INET_ADDRSTRLEN];
+
+	/* Unset (only defaults): empty, which loads back as "required". */
+	if (cfg->ip.prefix_len == 0) {
+		strlcpy(buf, "", len);
+		return;
+	}
+	inet_ntop(AF_INET, &in, addr, sizeof(addr));
+	snprintf(buf, len, "%s/%u", addr, cfg->ip.prefix_len);
+}
+
+static const struct ws_cfg_type ws_cfg_ip_addr = {
+	.parse = parse_ip_addr, .format = format_ip_addr,
+};
+
+/* Parsed after ip.addr (table order), so it is checked against it. */
+static int
+parse_gateway(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	uint32_t mask = htonl(prefix_mask(cfg->ip.prefix_len));
+	struct in_addr in;
+	char subnet[INET_ADDRSTRLEN + 4];
+
+	if (text[0] == '\0') {
+		cfg->ip.gateway = 0;
+		return 0;
+	}
+	if (inet_pton(AF_INET, text, &in) != 1) {
+		snprintf(why, why_len, "'%s' is not an IPv4 address A.B.C.D",
+			text);
+		return -EINVAL;
+	}
+	if ((in.s_addr & mask) != (cfg->ip.addr & mask)) {
+		format_subnet(cfg, subnet, sizeof(subnet));
+		snprintf(why, why_len, "%s is outside %s", text, subnet);
+		return -EINVAL;
+	}
+	if (in.s_addr == cfg->ip.addr) {
+		snprintf(why, why_len, "%s is ip.addr itself", text);
+		return -EINVAL;
+	}
+	if (check_host_part(text, in.s_addr, cfg, why, why_len) < 0)
+		return -EINVAL;
+	cfg->ip.gateway = in.s_addr;
+	return 0;
+}
+
+static void
+format_gateway(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	struct in_addr in = { .s_addr = cfg->ip.gateway };
+
+	if (cfg->ip.gateway == 0)
+		strlcpy(buf, "", len);
+	else
+		inet_ntop(AF_INET, &in, buf, len);
+}
+
+static const struct ws_cfg_type ws_cfg_gateway = {
+	.parse = parse_gateway, .format = format_gateway,
+};
+
+/* workers.lcores: "1", "1,3", "1-3,5"; parsed after eal.main_lcore. */
+
+static int
+add_worker_lcore(struct ws_workers_config *w, uint64_t lcore,
+		const struct ws_config *cfg, char *why, size_t why_len)
+{
+	unsigned int i;
+
+	if (lcore >= RTE_MAX_LCORE) {
+		snprintf(why, why_len, "lcore %" PRIu64 " is out of range "
+			"0..%u", lcore, RTE_MAX_LCORE - 1);
+		return -EINVAL;
+	}
+	if (lcore == cfg->eal.main_lcore) {
+		snprintf(why, why_len, "lcore %" PRIu64 " is eal.main_lcore",
+			lcore);
+		return -EINVAL;
+	}
+	for (i = 0; i < w->count; i++) {
+		if (w->lcores[i] == lcore) {
+			snprintf(why, why_len, "lcore %" PRIu64 " is listed "
+				"twice", lcore);
+			return -EINVAL;
+		}
+	}
+	if (w->count == WS_MAX_WORKERS) {
+		snprintf(why, why_len, "more than %u lcores", WS_MAX_WORKERS);
+		return -EINVAL;
+	}
+	w->lcores[w->count++] = (unsigned int)lcore;
+	return 0;
+}
+
+static int
+parse_lcores(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	struct ws_workers_config w;
+	const char *p = text;
+	uint64_t first, last, lc;
+
+	memset(&w, 0, sizeof(w));
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!scan_decimal(&p, &first))
+			goto syntax;
+		last = first;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '-') {
+			p++;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (!scan_decimal(&p, &last))
+				goto syntax;
+			if (last < first) {
+				snprintf(why, why_len, "range %" PRIu64 "-%"
+					PRIu64 " runs backwards", first, last);
+				return -EINVAL;
+			}
+			while (isspace((unsigned char)*p))
+				p++;
+		}
+		/* Stops at the first bad lcore, so a huge range is cheap. */
+		for (lc = first; lc <= last; lc++)
+			if (add_worker_lcore(&w, lc, cfg, why, why_len) < 0)
+				return -EINVAL;
+		if (*p == '\0')
+			break;
+		if (*p++ != ',')
+			goto syntax;
+	}
+	cfg->workers = w;
+	return 0;
+
+syntax:
+	snprintf(why, why_len, "'%s' is not a list of lcores like 1,3-5",
+		text);
+	return -EINVAL;
+}
+
+static void
+format_lcores(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < cfg->workers.count && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%u",
+			i == 0 ? "" : ",", cfg->workers.lcores[i]);
+}
+
+static const struct ws_cfg_type ws_cfg_lcores = {
+	.parse = parse_lcores, .format = format_lcores,
+};
+
+/* The schema. */
+
+#define FIELD(member) \
+	.offset = offsetof(struct ws_config, member), \
+	.size = sizeof(((struct ws_config *)NULL)->member)
+#define UINT(def_text, lo, hi) \
+	.type = &ws_cfg_unsigned, .def = (def_text), .min = (lo), .max = (hi)
+
+/*
+ * Order matters: keys are parsed top to bottom, so a key may be checked
+ * against one above it (gateway against addr, lcores against main_lcore).
+ */
+static const struct ws_cfg_key ws_cfg_keys[] = {
+	{ "eal", "file_prefix", &ws_cfg_string, "woshou",
+		FIELD(eal.file_prefix), .flags = WS_CFG_NONEMPTY,
+		.help = "DPDK runtime directory name, one per running instance" },
+	{ "eal", "vdev", &ws_cfg_string, "", FIELD(eal.vdev),
+		.help = "one virtual device (--vdev), e.g. net_tap0,iface=wsh0" },
+	{ "eal", "allow", &ws_cfg_string, "", FIELD(eal.allow),
+		.help = "PCI addresses to use (-a each), space separated; "
+			"empty = --no-pci" },
+	{ "eal", "main_lcore", UINT("0", 0, RTE_MAX_LCORE - 1),
+		FIELD(eal.main_lcore),
+		.help = "lcore of the control thread" },
+	{ "eal", "huge", &ws_cfg_huge, "auto", FIELD(eal.huge),
+		.help = "hugepages: auto (if any are free), yes, no" },
+	{ "eal", "memory_mb", UINT("256", 0, 1048576), FIELD(eal.memory_mb),
+		.help = "EAL memory (-m) in MiB, 0 = EAL default" },
+	{ "eal", "log_level", &ws_cfg_string, "", FIELD(eal.log_level),
+		.help = "passed as --log-level=VALUE, e.g. *:info" },
+	{ "eal", "extra", &ws_cfg_string, "", FIELD(eal.extra),
+		.help = "raw EAL arguments, split on whitespace" },
+
+	{ "port", "device", &ws_cfg_string, "", FIELD(port.device),
+		.help = "ethdev name or PCI address, empty = first port" },
+	{ "port", "rx_desc", UINT("1024", 64, 16384), FIELD(port.rx_desc),
+		.help = "receive descriptors per queue" },
+	{ "port", "tx_desc", UINT("1024", 64, 16384), FIELD(port.tx_desc),
+		.help = "transmit descriptors per queue" },
+	{ "port", "mtu", UINT("1500", 68, 9000), FIELD(port.mtu),
+		.help = "largest IP datagram sent in one frame" },
+	{ "port", "mac", &ws_cfg_mac, "auto", FIELD(port.mac),
+		.help = "auto (the port's own) or aa:bb:cc:dd:ee:ff" },
+	{ "port", "promiscuous", &ws_cfg_bool, "no", FIELD(port.promiscuous),
+		.help = "receive frames for every MAC address" },
+	{ "port", "mbufs", UINT("8191", 1023, 1048575), FIELD(port.mbufs),
+		.help = "packet buffers per worker" },
+
+	{ "ip", "addr", &ws_cfg_ip_addr, NULL, FIELD(ip.addr),
+		.help = "our address and prefix length, A.B.C.D/P (required)" },
+	{ "ip", "gateway", &ws_cfg_gateway, "", FIELD(ip.gateway),
+		.help = "next hop for other subnets, empty = none" },
+	{ "ip", "ttl", UINT("64", 1, 255), FIELD(ip.ttl),
+		.help = "time to live of datagrams we send" },
+	{ "ip", "frag_entries", UINT("1024", 1, 65536),
+		FIELD(ip.frag_entries),
+		.help = "datagrams being reassembled at once, per worker" },
+	{ "ip", "frag_timeout_ms", UINT("30000", 100, 120000),
+		FIELD(ip.frag_timeout_ms),
+		.help = "give up on an incomplete datagram after this" },
+
+	{ "arp", "cache_entries", UINT("256", 16, 65536),
+		FIELD(arp.cache_entries), .flags = WS_CFG_POW2,
+		.help = "neighbour cache size per worker (power of two)" },
+	{ "arp", "reachable_ms", UINT("30000", 1000, 3600000),
+		FIELD(arp.reachable_ms),
+		.help = "an entry is trusted this long" },
+	{ "arp", "stale_ms", UINT("60000", 1000, 3600000),
+		FIELD(arp.stale_ms),
+		.help = "then refreshed, and removed after this" },
+	{ "arp", "queue_len", UINT("4", 1, 16), FIELD(arp.queue_len),
+		.help = "packets held per host while its MAC is resolved" },
+	{ "arp", "resolve_timeout_ms", UINT("3000", 100, 60000),
+		FIELD(arp.resolve_timeout_ms),
+		.help = "held packets are dropped after this" },
+	{ "arp", "retry_ms", UINT("1000", 100, 60000), FIELD(arp.retry_ms),
+		.help = "at most one request per host per this" },
+	{ "arp", "gratuitous", &ws_cfg_bool, "yes", FIELD(arp.gratuitous),
+		.help = "announce our address at start" },
+
+	{ "icmp", "echo", &ws_cfg_bool, "yes", FIELD(icmp.echo),
+		.help = "answer ping" },
+	{ "icmp", "unreach_rate", UINT("100", 0, 1000000),
+		FIELD(icmp.unreach_rate),
+		.help = "destination unreachables per second per worker, 0 = never" },
+	{ "icmp", "unreach_burst", UINT("50", 1, 1000000),
+		FIELD(icmp.unreach_burst),
+		.help = "how many of those may go out back to back" },
+
+	{ "workers", "lcores", &ws_cfg_lcores, "1", FIELD(workers),
+		.help = "worker lcores, e.g. 1 or 1,3 or 1-3,5" },
+
+	{ "control", "interval_ms", UINT("1000", 10, 60000),
+		FIELD(control.interval_ms),
+		.help = "counter aggregation period" },
+	{ "control", "print_stats", &ws_cfg_bool, "no",
+		FIELD(control.print_stats),
+		.help = "print one line of counters per period" },
+};
+
+#undef UINT
+#undef FIELD
+
+static const struct ws_cfg_key *
+find_key(const char *section, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ws_cfg_keys); i++)
+		if (strcmp(ws_cfg_keys[i].section, section) == 0 &&
+				strcmp(ws_cfg_keys[i].name, name) == 0)
+			return &ws_cfg_keys[i];
+	return NULL;
+}
+
+static bool
+section_known(const char *section)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ws_cfg_keys); i++)
+		if (strcmp(ws_cfg_keys[i].section, section) == 0)
+			return true;
+	return false;
+}
+
+void
+ws_config_defaults(struct ws_config *cfg)
+{
+	char why[WS_CFG_ERR_LEN];
+	unsigned int i;
+
+	/* Zeroed first so that whole structs compare equal with memcmp. */
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; i < RTE_DIM(ws_cfg_keys); i++)
+		if (ws_cfg_keys[i].def != NULL)
+			ws_cfg_keys[i].type->parse(&ws_cfg_keys[i],
+				ws_cfg_keys[i].def, cfg, why, sizeof(why));
+}
+
+static void
+set_error(char *err, size_t err_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || err_len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, err_len, fmt, ap);
+	va_end(ap);
+}
+
+/* Trim whitespace at both ends, in place. */
+static char *
+strip(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+/* The names of one line of INI text; NULL reason when the line is fine. */
+static const char *
+check_lengths(const char *section, const char *key, const char *value)
+{
+	if (section != NULL && strlen(section) >= CFG_NAME_LEN)
+		return "section name longer than 63 characters";
+	if (key != NULL && strlen(key) >= CFG_NAME_LEN)
+		return "key longer than 63 characters";
+	if (value != NULL && strlen(value) >= CFG_VALUE_LEN)
+		return "value longer than 255 characters";
+	return NULL;
+}
+
+/*
+ * One line of the file into 'ini'. Comments are whole lines starting with
+ * ';' or '#', so any value, ';' and '#' included, reads back as printed.
+ */
+static int
+scan_line(struct rte_cfgfile *ini, char *line, const char *path,
+		unsigned int lineno, char *section, char *err, size_t err_len)
+{
+	const char *reason;
+	char *s = strip(line), *end, *key, *value;
+
+	if (*s == '\0' || *s == ';' || *s == '#')
+		return 0;
+	if (*s == '[') {
+		end = strchr(s, ']');
+		if (end == NULL || end[1] != '\0')
+			goto syntax;
+		*end = '\0';
+		s = strip(s + 1);
+		if (*s == '\0')
+			goto syntax;
+		reason = check_lengths(s, NULL, NULL);
+		if (reason != NULL) {
+			set_error(err, err_len, "%s:%u: %s", path, lineno,
+				reason);
+			return -EINVAL;
+		}
+		if (rte_cfgfile_has_section(ini, s)) {
+			set_error(err, err_len, "%s:%u: section [%s] repeated",
+				path, lineno, s);
+			return -EINVAL;
+		}
+		strlcpy(section, s, CFG_NAME_LEN);
+		return rte_cfgfile_add_section(ini, s);
+	}
+	end = strchr(s, '=');
+	if (end == NULL)
+		goto syntax;
+	*end = '\0';
+	key = strip(s);
+	value = strip(end + 1);
+	if (*key == '\0')
+		goto syntax;
+	if (section[0] == '\0') {
+		set_error(err, err_len, "%s:%u: key '%s' before any [section]",
+			path, lineno, key);
+		return -EINVAL;
+	}
+	reason = check_lengths(NULL, key, value);
+	if (reason != NULL) {
+		set_error(err, err_len, "%s:%u: %s", path, lineno, reason);
+		return -EINVAL;
+	}
+	if (rte_cfgfile_has_entry(ini, section, key)) {
+		set_error(err, err_len, "%s:%u: key '%s' repeated in [%s]",
+			path, lineno, key, section);
+		return -EINVAL;
+	}
+	return rte_cfgfile_add_entry(ini, section, key, value);
+
+syntax:
+	set_error(err, err_len, "%s:%u: expected [section], key = value "
+		"or a comment", path, lineno);
+	return -EINVAL;
+}
+
+static int
+read_file(struct rte_cfgfile *ini, const char *path, char *err,
+		size_t err_len)
+{
+	char section[CFG_NAME_LEN] = "";
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned int lineno = 0;
+	FILE *f;
+	int ret = 0;
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		set_error(err, err_len, "%s: cannot read: %s", path,
+			strerror(errno));
+		return -ENOENT;
+	}
+	errno = 0;
+	while (ret == 0 && getline(&line, &cap, f) >= 0) {
+		ret = scan_line(ini, line, path, ++lineno, section, err,
+			err_len);
+		if (ret == -ENOMEM)
+			set_error(err, err_len, "%s: out of memory", path);
+	}
+	/* A directory opens fine and fails on the first read. */
+	if (ret == 0 && ferror(f)) {
+		set_error(err, err_len, "%s: cannot read: %s", path,
+			strerror(errno));
+		ret = -ENOENT;
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+/* Copy 'len' bytes of 'src', trimmed, into the CFG_NAME_LEN 'dst'. */
+static bool
+copy_name(char *dst, const char *src, size_t len)
+{
+	char name[CFG_NAME_LEN];
+
+	if (len >= sizeof(name))
+		return false;
+	memcpy(name, src, len);
+	name[len] = '\0';
+	strlcpy(dst, strip(name), CFG_NAME_LEN);
+	return dst[0] != '\0';
+}
+
+/*
+ * Split "section.key=value" into its parts (section and key CFG_NAME_LEN
+ * buffers, value points into 'arg'). False when it has another shape.
+ */
+static bool
+split_set(const char *arg, char *section, char *key, const char **value)
+{
+	const char *dot = strchr(arg, '.');
+	const char *eq = strchr(arg, '=');
+
+	if (dot == NULL || eq == NULL || dot > eq ||
+			!copy_name(section, arg, dot - arg) ||
+			!copy_name(key, dot + 1, eq - dot - 1))
+		return false;
+	*value = eq + 1;
+	return true;
+}
+
+static int
+apply_sets(struct rte_cfgfile *ini, const char *const *sets,
+		unsigned int n_sets, char *err, size_t err_len)
+{
+	char section[CFG_NAME_LEN], key[CFG_NAME_LEN], text[CFG_VALUE_LEN];
+	const char *value, *reason;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n_sets; i++) {
+		if (!split_set(sets[i], section, key, &value)) {
+			set_error(err, err_len, "--set %s: expected "
+				"SECTION.KEY=VALUE", sets[i]);
+			return -EINVAL;
+		}
+		reason = check_lengths(NULL, NULL, value);
+		if (reason == NULL && strpbrk(value, "\r\n") != NULL)
+			reason = "value contains a line break";
+		if (reason != NULL) {
+			set_error(err, err_len, WS_CFG_SET_ORIGIN ": [%s] %s: %s",
+				section, key, reason);
+			return -EINVAL;
+		}
+		/* Stripped like a value from the file, so print matches. */
+		strlcpy(text, value, sizeof(text));
+		value = strip(text);
+		if (!rte_cfgfile_has_section(ini, section)) {
+			ret = rte_cfgfile_add_section(ini, section);
+			if (ret < 0)
+				return ret;
+		}
+		if (rte_cfgfile_has_entry(ini, section, key))
+			ret = rte_cfgfile_set_entry(ini, section, key, value);
+		else
+			ret = rte_cfgfile_add_entry(ini, section, key, value);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Where section.key (key NULL: any key of section) was last set. */
+static const char *
+origin(const char *path, const char *const *sets, unsigned int n_sets,
+		const char *section, const char *key)
+{
+	char s[CFG_NAME_LEN], k[CFG_NAME_LEN];
+	const char *value;
+	unsigned int i;
+
+	for (i = 0; i < n_sets; i++)
+		if (split_set(sets[i], s, k, &value) &&
+				strcmp(s, section) == 0 &&
+				(key == NULL || strcmp(k, key) == 0))
+			return WS_CFG_SET_ORIGIN;
+	return path;
+}
+
+/* Every section and key present must be one the schema knows. */
+static int
+check_names_known(struct rte_cfgfile *ini, const char *path,
+		const char *const *sets, unsigned int n_sets, char *err,
+		size_t err_len)
+{
+	char section[CFG_NAME_LEN];
+	struct rte_cfgfile_entry *entries;
+	int n_sections, n, i, j, ret = 0;
+
+	n_sections = rte_cfgfile_num_sections(ini, NULL, 0);
+	for (i = 0; i < n_sections && ret == 0; i++) {
+		n = rte_cfgfile_section_num_entries_by_index(ini, section, i);
+		if (!section_known(section)) {
+			set_error(err, err_len, "%s: [%s]: unknown section",
+				origin(path, sets, n_sets, section, NULL),
+				section);
+			return -EINVAL;
+		}
+		if (n <= 0)
+			continue;
+		entries = calloc(n, sizeof(*entries));
+		if (entries == NULL)
+			return -ENOMEM;
+		n = rte_cfgfile_section_entries_by_index(ini, i, section,
+			entries, n);
+		for (j = 0; j < n; j++) {
+			if (find_key(section, entries[j].name) != NULL)
+				continue;
+			set_error(err, err_len, "%s: [%s] %s: unknown key",
+				origin(path, sets, n_sets, section,
+					entries[j].name),
+				section, entries[j].name);
+			ret = -EINVAL;
+			break;
+		}
+		free(entries);
+	}
+	return ret;
+}
+
+/* Convert every key, in table order, from the INI or its default. */
+static int
+convert(struct rte_cfgfile *ini, struct ws_config *cfg, const char *path,
+		const char *const *sets, unsigned int n_sets, char *err,
+		size_t err_len)
+{
+	char why[WS_CFG_ERR_LEN];
+	const struct ws_cfg_key *k;
+	const char *text;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ws_cfg_keys); i++) {
+		k = &ws_cfg_keys[i];
+		text = rte_cfgfile_get_entry(ini, k->section, k->name);
+		if (text == NULL || (k->def == NULL && text[0] == '\0'))
+			text = k->def;
+		if (text == NULL) {
+			set_error(err, err_len, "%s: [%s] %s: required",
+				origin(path, sets, n_sets, k->section, k->name),
+				k->section, k->name);
+			return -EINVAL;
+		}
+		/* Defaults too: they may clash with a key above them. */
+		if (k->type->parse(k, text, cfg, why, sizeof(why)) < 0) {
+			set_error(err, err_len, "%s: [%s] %s: %s",
+				origin(path, sets, n_sets, k->section, k->name),
+				k->section, k->name, why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int
+ws_config_load(struct ws_config *cfg, const char *path,
+		const char *const *sets, unsigned int n_sets,
+		char *err, size_t err_len)
+{
+	struct ws_config tmp;
+	struct rte_cfgfile *ini;
+	int ret;
+
+	set_error(err, err_len, "%s", "");
+	ini = rte_cfgfile_create(CFG_FLAG_EMPTY_VALUES);
+	if (ini == NULL) {
+		set_error(err, err_len, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	ws_config_defaults(&tmp);
+	ret = read_file(ini, path, err, err_len);
+	if (ret == 0)
+		ret = apply_sets(ini, sets, n_sets, err, err_len);
+	if (ret == 0)
+		ret = check_names_known(ini, path, sets, n_sets, err, err_len);
+	if (ret == 0)
+		ret = convert(ini, &tmp, path, sets, n_sets, err, err_len);
+	rte_cfgfile_close(ini);
+	if (ret == -ENOMEM)
+		set_error(err, err_len, "%s: out of memory", path);
+	if (ret < 0)
+		return ret;
+	strlcpy(tmp.path, path, sizeof(tmp.path));
+	/* memcpy, not assignment: the padding stays zero for memcmp. */
+	memcpy(cfg, &tmp, sizeof(*cfg));
+	return 0;
+}
+
+void
+ws_config_print(FILE *f, const struct ws_config *cfg)
+{
+	char value[WS_CFG_STR_LEN];
+	const char *section = NULL;
+	const struct ws_cfg_key *k;
+	unsigned int i;
+
+	fprintf(f, "; woshou effective configuration%s%s\n",
+		cfg->path[0] != '\0' ? " of " : "", cfg->path);
+	for (i = 0; i < RTE_DIM(ws_cfg_keys); i++) {
+		k = &ws_cfg_keys[i];
+		if (section == NULL || strcmp(section, k->section) != 0) {
+			section = k->section;
+			fprintf(f, "\n[%s]\n", section);
+		}
+		fprintf(f, "; %s", k->help);
+		if (k->type == &ws_cfg_unsigned)
+			fprintf(f, " [%" PRIu64 "..%" PRIu64 "]", k->min,
+				k->max);
+		if (k->def != NULL)
+			fprintf(f, " (default %s)", k->def[0] != '\0' ?
+				k->def : "empty");
+		k->type->format(k, cfg, value, sizeof(value));
+		fprintf(f, "\n%s =%s%s\n", k->name,
+			value[0] != '\0' ? " " : "", value);
+	}
+}
+
+/* An argv under construction; strings are copied into 'buf'. */
+struct eal_argv {
+	char **argv;
+	unsigned int argc;
+	unsigned int max;
+	char *buf;
+	size_t used;
+	size_t len;
+	bool full;
+};
+
+static void __rte_format_printf(2, 3)
+push_arg(struct eal_argv *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	/* One slot stays for the terminating NULL. */
+	if (a->full || a->argc + 1 >= a->max) {
+		a->full = true;
+		return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(a->buf + a->used, a->len - a->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= a->len - a->used) {
+		a->full = true;
+		return;
+	}
+	a->argv[a->argc++] = a->buf + a->used;
+	a->used += (size_t)n + 1;
+}
+
+/* Each whitespace separated word of 'words', optionally after 'option'. */
+static void
+push_words(struct eal_argv *a, const char *option, const char *words)
+{
+	const char *p = words;
+	size_t n;
+
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			return;
+		for (n = 0; p[n] != '\0' && !isspace((unsigned char)p[n]); n++)
+			;
+		if (option != NULL)
+			push_arg(a, "%s", option);
+		push_arg(a, "%.*s", (int)n, p);
+		p += n;
+	}
+}
+
+int
+ws_config_eal_args(const struct ws_config *cfg, const char *prog,
+		unsigned long hugepages_free,
+		const char *const *extra, unsigned int n_extra,
+		char **argv, unsigned int argv_max, char *buf, size_t buf_len)
+{
+	struct eal_argv a = {
+		.argv = argv, .max = argv_max, .buf = buf, .len = buf_len,
+	};
+	char lcores[WS_MAX_WORKERS * 4 + 8];
+	size_t used;
+	unsigned int i;
+	bool no_huge;
+
+	used = snprintf(lcores, sizeof(lcores), "%u", cfg->eal.main_lcore);
+	for (i = 0; i < cfg->workers.count && used < sizeof(lcores); i++)
+		used += snprintf(lcores + used, sizeof(lcores) - used, ",%u",
+			cfg->workers.lcores[i]);
+
+	/*
+	 * With huge=yes and none free the hugepage arguments still go out:
+	 * the EAL then fails saying why, which beats silently running
+	 * without.
+	 */
+	no_huge = cfg->eal.huge == WS_HUGE_NO ||
+		(cfg->eal.huge == WS_HUGE_AUTO && hugepages_free == 0);
+
+	push_arg(&a, "%s", prog);
+	push_arg(&a, "-l");
+	push_arg(&a, "%s", lcores);
+	push_arg(&a, "--main-lcore");
+	push_arg(&a, "%u", cfg->eal.main_lcore);
+	push_arg(&a, "--file-prefix");
+	push_arg(&a, "%s", cfg->eal.file_prefix);
+	/* 22.11 refuses --in-memory together with --no-huge. */
+	if (no_huge)
+		push_arg(&a, "--no-huge");
+	if (cfg->eal.memory_mb > 0) {
+		push_arg(&a, "-m");
+		push_arg(&a, "%u", cfg->eal.memory_mb);
+	}
+	if (cfg->eal.vdev[0] != '\0') {
+		push_arg(&a, "--vdev");
+		push_arg(&a, "%s", cfg->eal.vdev);
+	}
+	/*
+	 * Without an allow list the EAL would probe every PCI device, the
+	 * host's own NIC included (a bifurcated driver takes it even while
+	 * the kernel uses it): PCI devices are used only when listed.
+	 */
+	if (cfg->eal.allow[0] == '\0')
+		push_arg(&a, "--no-pci");
+	push_words(&a, "-a", cfg->eal.allow);
+	if (cfg->eal.log_level[0] != '\0')
+		push_arg(&a, "--log-level=%s", cfg->eal.log_level);
+	push_words(&a, NULL, cfg->eal.extra);
+	for (i = 0; i < n_extra; i++)
+		push_arg(&a, "%s", extra[i]);
+
+	if (a.full)
+		return -ENOSPC;
+	argv[a.argc] = NULL;
+	return (int)a.argc;
+}

@@ -25,13 +25,14 @@
 enum ws_huge_mode {
 	WS_HUGE_AUTO = 0,	/* hugepages when some are free, else --no-huge */
 	WS_HUGE_YES,		/* hugepages or fail */
-	WS_HUGE_NO,		/* always --no-huge --in-memory */
+	WS_HUGE_NO,		/* always --no-huge */
 };
 
 struct ws_eal_config {
 	char file_prefix[WS_CFG_STR_LEN];
 	char vdev[WS_CFG_STR_LEN];	/* one --vdev, empty for none */
-	char allow[WS_CFG_STR_LEN];	/* PCI addresses, space separated */
+	char allow[WS_CFG_STR_LEN];	/* PCI addresses, space separated;
+					 * empty = --no-pci */
 	unsigned int main_lcore;
 	enum ws_huge_mode huge;
 	unsigned int memory_mb;		/* -m, 0 = EAL default */
