@@ -16,6 +16,7 @@ import sys
 
 from scapy.all import (ICMP, IP, Ether, Raw, conf, fragment, get_if_hwaddr,
                        sendp, srp1)
+from scapy.layers.inet import IPerror
 
 KERNEL_IP = "198.18.0.1"
 WOSHOU_IP = "198.18.0.2"
@@ -55,15 +56,15 @@ def protounr(iface, mac):
     rep = srp1(req, iface=iface, timeout=3)
     if rep is None or ICMP not in rep:
         return "no reply"
-    quoted = rep[ICMP].payload
+    # scapy parses the datagram quoted inside an ICMP error as IPerror.
+    quoted = rep[IPerror].proto if IPerror in rep else "?"
     return (f"type={rep[ICMP].type} code={rep[ICMP].code} "
-            f"quoted_proto={quoted.proto if IP in rep[ICMP] else '?'} "
-            f"len={len(rep[IP])}")
+            f"quoted_proto={quoted} len={len(rep[IP])}")
 
 
 def hostile(iface, mac):
     src = get_if_hwaddr(iface)
-    eth = Ether(dst=mac, src=src)
+    eth = Ether(dst=mac, src=src, type=0x0800)
     good = IP(src=KERNEL_IP, dst=WOSHOU_IP) / ICMP(id=1, seq=1) / Raw(b"a" * 64)
     frames = []
     raw = bytearray(bytes(good))

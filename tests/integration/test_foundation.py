@@ -75,7 +75,8 @@ def test_kernel_neighbour_table_holds_woshou_mac(woshou, netns):
 def test_protocol_unreachable_for_unknown_protocol(woshou, netns):
     # RFC 1122 3.2.2.1: a host SHOULD send protocol unreachable.
     reply = scapy(netns, woshou.mac, "protounr")
-    assert reply.startswith("type=3 code=2 quoted_proto=253"), reply
+    # 20 (IP) + 8 (ICMP) + the whole 52-byte offending datagram.
+    assert reply == "type=3 code=2 quoted_proto=253 len=80", reply
 
 
 def test_hostile_frames_dropped_and_counted_then_still_answers(woshou, netns):
@@ -91,7 +92,10 @@ def test_hostile_frames_dropped_and_counted_then_still_answers(woshou, netns):
     assert c.get("ip.drop_len") == 20
     assert c.get("ip.drop_short") == 20
     assert c.get("icmp.drop_cksum") == 20
-    assert c.get("ip.drop_reasm_invalid") == 20
+    # Reassembly drops count fragments: 4 per overlapping datagram.
+    assert c.get("ip.frag_rx") == 80
+    assert c.get("ip.drop_reasm_invalid") == 80
+    assert c.get("ip.reasm_ok", 0) == 0
     assert c.get("icmp.echo_tx") == 3
 
 
