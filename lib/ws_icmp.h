@@ -16,9 +16,28 @@
 
 struct ws_worker;
 
+/* Message types (RFC 792) that DPDK's rte_icmp.h does not name. */
+#define WS_ICMP_ECHO_REPLY		0
+#define WS_ICMP_DEST_UNREACH		3
+#define WS_ICMP_SOURCE_QUENCH		4
+#define WS_ICMP_REDIRECT		5
+#define WS_ICMP_ECHO_REQUEST		8
+#define WS_ICMP_TIME_EXCEEDED		11
+#define WS_ICMP_PARAM_PROBLEM		12
+
+/* Destination unreachable codes we generate. */
+#define WS_ICMP_UNREACH_PROTO		2
+#define WS_ICMP_UNREACH_PORT		3
+
+/* Time exceeded code for a reassembly that timed out (RFC 1122 3.3.2). */
+#define WS_ICMP_TIMXCEED_REASM		1
+
+/* RFC 1812 4.3.2.3: an error datagram, quote included, fits in 576 bytes. */
+#define WS_ICMP_ERROR_MAX_LEN		576
+
 /* Token bucket for outgoing ICMP errors, per worker. */
 struct ws_icmp_ratelimit {
-	uint64_t tokens;		/* scaled by hz */
+	uint64_t tokens;		/* one error costs hz tokens */
 	uint64_t last;			/* ticks */
 };
 
@@ -41,5 +60,13 @@ void ws_icmp_input(struct ws_worker *w, struct rte_mbuf *m);
  */
 int ws_icmp_send_unreach(struct ws_worker *w, const struct rte_mbuf *orig,
 		uint8_t code);
+
+/*
+ * Send time exceeded 'code' about 'orig', under the same rules and rate
+ * limit as ws_icmp_send_unreach (and with the same return values). IPv4
+ * uses it for fragment 0 of a datagram whose reassembly timed out.
+ */
+int ws_icmp_send_time_exceeded(struct ws_worker *w,
+		const struct rte_mbuf *orig, uint8_t code);
 
 #endif /* WS_ICMP_H */

@@ -20,6 +20,10 @@
 
 struct ws_worker;
 
+/*
+ * Reassembly state of one worker. The death row is empty between calls:
+ * what rte_ip_frag puts there is counted and freed at once.
+ */
 struct ws_ipv4_reasm {
 	struct rte_ip_frag_tbl *tbl;
 	struct rte_ip_frag_death_row dr;
@@ -56,7 +60,12 @@ void ws_ipv4_fill_header(struct ws_worker *w, struct rte_ipv4_hdr *ip,
 /* True if 'addr' (network order) is a limited or our subnet broadcast. */
 bool ws_ipv4_is_broadcast(const struct ws_worker *w, uint32_t addr);
 
-/* Periodic work: frees reassembly entries that timed out. */
+/*
+ * Periodic work, cheap until about a second has passed since the last
+ * sweep: frees reassembly entries that timed out (drop_reasm_timeout, one
+ * per fragment) and sends time exceeded (RFC 1122 3.3.2) for those whose
+ * first fragment had arrived.
+ */
 void ws_ipv4_timer(struct ws_worker *w);
 
 #endif /* WS_IPV4_H */

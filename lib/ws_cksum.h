@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#ifndef WS_CKSUM_H
+#define WS_CKSUM_H
+
+/*
+ * Internet checksum helpers (RFC 1071, RFC 1624) that DPDK lacks or gets
+ * wrong. Everything else uses rte_raw_cksum / rte_ipv4_cksum directly.
+ *
+ * One's-complement sums are byte-order independent: every value here may
+ * be in network order as long as all of them are.
+ */
+
+#include <errno.h>
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+/*
+ * RFC 1624 eqn. 3: the checksum field 'cksum' after one 16-bit word of the
+ * covered data changed from 'old_word' to 'new_word':
+ * HC' = ~(~HC + ~m + m'). Unlike RFC 1141's form it never turns a correct
+ * 0x0000 into 0xffff.
+ */
+static inline uint16_t
+ws_cksum_update16(uint16_t cksum, uint16_t old_word, uint16_t new_word)
+{
+	uint32_t sum;
+
+	sum = (uint16_t)~cksum;
+	sum += (uint16_t)~old_word;
+	sum += new_word;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
+ * Non-complemented one's-complement sum of 'len' bytes at 'off' in a
+ * possibly chained mbuf; 0 or -EINVAL when the range is not in the packet.
+ *
+ * DPDK 22.11's rte_raw_cksum_mbuf truncates a segment's unreduced 32-bit
+ * sum to 16 bits before byte-swapping it when the segment starts at an odd
+ * position, which corrupts the result for such chains. Reducing each
+ * segment first (rte_raw_cksum) keeps the swap exact.
+ */
+static inline int
+ws_raw_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len,
+		uint16_t *cksum)
+{
+	const struct rte_mbuf *seg;
+	uint32_t sum = 0, done = 0, seg_len;
+	uint16_t part;
+
+	if (likely(off + len <= rte_pktmbuf_data_len(m))) {
+		*cksum = rte_raw_cksum(rte_pktmbuf_mtod_offset(m, const void *,
+			off), len);
+		return 0;
+	}
+	if (unlikely(off + len > rte_pktmbuf_pkt_len(m)))
+		return -EINVAL;
+
+	for (seg = m; off >= rte_pktmbuf_data_len(seg); seg = seg->next)
+		off -= rte_pktmbuf_data_len(seg);
+	while (done < len) {
+		seg_len = rte_pktmbuf_data_len(seg) - off;
+		if (seg_len > len - done)
+			seg_len = len - done;
+		part = rte_raw_cksum(rte_pktmbuf_mtod_offset(seg, const void *,
+			off), seg_len);
+		/* A segment starting at an odd position sums shifted bytes. */
+		if (done & 1)
+			part = rte_bswap16(part);
+		sum += part;
+		done += seg_len;
+		off = 0;
+		seg = seg->next;
+	}
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	*cksum = (uint16_t)sum;
+	return 0;
+}
+
+#endif /* WS_CKSUM_H */
