@@ -117,17 +117,6 @@ input_arp(struct ws_test_env *env, const struct rte_ether_addr *eth_dst,
 	ws_test_input(env, buf, len);
 }
 
-/* Captured frame i must be exactly 'len' bytes of 'expect'. */
-static void
-assert_captured(struct ws_test_env *env, unsigned int i, const void *expect,
-		size_t len)
-{
-	uint8_t out[2048];
-
-	assert_int_equal(ws_test_captured(env, i, out, sizeof(out)), len);
-	assert_memory_equal(out, expect, len);
-}
-
 /* Captured frame i must be this ARP packet from us. */
 static void
 assert_captured_arp(struct ws_test_env *env, unsigned int i,
@@ -139,7 +128,7 @@ assert_captured_arp(struct ws_test_env *env, unsigned int i,
 
 	len = arp_frame(expect, eth_dst, &ws_test_mac, op, &ws_test_mac,
 		OUR_IP, tha, tip);
-	assert_captured(env, i, expect, len);
+	ws_test_assert_frame(env, i, expect, len);
 }
 
 /*
@@ -187,7 +176,7 @@ assert_captured_ip(struct ws_test_env *env, unsigned int i,
 	ws_test_eth(expect, mac, &ws_test_mac, RTE_ETHER_TYPE_IPV4);
 	m = ip_packet(env, dst, id, expect + RTE_ETHER_HDR_LEN, &ip_len);
 	rte_pktmbuf_free(m);
-	assert_captured(env, i, expect, RTE_ETHER_HDR_LEN + ip_len);
+	ws_test_assert_frame(env, i, expect, RTE_ETHER_HDR_LEN + ip_len);
 }
 
 static int
@@ -241,7 +230,7 @@ test_request_for_us_replied(void **state)
 	ws_test_input(env, frame, sizeof(frame));
 
 	assert_int_equal(env->n_captured, 1);
-	assert_captured(env, 0, reply, sizeof(reply));
+	ws_test_assert_frame(env, 0, reply, sizeof(reply));
 	assert_int_equal(env->w.stats.arp.rx, 1);
 	assert_int_equal(env->w.stats.arp.requests_rx, 1);
 	assert_int_equal(env->w.stats.arp.replies_tx, 1);
@@ -475,7 +464,7 @@ test_conflict_defended_once_per_10s(void **state)
 	input_arp(env, &bcast, OP_REQUEST, &squatter, OUR_IP, OUR_IP);
 	assert_int_equal(env->w.stats.arp.drop_conflict, 1);
 	assert_int_equal(env->n_captured, 1);
-	assert_captured(env, 0, announcement, sizeof(announcement));
+	ws_test_assert_frame(env, 0, announcement, sizeof(announcement));
 	assert_int_equal(env->w.stats.arp.gratuitous_tx, 1);
 	assert_int_equal(env->w.arp.used, 0);
 	assert_clean(env);
@@ -491,7 +480,7 @@ test_conflict_defended_once_per_10s(void **state)
 	input_arp(env, &bcast, OP_REQUEST, &squatter, OUR_IP, HOST(3));
 	assert_int_equal(env->w.stats.arp.drop_conflict, 3);
 	assert_int_equal(env->n_captured, 1);
-	assert_captured(env, 0, announcement, sizeof(announcement));
+	ws_test_assert_frame(env, 0, announcement, sizeof(announcement));
 	assert_int_equal(env->w.stats.arp.gratuitous_tx, 2);
 	assert_clean(env);
 }
@@ -528,7 +517,7 @@ test_resolve_queues_then_flushes_in_order(void **state)
 
 	resolve(env, HOST(9), 1);
 	assert_int_equal(env->n_captured, 1);
-	assert_captured(env, 0, request, sizeof(request));
+	ws_test_assert_frame(env, 0, request, sizeof(request));
 	assert_int_equal(env->w.stats.arp.requests_tx, 1);
 	assert_int_equal(env->w.stats.arp.queued, 1);
 	ws_test_clear_captured(env);
@@ -917,7 +906,7 @@ test_announce_frame(void **state)
 	ws_arp_announce(&env->w);
 	ws_tx_flush(&env->w);
 	assert_int_equal(env->n_captured, 1);
-	assert_captured(env, 0, announcement_frame,
+	ws_test_assert_frame(env, 0, announcement_frame,
 		sizeof(announcement_frame));
 	assert_int_equal(env->w.stats.arp.gratuitous_tx, 1);
 	ws_test_clear_captured(env);
@@ -947,7 +936,7 @@ test_second_announcement(void **state)
 	ws_test_advance_ms(env, 1);
 	ws_test_run_timers(env);
 	assert_int_equal(env->n_captured, 1);
-	assert_captured(env, 0, announcement_frame,
+	ws_test_assert_frame(env, 0, announcement_frame,
 		sizeof(announcement_frame));
 	assert_int_equal(env->w.stats.arp.gratuitous_tx, 2);
 	ws_test_clear_captured(env);

@@ -65,23 +65,6 @@ icmp_setup(void **state)
 	return ret;
 }
 
-static void
-assert_no_leak(struct ws_test_env *env)
-{
-	ws_test_clear_captured(env);
-	assert_int_equal(ws_test_mbufs_in_use(env), 0);
-}
-
-static void
-assert_frame(struct ws_test_env *env, unsigned int i, const uint8_t *expect,
-		size_t len)
-{
-	static uint8_t out[FRAME_MAX];
-
-	assert_int_equal(ws_test_captured(env, i, out, sizeof(out)), len);
-	assert_memory_equal(out, expect, len);
-}
-
 static const uint8_t *
 pattern(size_t len)
 {
@@ -91,18 +74,6 @@ pattern(size_t len)
 	for (i = 0; i < len; i++)
 		data[i] = (uint8_t)(i * 13 + 1);
 	return data;
-}
-
-static void
-ip_recksum(uint8_t *ip)
-{
-	uint16_t ck;
-
-	ip[10] = 0;
-	ip[11] = 0;
-	ck = ws_test_cksum(ip, (ip[0] & 0xf) * 4);
-	ip[10] = ck >> 8;
-	ip[11] = ck & 0xff;
 }
 
 /* An ICMP message of 'type' (echo layout) from the peer to 'dst'. */
@@ -127,7 +98,7 @@ expected_reply(uint8_t *buf, size_t data_len, uint8_t tos)
 	n = ws_test_ipv4_frame(buf, US, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp, n);
 	ws_test_eth(buf, &ws_test_peer_mac, &ws_test_mac, RTE_ETHER_TYPE_IPV4);
 	buf[ETH_LEN + 1] = tos;
-	ip_recksum(buf + ETH_LEN);
+	ws_test_ip_recksum(buf + ETH_LEN);
 	return n;
 }
 
@@ -142,7 +113,7 @@ expect_ignored(struct ws_test_env *env, const uint8_t *frame, size_t len,
 	assert_int_equal(*counter, before + 1);
 	assert_int_equal(env->n_captured, 0);
 	assert_int_equal(env->w.stats.icmp.echo_tx, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 /* ------------------------------------------------------------------ */
@@ -163,14 +134,14 @@ test_echo_reply_exact(void **state)
 
 	expect_len = expected_reply(expect, 56, 0);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_frame(env, 0, expect, expect_len);
 	/* Identifier, sequence and data as sent; both checksums hold. */
 	ws_test_captured(env, 0, out, sizeof(out));
 	assert_memory_equal(out + ETH_LEN + IP_LEN + 4,
 		frame + ETH_LEN + IP_LEN + 4, 4 + 56);
 	assert_int_equal(ws_test_cksum(out + ETH_LEN, IP_LEN), 0);
 	assert_int_equal(ws_test_cksum(out + ETH_LEN + IP_LEN, 8 + 56), 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -190,14 +161,14 @@ test_echo_with_options_replied_without(void **state)
 	frame[ETH_LEN] = 0x48;
 	frame[ETH_LEN + 1] = 0x10;	/* TOS: kept in the reply */
 	frame[ETH_LEN + 3] += sizeof(opts);
-	ip_recksum(frame + ETH_LEN);
+	ws_test_ip_recksum(frame + ETH_LEN);
 	ws_test_input(env, frame, plain_len + sizeof(opts));
 
 	assert_int_equal(env->w.stats.ip.rx_options, 1);
 	expect_len = expected_reply(expect, 32, 0x10);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, expect_len);
-	assert_no_leak(env);
+	ws_test_assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -218,8 +189,8 @@ test_echo_chained_odd_split(void **state)
 	assert_int_equal(env->w.stats.icmp.drop_cksum, 0);
 	expect_len = expected_reply(expect, 301, 0);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, expect_len);
-	assert_no_leak(env);
+	ws_test_assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -428,7 +399,7 @@ test_unreach_forbidden(void **state)
 		RTE_IPV4_HDR_MF_FLAG), 0);
 	assert_int_equal(env->w.stats.icmp.unreach_tx, 2);
 	assert_int_equal(env->n_captured, 2);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 /* The expected error about 'orig_ip' (its first 'quote' bytes). */
@@ -477,9 +448,9 @@ test_unreach_port_exact(void **state)
 	expect_len = expected_unreach(expect, 3, frame + ETH_LEN,
 		len - ETH_LEN);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_frame(env, 0, expect, expect_len);
 	assert_int_equal(env->w.stats.icmp.unreach_tx, 1);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -502,8 +473,8 @@ test_unreach_quote_capped(void **state)
 		576 - IP_LEN - 8);
 	assert_int_equal(expect_len, ETH_LEN + 576);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, expect_len);
-	assert_no_leak(env);
+	ws_test_assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -536,7 +507,7 @@ test_unreach_rate_limited(void **state)
 	assert_int_equal(env->w.stats.icmp.unreach_tx, 7);
 	assert_int_equal(env->w.stats.icmp.drop_unreach_ratelimit, 4);
 	assert_int_equal(env->n_captured, 7);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -551,7 +522,7 @@ test_unreach_rate_zero_never(void **state)
 	assert_int_equal(unreach_udp(env, &ws_test_mac, PEER, US, 0), -EBUSY);
 	assert_int_equal(env->w.stats.icmp.unreach_tx, 0);
 	assert_int_equal(env->n_captured, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -573,7 +544,7 @@ test_unreach_without_mbufs(void **state)
 		rte_pktmbuf_free(hoard[--n]);
 	rte_pktmbuf_free(orig);
 	assert_int_equal(env->n_captured, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 #define ICMP_TEST(fn) cmocka_unit_test_setup_teardown(fn, icmp_setup, \

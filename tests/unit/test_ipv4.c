@@ -67,36 +67,6 @@ ip_setup(void **state)
 	return ret;
 }
 
-static void
-assert_no_leak(struct ws_test_env *env)
-{
-	ws_test_clear_captured(env);
-	assert_int_equal(ws_test_mbufs_in_use(env), 0);
-	assert_int_equal(rte_mempool_in_use_count(env->indirect_pool), 0);
-}
-
-static void
-assert_frame(struct ws_test_env *env, unsigned int i, const uint8_t *expect,
-		size_t len)
-{
-	static uint8_t out[FRAME_MAX];
-
-	assert_int_equal(ws_test_captured(env, i, out, sizeof(out)), len);
-	assert_memory_equal(out, expect, len);
-}
-
-static void
-ip_recksum(uint8_t *ip)
-{
-	uint16_t ck;
-
-	ip[10] = 0;
-	ip[11] = 0;
-	ck = ws_test_cksum(ip, (ip[0] & 0xf) * 4);
-	ip[10] = ck >> 8;
-	ip[11] = ck & 0xff;
-}
-
 /* A datagram we send: Ethernet to the peer, IPv4 from us, id OUR_ID + n. */
 static size_t
 our_frame(uint8_t *buf, uint32_t dst, uint8_t proto, uint16_t id,
@@ -262,7 +232,7 @@ test_chained_cksum_any_split(void **state)
 			rte_pktmbuf_free(head);
 		}
 	}
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 /* ------------------------------------------------------------------ */
@@ -281,7 +251,7 @@ expect_dropped(struct ws_test_env *env, const uint8_t *frame, size_t len,
 	assert_int_equal(env->w.stats.icmp.rx, 0);
 	assert_int_equal(env->n_captured, 0);
 	assert_int_equal(env->w.stats.ip.tx, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -305,7 +275,7 @@ test_bad_version(void **state)
 	size_t len = echo_request(frame, PEER, US, 8);
 
 	frame[ETH_LEN] = 0x65;
-	ip_recksum(frame + ETH_LEN);
+	ws_test_ip_recksum(frame + ETH_LEN);
 	expect_dropped(env, frame, len, &env->w.stats.ip.drop_version);
 }
 
@@ -341,12 +311,12 @@ test_total_length_inconsistent(void **state)
 
 	/* One byte more than the frame holds. */
 	frame[ETH_LEN + 3] = (uint8_t)(len - ETH_LEN + 1);
-	ip_recksum(frame + ETH_LEN);
+	ws_test_ip_recksum(frame + ETH_LEN);
 	expect_dropped(env, frame, len, &env->w.stats.ip.drop_len);
 
 	/* Shorter than its own header. */
 	frame[ETH_LEN + 3] = IP_LEN - 1;
-	ip_recksum(frame + ETH_LEN);
+	ws_test_ip_recksum(frame + ETH_LEN);
 	expect_dropped(env, frame, len, &env->w.stats.ip.drop_len);
 	assert_int_equal(env->w.stats.ip.drop_len, 2);
 }
@@ -421,8 +391,8 @@ test_ethernet_padding_trimmed(void **state)
 	assert_int_equal(env->w.stats.icmp.echo_rx, 1);
 	expect_len = echo_reply_frame(expect, 4);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, expect_len);
-	assert_no_leak(env);
+	ws_test_assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -443,15 +413,15 @@ test_options_skipped(void **state)
 		plain + ETH_LEN + IP_LEN, plain_len - ETH_LEN - IP_LEN);
 	frame[ETH_LEN] = 0x48;
 	frame[ETH_LEN + 3] += sizeof(opts);
-	ip_recksum(frame + ETH_LEN);
+	ws_test_ip_recksum(frame + ETH_LEN);
 	ws_test_input(env, frame, plain_len + sizeof(opts));
 
 	assert_int_equal(env->w.stats.ip.rx_options, 1);
 	assert_int_equal(env->w.stats.icmp.echo_rx, 1);
 	/* The reply carries a plain 20-byte header. */
 	expect_len = echo_reply_frame(expect, 16);
-	assert_frame(env, 0, expect, expect_len);
-	assert_no_leak(env);
+	ws_test_assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -486,7 +456,7 @@ test_rx_cksum_offload_flags(void **state)
 	assert_int_equal(env->w.stats.ip.drop_cksum, 2);
 	assert_int_equal(env->w.stats.icmp.rx, 1);
 	assert_int_equal(env->n_captured, 1);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 /* ------------------------------------------------------------------ */
@@ -532,7 +502,7 @@ expect_one_reply(struct ws_test_env *env)
 	assert_int_equal(env->w.stats.ip.reasm_ok, 1);
 	assert_int_equal(env->w.stats.icmp.echo_rx, 1);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, len);
+	ws_test_assert_frame(env, 0, expect, len);
 }
 
 /* Let every held fragment time out, and sweep. */
@@ -555,7 +525,7 @@ test_reasm_in_order(void **state)
 	send_third(env, REQ_ID, 2);
 	assert_int_equal(env->w.stats.ip.frag_rx, 3);
 	expect_one_reply(env);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -568,7 +538,7 @@ test_reasm_out_of_order(void **state)
 	send_third(env, REQ_ID, 0);
 	send_third(env, REQ_ID, 1);
 	expect_one_reply(env);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -585,7 +555,7 @@ test_reasm_overlap(void **state)
 	assert_int_equal(env->w.stats.ip.reasm_ok, 0);
 	assert_int_equal(env->w.stats.icmp.rx, 0);
 	assert_int_equal(env->n_captured, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -602,7 +572,7 @@ test_reasm_overlap_hidden_by_hole(void **state)
 	assert_int_equal(env->w.stats.ip.drop_reasm_invalid, 3);
 	assert_int_equal(env->w.stats.ip.reasm_ok, 0);
 	assert_int_equal(env->n_captured, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -624,7 +594,7 @@ test_reasm_duplicate(void **state)
 	assert_int_equal(env->w.stats.ip.drop_reasm_invalid, 6);
 	assert_int_equal(env->w.stats.ip.reasm_ok, 0);
 	assert_int_equal(env->n_captured, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -663,9 +633,9 @@ test_reasm_hole_times_out(void **state)
 	expect_len = our_frame(expect, PEER, IPPROTO_ICMP, OUR_ID, 0,
 		quote_icmp, 8 + frag0_len - ETH_LEN);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_frame(env, 0, expect, expect_len);
 	assert_int_equal(env->w.stats.icmp.time_exceeded_tx, 1);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -680,7 +650,7 @@ test_reasm_timeout_without_first_is_silent(void **state)
 	assert_int_equal(env->w.stats.ip.drop_reasm_timeout, 2);
 	assert_int_equal(env->w.stats.icmp.time_exceeded_tx, 0);
 	assert_int_equal(env->n_captured, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -697,7 +667,7 @@ test_reasm_sweep_larger_than_death_row(void **state)
 	/* One sweep empties the death row as often as it fills up. */
 	expire_all(env);
 	assert_int_equal(env->w.stats.ip.drop_reasm_timeout, held);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -715,7 +685,7 @@ test_reasm_stale_reclaimed_on_lookup(void **state)
 	send_third(env, REQ_ID, 1);
 	send_third(env, REQ_ID, 2);
 	expect_one_reply(env);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -738,7 +708,7 @@ test_frag_bad(void **state)
 	assert_int_equal(env->w.stats.ip.frag_rx, 3);
 	assert_int_equal(env->w.stats.ip.drop_frag_bad, 3);
 	assert_int_equal(env->n_captured, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -760,7 +730,7 @@ test_reasm_too_many_fragments(void **state)
 	assert_int_equal(env->w.stats.ip.drop_reasm_timeout, 1);
 	assert_int_equal(env->w.stats.ip.frag_rx, 9);
 	assert_int_equal(env->n_captured, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -783,7 +753,7 @@ test_reasm_table_full(void **state)
 	assert_int_equal(env->w.stats.ip.drop_reasm_nospace, 1);
 	expire_all(env);
 	assert_int_equal(env->w.stats.ip.drop_reasm_timeout, 1);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 /* ------------------------------------------------------------------ */
@@ -820,9 +790,9 @@ test_output_on_link(void **state)
 	ws_tx_flush(&env->w);
 	len = our_frame(expect, PEER, 253, OUR_ID, 0, pattern(10), 10);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, len);
+	ws_test_assert_frame(env, 0, expect, len);
 	assert_int_equal(env->w.stats.ip.tx, 1);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -840,8 +810,8 @@ test_output_via_gateway(void **state)
 	/* To the gateway's MAC, the IP destination unchanged. */
 	len = our_frame(expect, OFF_LINK, 253, OUR_ID, 0, pattern(10), 10);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, len);
-	assert_no_leak(env);
+	ws_test_assert_frame(env, 0, expect, len);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -855,7 +825,7 @@ test_output_no_route(void **state)
 	assert_int_equal(env->w.stats.ip.tx_no_route, 1);
 	assert_int_equal(env->w.stats.ip.tx, 0);
 	assert_int_equal(env->n_captured, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -870,8 +840,8 @@ test_output_subnet_broadcast(void **state)
 	len = our_frame(expect, SUBNET_BCAST, 253, OUR_ID, 0, pattern(10), 10);
 	ws_test_eth(expect, &bcast_mac, &ws_test_mac, RTE_ETHER_TYPE_IPV4);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, len);
-	assert_no_leak(env);
+	ws_test_assert_frame(env, 0, expect, len);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -897,7 +867,7 @@ test_output_tx_cksum_offload(void **state)
 	/* Left for the port to fill in. */
 	assert_int_equal(out[ETH_LEN + 10], 0);
 	assert_int_equal(out[ETH_LEN + 11], 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -950,12 +920,12 @@ test_echo_reply_fragmented(void **state)
 		len = our_frame(expect, PEER, IPPROTO_ICMP, OUR_ID,
 			(uint16_t)((i != 2 ? MF : 0) | off / 8), reply + off,
 			frag_len[i]);
-		assert_frame(env, i, expect, len);
+		ws_test_assert_frame(env, i, expect, len);
 		off += frag_len[i];
 	}
 	assert_int_equal(env->w.stats.ip.frag_tx, 3);
 	assert_int_equal(env->w.stats.ip.tx, 3);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -969,7 +939,7 @@ test_output_df_too_big(void **state)
 	assert_int_equal(env->w.stats.ip.drop_frag_df, 1);
 	assert_int_equal(env->w.stats.ip.tx, 0);
 	assert_int_equal(env->n_captured, 0);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -998,9 +968,9 @@ test_unknown_protocol_unreachable(void **state)
 	expect_len = our_frame(expect, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp,
 		icmp_len);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_frame(env, 0, expect, expect_len);
 	assert_int_equal(env->w.stats.icmp.unreach_tx, 1);
-	assert_no_leak(env);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -1035,8 +1005,8 @@ test_reassembled_unknown_protocol_quote(void **state)
 	expect_len = our_frame(expect, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp,
 		icmp_len);
 	assert_int_equal(env->n_captured, 1);
-	assert_frame(env, 0, expect, expect_len);
-	assert_no_leak(env);
+	ws_test_assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_no_leak(env);
 }
 
 #define IP_TEST(fn) cmocka_unit_test_setup_teardown(fn, ip_setup, \

@@ -221,6 +221,36 @@ ws_test_mbufs_in_use(struct ws_test_env *env)
 	return rte_mempool_in_use_count(env->pool);
 }
 
+void
+ws_test_assert_no_leak(struct ws_test_env *env)
+{
+	ws_test_clear_captured(env);
+	assert_int_equal(ws_test_mbufs_in_use(env), 0);
+	assert_int_equal(rte_mempool_in_use_count(env->indirect_pool), 0);
+}
+
+void
+ws_test_assert_frame(struct ws_test_env *env, unsigned int i,
+		const void *expect, size_t len)
+{
+	static uint8_t out[16384];
+
+	assert_int_equal(ws_test_captured(env, i, out, sizeof(out)), len);
+	assert_memory_equal(out, expect, len);
+}
+
+void
+ws_test_ip_recksum(uint8_t *ip)
+{
+	uint16_t ck;
+
+	ip[10] = 0;
+	ip[11] = 0;
+	ck = ws_test_cksum(ip, (ip[0] & 0xf) * 4);
+	ip[10] = ck >> 8;
+	ip[11] = ck & 0xff;
+}
+
 size_t
 ws_test_eth(uint8_t *buf, const struct rte_ether_addr *dst,
 		const struct rte_ether_addr *src, uint16_t type)

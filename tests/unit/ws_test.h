@@ -96,6 +96,19 @@ void ws_test_clear_captured(struct ws_test_env *env);
 unsigned int ws_test_mbufs_in_use(struct ws_test_env *env);
 
 /*
+ * Free the captured frames, then fail unless every mbuf of both pools
+ * (packets and fragmentation's indirect ones) is back.
+ */
+void ws_test_assert_no_leak(struct ws_test_env *env);
+
+/* Fail unless captured frame i is exactly the 'len' bytes of 'expect'. */
+void ws_test_assert_frame(struct ws_test_env *env, unsigned int i,
+		const void *expect, size_t len);
+
+/* Recompute the header checksum of the IPv4 header at 'ip' (after edits). */
+void ws_test_ip_recksum(uint8_t *ip);
+
+/*
  * Frame builders, into 'buf'; each returns the frame length.
  * Ethernet: dst, src, type; then the L3 bytes.
  */
