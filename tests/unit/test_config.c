@@ -80,11 +80,10 @@ write_file(const char *name, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
-
 static uint32_t
 be_ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
-	return rte_cpu_to_be_32(RTE_IPV4(a, b, c, d));
+	return rte_cpu_to_be_32(RTE_IPV4((uint32_t)a, b, c, d));
 }
 
 static int
