@@ -62,11 +62,13 @@ class Woshou:
     """One woshou process inside a namespace, with its output collected."""
 
     def __init__(self, ns, config=CONFIG, sets=(), prefix="woshou_test"):
+        """ns=None runs woshou in the test's own namespace (net_null)."""
         self.ns = ns
         self.lines = []
         self.lock = threading.Lock()
-        argv = ["ip", "netns", "exec", ns.name, WOSHOU, "--config", config,
-                "--set", MEM_SET, "--set", f"eal.file_prefix={prefix}"]
+        argv = [] if ns is None else ["ip", "netns", "exec", ns.name]
+        argv += [WOSHOU, "--config", config,
+                 "--set", MEM_SET, "--set", f"eal.file_prefix={prefix}"]
         for s in sets:
             argv += ["--set", s]
         # ip netns exec execs woshou itself, so this PID is woshou's.
@@ -125,6 +127,9 @@ class Woshou:
                 self.proc.wait(10)
         self.reader.join(5)
         self.returncode = self.proc.returncode
+        # Runs against a sanitizer build (WOSHOU_BIN) fail on any report.
+        out = self.output
+        assert "runtime error:" not in out and "Sanitizer" not in out, out
         return self.returncode
 
     def counters(self):
