@@ -6,7 +6,7 @@ and its tools (ping, arping, ip neigh) on the other side of the tap."""
 import os
 import re
 import signal
-import subprocess
+import time
 
 from conftest import (CONFIG, IFACE, WOSHOU, WOSHOU_IP, Woshou, run)
 
@@ -132,3 +132,29 @@ def test_check_config_accepts_default_and_rejects_bad(tmp_path):
               check=False)
     assert res.returncode == 2
     assert "[ip] ttl: 0 is out of range 1..255" in res.stderr
+
+
+def test_gratuitous_arp_announces_woshou(netns):
+    # With arp_accept=1 the kernel creates a neighbour entry from an
+    # unsolicited announcement. woshou announces at start and again 2 s
+    # later (RFC 5227 ANNOUNCE_NUM, ANNOUNCE_INTERVAL). The kernel sends
+    # woshou nothing here, so only an announcement can put woshou's MAC in
+    # the table.
+    netns.sh("sysctl -qw net.ipv4.conf.default.arp_accept=1")
+    started = time.monotonic()
+    w = Woshou(netns)
+    try:
+        w.start_and_configure_kernel_side()
+        entry = ""
+        for _ in range(100):
+            entry = netns.exec(["ip", "neigh", "show", WOSHOU_IP, "dev", IFACE]).stdout
+            if w.mac in entry.lower():
+                break
+            time.sleep(0.1)
+        assert w.mac in entry.lower(), entry
+        time.sleep(max(0.0, started + 3.0 - time.monotonic()))
+    finally:
+        assert w.stop() == 0
+    c = w.counters()
+    assert c.get("arp.gratuitous_tx") == 2
+    assert c.get("arp.requests_rx", 0) == 0
