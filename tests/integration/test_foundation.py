@@ -73,7 +73,7 @@ def test_kernel_neighbour_table_holds_woshou_mac(woshou, netns):
 
 
 def test_protocol_unreachable_for_unknown_protocol(woshou, netns):
-    # RFC 1122 3.2.2.1: a host SHOULD send protocol unreachable.
+    # RFC 1122 section 3.2.2: a host SHOULD send protocol unreachable.
     reply = scapy(netns, woshou.mac, "protounr")
     # 20 (IP) + 8 (ICMP) + the whole 52-byte offending datagram.
     assert reply == "type=3 code=2 quoted_proto=253 len=80", reply
