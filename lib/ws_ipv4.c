@@ -16,6 +16,7 @@
 #include "ws_clock.h"
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
+#include "ws_tcp.h"
 #include "ws_worker.h"
 
 /* Expired reassemblies are swept about once a second. */
@@ -326,6 +327,9 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 	switch (ip->next_proto_id) {
 	case IPPROTO_ICMP:
 		ws_icmp_input(w, m);
+		return;
+	case IPPROTO_TCP:
+		ws_tcp_input(w, m);
 		return;
 	default:
 		/* RFC 1122 3.2.2.1: protocol unreachable SHOULD be sent. */

@@ -11,6 +11,7 @@
 #include <rte_random.h>
 
 #include "ws_eth.h"
+#include "ws_tcp.h"
 #include "ws_worker.h"
 
 static uint16_t
@@ -52,6 +53,12 @@ ws_worker_init(struct ws_worker *w, unsigned int index,
 		return ret;
 	}
 	ws_icmp_init(w);
+	ret = ws_tcp_init(w, socket);
+	if (ret < 0) {
+		ws_ipv4_fini(w);
+		ws_arp_fini(w);
+		return ret;
+	}
 	return 0;
 }
 
@@ -60,6 +67,8 @@ ws_worker_fini(struct ws_worker *w)
 {
 	uint16_t i;
 
+	/* The port may be stopped: what TCP queues while closing is dropped. */
+	ws_tcp_fini(w);
 	for (i = 0; i < w->tx_n; i++)
 		rte_pktmbuf_free(w->tx_pkts[i]);
 	w->tx_n = 0;
@@ -118,6 +127,7 @@ ws_worker_timers(struct ws_worker *w)
 {
 	ws_arp_timer(w);
 	ws_ipv4_timer(w);
+	ws_tcp_timer(w);
 }
 
 int

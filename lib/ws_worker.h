@@ -47,6 +47,7 @@ struct ws_iface {
 };
 
 struct ws_worker;
+struct ws_tcp_worker;
 
 /*
  * Sends a burst; returns how many were taken. Production: rte_eth_tx_burst
@@ -79,6 +80,7 @@ struct ws_worker {
 	struct ws_arp_cache arp;
 	struct ws_ipv4_reasm reasm;
 	struct ws_icmp_ratelimit icmp_rl;
+	struct ws_tcp_worker *tcp;	/* ws_tcp.c's own */
 
 	/* Counters: written by this worker only, read by the control thread. */
 	struct ws_stats stats __rte_cache_aligned;

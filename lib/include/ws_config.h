@@ -86,6 +86,60 @@ struct ws_control_config {
 	bool print_stats;		/* one line of counters per interval */
 };
 
+enum ws_tcp_syncookies {
+	WS_SYNCOOKIES_OFF = 0,
+	WS_SYNCOOKIES_AUTO,
+	WS_SYNCOOKIES_ALWAYS,
+};
+
+struct ws_tcp_config {
+	uint32_t max_connections;	/* TCBs per worker */
+	uint32_t rcvbuf;		/* bytes per connection (window) */
+	uint32_t sndbuf;		/* bytes per connection */
+	uint32_t msl_ms;		/* TIME_WAIT lasts 2 * msl_ms */
+	uint32_t rto_initial_ms;	/* RFC 6298 (2.1): 1 s */
+	uint32_t rto_min_ms;		/* RFC 6298 (2.4): 1 s; Linux 200 ms */
+	uint32_t rto_max_ms;		/* RFC 6298 (2.5): >= 60 s */
+	uint32_t delack_ms;		/* < 500 ms (MUST-40) */
+	uint32_t syn_retries;		/* SYN / SYN-ACK retransmissions */
+	uint32_t r1;			/* retransmissions before soft advice */
+	uint32_t r2_ms;			/* give up after this (>= 100 s) */
+	uint32_t syn_r2_ms;		/* same for a SYN (>= 180 s, MUST-23) */
+	uint32_t keepalive_idle_ms;	/* >= 2 h default (MUST-28) */
+	uint32_t keepalive_interval_ms;
+	uint32_t keepalive_count;
+	uint32_t ooo_segments;		/* out-of-order segments per connection */
+	uint32_t ooo_worker_segments;	/* ... and per worker */
+	uint32_t challenge_ack_per_s;	/* RFC 5961 7: per worker */
+	uint32_t backlog;		/* half-open + unaccepted per listener */
+	bool timestamps;		/* RFC 7323 */
+	bool window_scaling;		/* RFC 7323 */
+	bool sack;			/* RFC 2018 SACK-permitted */
+	bool nodelay;			/* default for new connections */
+	enum ws_tcp_syncookies syncookies;	/* issue: SYN cookies */
+};
+
+/* The woshou program's services; port 0 turns one off. */
+#define WS_HTTP_MAX_ROUTES 16
+
+struct ws_http_route {
+	char path[WS_CFG_STR_LEN];	/* request path, e.g. / */
+	char body[WS_CFG_STR_LEN];	/* inline text, or ... */
+	char file[WS_CFG_STR_LEN];	/* ... a file read at start */
+	char content_type[64];
+};
+
+struct ws_services_config {
+	uint16_t http_port;		/* default 80 */
+	uint16_t echo_port;		/* RFC 862, default 7 */
+	uint16_t discard_port;		/* RFC 863, default 9 */
+	uint32_t http_max_request;	/* header bytes before 431 */
+	uint32_t http_max_body;		/* request body bytes before 413 */
+	uint32_t http_keepalive_ms;	/* idle keep-alive connections close */
+	unsigned int n_routes;
+	struct ws_http_route routes[WS_HTTP_MAX_ROUTES];
+};
+
 struct ws_config {
 	char path[WS_CFG_STR_LEN];	/* file the config was read from */
 	struct ws_eal_config eal;
@@ -95,6 +149,8 @@ struct ws_config {
 	struct ws_icmp_config icmp;
 	struct ws_workers_config workers;
 	struct ws_control_config control;
+	struct ws_tcp_config tcp;
+	struct ws_services_config services;
 };
 
 /* Fill every field with its documented default. */

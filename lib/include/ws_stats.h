@@ -56,7 +56,18 @@
 	X(drop_broadcast_echo) X(drop_type) \
 	X(drop_unreach_ratelimit) X(drop_unreach_forbidden) X(drop_nombuf)
 
+/*
+ * TCP: cumulative counters, then one gauge per RFC 9293 state (st_*),
+ * moved only by the single state-change function.
+ */
+#define WS_TCP_STATS(X) \
+	X(rx) X(tx) \
+	X(st_closed) X(st_listen) X(st_syn_sent) X(st_syn_received) \
+	X(st_established) X(st_close_wait) X(st_fin_wait_1) X(st_closing) \
+	X(st_last_ack) X(st_fin_wait_2) X(st_time_wait)
+
 struct ws_loop_stats { WS_LOOP_STATS(WS_STAT_FIELD) };
+struct ws_tcp_stats { WS_TCP_STATS(WS_STAT_FIELD) };
 struct ws_eth_stats { WS_ETH_STATS(WS_STAT_FIELD) };
 struct ws_arp_stats { WS_ARP_STATS(WS_STAT_FIELD) };
 struct ws_ip_stats { WS_IP_STATS(WS_STAT_FIELD) };
@@ -69,12 +80,13 @@ struct ws_stats {
 	struct ws_arp_stats arp;
 	struct ws_ip_stats ip;
 	struct ws_icmp_stats icmp;
+	struct ws_tcp_stats tcp;
 };
 
 /* The modules in print order; X(member, LIST-macro). */
 #define WS_STATS_MODULES(X) \
 	X(loop, WS_LOOP_STATS) X(eth, WS_ETH_STATS) X(arp, WS_ARP_STATS) \
-	X(ip, WS_IP_STATS) X(icmp, WS_ICMP_STATS)
+	X(ip, WS_IP_STATS) X(icmp, WS_ICMP_STATS) X(tcp, WS_TCP_STATS)
 
 /* dst += src, every counter of every module. */
 void ws_stats_add(struct ws_stats *dst, const struct ws_stats *src);

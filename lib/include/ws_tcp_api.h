@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#ifndef WS_TCP_API_H
+#define WS_TCP_API_H
+
+/*
+ * The TCP application interface.
+ *
+ * Every connection belongs to one worker for its whole life. Callbacks run
+ * on that worker, inside its poll loop, and every call below on a
+ * connection must be made from that worker (from a callback, or from a
+ * per-worker hook): there are no locks. Nothing blocks: a send takes what
+ * fits, a close returns at once and the 'closed' callback follows.
+ *
+ * Receiving is zero-copy: 'data' is handed a view of the received mbufs
+ * and returns how many bytes (a prefix) it consumed. Bytes it leaves stay
+ * in the connection's receive buffer, count against the advertised window
+ * (that is the flow control), and are offered again, followed by any new
+ * data, when more arrives or after ws_tcp_recv_resume().
+ *
+ * Errors: negative errno, or NULL plus rte_errno.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+struct ws_tcp_conn;
+struct ws_worker;
+struct ws_stack;
+
+/* Why a connection ended (RFC 9293 MUST-12: a FIN close is not an abort). */
+enum ws_tcp_close_reason {
+	WS_TCP_CLOSED_NORMAL = 0,	/* both FINs exchanged and acknowledged */
+	WS_TCP_CLOSED_RESET,		/* the peer reset the connection */
+	WS_TCP_CLOSED_REFUSED,		/* active open answered with RST */
+	WS_TCP_CLOSED_TIMEOUT,		/* retransmissions reached R2 */
+	WS_TCP_CLOSED_KEEPALIVE,	/* keep-alive probes unanswered */
+	WS_TCP_CLOSED_ABORTED,		/* we called ws_tcp_abort() */
+	WS_TCP_CLOSED_UNREACHABLE,	/* ICMP hard error (RFC 1122 4.2.3.9) */
+	WS_TCP_CLOSED_NOMEM,		/* out of buffers */
+	WS_TCP_CLOSED_STOPPED,		/* the stack is shutting down */
+};
+
+/* RFC 9293 state names, in FreeBSD's tcp_fsm.h order. */
+enum ws_tcp_state {
+	WS_TCP_CLOSED = 0,
+	WS_TCP_LISTEN,
+	WS_TCP_SYN_SENT,
+	WS_TCP_SYN_RECEIVED,
+	WS_TCP_ESTABLISHED,
+	WS_TCP_CLOSE_WAIT,
+	WS_TCP_FIN_WAIT_1,
+	WS_TCP_CLOSING,
+	WS_TCP_LAST_ACK,
+	WS_TCP_FIN_WAIT_2,
+	WS_TCP_TIME_WAIT,
+	WS_TCP_NSTATES,
+};
+
+/* "ESTABLISHED", ...; "?" for a bad value. */
+const char *ws_tcp_state_name(enum ws_tcp_state state);
+
+/* All optional; a NULL callback means "not interested". */
+struct ws_tcp_ops {
+	/*
+	 * A passive open completed (ESTABLISHED). 'listen_arg' is what
+	 * ws_tcp_listen() was given. Return 0 to keep the connection, or a
+	 * negative value to refuse it (it is reset).
+	 */
+	int (*accepted)(struct ws_tcp_conn *c, void *listen_arg);
+	/* An active open completed (ESTABLISHED). */
+	void (*connected)(struct ws_tcp_conn *c);
+	/*
+	 * In-order bytes are readable: 'len' bytes starting 'off' bytes into
+	 * the chain 'm' (which the stack still owns). Return how many were
+	 * consumed, 0..len.
+	 */
+	uint32_t (*data)(struct ws_tcp_conn *c, const struct rte_mbuf *m,
+			uint32_t off, uint32_t len);
+	/* Send space opened up after a send took less than it was given. */
+	void (*writable)(struct ws_tcp_conn *c);
+	/* The peer sent FIN: no more data will come; we may still send. */
+	void (*peer_closed)(struct ws_tcp_conn *c);
+	/* The last call for this connection; it is gone when this returns. */
+	void (*closed)(struct ws_tcp_conn *c, enum ws_tcp_close_reason why);
+};
+
+/*
+ * Accept connections to 'port' (host order) on every worker of the stack.
+ * Call before ws_stack_start(). 0, -EEXIST, -ENOSPC or -EINVAL.
+ */
+int ws_tcp_listen(struct ws_stack *s, uint16_t port,
+		const struct ws_tcp_ops *ops, void *listen_arg);
+
+/* The same for one worker (tests; per-worker services). */
+int ws_tcp_listen_worker(struct ws_worker *w, uint16_t port,
+		const struct ws_tcp_ops *ops, void *listen_arg);
+
+/*
+ * Active open from worker 'w' (on its thread) to 'dst' (network order)
+ * port 'dst_port' (host order). 'connected' or 'closed' follows. NULL and
+ * rte_errno (ENOMEM, EADDRINUSE, EINVAL) when it cannot even start.
+ */
+struct ws_tcp_conn *ws_tcp_connect(struct ws_worker *w, uint32_t dst,
+		uint16_t dst_port, const struct ws_tcp_ops *ops, void *ctx);
+
+/*
+ * Copy up to 'len' bytes into the send buffer. Returns the number taken
+ * (0 when the buffer is full; 'writable' follows), or -ENOTCONN before the
+ * connection is established, -EPIPE after shutdown or close.
+ */
+int ws_tcp_send(struct ws_tcp_conn *c, const void *data, uint32_t len);
+
+/*
+ * Queue the data of the mbuf chain 'm' (no headers) without copying. On 0
+ * the stack owns m; -ENOBUFS when it does not fit whole (m stays yours),
+ * or the errors of ws_tcp_send.
+ */
+int ws_tcp_send_mbuf(struct ws_tcp_conn *c, struct rte_mbuf *m);
+
+/* Bytes ws_tcp_send would take now. */
+uint32_t ws_tcp_send_space(const struct ws_tcp_conn *c);
+
+/* Offer held receive data to 'data' again (after the app caught up). */
+void ws_tcp_recv_resume(struct ws_tcp_conn *c);
+
+/* Send FIN after the queued data; receiving goes on. 0 or -ENOTCONN. */
+int ws_tcp_shutdown(struct ws_tcp_conn *c);
+
+/*
+ * Shut down and stop receiving: data that arrives afterwards resets the
+ * connection (RFC 9293 SHLD-3). 'closed' still follows.
+ */
+int ws_tcp_close(struct ws_tcp_conn *c);
+
+/* Send RST now and drop everything; 'closed' (ABORTED) follows at once. */
+void ws_tcp_abort(struct ws_tcp_conn *c);
+
+void ws_tcp_set_ctx(struct ws_tcp_conn *c, void *ctx);
+void *ws_tcp_ctx(const struct ws_tcp_conn *c);
+
+/* Turn Nagle off (true) or on (MUST-17). */
+void ws_tcp_set_nodelay(struct ws_tcp_conn *c, bool nodelay);
+
+/* Keep-alive on or off (MUST-24); 0 keeps the configured values. */
+void ws_tcp_set_keepalive(struct ws_tcp_conn *c, bool on, uint32_t idle_ms,
+		uint32_t interval_ms, uint32_t count);
+
+/* R2 for this connection (MUST-21); 0 restores the configured value. */
+void ws_tcp_set_user_timeout(struct ws_tcp_conn *c, uint32_t r2_ms);
+
+struct ws_tcp_info {
+	enum ws_tcp_state state;
+	uint32_t local_addr, remote_addr;	/* network order */
+	uint16_t local_port, remote_port;	/* host order */
+	uint32_t srtt_us, rto_ms;
+	uint32_t snd_mss, cwnd, ssthresh, snd_wnd, rcv_wnd;
+	uint32_t unacked, unsent, held;		/* bytes */
+	uint64_t retransmits;
+	bool timestamps, sack, window_scaling;
+};
+
+void ws_tcp_get_info(const struct ws_tcp_conn *c, struct ws_tcp_info *info);
+
+/* The worker that owns the connection. */
+struct ws_worker *ws_tcp_worker(const struct ws_tcp_conn *c);
+
+#endif /* WS_TCP_API_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#ifndef WS_TIMER_H
+#define WS_TIMER_H
+
+/*
+ * A hashed timing wheel, one per worker: O(1) arm and cancel, and a run
+ * that touches only the slots whose time has come. Timers are intrusive
+ * (embedded in the object they time, e.g. a TCP connection), so arming
+ * allocates nothing. Time is in ticks of the worker's clock; a timer fires
+ * at or after its expiry, at most one resolution late. Not thread-safe:
+ * the owning worker alone uses its wheel.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ws_timer;
+
+typedef void (*ws_timer_cb)(struct ws_timer *t, void *arg);
+
+struct ws_timer {
+	struct ws_timer *next;		/* in its slot; NULL-terminated */
+	struct ws_timer **pprev;	/* NULL when not armed */
+	uint64_t expire;		/* ticks */
+	ws_timer_cb cb;
+	void *arg;
+};
+
+struct ws_timer_wheel {
+	struct ws_timer **slots;	/* n_slots list heads */
+	uint32_t n_slots;		/* power of two */
+	uint64_t resolution;		/* ticks per slot */
+	uint64_t now_slot;		/* absolute slot index processed up to */
+	uint32_t armed;			/* timers armed */
+};
+
+/*
+ * 'n_slots' (rounded up to a power of two) slots of 'resolution' ticks
+ * each, starting at 'now', allocated on 'socket'. 0 or -ENOMEM/-EINVAL.
+ */
+int ws_timer_wheel_init(struct ws_timer_wheel *tw, uint32_t n_slots,
+		uint64_t resolution, uint64_t now, int socket);
+
+/* Free the slots; armed timers are simply forgotten. */
+void ws_timer_wheel_fini(struct ws_timer_wheel *tw);
+
+/* Prepare a timer (not armed). */
+void ws_timer_init(struct ws_timer *t, ws_timer_cb cb, void *arg);
+
+/* Arm (or re-arm) 't' to fire at 'expire' ticks; a past time fires on the
+ * next run. */
+void ws_timer_arm(struct ws_timer_wheel *tw, struct ws_timer *t,
+		uint64_t expire);
+
+/* Disarm; harmless when not armed. */
+void ws_timer_cancel(struct ws_timer_wheel *tw, struct ws_timer *t);
+
+static inline bool
+ws_timer_armed(const struct ws_timer *t)
+{
+	return t->pprev != NULL;
+}
+
+/*
+ * Fire every timer whose expiry is <= now, each after it has been
+ * disarmed (so a callback may re-arm or cancel any timer, free the object
+ * holding it, or arm others). Returns the number fired. Cheap when no slot
+ * is due; after a long idle gap it catches up without walking more than
+ * one full turn of the wheel.
+ */
+unsigned int ws_timer_wheel_run(struct ws_timer_wheel *tw, uint64_t now);
+
+#endif /* WS_TIMER_H */
