@@ -395,6 +395,12 @@ ws_stack_worker_count(const struct ws_stack *s)
 	return s->n_workers;
 }
 
+struct ws_worker *
+ws_stack_worker(const struct ws_stack *s, unsigned int i)
+{
+	return i < s->n_workers ? s->workers[i] : NULL;
+}
+
 int
 ws_stack_stats(const struct ws_stack *s, int worker, struct ws_stats *out)
 {

@@ -43,6 +43,11 @@ void ws_stack_destroy(struct ws_stack *s);
 
 unsigned int ws_stack_worker_count(const struct ws_stack *s);
 
+struct ws_worker;
+
+/* Worker i (0 .. count-1), or NULL. For per-worker setup and tests. */
+struct ws_worker *ws_stack_worker(const struct ws_stack *s, unsigned int i);
+
 /* Counters of one worker, or (worker < 0) the sum over all workers. */
 int ws_stack_stats(const struct ws_stack *s, int worker,
 		struct ws_stats *out);
