@@ -92,7 +92,8 @@ create_pools(struct ws_stack *s)
 	unsigned int i;
 
 	for (i = 0; i < s->n_workers; i++) {
-		snprintf(name, sizeof(name), "ws_pkt_%u", i);
+		/* Named by port, so several stacks can share one process. */
+		snprintf(name, sizeof(name), "ws_pkt_%u_%u", s->port_id, i);
 		s->pools[i] = rte_pktmbuf_pool_create(name, s->cfg.port.mbufs,
 			WS_POOL_CACHE, 0, data_room, s->socket);
 		if (s->pools[i] == NULL) {
@@ -101,7 +102,7 @@ create_pools(struct ws_stack *s)
 				rte_strerror(rte_errno));
 			return -rte_errno;
 		}
-		snprintf(name, sizeof(name), "ws_ind_%u", i);
+		snprintf(name, sizeof(name), "ws_ind_%u_%u", s->port_id, i);
 		s->indirect_pools[i] = rte_pktmbuf_pool_create(name,
 			WS_INDIRECT_MBUFS, 32, 0, 0, s->socket);
 		if (s->indirect_pools[i] == NULL) {
@@ -123,6 +124,7 @@ configure_port(struct ws_stack *s)
 	struct rte_eth_txconf txconf;
 	struct ws_offload *off = &s->iface.offload;
 	uint16_t nq = s->n_workers, rxd = pc->rx_desc, txd = pc->tx_desc, q;
+	bool promiscuous = pc->promiscuous;
 	int ret;
 
 	ret = rte_eth_dev_info_get(s->port_id, &info);
@@ -197,19 +199,29 @@ configure_port(struct ws_stack *s)
 		}
 	}
 
+	ret = rte_eth_macaddr_get(s->port_id, &s->iface.mac);
+	if (ret != 0)
+		return ret;
 	if (pc->mac_set) {
 		ret = rte_eth_dev_default_mac_addr_set(s->port_id,
 			(struct rte_ether_addr *)(uintptr_t)&pc->mac);
-		if (ret != 0) {
+		if (ret == -ENOTSUP) {
+			/*
+			 * Virtual ports (net_ring, net_null) keep their own
+			 * address: answer on the configured one in software
+			 * and let the port deliver every frame to us.
+			 */
+			WS_LOG(NOTICE, "port %u cannot change its MAC; using %02X:%02X:%02X:%02X:%02X:%02X in software",
+				s->port_id, RTE_ETHER_ADDR_BYTES(&pc->mac));
+			promiscuous = true;
+		} else if (ret != 0) {
 			WS_LOG(ERR, "port %u: cannot set MAC: %s", s->port_id,
 				rte_strerror(-ret));
 			return ret;
 		}
+		s->iface.mac = pc->mac;
 	}
-	ret = rte_eth_macaddr_get(s->port_id, &s->iface.mac);
-	if (ret != 0)
-		return ret;
-	if (pc->promiscuous) {
+	if (promiscuous) {
 		ret = rte_eth_promiscuous_enable(s->port_id);
 		if (ret != 0)
 			WS_LOG(WARNING, "port %u: promiscuous mode: %s",
@@ -247,16 +259,6 @@ ws_stack_create(const struct ws_config *cfg)
 	}
 	s->cfg = *cfg;
 	s->n_workers = cfg->workers.count;
-	for (i = 0; i < s->n_workers; i++) {
-		unsigned int lc = cfg->workers.lcores[i];
-
-		if (!rte_lcore_is_enabled(lc) || lc == rte_get_main_lcore()) {
-			WS_LOG(ERR, "worker lcore %u is not an EAL worker lcore",
-				lc);
-			ret = -EINVAL;
-			goto fail;
-		}
-	}
 
 	ret = find_port(cfg, &s->port_id);
 	if (ret < 0)
@@ -318,10 +320,9 @@ worker_main(void *arg)
 	return ws_worker_loop(w);
 }
 
-int
-ws_stack_start(struct ws_stack *s)
+static int
+start_port(struct ws_stack *s)
 {
-	unsigned int i;
 	int ret;
 
 	ret = rte_eth_dev_start(s->port_id);
@@ -332,6 +333,48 @@ ws_stack_start(struct ws_stack *s)
 	}
 	s->port_started = true;
 	rte_eth_dev_set_link_up(s->port_id);
+	return 0;
+}
+
+int
+ws_stack_start_manual(struct ws_stack *s)
+{
+	unsigned int i;
+	int ret;
+
+	ret = start_port(s);
+	if (ret != 0)
+		return ret;
+	for (i = 0; i < s->n_workers; i++) {
+		struct ws_worker *w = s->workers[i];
+
+		w->now = ws_clock_read(&w->clock);
+		if (w->index == 0 && w->cfg->arp.gratuitous) {
+			ws_arp_announce(w);
+			ws_tx_flush(w);
+		}
+	}
+	return 0;
+}
+
+int
+ws_stack_start(struct ws_stack *s)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < s->n_workers; i++) {
+		unsigned int lc = s->workers[i]->lcore_id;
+
+		if (!rte_lcore_is_enabled(lc) || lc == rte_get_main_lcore()) {
+			WS_LOG(ERR, "worker lcore %u is not an EAL worker lcore",
+				lc);
+			return -EINVAL;
+		}
+	}
+	ret = start_port(s);
+	if (ret != 0)
+		return ret;
 
 	for (i = 0; i < s->n_workers; i++) {
 		s->workers[i]->stop = false;

@@ -10,6 +10,7 @@
 #include <rte_prefetch.h>
 #include <rte_random.h>
 
+#include "woshou.h"
 #include "ws_eth.h"
 #include "ws_tcp.h"
 #include "ws_worker.h"
@@ -130,25 +131,34 @@ ws_worker_timers(struct ws_worker *w)
 	ws_tcp_timer(w);
 }
 
+unsigned int
+ws_worker_poll(struct ws_worker *w)
+{
+	struct rte_mbuf *pkts[WS_BURST];
+	uint16_t n;
+
+	w->now = ws_clock_read(&w->clock);
+	n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, WS_BURST);
+	w->stats.loop.polls++;
+	if (n != 0)
+		ws_worker_input(w, pkts, n);
+	else
+		w->stats.loop.empty_polls++;
+	ws_worker_timers(w);
+	ws_tx_flush(w);
+	return n;
+}
+
 int
 ws_worker_loop(void *arg)
 {
 	struct ws_worker *w = arg;
-	struct rte_mbuf *pkts[WS_BURST];
 	uint64_t prev, cur;
-	uint16_t n;
+	unsigned int n;
 
 	prev = rte_rdtsc();
 	while (!w->stop) {
-		w->now = ws_clock_read(&w->clock);
-		n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, WS_BURST);
-		w->stats.loop.polls++;
-		if (n != 0)
-			ws_worker_input(w, pkts, n);
-		else
-			w->stats.loop.empty_polls++;
-		ws_worker_timers(w);
-		ws_tx_flush(w);
+		n = ws_worker_poll(w);
 
 		/* A poll is busy if it moved packets; idle polls are the headroom. */
 		cur = rte_rdtsc();

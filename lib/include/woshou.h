@@ -28,12 +28,24 @@
 #define WS_VERSION_STRING WS_VERSION
 
 struct ws_stack;
+struct ws_worker;
 
 /* Set up port, pools and workers for 'cfg' (copied). NULL + rte_errno. */
 struct ws_stack *ws_stack_create(const struct ws_config *cfg);
 
 /* Start the port and launch the workers. 0 or negative errno. */
 int ws_stack_start(struct ws_stack *s);
+
+/*
+ * Start the port but launch no worker threads: the caller drives each
+ * worker itself with ws_worker_poll() (tests: two stacks over net_ring in
+ * one thread, deterministic). Stop with ws_stack_stop() as usual.
+ */
+int ws_stack_start_manual(struct ws_stack *s);
+
+/* One iteration of a worker's loop: rx burst, input, timers, tx flush.
+ * Returns the packets received. */
+unsigned int ws_worker_poll(struct ws_worker *w);
 
 /* Stop the workers (waits for them) and the port. Idempotent. */
 void ws_stack_stop(struct ws_stack *s);
@@ -42,8 +54,6 @@ void ws_stack_stop(struct ws_stack *s);
 void ws_stack_destroy(struct ws_stack *s);
 
 unsigned int ws_stack_worker_count(const struct ws_stack *s);
-
-struct ws_worker;
 
 /* Worker i (0 .. count-1), or NULL. For per-worker setup and tests. */
 struct ws_worker *ws_stack_worker(const struct ws_stack *s, unsigned int i);
