@@ -15,7 +15,7 @@ WS_PACKAGES=(
 	librte-net-tap23 librte-net-null23 librte-net-ring23 librte-mempool-ring23
 	libnuma-dev libsodium-dev libcmocka-dev
 	python3 python3-pytest python3-scapy
-	iproute2 iputils-ping iputils-arping procps util-linux
+	iproute2 iputils-ping iputils-arping procps util-linux ethtool
 )
 
 ws_say() {

@@ -156,3 +156,57 @@ def woshou(netns):
         yield w
     finally:
         w.stop()
+
+
+RELAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "impair.py")
+
+
+class ImpairedPath:
+    """The kernel client on a veth (vc0, 198.18.0.1/24), relayed to woshou's
+    tap by impair.py with the given impairments; wsh0 itself has no address.
+    """
+
+    def __init__(self, ns, woshou_proc, seconds=240, **impair):
+        self.ns = ns
+        sh = ns.sh
+        sh(f"ip link set {IFACE} up && ip link set {IFACE} promisc on")
+        sh("ip link add vc0 type veth peer name vc1")
+        # Offloads would hand the relay GSO super-frames and frames with
+        # unfinished checksums; a wire carries neither.
+        for dev in ("vc0", "vc1"):
+            sh(f"ethtool -K {dev} tx off rx off tso off gso off gro off >/dev/null 2>&1 || true")
+        sh(f"ip addr add {KERNEL_IP}/24 dev vc0 && ip link set vc0 up")
+        sh("ip link set vc1 up && ip link set vc1 promisc on")
+        argv = ["ip", "netns", "exec", ns.name, "/usr/bin/python3", RELAY,
+                IFACE, "vc1", "--seconds", str(seconds), "--seed", "1"]
+        for k, v in impair.items():
+            argv += [f"--{k.replace('_', '-')}", str(v)]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        out, _ = self.proc.communicate(timeout=30)
+        return out
+
+
+@pytest.fixture
+def impaired(netns, request):
+    """woshou behind impair.py; parametrise with a dict of impairments."""
+    w = Woshou(netns)
+    path = None
+    try:
+        w.wait_for(r"mac ([0-9A-Fa-f:]{17}) on port")
+        w.mac = re.search(r"mac ([0-9A-Fa-f:]{17}) on port", w.output).group(1).lower()
+        deadline = time.monotonic() + START_TIMEOUT
+        while run(["ip", "-n", netns.name, "link", "show", IFACE],
+                  check=False).returncode != 0:
+            assert time.monotonic() < deadline, f"{IFACE} never appeared"
+            time.sleep(0.05)
+        path = ImpairedPath(netns, w, **getattr(request, "param", {}))
+        yield w, path
+    finally:
+        if path is not None:
+            print(path.stop())
+        w.stop()
