@@ -19,11 +19,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <rte_cfgfile.h>
 #include <rte_common.h>
@@ -592,6 +595,349 @@ static const struct ws_cfg_type ws_cfg_lcores = {
 	.parse = parse_lcores, .format = format_lcores,
 };
 
+/* tcp.syncookies */
+
+static const char *const syncookies_names[] = {
+	[WS_SYNCOOKIES_OFF] = "off",
+	[WS_SYNCOOKIES_AUTO] = "auto",
+	[WS_SYNCOOKIES_ALWAYS] = "always",
+};
+
+static int
+parse_syncookies(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(syncookies_names); i++) {
+		if (strcasecmp(text, syncookies_names[i]) == 0) {
+			cfg->tcp.syncookies = (enum ws_tcp_syncookies)i;
+			return 0;
+		}
+	}
+	snprintf(why, why_len, "'%s' is not off, auto or always", text);
+	return -EINVAL;
+}
+
+static void
+format_syncookies(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	strlcpy(buf, syncookies_names[cfg->tcp.syncookies], len);
+}
+
+static const struct ws_cfg_type ws_cfg_syncookies = {
+	.parse = parse_syncookies, .format = format_syncookies,
+};
+
+/* tcp.rto_max_ms: parsed after rto_min_ms, and never below it. */
+static int
+parse_rto_max(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	if (parse_unsigned(k, text, cfg, why, why_len) < 0)
+		return -EINVAL;
+	if (cfg->tcp.rto_max_ms < cfg->tcp.rto_min_ms) {
+		snprintf(why, why_len, "%s is below rto_min_ms (%" PRIu32 ")",
+			text, cfg->tcp.rto_min_ms);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct ws_cfg_type ws_cfg_rto_max = {
+	.parse = parse_rto_max, .format = format_unsigned,
+};
+
+/*
+ * Service ports (http, echo, discard, in that table order): two services
+ * cannot listen on one port, so each is checked against those above it.
+ */
+static int
+parse_service_port(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	const struct ws_services_config *sv = &cfg->services;
+	const char *other = NULL;
+	uint16_t port;
+
+	if (parse_unsigned(k, text, cfg, why, why_len) < 0)
+		return -EINVAL;
+	port = *(const uint16_t *)key_field(k, cfg);
+	if (port == 0)
+		return 0;
+	if (k->offset == offsetof(struct ws_config, services.echo_port)) {
+		if (port == sv->http_port)
+			other = "[http] port";
+	} else if (k->offset ==
+			offsetof(struct ws_config, services.discard_port)) {
+		if (port == sv->http_port)
+			other = "[http] port";
+		else if (port == sv->echo_port)
+			other = "[echo] port";
+	}
+	if (other != NULL) {
+		snprintf(why, why_len, "%s is also %s", text, other);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct ws_cfg_type ws_cfg_service_port = {
+	.parse = parse_service_port, .format = format_unsigned,
+};
+
+/*
+ * http.routeN = PATH TYPE inline:TEXT | PATH TYPE file:NAME
+ *
+ * Numbered keys rather than one key per path: INI keys are names, and a
+ * path ('/', '.', '=') is not one. TEXT takes the backslash escapes \n,
+ * \r, \t and \\, so a one-line value can carry a body with line breaks;
+ * print writes them back the same way. NAME is relative to the config
+ * file's directory unless absolute; it is made absolute here, so that
+ * --check-config shows the file that will be served and its output loads
+ * back from anywhere. The file must be readable now: a typo fails at
+ * --check-config time, not at the first request.
+ */
+
+#define ROUTE_INLINE "inline:"
+#define ROUTE_FILE "file:"
+
+static unsigned int
+route_index(const struct ws_cfg_key *k)
+{
+	return (unsigned int)((k->offset -
+		offsetof(struct ws_config, services.routes)) /
+		sizeof(struct ws_http_route));
+}
+
+/* One whitespace separated word of at most 'cap' - 1 bytes at *p. */
+static bool
+scan_word(const char **p, char *word, size_t cap)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	while (s[n] != '\0' && !isspace((unsigned char)s[n]))
+		n++;
+	if (n == 0 || n >= cap)
+		return false;
+	memcpy(word, s, n);
+	word[n] = '\0';
+	s += n;
+	while (isspace((unsigned char)*s))
+		s++;
+	*p = s;
+	return true;
+}
+
+static int
+route_unescape(const char *text, char *out, size_t cap, char *why,
+		size_t why_len)
+{
+	size_t n = 0;
+	char c;
+
+	for (; *text != '\0'; text++) {
+		c = *text;
+		if (c == '\\') {
+			switch (*++text) {
+			case 'n':
+				c = '\n';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case '\\':
+				c = '\\';
+				break;
+			case '\0':
+				snprintf(why, why_len, "inline text ends "
+					"with a lone '\\'");
+				return -EINVAL;
+			default:
+				snprintf(why, why_len, "unknown escape "
+					"'\\%c' in inline text (\\n \\r \\t "
+					"\\\\)", *text);
+				return -EINVAL;
+			}
+		}
+		/* Unescaping only shrinks, so the field always has room. */
+		if (n + 1 < cap)
+			out[n++] = c;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* The absolute name of a readable regular file for 'name'. */
+static int
+route_file(const char *name, const struct ws_config *cfg, char *out,
+		size_t cap, char *why, size_t why_len)
+{
+	char joined[PATH_MAX], resolved[PATH_MAX];
+	const char *slash = strrchr(cfg->path, '/');
+	struct stat st;
+	int n;
+
+	if (name[0] == '/' || slash == NULL)
+		n = snprintf(joined, sizeof(joined), "%s", name);
+	else
+		n = snprintf(joined, sizeof(joined), "%.*s/%s",
+			(int)(slash - cfg->path), cfg->path, name);
+	if (n < 0 || (size_t)n >= sizeof(joined)) {
+		snprintf(why, why_len, "file '%s': name too long", name);
+		return -EINVAL;
+	}
+	if (realpath(joined, resolved) == NULL || stat(resolved, &st) != 0) {
+		snprintf(why, why_len, "file '%s': %s", name, strerror(errno));
+		return -EINVAL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, why_len, "file '%s' is not a regular file", name);
+		return -EINVAL;
+	}
+	if (st.st_size > WS_HTTP_MAX_FILE) {
+		snprintf(why, why_len, "file '%s' is larger than %u bytes",
+			name, WS_HTTP_MAX_FILE);
+		return -EINVAL;
+	}
+	if (access(resolved, R_OK) != 0) {
+		snprintf(why, why_len, "file '%s': %s", name, strerror(errno));
+		return -EINVAL;
+	}
+	if (strlen(resolved) >= cap) {
+		snprintf(why, why_len, "file '%s': absolute name longer than "
+			"%zu characters", name, cap - 1);
+		return -EINVAL;
+	}
+	strlcpy(out, resolved, cap);
+	return 0;
+}
+
+static int
+parse_route(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	struct ws_services_config *sv = &cfg->services;
+	unsigned int i, idx = route_index(k);
+	struct ws_http_route r;
+	const char *p = text;
+	const char *c;
+
+	memset(&r, 0, sizeof(r));
+	if (text[0] == '\0') {
+		/* Zeroed, so that configs compare equal with memcmp. */
+		memset(&sv->routes[idx], 0, sizeof(sv->routes[idx]));
+		return 0;
+	}
+	if (!scan_word(&p, r.path, sizeof(r.path)) ||
+			!scan_word(&p, r.content_type,
+				sizeof(r.content_type)) ||
+			(strncmp(p, ROUTE_INLINE, strlen(ROUTE_INLINE)) != 0 &&
+			strncmp(p, ROUTE_FILE, strlen(ROUTE_FILE)) != 0)) {
+		snprintf(why, why_len, "'%s' is not PATH TYPE inline:TEXT or "
+			"PATH TYPE file:NAME", text);
+		return -EINVAL;
+	}
+	if (r.path[0] != '/') {
+		snprintf(why, why_len, "path '%s' does not start with '/'",
+			r.path);
+		return -EINVAL;
+	}
+	/* Requests are matched on the path alone, without a query. */
+	for (c = r.path; *c != '\0'; c++) {
+		if (*c == '?' || *c == '#' || *c < 0x21 || *c > 0x7e) {
+			snprintf(why, why_len, "path '%s' may not contain "
+				"'%c'", r.path, *c);
+			return -EINVAL;
+		}
+	}
+	for (c = r.content_type; *c != '\0'; c++)
+		if (*c < 0x21 || *c > 0x7e)
+			break;
+	if (*c != '\0' || strchr(r.content_type, '/') == NULL) {
+		snprintf(why, why_len, "type '%s' is not a media type like "
+			"text/html", r.content_type);
+		return -EINVAL;
+	}
+	if (strncmp(p, ROUTE_INLINE, strlen(ROUTE_INLINE)) == 0) {
+		if (route_unescape(p + strlen(ROUTE_INLINE), r.body,
+				sizeof(r.body), why, why_len) < 0)
+			return -EINVAL;
+	} else {
+		p += strlen(ROUTE_FILE);
+		if (*p == '\0') {
+			snprintf(why, why_len, "file: needs a file name");
+			return -EINVAL;
+		}
+		if (route_file(p, cfg, r.file, sizeof(r.file), why,
+				why_len) < 0)
+			return -EINVAL;
+		/* As printed, it must still fit in one value. */
+		if (strlen(r.path) + strlen(r.content_type) +
+				strlen(" " ROUTE_FILE " ") + strlen(r.file) >=
+				CFG_VALUE_LEN) {
+			snprintf(why, why_len, "value longer than %d "
+				"characters with the file name made absolute "
+				"(%s)", CFG_VALUE_LEN - 1, r.file);
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < idx; i++) {
+		if (strcmp(sv->routes[i].path, r.path) == 0) {
+			snprintf(why, why_len, "path %s is also route%u",
+				r.path, i + 1);
+			return -EINVAL;
+		}
+	}
+	sv->routes[idx] = r;
+	if (sv->n_routes < idx + 1)
+		sv->n_routes = idx + 1;
+	return 0;
+}
+
+static void
+format_route(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	const struct ws_http_route *r =
+		&cfg->services.routes[route_index(k)];
+	const char *b;
+	size_t used;
+
+	buf[0] = '\0';
+	if (r->path[0] == '\0')
+		return;
+	if (r->file[0] != '\0') {
+		snprintf(buf, len, "%s %s " ROUTE_FILE "%s", r->path,
+			r->content_type, r->file);
+		return;
+	}
+	used = snprintf(buf, len, "%s %s " ROUTE_INLINE, r->path,
+		r->content_type);
+	for (b = r->body; *b != '\0' && used + 3 < len; b++) {
+		const char *esc = *b == '\n' ? "\\n" : *b == '\r' ? "\\r" :
+			*b == '\t' ? "\\t" : *b == '\\' ? "\\\\" : NULL;
+
+		if (esc != NULL) {
+			memcpy(buf + used, esc, 2);
+			used += 2;
+		} else {
+			buf[used++] = *b;
+		}
+	}
+	if (used < len)
+		buf[used] = '\0';
+}
+
+static const struct ws_cfg_type ws_cfg_route = {
+	.parse = parse_route, .format = format_route,
+};
+
 /* The schema. */
 
 #define FIELD(member) \
@@ -599,6 +945,10 @@ static const struct ws_cfg_type ws_cfg_lcores = {
 	.size = sizeof(((struct ws_config *)NULL)->member)
 #define UINT(def_text, lo, hi) \
 	.type = &ws_cfg_unsigned, .def = (def_text), .min = (lo), .max = (hi)
+#define ROUTE(n) \
+	{ "http", "route" #n, &ws_cfg_route, "", \
+		FIELD(services.routes[(n) - 1]), \
+		.help = "PATH TYPE inline:TEXT or PATH TYPE file:NAME" }
 
 /*
  * Order matters: keys are parsed top to bottom, so a key may be checked
@@ -690,8 +1040,98 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 	{ "control", "print_stats", &ws_cfg_bool, "no",
 		FIELD(control.print_stats),
 		.help = "print one line of counters per period" },
+
+	{ "tcp", "max_connections", UINT("16384", 16, 1048576),
+		FIELD(tcp.max_connections),
+		.help = "connections (TCBs) per worker" },
+	{ "tcp", "rcvbuf", UINT("262144", 4096, 16777216), FIELD(tcp.rcvbuf),
+		.help = "receive buffer (largest window) per connection, bytes" },
+	{ "tcp", "sndbuf", UINT("262144", 4096, 16777216), FIELD(tcp.sndbuf),
+		.help = "send buffer per connection, bytes" },
+	{ "tcp", "msl_ms", UINT("30000", 100, 600000), FIELD(tcp.msl_ms),
+		.help = "maximum segment lifetime; TIME_WAIT lasts twice this" },
+	{ "tcp", "rto_initial_ms", UINT("1000", 100, 60000),
+		FIELD(tcp.rto_initial_ms),
+		.help = "retransmission timeout before an RTT sample (RFC 6298: 1 s)" },
+	{ "tcp", "rto_min_ms", UINT("200", 10, 60000), FIELD(tcp.rto_min_ms),
+		.help = "lower bound of the retransmission timeout" },
+	{ "tcp", "rto_max_ms", .type = &ws_cfg_rto_max, .def = "60000",
+		.min = 1000, .max = 600000, FIELD(tcp.rto_max_ms),
+		.help = "upper bound of the retransmission timeout, >= rto_min_ms" },
+	{ "tcp", "delack_ms", UINT("40", 1, 499), FIELD(tcp.delack_ms),
+		.help = "delayed ACK timer, under 500 ms (RFC 9293 MUST-40)" },
+	{ "tcp", "syn_retries", UINT("6", 1, 255), FIELD(tcp.syn_retries),
+		.help = "SYN and SYN-ACK retransmissions" },
+	{ "tcp", "r1", UINT("3", 1, 255), FIELD(tcp.r1),
+		.help = "retransmissions before the path is suspect (R1)" },
+	{ "tcp", "r2_ms", UINT("100000", 1000, 3600000), FIELD(tcp.r2_ms),
+		.help = "give up retransmitting data after this (R2)" },
+	{ "tcp", "syn_r2_ms", UINT("180000", 1000, 3600000),
+		FIELD(tcp.syn_r2_ms),
+		.help = "give up retransmitting a SYN after this (R2 for SYN)" },
+	{ "tcp", "keepalive_idle_ms", UINT("7200000", 1000, 86400000),
+		FIELD(tcp.keepalive_idle_ms),
+		.help = "idle time before the first keep-alive (MUST-28: 2 h)" },
+	{ "tcp", "keepalive_interval_ms", UINT("75000", 1000, 3600000),
+		FIELD(tcp.keepalive_interval_ms),
+		.help = "time between unanswered keep-alive probes" },
+	{ "tcp", "keepalive_count", UINT("9", 1, 255),
+		FIELD(tcp.keepalive_count),
+		.help = "unanswered keep-alive probes before the connection drops" },
+	{ "tcp", "ooo_segments", UINT("64", 0, 4096), FIELD(tcp.ooo_segments),
+		.help = "out-of-order segments kept per connection" },
+	{ "tcp", "ooo_worker_segments", UINT("8192", 0, 1048576),
+		FIELD(tcp.ooo_worker_segments),
+		.help = "out-of-order segments kept per worker, all connections" },
+	{ "tcp", "challenge_ack_per_s", UINT("100", 1, 1000000),
+		FIELD(tcp.challenge_ack_per_s),
+		.help = "challenge ACKs per second per worker (RFC 5961)" },
+	{ "tcp", "backlog", UINT("1024", 1, 1048576), FIELD(tcp.backlog),
+		.help = "half-open and unaccepted connections per listener" },
+	{ "tcp", "timestamps", &ws_cfg_bool, "yes", FIELD(tcp.timestamps),
+		.help = "offer timestamps (RFC 7323)" },
+	{ "tcp", "window_scaling", &ws_cfg_bool, "yes",
+		FIELD(tcp.window_scaling),
+		.help = "offer window scaling (RFC 7323)" },
+	{ "tcp", "sack", &ws_cfg_bool, "yes", FIELD(tcp.sack),
+		.help = "offer selective acknowledgements (RFC 2018)" },
+	{ "tcp", "nodelay", &ws_cfg_bool, "no", FIELD(tcp.nodelay),
+		.help = "new connections start with Nagle off" },
+	{ "tcp", "syncookies", &ws_cfg_syncookies, "auto",
+		FIELD(tcp.syncookies),
+		.help = "SYN cookies: off, auto (when the backlog is full), always" },
+
+	{ "http", "port", .type = &ws_cfg_service_port, .def = "80",
+		.min = 0, .max = 65535, FIELD(services.http_port),
+		.help = "HTTP/1.1 server port, 0 = off" },
+	{ "http", "max_request", UINT("8192", 256, 1048576),
+		FIELD(services.http_max_request),
+		.help = "request line and headers, bytes; more is 431" },
+	{ "http", "max_body", UINT("65536", 0, 16777216),
+		FIELD(services.http_max_body),
+		.help = "request body (read and ignored), bytes; more is 413" },
+	{ "http", "keepalive_ms", UINT("60000", 0, 3600000),
+		FIELD(services.http_keepalive_ms),
+		.help = "close idle keep-alive connections after this, 0 = never "
+			"(not enforced yet)" },
+	{ "http", "max_connections", UINT("1024", 1, 1048576),
+		FIELD(services.http_max_connections),
+		.help = "HTTP connections per worker (at most tcp.max_connections)" },
+	ROUTE(1), ROUTE(2), ROUTE(3), ROUTE(4),
+	ROUTE(5), ROUTE(6), ROUTE(7), ROUTE(8),
+	ROUTE(9), ROUTE(10), ROUTE(11), ROUTE(12),
+	ROUTE(13), ROUTE(14), ROUTE(15), ROUTE(16),
+
+	{ "echo", "port", .type = &ws_cfg_service_port, .def = "7",
+		.min = 0, .max = 65535, FIELD(services.echo_port),
+		.help = "echo (RFC 862) port, 0 = off" },
+
+	{ "discard", "port", .type = &ws_cfg_service_port, .def = "9",
+		.min = 0, .max = 65535, FIELD(services.discard_port),
+		.help = "discard (RFC 863) port, 0 = off" },
 };
 
+#undef ROUTE
 #undef UINT
 #undef FIELD
 
@@ -1053,6 +1493,8 @@ ws_config_load(struct ws_config *cfg, const char *path,
 		return -ENOMEM;
 	}
 	ws_config_defaults(&tmp);
+	/* Set first: route files are named relative to the file. */
+	strlcpy(tmp.path, path, sizeof(tmp.path));
 	ret = read_file(ini, path, err, err_len);
 	if (ret == 0)
 		ret = apply_sets(ini, sets, n_sets, err, err_len);
@@ -1065,7 +1507,6 @@ ws_config_load(struct ws_config *cfg, const char *path,
 		set_error(err, err_len, "%s: out of memory", path);
 	if (ret < 0)
 		return ret;
-	strlcpy(tmp.path, path, sizeof(tmp.path));
 	/* memcpy, not assignment: the padding stays zero for memcmp. */
 	memcpy(cfg, &tmp, sizeof(*cfg));
 	return 0;
@@ -1088,7 +1529,8 @@ ws_config_print(FILE *f, const struct ws_config *cfg)
 			fprintf(f, "\n[%s]\n", section);
 		}
 		fprintf(f, "; %s", k->help);
-		if (k->type == &ws_cfg_unsigned)
+		/* Only numeric keys have bounds. */
+		if (k->max != 0)
 			fprintf(f, " [%" PRIu64 "..%" PRIu64 "]", k->min,
 				k->max);
 		if (k->def != NULL)

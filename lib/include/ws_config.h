@@ -121,11 +121,12 @@ struct ws_tcp_config {
 
 /* The woshou program's services; port 0 turns one off. */
 #define WS_HTTP_MAX_ROUTES 16
+#define WS_HTTP_MAX_FILE (16u << 20)	/* largest file a route may serve */
 
 struct ws_http_route {
 	char path[WS_CFG_STR_LEN];	/* request path, e.g. / */
 	char body[WS_CFG_STR_LEN];	/* inline text, or ... */
-	char file[WS_CFG_STR_LEN];	/* ... a file read at start */
+	char file[WS_CFG_STR_LEN];	/* ... a file read at start (absolute) */
 	char content_type[64];
 };
 
@@ -136,7 +137,9 @@ struct ws_services_config {
 	uint32_t http_max_request;	/* header bytes before 431 */
 	uint32_t http_max_body;		/* request body bytes before 413 */
 	uint32_t http_keepalive_ms;	/* idle keep-alive connections close */
-	unsigned int n_routes;
+	uint32_t http_max_connections;	/* HTTP connections per worker */
+	unsigned int n_routes;		/* slots used: routes[0..n_routes-1];
+					 * an empty path is an unused slot */
 	struct ws_http_route routes[WS_HTTP_MAX_ROUTES];
 };
 

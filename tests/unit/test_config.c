@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,38 @@ test_defaults(void **state)
 	assert_int_equal(cfg.workers.lcores[0], 1);
 	assert_int_equal(cfg.control.interval_ms, 1000);
 	assert_false(cfg.control.print_stats);
+	assert_int_equal(cfg.tcp.max_connections, 16384);
+	assert_int_equal(cfg.tcp.rcvbuf, 262144);
+	assert_int_equal(cfg.tcp.sndbuf, 262144);
+	assert_int_equal(cfg.tcp.msl_ms, 30000);
+	assert_int_equal(cfg.tcp.rto_initial_ms, 1000);
+	assert_int_equal(cfg.tcp.rto_min_ms, 200);
+	assert_int_equal(cfg.tcp.rto_max_ms, 60000);
+	assert_int_equal(cfg.tcp.delack_ms, 40);
+	assert_int_equal(cfg.tcp.syn_retries, 6);
+	assert_int_equal(cfg.tcp.r1, 3);
+	assert_int_equal(cfg.tcp.r2_ms, 100000);
+	assert_int_equal(cfg.tcp.syn_r2_ms, 180000);
+	assert_int_equal(cfg.tcp.keepalive_idle_ms, 7200000);
+	assert_int_equal(cfg.tcp.keepalive_interval_ms, 75000);
+	assert_int_equal(cfg.tcp.keepalive_count, 9);
+	assert_int_equal(cfg.tcp.ooo_segments, 64);
+	assert_int_equal(cfg.tcp.ooo_worker_segments, 8192);
+	assert_int_equal(cfg.tcp.challenge_ack_per_s, 100);
+	assert_int_equal(cfg.tcp.backlog, 1024);
+	assert_true(cfg.tcp.timestamps);
+	assert_true(cfg.tcp.window_scaling);
+	assert_true(cfg.tcp.sack);
+	assert_false(cfg.tcp.nodelay);
+	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_AUTO);
+	assert_int_equal(cfg.services.http_port, 80);
+	assert_int_equal(cfg.services.echo_port, 7);
+	assert_int_equal(cfg.services.discard_port, 9);
+	assert_int_equal(cfg.services.http_max_request, 8192);
+	assert_int_equal(cfg.services.http_max_body, 65536);
+	assert_int_equal(cfg.services.http_keepalive_ms, 60000);
+	assert_int_equal(cfg.services.http_max_connections, 1024);
+	assert_int_equal(cfg.services.n_routes, 0);
 }
 
 /* Only the required key: everything else is the default. */
@@ -263,7 +296,45 @@ static const char full_ini[] =
 	"lcores = 5, 0-1 ,3\n"
 	"[control]\n"
 	"interval_ms = 10\n"
-	"print_stats = TRUE\n";
+	"print_stats = TRUE\n"
+	"[tcp]\n"
+	"max_connections = 1048576\n"
+	"rcvbuf = 4096\n"
+	"sndbuf = 16777216\n"
+	"msl_ms = 100\n"
+	"rto_initial_ms = 60000\n"
+	"rto_min_ms = 10\n"
+	"rto_max_ms = 600000\n"
+	"delack_ms = 499\n"
+	"syn_retries = 255\n"
+	"r1 = 1\n"
+	"r2_ms = 3600000\n"
+	"syn_r2_ms = 1000\n"
+	"keepalive_idle_ms = 86400000\n"
+	"keepalive_interval_ms = 1000\n"
+	"keepalive_count = 255\n"
+	"ooo_segments = 0\n"
+	"ooo_worker_segments = 1048576\n"
+	"challenge_ack_per_s = 1000000\n"
+	"backlog = 1\n"
+	"timestamps = no\n"
+	"window_scaling = off\n"
+	"sack = false\n"
+	"nodelay = yes\n"
+	"syncookies = ALWAYS\n"
+	"[http]\n"
+	"port = 8080\n"
+	"max_request = 1048576\n"
+	"max_body = 0\n"
+	"keepalive_ms = 0\n"
+	"max_connections = 1\n"
+	"route1 = /index.html  text/html;charset=utf-8 \t inline:<p>a \\\\ b"
+	"</p>\\r\\n\\t;# x=1\n"
+	"route16 = /x application/json inline: {\"a\": 1}\n"
+	"[echo]\n"
+	"port = 0\n"
+	"[discard]\n"
+	"port = 65535\n";
 
 static void
 test_full_file(void **state)
@@ -314,6 +385,47 @@ test_full_file(void **state)
 	assert_int_equal(cfg.workers.lcores[3], 3);
 	assert_int_equal(cfg.control.interval_ms, 10);
 	assert_true(cfg.control.print_stats);
+	assert_int_equal(cfg.tcp.max_connections, 1048576);
+	assert_int_equal(cfg.tcp.rcvbuf, 4096);
+	assert_int_equal(cfg.tcp.sndbuf, 16777216);
+	assert_int_equal(cfg.tcp.msl_ms, 100);
+	assert_int_equal(cfg.tcp.rto_initial_ms, 60000);
+	assert_int_equal(cfg.tcp.rto_min_ms, 10);
+	assert_int_equal(cfg.tcp.rto_max_ms, 600000);
+	assert_int_equal(cfg.tcp.delack_ms, 499);
+	assert_int_equal(cfg.tcp.syn_retries, 255);
+	assert_int_equal(cfg.tcp.r1, 1);
+	assert_int_equal(cfg.tcp.r2_ms, 3600000);
+	assert_int_equal(cfg.tcp.syn_r2_ms, 1000);
+	assert_int_equal(cfg.tcp.keepalive_idle_ms, 86400000);
+	assert_int_equal(cfg.tcp.keepalive_interval_ms, 1000);
+	assert_int_equal(cfg.tcp.keepalive_count, 255);
+	assert_int_equal(cfg.tcp.ooo_segments, 0);
+	assert_int_equal(cfg.tcp.ooo_worker_segments, 1048576);
+	assert_int_equal(cfg.tcp.challenge_ack_per_s, 1000000);
+	assert_int_equal(cfg.tcp.backlog, 1);
+	assert_false(cfg.tcp.timestamps);
+	assert_false(cfg.tcp.window_scaling);
+	assert_false(cfg.tcp.sack);
+	assert_true(cfg.tcp.nodelay);
+	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_ALWAYS);
+	assert_int_equal(cfg.services.http_port, 8080);
+	assert_int_equal(cfg.services.http_max_request, 1048576);
+	assert_int_equal(cfg.services.http_max_body, 0);
+	assert_int_equal(cfg.services.http_keepalive_ms, 0);
+	assert_int_equal(cfg.services.http_max_connections, 1);
+	assert_int_equal(cfg.services.n_routes, 16);
+	assert_string_equal(cfg.services.routes[0].path, "/index.html");
+	assert_string_equal(cfg.services.routes[0].content_type,
+		"text/html;charset=utf-8");
+	assert_string_equal(cfg.services.routes[0].body,
+		"<p>a \\ b</p>\r\n\t;# x=1");
+	assert_string_equal(cfg.services.routes[0].file, "");
+	assert_string_equal(cfg.services.routes[7].path, "");
+	assert_string_equal(cfg.services.routes[15].path, "/x");
+	assert_string_equal(cfg.services.routes[15].body, " {\"a\": 1}");
+	assert_int_equal(cfg.services.echo_port, 0);
+	assert_int_equal(cfg.services.discard_port, 65535);
 }
 
 static void
@@ -808,6 +920,331 @@ test_print_format(void **state)
 	free(text);
 }
 
+
+/* Each numeric key of the new sections at and beyond its bounds. */
+static void
+test_tcp_bounds(void **state)
+{
+	static const struct {
+		const char *section, *key;
+		uint64_t min, max;
+	} keys[] = {
+		{ "tcp", "max_connections", 16, 1048576 },
+		{ "tcp", "rcvbuf", 4096, 16777216 },
+		{ "tcp", "sndbuf", 4096, 16777216 },
+		{ "tcp", "msl_ms", 100, 600000 },
+		{ "tcp", "rto_initial_ms", 100, 60000 },
+		{ "tcp", "rto_min_ms", 10, 60000 },
+		/* Loaded at 60000, as it cannot be below rto_min_ms. */
+		{ "tcp", "rto_max_ms", 60000, 600000 },
+		{ "tcp", "delack_ms", 1, 499 },
+		{ "tcp", "syn_retries", 1, 255 },
+		{ "tcp", "r1", 1, 255 },
+		{ "tcp", "r2_ms", 1000, 3600000 },
+		{ "tcp", "syn_r2_ms", 1000, 3600000 },
+		{ "tcp", "keepalive_idle_ms", 1000, 86400000 },
+		{ "tcp", "keepalive_interval_ms", 1000, 3600000 },
+		{ "tcp", "keepalive_count", 1, 255 },
+		{ "tcp", "ooo_segments", 0, 4096 },
+		{ "tcp", "ooo_worker_segments", 0, 1048576 },
+		{ "tcp", "challenge_ack_per_s", 1, 1000000 },
+		{ "tcp", "backlog", 1, 1048576 },
+		{ "http", "port", 0, 65535 },
+		{ "http", "max_request", 256, 1048576 },
+		{ "http", "max_body", 0, 16777216 },
+		{ "http", "keepalive_ms", 0, 3600000 },
+		{ "http", "max_connections", 1, 1048576 },
+		{ "echo", "port", 0, 65535 },
+		{ "discard", "port", 0, 65535 },
+	};
+	char value[32], reason[128], range[64];
+	struct ws_config cfg;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(keys); i++) {
+		/* rto_max_ms is checked against rto_min_ms: see below. */
+		uint64_t lo = strcmp(keys[i].key, "rto_max_ms") == 0 ?
+			1000 : keys[i].min;
+
+		snprintf(range, sizeof(range), "%" PRIu64 "..%" PRIu64, lo,
+			keys[i].max);
+		snprintf(value, sizeof(value), "%" PRIu64, keys[i].max + 1);
+		snprintf(reason, sizeof(reason), "%s is out of range %s",
+			value, range);
+		expect_bad_value(keys[i].section, keys[i].key, value, reason);
+		if (lo > 0) {
+			snprintf(value, sizeof(value), "%" PRIu64, lo - 1);
+			snprintf(reason, sizeof(reason),
+				"%s is out of range %s", value, range);
+			expect_bad_value(keys[i].section, keys[i].key, value,
+				reason);
+		}
+		snprintf(value, sizeof(value), "%" PRIu64, keys[i].min);
+		load_value(keys[i].section, keys[i].key, value, &cfg);
+		snprintf(value, sizeof(value), "%" PRIu64, keys[i].max);
+		load_value(keys[i].section, keys[i].key, value, &cfg);
+	}
+	expect_bad_value("tcp", "delack_ms", "500",
+		"500 is out of range 1..499");
+	expect_bad_value("tcp", "nodelay", "maybe",
+		"'maybe' is not yes/no/true/false/on/off/1/0");
+}
+
+static void
+test_tcp_rto(void **state)
+{
+	struct ws_config cfg;
+
+	(void)state;
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[tcp]\nrto_min_ms = 1000\n"
+		"rto_max_ms = 1000\n", NULL, 0, &cfg);
+	assert_int_equal(cfg.tcp.rto_min_ms, 1000);
+	assert_int_equal(cfg.tcp.rto_max_ms, 1000);
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[tcp]\nrto_min_ms = 5000\n"
+		"rto_max_ms = 4999\n", NULL, 0, "bad.ini: [tcp] rto_max_ms: "
+		"4999 is below rto_min_ms (5000)");
+	/* Whatever the order in the file, and against the default too. */
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[tcp]\nrto_max_ms = 1000\n"
+		"rto_min_ms = 2000\n", NULL, 0, "bad.ini: [tcp] rto_max_ms: "
+		"1000 is below rto_min_ms (2000)");
+	expect_bad_value("tcp", "rto_max_ms", "199",
+		"199 is out of range 1000..600000");
+	{
+		const char *sets[] = { "tcp.rto_min_ms=2000" };
+
+		expect_error("[ip]\naddr = " GOOD_ADDR "\n[tcp]\n"
+			"rto_max_ms = 1500\n", sets, 1, "bad.ini: [tcp] "
+			"rto_max_ms: 1500 is below rto_min_ms (2000)");
+	}
+	load_value("tcp", "rto_min_ms", "60000", &cfg);
+	assert_int_equal(cfg.tcp.rto_max_ms, 60000);
+}
+
+static void
+test_tcp_syncookies(void **state)
+{
+	struct ws_config cfg;
+
+	(void)state;
+	load_value("tcp", "syncookies", "off", &cfg);
+	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_OFF);
+	load_value("tcp", "syncookies", "Always", &cfg);
+	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_ALWAYS);
+	load_value("tcp", "syncookies", "AUTO", &cfg);
+	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_AUTO);
+	expect_bad_value("tcp", "syncookies", "yes",
+		"'yes' is not off, auto or always");
+	expect_bad_value("tcp", "syncookies", "",
+		"'' is not off, auto or always");
+}
+
+static void
+test_service_ports(void **state)
+{
+	static const char *const off[] = {
+		"http.port=0", "echo.port=0", "discard.port=0",
+	};
+	const char *sets[2];
+	struct ws_config cfg;
+
+	(void)state;
+	expect_bad_value("echo", "port", "80", "80 is also [http] port");
+	expect_bad_value("discard", "port", "80", "80 is also [http] port");
+	expect_bad_value("discard", "port", "7", "7 is also [echo] port");
+	/* The later key is the one blamed, whatever the file order. */
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[discard]\nport = 8080\n"
+		"[http]\nport = 8080\n", NULL, 0,
+		"bad.ini: [discard] port: 8080 is also [http] port");
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[http]\nport = 9\n", NULL, 0,
+		"bad.ini: [discard] port: 9 is also [http] port");
+	sets[0] = "echo.port=9";
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n", sets, 1,
+		"bad.ini: [discard] port: 9 is also [echo] port");
+	/* A port that is off clashes with nothing. */
+	sets[0] = "echo.port=0";
+	sets[1] = "http.port=7";
+	load_good("[ip]\naddr = " GOOD_ADDR "\n", sets, 2, &cfg);
+	assert_int_equal(cfg.services.http_port, 7);
+	load_good("[ip]\naddr = " GOOD_ADDR "\n", off, RTE_DIM(off), &cfg);
+	assert_int_equal(cfg.services.http_port, 0);
+	assert_int_equal(cfg.services.echo_port, 0);
+	assert_int_equal(cfg.services.discard_port, 0);
+}
+
+/* The absolute name of 'name' in the current (test) directory. */
+static void
+here(const char *name, char *out, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_true((size_t)snprintf(out, len, "%s/%s", cwd, name) < len);
+}
+
+static void
+test_routes(void **state)
+{
+	char text[1024], path[PATH_MAX];
+	struct ws_config cfg;
+	FILE *f;
+
+	(void)state;
+	write_file("page.html", "<h1>woshou</h1>\n");
+	assert_int_equal(mkdir("sub", 0700), 0);
+	write_file("sub/in_sub.txt", "x");
+
+	/* Inline, with escapes; gaps are unused slots. */
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[http]\n"
+		"route1 = / text/html inline:<h1>woshou</h1>\\n\n"
+		"route3 = /hello text/plain inline:hello from woshou\\n\n"
+		"route4 = /e text/plain inline:\n", NULL, 0, &cfg);
+	assert_int_equal(cfg.services.n_routes, 4);
+	assert_string_equal(cfg.services.routes[0].path, "/");
+	assert_string_equal(cfg.services.routes[0].content_type, "text/html");
+	assert_string_equal(cfg.services.routes[0].body, "<h1>woshou</h1>\n");
+	assert_string_equal(cfg.services.routes[1].path, "");
+	assert_string_equal(cfg.services.routes[2].body, "hello from woshou\n");
+	assert_string_equal(cfg.services.routes[3].path, "/e");
+	assert_string_equal(cfg.services.routes[3].body, "");
+
+	/* A file next to the config, made absolute. */
+	load_value("http", "route2", "/p text/html file:page.html", &cfg);
+	here("page.html", path, sizeof(path));
+	assert_string_equal(cfg.services.routes[1].file, path);
+	assert_string_equal(cfg.services.routes[1].body, "");
+	assert_int_equal(cfg.services.n_routes, 2);
+	load_value("http", "route1", "/p text/html file:./sub/../page.html",
+		&cfg);
+	assert_string_equal(cfg.services.routes[0].file, path);
+	assert_true((size_t)snprintf(text, sizeof(text),
+		"/abs text/html file:%s", path) < sizeof(text));
+	load_value("http", "route1", text, &cfg);
+	assert_string_equal(cfg.services.routes[0].file, path);
+
+	/* Relative to the config file's directory, not the current one. */
+	write_file("sub/cfg.ini", "[ip]\naddr = " GOOD_ADDR "\n[http]\n"
+		"route1 = /s text/plain file:in_sub.txt\n");
+	assert_int_equal(ws_config_load(&cfg, "sub/cfg.ini", NULL, 0, text,
+		sizeof(text)), 0);
+	here("sub/in_sub.txt", path, sizeof(path));
+	assert_string_equal(cfg.services.routes[0].file, path);
+	assert_int_equal(ws_config_load(&cfg, "sub/cfg.ini",
+		(const char *const []){ "http.route2=/t text/plain "
+		"file:in_sub.txt" }, 1, text, sizeof(text)), 0);
+	assert_string_equal(cfg.services.routes[1].file, path);
+	assert_int_equal(ws_config_load(&cfg, "sub/cfg.ini",
+		(const char *const []){ "http.route2=/t text/plain "
+		"file:page.html" }, 1, text, sizeof(text)), -EINVAL);
+	assert_string_equal(text, "--set: [http] route2: file 'page.html': "
+		"No such file or directory");
+
+	/* 16 MiB is the largest file. */
+	f = fopen("big.bin", "w");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), WS_HTTP_MAX_FILE), 0);
+	assert_int_equal(fclose(f), 0);
+	load_value("http", "route1", "/big application/octet-stream "
+		"file:big.bin", &cfg);
+	assert_int_equal(truncate("big.bin", WS_HTTP_MAX_FILE + 1), 0);
+	expect_bad_value("http", "route1", "/big application/octet-stream "
+		"file:big.bin", "file 'big.bin' is larger than 16777216 bytes");
+
+	/* The directory teardown removes only plain files and empty ones. */
+	assert_int_equal(unlink("sub/in_sub.txt"), 0);
+	assert_int_equal(unlink("sub/cfg.ini"), 0);
+	assert_int_equal(rmdir("sub"), 0);
+}
+
+static void
+test_route_errors(void **state)
+{
+	static const char *const shape[] = {
+		"x", "/", "/ text/html", "/ text/html body:x",
+		"/ text/html inline", "/ text/html File:x.html",
+		"/  inline:x",
+	};
+	char reason[256];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(shape); i++) {
+		snprintf(reason, sizeof(reason), "'%s' is not PATH TYPE "
+			"inline:TEXT or PATH TYPE file:NAME", shape[i]);
+		expect_bad_value("http", "route1", shape[i], reason);
+	}
+	expect_bad_value("http", "route1", "hello text/plain inline:x",
+		"path 'hello' does not start with '/'");
+	expect_bad_value("http", "route2", "/a?b text/plain inline:x",
+		"path '/a?b' may not contain '?'");
+	expect_bad_value("http", "route2", "/a#b text/plain inline:x",
+		"path '/a#b' may not contain '#'");
+	expect_bad_value("http", "route2", "/a\x80 text/plain inline:x",
+		"path '/a\x80' may not contain '\x80'");
+	expect_bad_value("http", "route3", "/ html inline:x",
+		"type 'html' is not a media type like text/html");
+	expect_bad_value("http", "route3", "/ text/h\x01 inline:x",
+		"type 'text/h\x01' is not a media type like text/html");
+	expect_bad_value("http", "route1", "/ text/plain inline:a\\qb",
+		"unknown escape '\\q' in inline text (\\n \\r \\t \\\\)");
+	expect_bad_value("http", "route1", "/ text/plain inline:abc\\",
+		"inline text ends with a lone '\\'");
+	expect_bad_value("http", "route1", "/ text/plain file:",
+		"file: needs a file name");
+	expect_bad_value("http", "route1", "/ text/plain file:nope.html",
+		"file 'nope.html': No such file or directory");
+	assert_int_equal(mkdir("adir", 0700), 0);
+	expect_bad_value("http", "route1", "/ text/plain file:adir",
+		"file 'adir' is not a regular file");
+	expect_bad_value("http", "route17", "/ text/plain inline:x",
+		"unknown key");
+	expect_bad_value("http", "route0", "/ text/plain inline:x",
+		"unknown key");
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[http]\n"
+		"route2 = / text/plain inline:a\n"
+		"route5 = / text/html inline:b\n", NULL, 0,
+		"bad.ini: [http] route5: path / is also route2");
+}
+
+static void
+test_route_round_trip(void **state)
+{
+	static const char *const sets[] = {
+		"http.route1=/ text/html inline:<h1>woshou</h1>\\r\\n\\t\\\\x",
+		"http.route9=/f text/plain file:f.txt",
+		"http.route16=/a/b.c application/x-y;q=1 inline:  a  b",
+	};
+	struct ws_config cfg;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	write_file("f.txt", "file\n");
+	load_good(full_ini, sets, RTE_DIM(sets), &cfg);
+	assert_string_equal(cfg.services.routes[0].body,
+		"<h1>woshou</h1>\r\n\t\\x");
+	assert_string_equal(cfg.services.routes[15].body, "  a  b");
+	check_round_trip(&cfg);
+
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	ws_config_print(f, &cfg);
+	fclose(f);
+	assert_non_null(strstr(text, "\nroute1 = / text/html "
+		"inline:<h1>woshou</h1>\\r\\n\\t\\\\x\n"));
+	assert_non_null(strstr(text, "\nroute2 =\n"));
+	assert_non_null(strstr(text, "\nroute16 = /a/b.c application/x-y;q=1 "
+		"inline:  a  b\n"));
+	assert_non_null(strstr(text, "\n[tcp]\n"));
+	assert_non_null(strstr(text, "\nsyncookies = always\n"));
+	assert_non_null(strstr(text, "[1000..600000] (default 60000)\n"
+		"rto_max_ms = 600000\n"));
+	assert_non_null(strstr(text, "\n[echo]\n"));
+	assert_non_null(strstr(text, "\n[discard]\n"));
+	free(text);
+}
+
 #define ARGV_MAX 64
 
 static void
@@ -943,6 +1380,13 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_lcores),
 	DIR_TEST(test_set_overrides),
 	DIR_TEST(test_set_errors),
+	DIR_TEST(test_tcp_bounds),
+	DIR_TEST(test_tcp_rto),
+	DIR_TEST(test_tcp_syncookies),
+	DIR_TEST(test_service_ports),
+	DIR_TEST(test_routes),
+	DIR_TEST(test_route_errors),
+	DIR_TEST(test_route_round_trip),
 	DIR_TEST(test_print_round_trip),
 	DIR_TEST(test_print_format),
 	DIR_TEST(test_eal_args_huge),
