@@ -15,6 +15,7 @@
 
 #include "ws_cksum.h"
 #include "ws_icmp.h"
+#include "ws_tcp.h"
 #include "ws_ipv4.h"
 #include "ws_worker.h"
 
@@ -250,6 +251,38 @@ icmp_echo_reply(struct ws_worker *w, struct rte_mbuf *m,
 	ws_ipv4_output(w, m);
 }
 
+/*
+ * Hand an error to the transport it quotes. The quoted datagram is the
+ * offender's IP header and at least 8 bytes of its payload (RFC 792), which
+ * is where TCP's ports and sequence number are.
+ */
+static void
+icmp_error_to_transport(struct ws_worker *w, const struct rte_mbuf *m,
+		const struct rte_icmp_hdr *icmp, uint32_t off, uint32_t icmp_len)
+{
+	uint8_t buf[128];
+	const uint8_t *quoted;
+	uint32_t len = RTE_MIN(icmp_len - (uint32_t)sizeof(*icmp),
+		(uint32_t)sizeof(buf));
+	uint32_t ihl;
+	uint16_t mtu = 0;
+
+	quoted = rte_pktmbuf_read(m, off + sizeof(*icmp), len, buf);
+	if (quoted == NULL || len < sizeof(struct rte_ipv4_hdr) + 8)
+		return;
+	ihl = (quoted[0] & 0x0f) * 4u;
+	if ((quoted[0] >> 4) != 4 || ihl < sizeof(struct rte_ipv4_hdr) ||
+			len < ihl + 8)
+		return;
+	/* RFC 1191: the next-hop MTU sits in the second 16-bit word. */
+	if (icmp->icmp_type == WS_ICMP_DEST_UNREACH &&
+			icmp->icmp_code == WS_ICMP_UNREACH_NEEDFRAG)
+		mtu = rte_be_to_cpu_16(icmp->icmp_seq_nb);
+	if (quoted[9] == IPPROTO_TCP)
+		ws_tcp_icmp_error(w, icmp->icmp_type, icmp->icmp_code, mtu,
+			quoted, len);
+}
+
 void
 ws_icmp_input(struct ws_worker *w, struct rte_mbuf *m)
 {
@@ -302,7 +335,8 @@ ws_icmp_input(struct ws_worker *w, struct rte_mbuf *m)
 	case WS_ICMP_DEST_UNREACH:
 	case WS_ICMP_TIME_EXCEEDED:
 	case WS_ICMP_PARAM_PROBLEM:
-		/* For TCP and UDP once they exist (RFC 9293 MUST-54). */
+		/* RFC 9293 MUST-54: to the connection that caused it. */
+		icmp_error_to_transport(w, m, icmp, off, icmp_len);
 		counter = &st->errors_rx;
 		break;
 	case WS_ICMP_SOURCE_QUENCH:

@@ -28,6 +28,7 @@ struct ws_worker;
 /* Destination unreachable codes we generate. */
 #define WS_ICMP_UNREACH_PROTO		2
 #define WS_ICMP_UNREACH_PORT		3
+#define WS_ICMP_UNREACH_NEEDFRAG	4
 
 /* Time exceeded code for a reassembly that timed out (RFC 1122 3.3.2). */
 #define WS_ICMP_TIMXCEED_REASM		1

@@ -16,6 +16,7 @@
 #include "ws_clock.h"
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
+#include "ws_mbuf.h"
 #include "ws_tcp.h"
 #include "ws_worker.h"
 
@@ -329,6 +330,12 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 		ws_icmp_input(w, m);
 		return;
 	case IPPROTO_TCP:
+		/* TCP reads its header (up to 60 bytes) in place. */
+		if (unlikely(ws_mbuf_pullup(m, RTE_MIN(rte_pktmbuf_pkt_len(m),
+				(uint32_t)m->l2_len + m->l3_len + 60)) < 0)) {
+			counter = &st->drop_split_hdr;
+			break;
+		}
 		ws_tcp_input(w, m);
 		return;
 	default:

@@ -1,15 +1,1295 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The woshou authors
  */
-/* STUB: replaced by the TCP implementation. */
+
+/*
+ * TCP core: per-worker state, the connection table and TCB pool, the one
+ * state-change function, ISNs, timers, and the application interface.
+ * Input is in ws_tcp_in.c, output in ws_tcp_out.c, options in
+ * ws_tcp_opts.c, congestion control in ws_tcp_cc.c.
+ *
+ * Callbacks and lifetime: every path that may call into the application
+ * holds the TCB (busy count). ws_tcp_conn_drop() makes a connection CLOSED
+ * and invisible at once, but its memory and buffers go back to the pools
+ * only when the last holder releases it, so a callback may close or abort
+ * its own connection and the code that called it can still look at the
+ * (now dead) TCB to notice.
+ */
+
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <netinet/in.h>
+#include <sodium.h>
+
 #include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "woshou.h"
 #include "ws_tcp.h"
+#include "ws_tcp_priv.h"
 #include "ws_worker.h"
 
-int ws_tcp_init(struct ws_worker *w, int socket) { (void)w; (void)socket; return 0; }
-void ws_tcp_fini(struct ws_worker *w) { (void)w; }
-void ws_tcp_input(struct ws_worker *w, struct rte_mbuf *m) { w->stats.tcp.rx++; rte_pktmbuf_free(m); }
-void ws_tcp_timer(struct ws_worker *w) { (void)w; }
-const char *ws_tcp_state_name(enum ws_tcp_state state) { (void)state; return "?"; }
-int ws_tcp_listen_worker(struct ws_worker *w, uint16_t port, const struct ws_tcp_ops *ops, void *arg) { (void)w; (void)port; (void)ops; (void)arg; return -ENOTSUP; }
+static const char *const state_names[WS_TCP_NSTATES] = {
+	[WS_TCP_CLOSED] = "CLOSED",
+	[WS_TCP_LISTEN] = "LISTEN",
+	[WS_TCP_SYN_SENT] = "SYN_SENT",
+	[WS_TCP_SYN_RECEIVED] = "SYN_RECEIVED",
+	[WS_TCP_ESTABLISHED] = "ESTABLISHED",
+	[WS_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[WS_TCP_FIN_WAIT_1] = "FIN_WAIT_1",
+	[WS_TCP_CLOSING] = "CLOSING",
+	[WS_TCP_LAST_ACK] = "LAST_ACK",
+	[WS_TCP_FIN_WAIT_2] = "FIN_WAIT_2",
+	[WS_TCP_TIME_WAIT] = "TIME_WAIT",
+};
+
+const char *
+ws_tcp_state_name(enum ws_tcp_state state)
+{
+	if ((unsigned int)state >= WS_TCP_NSTATES)
+		return "?";
+	return state_names[state];
+}
+
+static uint64_t *
+state_gauge(struct ws_tcp_stats *st, enum ws_tcp_state state)
+{
+	switch (state) {
+	case WS_TCP_LISTEN: return &st->st_listen;
+	case WS_TCP_SYN_SENT: return &st->st_syn_sent;
+	case WS_TCP_SYN_RECEIVED: return &st->st_syn_received;
+	case WS_TCP_ESTABLISHED: return &st->st_established;
+	case WS_TCP_CLOSE_WAIT: return &st->st_close_wait;
+	case WS_TCP_FIN_WAIT_1: return &st->st_fin_wait_1;
+	case WS_TCP_CLOSING: return &st->st_closing;
+	case WS_TCP_LAST_ACK: return &st->st_last_ack;
+	case WS_TCP_FIN_WAIT_2: return &st->st_fin_wait_2;
+	case WS_TCP_TIME_WAIT: return &st->st_time_wait;
+	default: return &st->st_closed;
+	}
+}
+
+/* The only place a TCB changes state: the gauges stay true. */
+void
+ws_tcp_set_state(struct ws_tcp_conn *c, enum ws_tcp_state state)
+{
+	struct ws_tcp_stats *st = c->tw->st;
+
+	if (c->state == state)
+		return;
+	(*state_gauge(st, c->state))--;
+	(*state_gauge(st, state))++;
+	st->transitions++;
+	if (state == WS_TCP_ESTABLISHED)
+		st->established++;
+	c->state = (uint8_t)state;
+}
+
+/* ------------------------------------------------------------------ */
+/* Time.                                                               */
+
+uint64_t
+ws_tcp_now_ms(const struct ws_tcp_worker *tw)
+{
+	return tw->w->now / tw->ms_div;
+}
+
+uint32_t
+ws_tcp_tsval(const struct ws_tcp_conn *c)
+{
+	return (uint32_t)ws_tcp_now_ms(c->tw) + c->ts_off;
+}
+
+void
+ws_tcp_timer_arm_ms(struct ws_tcp_conn *c, struct ws_timer *t, uint32_t ms)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	ws_timer_arm(&tw->wheel, t, tw->w->now + (uint64_t)ms * tw->ms_div);
+}
+
+void
+ws_tcp_timer_stop(struct ws_tcp_conn *c, struct ws_timer *t)
+{
+	ws_timer_cancel(&c->tw->wheel, t);
+}
+
+/* ------------------------------------------------------------------ */
+/* ISN (RFC 9293 3.4.1, SHLD-1): M + F(4-tuple, secret).               */
+
+uint32_t
+ws_tcp_isn(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
+		uint32_t *ts_off)
+{
+	uint8_t in[12], out[crypto_shorthash_BYTES];
+	uint64_t h, hz = tw->w->clock.hz, m;
+
+	memcpy(in, &key->laddr, 4);
+	memcpy(in + 4, &key->raddr, 4);
+	memcpy(in + 8, &key->lport, 2);
+	memcpy(in + 10, &key->rport, 2);
+	/* MUST-9: SipHash-2-4 under a secret nobody outside knows. */
+	crypto_shorthash(out, in, sizeof(in), tw->isn_key);
+	memcpy(&h, out, sizeof(h));
+	/* MUST-8: a clock that ticks every 4 microseconds. */
+	if (hz >= 250000)
+		m = tw->w->now / (hz / 250000);
+	else
+		m = tw->w->now * (250000 / hz);
+	if (ts_off != NULL)
+		*ts_off = (uint32_t)(h >> 32);
+	return (uint32_t)h + (uint32_t)m;
+}
+
+/* ------------------------------------------------------------------ */
+/* Connection table and TCB pool.                                      */
+
+struct ws_tcp_conn *
+ws_tcp_lookup(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(tw->table, key, &data) < 0)
+		return NULL;
+	return data;
+}
+
+struct ws_tcp_listener *
+ws_tcp_find_listener(struct ws_tcp_worker *tw, uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < WS_TCP_MAX_LISTENERS; i++)
+		if (tw->listeners[i].port == port && port != 0)
+			return &tw->listeners[i];
+	return NULL;
+}
+
+static int close_now(struct ws_tcp_conn *c);
+static void rtx_timer_cb(struct ws_timer *t, void *arg);
+static void delack_timer_cb(struct ws_timer *t, void *arg);
+static void wait_timer_cb(struct ws_timer *t, void *arg);
+
+static void
+tw_list_remove(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	if (!c->in_tw_list)
+		return;
+	if (c->tw_prev != NULL)
+		c->tw_prev->tw_next = c->tw_next;
+	else
+		tw->tw_head = c->tw_next;
+	if (c->tw_next != NULL)
+		c->tw_next->tw_prev = c->tw_prev;
+	else
+		tw->tw_tail = c->tw_prev;
+	c->tw_next = NULL;
+	c->tw_prev = NULL;
+	c->in_tw_list = 0;
+}
+
+static void
+tw_list_append(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	c->tw_next = NULL;
+	c->tw_prev = tw->tw_tail;
+	if (tw->tw_tail != NULL)
+		tw->tw_tail->tw_next = c;
+	else
+		tw->tw_head = c;
+	tw->tw_tail = c;
+	c->in_tw_list = 1;
+}
+
+struct ws_tcp_conn *
+ws_tcp_conn_alloc(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
+{
+	struct ws_tcp_conn *c = tw->free_tcbs;
+	const struct ws_tcp_config *cfg = &tw->cfg;
+
+	/*
+	 * A full table sacrifices its oldest TIME_WAIT: a busy server
+	 * closes actively and would otherwise lock itself out for 2 MSL.
+	 */
+	if (c == NULL && tw->tw_head != NULL) {
+		tw->st->time_wait_recycled++;
+		ws_tcp_conn_drop(tw->tw_head, WS_TCP_CLOSED_NORMAL);
+		c = tw->free_tcbs;
+	}
+	if (c == NULL)
+		return NULL;
+	tw->free_tcbs = c->next_free;
+	memset(c, 0, sizeof(*c));
+	c->tw = tw;
+	c->key = *key;
+	c->state = WS_TCP_CLOSED;
+	tw->st->st_closed++;
+	c->rto_ms = cfg->rto_initial_ms;
+	c->r2_ms = cfg->r2_ms;
+	c->nodelay = cfg->nodelay;
+	c->ka_idle_ms = cfg->keepalive_idle_ms;
+	c->ka_intvl_ms = cfg->keepalive_interval_ms;
+	c->ka_cnt = cfg->keepalive_count;
+	c->peer_mss = WS_TCP_DEFAULT_MSS;
+	c->rcv_mss = (uint16_t)(tw->w->iface->mtu - 40);
+	c->mss = WS_TCP_DEFAULT_MSS;
+	c->cc = &ws_tcp_newreno;
+	c->last_rx = tw->w->now;
+	ws_timer_init(&c->rtx_timer, rtx_timer_cb, c);
+	ws_timer_init(&c->delack_timer, delack_timer_cb, c);
+	ws_timer_init(&c->wait_timer, wait_timer_cb, c);
+	return c;
+}
+
+int
+ws_tcp_conn_insert(struct ws_tcp_conn *c)
+{
+	int ret = rte_hash_add_key_data(c->tw->table, &c->key, c);
+
+	if (ret < 0)
+		return ret;
+	c->in_table = 1;
+	return 0;
+}
+
+static void
+ooo_free_all(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	struct ws_tcp_ooo *o;
+
+	while ((o = c->ooo) != NULL) {
+		c->ooo = o->next;
+		rte_pktmbuf_free(o->m);
+		o->next = tw->free_ooo;
+		tw->free_ooo = o;
+	}
+	c->ooo_n = 0;
+	c->ooo_bytes = 0;
+}
+
+static void
+conn_free_buffers(struct ws_tcp_conn *c)
+{
+	ws_tcp_sb_free(c);
+	rte_pktmbuf_free(c->rb_head);
+	c->rb_head = NULL;
+	c->rb_tail = NULL;
+	c->rb_len = 0;
+	c->rb_off = 0;
+	ooo_free_all(c);
+}
+
+/* Back to the pool: only once nobody up the stack uses it. */
+static void
+conn_release_memory(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	conn_free_buffers(c);
+	(*state_gauge(tw->st, c->state))--;
+	c->next_free = tw->free_tcbs;
+	tw->free_tcbs = c;
+}
+
+void
+ws_tcp_conn_hold(struct ws_tcp_conn *c)
+{
+	c->busy++;
+}
+
+void
+ws_tcp_conn_release(struct ws_tcp_conn *c)
+{
+	if (--c->busy == 0 && c->dead)
+		conn_release_memory(c);
+}
+
+static void
+conn_unhook(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	ws_timer_cancel(&tw->wheel, &c->rtx_timer);
+	ws_timer_cancel(&tw->wheel, &c->delack_timer);
+	ws_timer_cancel(&tw->wheel, &c->wait_timer);
+	tw_list_remove(c);
+	if (c->in_table) {
+		rte_hash_del_key(tw->table, &c->key);
+		c->in_table = 0;
+	}
+	if (c->listener != NULL) {
+		c->listener->pending--;
+		c->listener = NULL;
+	}
+}
+
+void
+ws_tcp_conn_drop(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
+{
+	struct ws_tcp_stats *st = c->tw->st;
+
+	if (c->dead)
+		return;
+	ws_tcp_conn_hold(c);
+	conn_unhook(c);
+	ws_tcp_set_state(c, WS_TCP_CLOSED);
+	c->dead = 1;
+	c->close_reason = (uint8_t)why;
+	switch (why) {
+	case WS_TCP_CLOSED_RESET: st->conn_reset++; break;
+	case WS_TCP_CLOSED_REFUSED: st->conn_refused++; break;
+	case WS_TCP_CLOSED_TIMEOUT: st->conn_timeout++; break;
+	case WS_TCP_CLOSED_KEEPALIVE: st->conn_keepalive_dead++; break;
+	case WS_TCP_CLOSED_ABORTED: st->conn_aborted++; break;
+	default: break;
+	}
+	/* MUST-12: the application learns why. */
+	if (c->app_known) {
+		c->app_known = 0;
+		if (c->ops != NULL && c->ops->closed != NULL)
+			c->ops->closed(c, why);
+	}
+	ws_tcp_conn_release(c);
+}
+
+void
+ws_tcp_enter_time_wait(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	ws_tcp_set_state(c, WS_TCP_TIME_WAIT);
+	tw_list_append(c);
+	ws_timer_cancel(&tw->wheel, &c->rtx_timer);
+	c->rtx_mode = WS_TCP_RTX_NONE;
+	/* MUST-13: linger 2 MSL. */
+	ws_tcp_timer_arm_ms(c, &c->wait_timer, 2 * tw->cfg.msl_ms);
+	/* Both FINs are through: the application is done with it. */
+	if (c->app_known) {
+		c->app_known = 0;
+		if (c->ops != NULL && c->ops->closed != NULL) {
+			ws_tcp_conn_hold(c);
+			c->ops->closed(c, WS_TCP_CLOSED_NORMAL);
+			ws_tcp_conn_release(c);
+		}
+	}
+	c->ops = NULL;
+	/* Nothing will be sent or read any more: give the mbufs back. */
+	if (!c->dead)
+		conn_free_buffers(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* RTO (RFC 6298) and timers.                                          */
+
+static uint32_t
+rto_clamp(const struct ws_tcp_conn *c, uint64_t ms)
+{
+	const struct ws_tcp_config *cfg = &c->tw->cfg;
+
+	if (ms < cfg->rto_min_ms)
+		ms = cfg->rto_min_ms;
+	if (ms > cfg->rto_max_ms)
+		ms = cfg->rto_max_ms;
+	return (uint32_t)ms;
+}
+
+void
+ws_tcp_rtt_sample(struct ws_tcp_conn *c, uint32_t rtt_us)
+{
+	uint32_t delta, var4;
+
+	c->tw->st->rtt_samples++;
+	if (c->srtt_us == 0) {
+		/* (2.2) */
+		c->srtt_us = rtt_us != 0 ? rtt_us : 1;
+		c->rttvar_us = rtt_us / 2;
+	} else {
+		/* (2.3): RTTVAR first, with the old SRTT. */
+		delta = c->srtt_us > rtt_us ? c->srtt_us - rtt_us :
+			rtt_us - c->srtt_us;
+		c->rttvar_us = (3 * c->rttvar_us + delta) / 4;
+		c->srtt_us = (7 * c->srtt_us + rtt_us) / 8;
+		if (c->srtt_us == 0)
+			c->srtt_us = 1;
+	}
+	/* §4: K*RTTVAR is at least the clock granularity G (1 ms). */
+	var4 = RTE_MAX(4 * c->rttvar_us, 1000u);
+	c->rto_ms = rto_clamp(c, ((uint64_t)c->srtt_us + var4 + 999) / 1000);
+}
+
+static uint32_t
+rto_backed_off(const struct ws_tcp_conn *c)
+{
+	uint64_t ms = c->rto_ms;
+	uint32_t i;
+
+	for (i = 0; i < c->n_rtx && ms < c->tw->cfg.rto_max_ms; i++)
+		ms *= 2;
+	return (uint32_t)RTE_MIN(ms, (uint64_t)c->tw->cfg.rto_max_ms);
+}
+
+static bool
+has_unsent(const struct ws_tcp_conn *c)
+{
+	uint32_t off = c->snd_nxt - c->snd_una;
+
+	return off < c->sb_len;
+}
+
+/*
+ * Arm the retransmission timer for whatever needs timing now: data or
+ * control in flight (RFC 6298 5.1), else a zero window with data waiting
+ * (persist, MUST-35), else keep-alive when idle. 'restart' re-arms a
+ * running retransmission timer (5.3: new data was acknowledged).
+ */
+static void
+rtx_update(struct ws_tcp_conn *c, bool restart)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	uint64_t due;
+
+	if (c->dead || c->state == WS_TCP_TIME_WAIT ||
+			c->state == WS_TCP_CLOSED)
+		return;
+	if (c->snd_max != c->snd_una) {
+		if (restart || c->rtx_mode != WS_TCP_RTX_RETRANSMIT ||
+				!ws_timer_armed(&c->rtx_timer)) {
+			c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
+			ws_tcp_timer_arm_ms(c, &c->rtx_timer,
+				rto_backed_off(c));
+		}
+		return;
+	}
+	if (has_unsent(c)) {
+		/* Output could not send: the window is too small. */
+		if (c->rtx_mode != WS_TCP_RTX_PERSIST ||
+				!ws_timer_armed(&c->rtx_timer)) {
+			c->rtx_mode = WS_TCP_RTX_PERSIST;
+			ws_tcp_timer_arm_ms(c, &c->rtx_timer,
+				rto_backed_off(c));
+		}
+		return;
+	}
+	if (c->keepalive && (c->state == WS_TCP_ESTABLISHED ||
+			c->state == WS_TCP_CLOSE_WAIT)) {
+		if (c->rtx_mode != WS_TCP_RTX_KEEPALIVE ||
+				!ws_timer_armed(&c->rtx_timer)) {
+			c->rtx_mode = WS_TCP_RTX_KEEPALIVE;
+			due = c->last_rx + (uint64_t)c->ka_idle_ms * tw->ms_div;
+			ws_timer_arm(&tw->wheel, &c->rtx_timer,
+				RTE_MAX(due, tw->w->now));
+		}
+		return;
+	}
+	c->rtx_mode = WS_TCP_RTX_NONE;
+	ws_timer_cancel(&tw->wheel, &c->rtx_timer);
+}
+
+void
+ws_tcp_rtx_restart(struct ws_tcp_conn *c)
+{
+	rtx_update(c, false);
+}
+
+/* Restart after new data was acknowledged (RFC 6298 5.3). */
+static void
+rtx_restart_on_ack(struct ws_tcp_conn *c)
+{
+	rtx_update(c, true);
+}
+
+static void
+rto_expired(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	const struct ws_tcp_config *cfg = &tw->cfg;
+	uint64_t now = tw->w->now, elapsed_ms;
+
+	tw->st->rto_expired++;
+	/* Persist may have backed off already: R2 starts with a timeout. */
+	if (c->rtx_first == 0)
+		c->rtx_first = now;
+	elapsed_ms = (now - c->rtx_first) / tw->ms_div;
+	c->n_rtx++;
+	if (c->state == WS_TCP_SYN_SENT || c->state == WS_TCP_SYN_RECEIVED) {
+		/* MUST-22/23: the SYN gets its own limits. */
+		if (c->n_rtx > cfg->syn_retries ||
+				elapsed_ms >= cfg->syn_r2_ms) {
+			ws_tcp_conn_drop(c, WS_TCP_CLOSED_TIMEOUT);
+			return;
+		}
+		c->syn_rtx = 1;
+		c->retransmits++;
+		if (c->state == WS_TCP_SYN_SENT)
+			tw->st->syn_retransmits++;
+		else
+			tw->st->synack_retransmits++;
+		ws_tcp_send_syn(c);
+		c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
+		ws_tcp_timer_arm_ms(c, &c->rtx_timer, rto_backed_off(c));
+		return;
+	}
+	/* MUST-20: R2 ends it; R1 is only advice. */
+	if (elapsed_ms >= c->r2_ms) {
+		ws_tcp_conn_drop(c, WS_TCP_CLOSED_TIMEOUT);
+		return;
+	}
+	if (c->n_rtx == cfg->r1)
+		tw->st->r1_reached++;
+	c->cc->on_rto(c);
+	c->in_recovery = 0;
+	c->dupacks = 0;
+	c->recover = c->snd_max;
+	c->rtt_timing = 0;	/* Karn */
+	c->snd_nxt = c->snd_una;	/* go back N */
+	ws_tcp_retransmit_first(c);
+	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
+	ws_tcp_timer_arm_ms(c, &c->rtx_timer, rto_backed_off(c));
+	ws_tcp_output(c);
+}
+
+static void
+rtx_timer_cb(struct ws_timer *t, void *arg)
+{
+	struct ws_tcp_conn *c = arg;
+	struct ws_tcp_worker *tw = c->tw;
+	uint64_t idle;
+
+	RTE_SET_USED(t);
+	ws_tcp_conn_hold(c);
+	switch (c->rtx_mode) {
+	case WS_TCP_RTX_RETRANSMIT:
+		rto_expired(c);
+		break;
+	case WS_TCP_RTX_PERSIST:
+		/*
+		 * MUST-35/36, SHLD-29/30: probe the zero window with backoff.
+		 * MUST-37: as long as the peer answers, forever; a peer
+		 * silent for R2 is gone.
+		 */
+		if ((tw->w->now - c->last_rx) / tw->ms_div >= c->r2_ms) {
+			ws_tcp_conn_drop(c, WS_TCP_CLOSED_TIMEOUT);
+			break;
+		}
+		tw->st->persist_probes++;
+		c->rtx_mode = WS_TCP_RTX_NONE;
+		ws_tcp_send_probe(c);
+		if (c->n_rtx < 16)
+			c->n_rtx++;
+		rtx_update(c, false);
+		break;
+	case WS_TCP_RTX_KEEPALIVE:
+		idle = (tw->w->now - c->last_rx) / tw->ms_div;
+		c->rtx_mode = WS_TCP_RTX_NONE;
+		if (idle < c->ka_idle_ms) {
+			rtx_update(c, false);
+			break;
+		}
+		/* MUST-29: only 'count' unanswered probes end it. */
+		if (c->ka_probes >= c->ka_cnt) {
+			ws_tcp_conn_drop(c, WS_TCP_CLOSED_KEEPALIVE);
+			break;
+		}
+		c->ka_probes++;
+		tw->st->keepalive_probes++;
+		ws_tcp_send_probe(c);
+		c->rtx_mode = WS_TCP_RTX_KEEPALIVE;
+		ws_tcp_timer_arm_ms(c, &c->rtx_timer, c->ka_intvl_ms);
+		break;
+	default:
+		break;
+	}
+	ws_tcp_conn_release(c);
+}
+
+static void
+delack_timer_cb(struct ws_timer *t, void *arg)
+{
+	struct ws_tcp_conn *c = arg;
+
+	RTE_SET_USED(t);
+	if (!c->ack_delayed || c->dead)
+		return;
+	c->tw->st->delayed_acks++;
+	ws_tcp_conn_hold(c);
+	ws_tcp_send_ack(c);
+	ws_tcp_conn_release(c);
+}
+
+static void
+wait_timer_cb(struct ws_timer *t, void *arg)
+{
+	struct ws_tcp_conn *c = arg;
+
+	RTE_SET_USED(t);
+	if (c->state == WS_TCP_TIME_WAIT) {
+		c->tw->st->time_wait_expired++;
+		ws_tcp_conn_drop(c, WS_TCP_CLOSED_NORMAL);
+	} else if (c->state == WS_TCP_FIN_WAIT_2) {
+		/* Closed by the app, and the peer never sent its FIN. */
+		c->tw->st->fin_wait_2_timeout++;
+		ws_tcp_conn_drop(c, WS_TCP_CLOSED_TIMEOUT);
+	}
+}
+
+/* RFC 5961 7: challenge ACKs per worker per second. */
+bool
+ws_tcp_challenge_ack_allowed(struct ws_tcp_worker *tw)
+{
+	uint64_t now = tw->w->now;
+
+	if (now - tw->chack_start >= tw->w->clock.hz) {
+		tw->chack_start = now;
+		tw->chack_count = 0;
+	}
+	if (tw->chack_count >= tw->cfg.challenge_ack_per_s) {
+		tw->st->challenge_ack_limited++;
+		return false;
+	}
+	tw->chack_count++;
+	tw->st->challenge_ack_tx++;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Delivery to the application.                                        */
+
+static void
+rb_consume(struct ws_tcp_conn *c, uint32_t n)
+{
+	struct rte_mbuf *seg, *next;
+
+	c->rb_len -= n;
+	c->rb_off += n;
+	if (c->rb_len == 0) {
+		rte_pktmbuf_free(c->rb_head);
+		c->rb_head = NULL;
+		c->rb_tail = NULL;
+		c->rb_off = 0;
+		return;
+	}
+	while ((seg = c->rb_head) != NULL && c->rb_off >= seg->data_len &&
+			seg->next != NULL) {
+		next = seg->next;
+		next->pkt_len = seg->pkt_len - seg->data_len;
+		next->nb_segs = (uint16_t)(seg->nb_segs - 1);
+		c->rb_off -= seg->data_len;
+		seg->next = NULL;
+		seg->nb_segs = 1;
+		seg->pkt_len = seg->data_len;
+		rte_pktmbuf_free(seg);
+		c->rb_head = next;
+	}
+}
+
+void
+ws_tcp_deliver(struct ws_tcp_conn *c)
+{
+	uint32_t n, before;
+
+	if (c->delivering || c->dead || c->rb_len == 0)
+		return;
+	if (!c->app_known || c->ops == NULL || c->ops->data == NULL) {
+		/* Nobody reads: the data is taken and dropped. */
+		rb_consume(c, c->rb_len);
+		return;
+	}
+	ws_tcp_conn_hold(c);
+	c->delivering = 1;
+	before = ws_tcp_rcv_window(c);
+	n = c->ops->data(c, c->rb_head, c->rb_off, c->rb_len);
+	c->delivering = 0;
+	if (!c->dead) {
+		if (n > c->rb_len)
+			n = c->rb_len;
+		if (n != 0)
+			rb_consume(c, n);
+		if (c->close_deferred) {
+			c->close_deferred = 0;
+			close_now(c);
+			ws_tcp_conn_release(c);
+			return;
+		}
+		/*
+		 * A window update when reading opened the window by a
+		 * significant amount (receiver SWS avoidance, MUST-39).
+		 */
+		if (ws_tcp_rcv_window(c) > before &&
+				c->rcv_adv - c->rcv_nxt < 2u * c->rcv_mss)
+			c->ack_now = 1;
+	}
+	ws_tcp_conn_release(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Init and teardown.                                                  */
+
+int
+ws_tcp_init(struct ws_worker *w, int socket)
+{
+	static unsigned int instance;
+	struct ws_tcp_worker *tw;
+	struct rte_hash_parameters hp;
+	char name[RTE_HASH_NAMESIZE];
+	uint32_t i;
+	int ret;
+
+	if (sodium_init() < 0)
+		return -EIO;
+	tw = rte_zmalloc_socket("ws_tcp_worker", sizeof(*tw),
+		RTE_CACHE_LINE_SIZE, socket);
+	if (tw == NULL)
+		return -ENOMEM;
+	tw->w = w;
+	/* Every value comes checked from the config schema, 0 included. */
+	tw->cfg = w->cfg->tcp;
+	tw->st = &w->stats.tcp;
+	tw->ms_div = RTE_MAX(w->clock.hz / 1000, (uint64_t)1);
+	tw->chack_start = w->now;
+	randombytes_buf(tw->isn_key, sizeof(tw->isn_key));
+	tw->next_port = (uint16_t)randombytes_uniform(WS_TCP_EPHEMERAL_N);
+
+	memset(&hp, 0, sizeof(hp));
+	snprintf(name, sizeof(name), "ws_tcp_%u_%u", w->index,
+		__atomic_fetch_add(&instance, 1, __ATOMIC_RELAXED));
+	hp.name = name;
+	hp.entries = RTE_MAX(tw->cfg.max_connections, 8u);
+	hp.key_len = sizeof(struct ws_tcp_key);
+	hp.hash_func = rte_hash_crc;
+	hp.socket_id = socket;
+	/* A full bucket must not refuse a connection before the limit. */
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+	tw->table = rte_hash_create(&hp);
+	if (tw->table == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	tw->n_tcbs = tw->cfg.max_connections;
+	tw->tcbs = rte_zmalloc_socket("ws_tcp_tcbs",
+		sizeof(*tw->tcbs) * tw->n_tcbs, RTE_CACHE_LINE_SIZE, socket);
+	tw->ooo_nodes = rte_zmalloc_socket("ws_tcp_ooo",
+		sizeof(*tw->ooo_nodes) * tw->cfg.ooo_worker_segments,
+		RTE_CACHE_LINE_SIZE, socket);
+	if (tw->tcbs == NULL || tw->ooo_nodes == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	for (i = tw->n_tcbs; i-- > 0; ) {
+		tw->tcbs[i].next_free = tw->free_tcbs;
+		tw->free_tcbs = &tw->tcbs[i];
+	}
+	for (i = tw->cfg.ooo_worker_segments; i-- > 0; ) {
+		tw->ooo_nodes[i].next = tw->free_ooo;
+		tw->free_ooo = &tw->ooo_nodes[i];
+	}
+	ret = ws_timer_wheel_init(&tw->wheel, WS_TCP_WHEEL_SLOTS, tw->ms_div,
+		w->now, socket);
+	if (ret < 0)
+		goto fail;
+	tw->wheel_ok = true;
+	w->tcp = tw;
+	return 0;
+
+fail:
+	rte_hash_free(tw->table);
+	rte_free(tw->tcbs);
+	rte_free(tw->ooo_nodes);
+	rte_free(tw);
+	return ret;
+}
+
+void
+ws_tcp_fini(struct ws_worker *w)
+{
+	struct ws_tcp_worker *tw = w->tcp;
+	uint32_t i;
+
+	if (tw == NULL)
+		return;
+	ws_tcp_flush(w);
+	/* Every live connection hears STOPPED; TIME_WAIT ones go quietly. */
+	for (i = 0; i < tw->n_tcbs; i++) {
+		struct ws_tcp_conn *c = &tw->tcbs[i];
+
+		if (c->tw == tw && !c->dead && c->state != WS_TCP_CLOSED)
+			ws_tcp_conn_drop(c, WS_TCP_CLOSED_STOPPED);
+	}
+	for (i = 0; i < WS_TCP_MAX_LISTENERS; i++) {
+		if (tw->listeners[i].port != 0) {
+			tw->listeners[i].port = 0;
+			tw->st->st_listen--;
+		}
+	}
+	if (tw->wheel_ok)
+		ws_timer_wheel_fini(&tw->wheel);
+	rte_hash_free(tw->table);
+	rte_free(tw->tcbs);
+	rte_free(tw->ooo_nodes);
+	rte_free(tw);
+	w->tcp = NULL;
+}
+
+void
+ws_tcp_input(struct ws_worker *w, struct rte_mbuf *m)
+{
+	struct ws_tcp_worker *tw = w->tcp;
+
+	tw->in_input = true;
+	ws_tcp_input_segment(tw, m);
+	tw->in_input = false;
+}
+
+void
+ws_tcp_flush(struct ws_worker *w)
+{
+	struct ws_tcp_worker *tw = w->tcp;
+	struct ws_tcp_conn *c;
+
+	while ((c = tw->ack_list) != NULL) {
+		tw->ack_list = c->ack_next;
+		c->ack_queued = 0;
+		if (!c->dead && c->ack_now)
+			ws_tcp_send_ack(c);
+		ws_tcp_conn_release(c);
+	}
+}
+
+void
+ws_tcp_timer(struct ws_worker *w)
+{
+	struct ws_tcp_worker *tw = w->tcp;
+
+	/* Without a ws_tcp_flush at the end of the burst, this is it. */
+	ws_tcp_flush(w);
+	ws_timer_wheel_run(&tw->wheel, w->now);
+}
+
+/* ------------------------------------------------------------------ */
+/* Application interface.                                              */
+
+int
+ws_tcp_listen_worker(struct ws_worker *w, uint16_t port,
+		const struct ws_tcp_ops *ops, void *listen_arg)
+{
+	struct ws_tcp_worker *tw = w->tcp;
+	unsigned int i;
+
+	if (tw == NULL || port == 0 || ops == NULL)
+		return -EINVAL;
+	if (ws_tcp_find_listener(tw, port) != NULL)
+		return -EEXIST;
+	for (i = 0; i < WS_TCP_MAX_LISTENERS; i++) {
+		struct ws_tcp_listener *l = &tw->listeners[i];
+
+		if (l->port != 0)
+			continue;
+		l->port = port;
+		l->ops = ops;
+		l->arg = listen_arg;
+		l->pending = 0;
+		tw->st->st_listen++;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+int
+ws_tcp_listen(struct ws_stack *s, uint16_t port,
+		const struct ws_tcp_ops *ops, void *listen_arg)
+{
+	unsigned int i, n = ws_stack_worker_count(s);
+	int ret;
+
+	if (n == 0)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		ret = ws_tcp_listen_worker(ws_stack_worker(s, i), port, ops,
+			listen_arg);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static bool
+dst_invalid(const struct ws_worker *w, uint32_t dst)
+{
+	uint8_t first_octet = (uint8_t)(rte_be_to_cpu_32(dst) >> 24);
+
+	/* MUST-46: no broadcast, multicast, or "this host" destinations. */
+	return dst == 0 || first_octet == 0 || first_octet == 127 ||
+		first_octet >= 224 || ws_ipv4_is_broadcast(w, dst) ||
+		dst == w->iface->addr;
+}
+
+struct ws_tcp_conn *
+ws_tcp_connect(struct ws_worker *w, uint32_t dst, uint16_t dst_port,
+		const struct ws_tcp_ops *ops, void *ctx)
+{
+	struct ws_tcp_worker *tw = w->tcp;
+	struct ws_tcp_key key;
+	struct ws_tcp_conn *c;
+	unsigned int tries;
+
+	if (tw == NULL || dst_port == 0 || dst_invalid(w, dst)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	key.raddr = dst;
+	key.laddr = w->iface->addr;
+	key.rport = rte_cpu_to_be_16(dst_port);
+	for (tries = 0; tries < WS_TCP_EPHEMERAL_N; tries++) {
+		uint16_t port = (uint16_t)(WS_TCP_EPHEMERAL_LO +
+			tw->next_port++ % WS_TCP_EPHEMERAL_N);
+
+		key.lport = rte_cpu_to_be_16(port);
+		if (ws_tcp_lookup(tw, &key) == NULL &&
+				ws_tcp_find_listener(tw, port) == NULL)
+			break;
+	}
+	if (tries == WS_TCP_EPHEMERAL_N) {
+		rte_errno = EADDRINUSE;
+		return NULL;
+	}
+	c = ws_tcp_conn_alloc(tw, &key);
+	if (c == NULL) {
+		tw->st->drop_table_full++;
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	c->ops = ops;
+	c->ctx = ctx;
+	/* Offer what is configured; the SYN-ACK settles it. */
+	c->ws_ok = tw->cfg.window_scaling;
+	c->ts_ok = tw->cfg.timestamps;
+	c->sack_ok = tw->cfg.sack;
+	while (c->ws_ok && c->rcv_shift < WS_TCP_MAX_WSCALE &&
+			(tw->cfg.rcvbuf >> c->rcv_shift) > UINT16_MAX)
+		c->rcv_shift++;
+	c->iss = ws_tcp_isn(tw, &key, &c->ts_off);
+	c->snd_una = c->iss;
+	c->snd_nxt = c->iss;
+	c->snd_max = c->iss;
+	c->recover = c->iss;
+	if (ws_tcp_conn_insert(c) < 0) {
+		c->dead = 1;
+		conn_release_memory(c);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	c->app_known = 1;
+	ws_tcp_set_state(c, WS_TCP_SYN_SENT);
+	tw->st->active_opens++;
+	c->rtx_first = w->now;
+	ws_tcp_send_syn(c);
+	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
+	ws_tcp_timer_arm_ms(c, &c->rtx_timer, c->rto_ms);
+	return c;
+}
+
+static bool
+can_send_state(const struct ws_tcp_conn *c)
+{
+	return c->state == WS_TCP_ESTABLISHED ||
+		c->state == WS_TCP_CLOSE_WAIT;
+}
+
+static int
+send_check(const struct ws_tcp_conn *c)
+{
+	if (c->dead || c->app_closed || c->shut_wr)
+		return c->state == WS_TCP_SYN_SENT ||
+			c->state == WS_TCP_SYN_RECEIVED ? -ENOTCONN : -EPIPE;
+	if (!can_send_state(c))
+		return -ENOTCONN;
+	return 0;
+}
+
+uint32_t
+ws_tcp_send_space(const struct ws_tcp_conn *c)
+{
+	uint32_t sndbuf = c->tw->cfg.sndbuf;
+
+	if (send_check(c) < 0 || c->sb_len >= sndbuf)
+		return 0;
+	return sndbuf - c->sb_len;
+}
+
+static bool
+sb_tail_writable(const struct ws_tcp_conn *c, const struct rte_mbuf *t)
+{
+	return t != NULL && RTE_MBUF_DIRECT(t) &&
+		rte_mbuf_refcnt_read(t) == 1 && t->pool == c->tw->w->pool &&
+		rte_pktmbuf_tailroom(t) > 0;
+}
+
+static void
+sb_append_seg(struct ws_tcp_conn *c, struct rte_mbuf *seg)
+{
+	seg->next = NULL;
+	if (c->sb_tail == NULL)
+		c->sb_head = seg;
+	else
+		c->sb_tail->next = seg;
+	c->sb_tail = seg;
+}
+
+int
+ws_tcp_send(struct ws_tcp_conn *c, const void *data, uint32_t len)
+{
+	const uint8_t *p = data;
+	uint32_t space, taken = 0, chunk;
+	struct rte_mbuf *t;
+	int ret = send_check(c);
+
+	if (ret < 0)
+		return ret;
+	space = ws_tcp_send_space(c);
+	if (len > space) {
+		c->want_writable = 1;
+		len = space;
+	}
+	while (taken < len) {
+		t = c->sb_tail;
+		if (!sb_tail_writable(c, t)) {
+			t = rte_pktmbuf_alloc(c->tw->w->pool);
+			if (t == NULL) {
+				c->tw->st->drop_nombuf++;
+				c->want_writable = 1;
+				break;
+			}
+			sb_append_seg(c, t);
+		}
+		chunk = RTE_MIN(len - taken,
+			(uint32_t)rte_pktmbuf_tailroom(t));
+		memcpy(rte_pktmbuf_mtod_offset(t, uint8_t *, t->data_len),
+			p + taken, chunk);
+		t->data_len = (uint16_t)(t->data_len + chunk);
+		t->pkt_len = t->data_len;
+		taken += chunk;
+		c->sb_len += chunk;
+	}
+	if (taken != 0)
+		ws_tcp_output(c);
+	return (int)taken;
+}
+
+int
+ws_tcp_send_mbuf(struct ws_tcp_conn *c, struct rte_mbuf *m)
+{
+	struct rte_mbuf *seg, *next;
+	int ret = send_check(c);
+
+	if (ret < 0)
+		return ret;
+	if (m->pkt_len > ws_tcp_send_space(c)) {
+		c->want_writable = 1;
+		return -ENOBUFS;
+	}
+	c->sb_len += m->pkt_len;
+	for (seg = m; seg != NULL; seg = next) {
+		next = seg->next;
+		if (seg->data_len == 0) {
+			seg->next = NULL;
+			rte_pktmbuf_free_seg(seg);
+			continue;
+		}
+		seg->nb_segs = 1;
+		seg->pkt_len = seg->data_len;
+		sb_append_seg(c, seg);
+	}
+	ws_tcp_output(c);
+	return 0;
+}
+
+void
+ws_tcp_recv_resume(struct ws_tcp_conn *c)
+{
+	if (c->dead)
+		return;
+	ws_tcp_conn_hold(c);
+	ws_tcp_deliver(c);
+	if (!c->dead)
+		ws_tcp_output(c);
+	ws_tcp_conn_release(c);
+}
+
+int
+ws_tcp_shutdown(struct ws_tcp_conn *c)
+{
+	if (c->dead)
+		return -ENOTCONN;
+	if (c->shut_wr)
+		return 0;
+	switch (c->state) {
+	case WS_TCP_SYN_SENT:
+		/* Nothing was sent yet: just forget it. */
+		ws_tcp_conn_drop(c, WS_TCP_CLOSED_NORMAL);
+		return 0;
+	case WS_TCP_ESTABLISHED:
+		c->shut_wr = 1;
+		ws_tcp_set_state(c, WS_TCP_FIN_WAIT_1);
+		break;
+	case WS_TCP_CLOSE_WAIT:
+		c->shut_wr = 1;
+		ws_tcp_set_state(c, WS_TCP_LAST_ACK);
+		break;
+	default:
+		return -ENOTCONN;
+	}
+	ws_tcp_output(c);
+	return 0;
+}
+
+static int
+close_now(struct ws_tcp_conn *c)
+{
+	int ret;
+
+	/* Unread data would be lost silently: tell the peer (RFC 2525). */
+	if (c->rb_len != 0 && c->state != WS_TCP_SYN_SENT) {
+		ws_tcp_abort(c);
+		return 0;
+	}
+	ret = ws_tcp_shutdown(c);
+	if (ret == 0 && !c->dead && c->state == WS_TCP_FIN_WAIT_2)
+		ws_tcp_timer_arm_ms(c, &c->wait_timer, 2 * c->tw->cfg.msl_ms);
+	return ret;
+}
+
+int
+ws_tcp_close(struct ws_tcp_conn *c)
+{
+	if (c->dead)
+		return -ENOTCONN;
+	if (c->app_closed)
+		return 0;
+	c->app_closed = 1;
+	/*
+	 * Inside 'data' the bytes on offer are not consumed yet: decide
+	 * between FIN and RST once the callback has said how many it took.
+	 */
+	if (c->delivering) {
+		c->close_deferred = 1;
+		return 0;
+	}
+	return close_now(c);
+}
+
+void
+ws_tcp_abort(struct ws_tcp_conn *c)
+{
+	if (c->dead)
+		return;
+	if (c->state != WS_TCP_SYN_SENT && c->state != WS_TCP_TIME_WAIT &&
+			c->state != WS_TCP_CLOSED)
+		ws_tcp_send_rst_conn(c);
+	ws_tcp_conn_drop(c, WS_TCP_CLOSED_ABORTED);
+}
+
+void
+ws_tcp_set_ctx(struct ws_tcp_conn *c, void *ctx)
+{
+	c->ctx = ctx;
+}
+
+void *
+ws_tcp_ctx(const struct ws_tcp_conn *c)
+{
+	return c->ctx;
+}
+
+void
+ws_tcp_set_nodelay(struct ws_tcp_conn *c, bool nodelay)
+{
+	c->nodelay = nodelay;
+	if (nodelay && !c->dead)
+		ws_tcp_output(c);
+}
+
+void
+ws_tcp_set_keepalive(struct ws_tcp_conn *c, bool on, uint32_t idle_ms,
+		uint32_t interval_ms, uint32_t count)
+{
+	const struct ws_tcp_config *cfg = &c->tw->cfg;
+
+	c->keepalive = on;
+	c->ka_idle_ms = idle_ms != 0 ? idle_ms : cfg->keepalive_idle_ms;
+	c->ka_intvl_ms = interval_ms != 0 ? interval_ms :
+		cfg->keepalive_interval_ms;
+	c->ka_cnt = count != 0 ? count : cfg->keepalive_count;
+	c->ka_probes = 0;
+	if (c->dead)
+		return;
+	if (c->rtx_mode == WS_TCP_RTX_KEEPALIVE) {
+		ws_timer_cancel(&c->tw->wheel, &c->rtx_timer);
+		c->rtx_mode = WS_TCP_RTX_NONE;
+	}
+	rtx_update(c, false);
+}
+
+void
+ws_tcp_set_user_timeout(struct ws_tcp_conn *c, uint32_t r2_ms)
+{
+	c->r2_ms = r2_ms != 0 ? r2_ms : c->tw->cfg.r2_ms;
+}
+
+void
+ws_tcp_get_info(const struct ws_tcp_conn *c, struct ws_tcp_info *info)
+{
+	uint32_t off = c->snd_nxt - c->snd_una;
+
+	memset(info, 0, sizeof(*info));
+	info->state = (enum ws_tcp_state)c->state;
+	info->local_addr = c->key.laddr;
+	info->remote_addr = c->key.raddr;
+	info->local_port = rte_be_to_cpu_16(c->key.lport);
+	info->remote_port = rte_be_to_cpu_16(c->key.rport);
+	info->srtt_us = c->srtt_us;
+	info->rto_ms = c->rto_ms;
+	info->snd_mss = c->mss;
+	info->cwnd = c->cwnd;
+	info->ssthresh = c->ssthresh;
+	info->snd_wnd = c->snd_wnd;
+	info->rcv_wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ?
+		c->rcv_adv - c->rcv_nxt : 0;
+	info->unacked = RTE_MIN(off, c->sb_len);
+	info->unsent = c->sb_len - info->unacked;
+	info->held = c->rb_len;
+	info->retransmits = c->retransmits;
+	info->timestamps = c->ts_ok;
+	info->sack = c->sack_ok;
+	info->window_scaling = c->ws_ok;
+}
+
+struct ws_worker *
+ws_tcp_worker(const struct ws_tcp_conn *c)
+{
+	return c->tw->w;
+}
+
+void
+ws_tcp_after_input(struct ws_tcp_conn *c, bool acked_new)
+{
+	if (c->dead)
+		return;
+	if (acked_new)
+		rtx_restart_on_ack(c);
+	else
+		rtx_update(c, false);
+	if (acked_new && c->want_writable && c->app_known &&
+			ws_tcp_send_space(c) > 0) {
+		c->want_writable = 0;
+		if (c->ops != NULL && c->ops->writable != NULL)
+			c->ops->writable(c);
+	}
+}

@@ -33,6 +33,26 @@ void ws_tcp_fini(struct ws_worker *w);
  */
 void ws_tcp_input(struct ws_worker *w, struct rte_mbuf *m);
 
+/*
+ * End of a received burst: send the ACKs its segments earned, one per
+ * connection (RFC 9293 MUST-58/59). The worker calls it after the
+ * protocol input of a burst and before flushing tx; ws_tcp_timer does
+ * it too, so an ACK is at worst one timer call late.
+ */
+void ws_tcp_flush(struct ws_worker *w);
+
+/*
+ * An ICMP error quoting one of our TCP segments (RFC 9293 MUST-54..56,
+ * RFC 1122 4.2.3.9, RFC 5927): 'quoted' is the quoted IPv4 header and at
+ * least 8 bytes of TCP, 'len' bytes in all; 'mtu' the next-hop MTU of a
+ * fragmentation-needed error (host order, 0 if none). Port or protocol
+ * unreachable ends a connection still in SYN_SENT (UNREACHABLE); every
+ * other error is soft and only counted; fragmentation-needed lowers the
+ * MSS. Errors whose quoted sequence is not in flight are ignored.
+ */
+void ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
+		uint16_t mtu, const void *quoted, uint32_t len);
+
 /* Periodic work: runs the timer wheel. Cheap when nothing is due. */
 void ws_tcp_timer(struct ws_worker *w);
 

@@ -120,6 +120,8 @@ ws_worker_input(struct ws_worker *w, struct rte_mbuf **pkts, uint16_t n)
 		w->stats.loop.rx_bytes += pkts[i]->pkt_len;
 		ws_eth_input(w, pkts[i]);
 	}
+	/* One ACK per connection for the whole burst (RFC 9293 MUST-58). */
+	ws_tcp_flush(w);
 	ws_tx_flush(w);
 }
 

@@ -47,7 +47,7 @@
 	X(drop_not_ours) X(drop_bad_src) X(drop_proto) \
 	X(frag_rx) X(reasm_ok) X(drop_frag_bad) X(drop_reasm_invalid) \
 	X(drop_reasm_nospace) X(drop_reasm_timeout) \
-	X(frag_tx) X(drop_frag_df) X(drop_frag_fail)
+	X(frag_tx) X(drop_frag_df) X(drop_frag_fail) X(drop_split_hdr)
 
 #define WS_ICMP_STATS(X) \
 	X(rx) X(echo_rx) X(echo_tx) X(echo_reply_rx) X(errors_rx) \
@@ -62,6 +62,30 @@
  */
 #define WS_TCP_STATS(X) \
 	X(rx) X(tx) \
+	X(drop_short) X(drop_bad_doff) X(drop_cksum) X(drop_broadcast) \
+	X(drop_port_zero) X(bad_opts_rx) X(drop_bad_opts) \
+	X(rst_no_conn) X(rst_tx) X(rst_rx) \
+	X(syn_rx) X(drop_listen_ack) X(drop_listen_other) X(drop_backlog) \
+	X(drop_table_full) X(drop_nombuf) \
+	X(active_opens) X(passive_opens) X(simultaneous_opens) \
+	X(established) X(transitions) X(conn_refused_by_app) \
+	X(conn_reset) X(conn_refused) X(conn_timeout) \
+	X(conn_keepalive_dead) X(conn_aborted) \
+	X(drop_unacceptable) X(drop_paws) X(drop_no_ts) X(drop_no_ack) \
+	X(drop_ack_unsent) X(drop_ack_old) \
+	X(rst_challenged) X(syn_challenged) \
+	X(challenge_ack_tx) X(challenge_ack_limited) X(invalid_ack_limited) \
+	X(drop_data_after_close) X(dup_data_rx) X(drop_rb_segs) \
+	X(rb_coalesced) \
+	X(data_segs_rx) X(data_bytes_rx) X(data_segs_tx) X(data_bytes_tx) \
+	X(acks_tx) X(delayed_acks) X(fin_rx) X(dupacks_rx) X(dupacks_tx) \
+	X(ooo_queued) X(ooo_dup) X(ooo_drop_full) \
+	X(rto_expired) X(retransmits) X(syn_retransmits) \
+	X(synack_retransmits) X(fast_retransmits) X(partial_ack_rtx) \
+	X(r1_reached) X(rtt_samples) X(persist_probes) X(keepalive_probes) \
+	X(time_wait_expired) X(time_wait_reused) X(time_wait_recycled) \
+	X(fin_wait_2_timeout) \
+	X(icmp_hard) X(icmp_soft) X(icmp_pmtu) X(drop_icmp_unmatched) \
 	X(st_closed) X(st_listen) X(st_syn_sent) X(st_syn_received) \
 	X(st_established) X(st_close_wait) X(st_fin_wait_1) X(st_closing) \
 	X(st_last_ack) X(st_fin_wait_2) X(st_time_wait)

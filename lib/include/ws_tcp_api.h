@@ -14,6 +14,12 @@
  * per-worker hook): there are no locks. Nothing blocks: a send takes what
  * fits, a close returns at once and the 'closed' callback follows.
  *
+ * A callback may call anything here on its own connection, close and
+ * abort included: the stack never calls back while the connection is
+ * half-updated, and it keeps the memory until the callback returns.
+ * Segments queued by calls made outside the receive path go out at the
+ * worker loop's next transmit flush.
+ *
  * Receiving is zero-copy: 'data' is handed a view of the received mbufs
  * and returns how many bytes (a prefix) it consumed. Bytes it leaves stay
  * in the connection's receive buffer, count against the advertised window
@@ -69,7 +75,7 @@ struct ws_tcp_ops {
 	/*
 	 * A passive open completed (ESTABLISHED). 'listen_arg' is what
 	 * ws_tcp_listen() was given. Return 0 to keep the connection, or a
-	 * negative value to refuse it (it is reset).
+	 * negative value to refuse it (it is reset, and no 'closed' follows).
 	 */
 	int (*accepted)(struct ws_tcp_conn *c, void *listen_arg);
 	/* An active open completed (ESTABLISHED). */
@@ -85,7 +91,11 @@ struct ws_tcp_ops {
 	void (*writable)(struct ws_tcp_conn *c);
 	/* The peer sent FIN: no more data will come; we may still send. */
 	void (*peer_closed)(struct ws_tcp_conn *c);
-	/* The last call for this connection; it is gone when this returns. */
+	/*
+	 * The last call for this connection; it is gone when this returns.
+	 * After a close we started it comes when TIME_WAIT begins (NORMAL):
+	 * the 4-tuple lingers for 2 MSL without the application.
+	 */
 	void (*closed)(struct ws_tcp_conn *c, enum ws_tcp_close_reason why);
 };
 
@@ -133,7 +143,9 @@ int ws_tcp_shutdown(struct ws_tcp_conn *c);
 
 /*
  * Shut down and stop receiving: data that arrives afterwards resets the
- * connection (RFC 9293 SHLD-3). 'closed' still follows.
+ * connection (RFC 9293 SHLD-3). Received data not yet consumed would be
+ * lost, so it resets at once instead (RFC 2525 2.17); called from 'data',
+ * that is judged after the callback returns its count. 'closed' follows.
  */
 int ws_tcp_close(struct ws_tcp_conn *c);
 

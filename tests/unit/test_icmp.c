@@ -18,6 +18,7 @@
 #include <rte_mempool.h>
 
 #include "ws_icmp.h"
+#include "ws_tcp_api.h"
 #include "ws_test.h"
 
 /* RTE_IPV4 shifts into the sign bit of an int, which UBSan reports. */
@@ -547,11 +548,86 @@ test_unreach_without_mbufs(void **state)
 	ws_test_assert_no_leak(env);
 }
 
+/* ICMP errors reach the TCP connection they quote (RFC 9293 MUST-54). */
+static int tcp_closed_calls;
+static enum ws_tcp_close_reason tcp_closed_why;
+
+static void
+tcp_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
+{
+	(void)c;
+	tcp_closed_calls++;
+	tcp_closed_why = why;
+}
+
+static const struct ws_tcp_ops tcp_ops = { .closed = tcp_closed };
+
+/*
+ * Open a connection to the peer, take the SYN it sent, and feed back an
+ * ICMP destination unreachable 'code' quoting that SYN's IP header and
+ * first 8 TCP bytes, as a router would.
+ */
+static void
+syn_then_unreach(struct ws_test_env *env, uint8_t code)
+{
+	uint8_t syn[128], icmp[8 + 28], frame[128];
+	struct ws_tcp_conn *c;
+	size_t n;
+	uint16_t ck;
+
+	tcp_closed_calls = 0;
+	ws_test_learn_peer(env);
+	c = ws_tcp_connect(&env->w, rte_cpu_to_be_32(PEER), 5555, &tcp_ops,
+		NULL);
+	assert_non_null(c);
+	ws_tx_flush(&env->w);
+	assert_int_equal(env->n_captured, 1);
+	ws_test_captured(env, 0, syn, sizeof(syn));
+	assert_int_equal(syn[14 + 9], IPPROTO_TCP);
+
+	memset(icmp, 0, sizeof(icmp));
+	icmp[0] = WS_ICMP_DEST_UNREACH;
+	icmp[1] = code;
+	memcpy(icmp + 8, syn + 14, 28);
+	ck = ws_test_cksum(icmp, sizeof(icmp));
+	icmp[2] = ck >> 8;
+	icmp[3] = ck & 0xff;
+	n = ws_test_ipv4_frame(frame, PEER, US, IPPROTO_ICMP, 77, 0, icmp,
+		sizeof(icmp));
+	ws_test_clear_captured(env);
+	ws_test_input(env, frame, n);
+	assert_int_equal(env->w.stats.icmp.errors_rx, 1);
+}
+
+static void
+test_port_unreachable_ends_syn_sent(void **state)
+{
+	struct ws_test_env *env = *state;
+
+	syn_then_unreach(env, WS_ICMP_UNREACH_PORT);
+	assert_int_equal(tcp_closed_calls, 1);
+	assert_int_equal(tcp_closed_why, WS_TCP_CLOSED_UNREACHABLE);
+	ws_test_assert_no_leak(env);
+}
+
+static void
+test_host_unreachable_is_soft(void **state)
+{
+	struct ws_test_env *env = *state;
+
+	/* MUST-56: codes 0, 1 and 5 never abort a connection. */
+	syn_then_unreach(env, 1);
+	assert_int_equal(tcp_closed_calls, 0);
+	assert_int_equal(env->w.stats.tcp.st_syn_sent, 1);
+}
+
 #define ICMP_TEST(fn) cmocka_unit_test_setup_teardown(fn, icmp_setup, \
 	ws_test_teardown)
 
 static const struct CMUnitTest tests[] = {
 	ICMP_TEST(test_echo_reply_exact),
+	ICMP_TEST(test_port_unreachable_ends_syn_sent),
+	ICMP_TEST(test_host_unreachable_is_soft),
 	ICMP_TEST(test_echo_with_options_replied_without),
 	ICMP_TEST(test_echo_chained_odd_split),
 	ICMP_TEST(test_echo_to_broadcast_dropped),

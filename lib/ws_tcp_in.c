@@ -1,0 +1,1201 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+/*
+ * TCP input (RFC 9293 3.10.7): validation, demultiplexing, and the event
+ * processing of each state, with RFC 5961's defences, RFC 7323's PAWS and
+ * RFC 6191's TIME_WAIT reuse. Received payload is never copied: the mbuf
+ * is stripped to its payload and chained onto the receive buffer or held
+ * in the out-of-order queue.
+ */
+
+#include <string.h>
+
+#include <netinet/in.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "ws_cksum.h"
+#include "ws_ipv4.h"
+#include "ws_tcp_priv.h"
+#include "ws_worker.h"
+
+/* One received segment, parsed. */
+struct seg {
+	struct rte_mbuf *m;		/* the frame, until taken */
+	struct ws_tcp_key key;		/* our view: r = the sender */
+	uint32_t seq, ack;
+	uint32_t len;			/* payload bytes */
+	uint32_t payload_off;		/* into m */
+	uint16_t wnd;			/* raw */
+	uint8_t flags;
+	bool opts_bad;
+	struct ws_tcp_opts opts;
+};
+
+/* ------------------------------------------------------------------ */
+/* Mbuf chain helpers.                                                 */
+
+/* Remove the first 'n' bytes of a chain; NULL (freed) if nothing is left. */
+static struct rte_mbuf *
+chain_adj(struct rte_mbuf *m, uint32_t n)
+{
+	struct rte_mbuf *next;
+
+	while (m != NULL && n != 0 && n >= m->data_len) {
+		next = m->next;
+		n -= m->data_len;
+		if (next != NULL) {
+			next->pkt_len = m->pkt_len - m->data_len;
+			next->nb_segs = (uint16_t)(m->nb_segs - 1);
+		}
+		m->next = NULL;
+		m->nb_segs = 1;
+		m->pkt_len = m->data_len;
+		rte_pktmbuf_free(m);
+		m = next;
+	}
+	if (m == NULL)
+		return NULL;
+	if (n != 0) {
+		m->data_off = (uint16_t)(m->data_off + n);
+		m->data_len = (uint16_t)(m->data_len - n);
+		m->pkt_len -= n;
+	}
+	return m;
+}
+
+/* Keep the first 'len' (>= 1) bytes of a chain. */
+static void
+chain_trim(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *seg = m, *rest;
+	uint32_t left = len;
+
+	while (left > seg->data_len) {
+		left -= seg->data_len;
+		seg = seg->next;
+	}
+	seg->data_len = (uint16_t)left;
+	m->pkt_len = len;
+	rest = seg->next;
+	if (rest == NULL)
+		return;
+	seg->next = NULL;
+	for (seg = rest; seg != NULL; seg = seg->next)
+		m->nb_segs--;
+	rte_pktmbuf_free(rest);
+}
+
+/* The payload of 'sg' from 'skip' bytes in, 'len' long; sg->m is taken. */
+static struct rte_mbuf *
+seg_take_payload(struct seg *sg, uint32_t skip, uint32_t len)
+{
+	struct rte_mbuf *m = chain_adj(sg->m, sg->payload_off + skip);
+
+	sg->m = NULL;
+	if (m == NULL)
+		return NULL;
+	if (len == 0) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	chain_trim(m, len);
+	return m;
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers.                                                            */
+
+static uint32_t
+seg_space(const struct seg *sg)
+{
+	return sg->len + !!(sg->flags & TH_SYN) + !!(sg->flags & TH_FIN);
+}
+
+/* RFC 9293 3.10.7.1: the reply to a segment nobody wants. */
+static void
+reply_rst(struct ws_tcp_worker *tw, const struct seg *sg)
+{
+	if (sg->flags & TH_RST)
+		return;
+	if (sg->flags & TH_ACK)
+		ws_tcp_send_rst(tw, &sg->key, sg->ack, 0, TH_RST);
+	else
+		ws_tcp_send_rst(tw, &sg->key, 0, sg->seq + seg_space(sg),
+			TH_RST | TH_ACK);
+}
+
+/*
+ * The ACK that answers an invalid segment. Only segments without data
+ * (pure ACKs, SYNs) can be part of an ACK loop, so only their answers
+ * are rate-limited (as Linux's tcp_oow_rate_limited).
+ */
+static void
+invalid_ack(struct ws_tcp_conn *c, const struct seg *sg)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	uint64_t now = tw->w->now;
+
+	if (sg->len != 0 && !(sg->flags & TH_SYN)) {
+		ws_tcp_send_ack(c);
+		return;
+	}
+	if (c->last_invalid_ack != 0 && now - c->last_invalid_ack <
+			(uint64_t)WS_TCP_INVALID_ACK_MS * tw->ms_div) {
+		tw->st->invalid_ack_limited++;
+		return;
+	}
+	c->last_invalid_ack = now;
+	ws_tcp_send_ack(c);
+}
+
+static void
+challenge_ack(struct ws_tcp_conn *c)
+{
+	if (ws_tcp_challenge_ack_allowed(c->tw))
+		ws_tcp_send_ack(c);
+}
+
+/* Options a SYN or SYN-ACK settles (RFC 7323, RFC 2018, MUST-14..16). */
+static void
+negotiate(struct ws_tcp_conn *c, const struct seg *sg)
+{
+	const struct ws_tcp_opts *o = &sg->opts;
+	uint32_t mss, rcvbuf = c->tw->cfg.rcvbuf;
+
+	c->ws_ok = c->ws_ok && (o->present & WS_TCP_OPT_HAS_WS);
+	c->ts_ok = c->ts_ok && (o->present & WS_TCP_OPT_HAS_TS);
+	c->sack_ok = c->sack_ok && (o->present & WS_TCP_OPT_HAS_SACK_OK);
+	if (c->ws_ok) {
+		c->snd_shift = o->wscale;
+		c->rcv_shift = 0;
+		while (c->rcv_shift < WS_TCP_MAX_WSCALE &&
+				(rcvbuf >> c->rcv_shift) > UINT16_MAX)
+			c->rcv_shift++;
+	} else {
+		c->snd_shift = 0;
+		c->rcv_shift = 0;
+	}
+	if (c->ts_ok) {
+		c->ts_recent = o->tsval;
+		c->ts_recent_ms = ws_tcp_now_ms(c->tw);
+	}
+	/* MUST-15: 536 without the option. */
+	c->peer_mss = (o->present & WS_TCP_OPT_HAS_MSS) ? o->mss :
+		WS_TCP_DEFAULT_MSS;
+	/* MUST-16: the smaller MSS, less the options on every segment. */
+	mss = RTE_MIN((uint32_t)c->peer_mss, (uint32_t)c->rcv_mss);
+	if (c->ts_ok)
+		mss -= 12;
+	c->mss = (uint16_t)RTE_MAX(mss, 64u);
+}
+
+/*
+ * The connection is synchronized by 'sg': window, timers, congestion
+ * control. A SYN-ACK's window is never scaled (RFC 7323 2.2).
+ */
+static void
+established(struct ws_tcp_conn *c, const struct seg *sg)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	c->snd_wnd = (sg->flags & TH_SYN) ? sg->wnd :
+		(uint32_t)sg->wnd << c->snd_shift;
+	c->snd_wl1 = sg->seq;
+	c->snd_wl2 = sg->ack;
+	c->max_snd_wnd = RTE_MAX(c->max_snd_wnd, c->snd_wnd);
+	/*
+	 * The handshake's RTT: from the echoed timestamp, which names the
+	 * very SYN (-ACK) copy that got through (RFC 7323 4), else timed
+	 * from the first SYN unless it was retransmitted (Karn). Without
+	 * a sample after a lost SYN, RFC 6298 (5.7): 3 s.
+	 */
+	if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
+			sg->opts.tsecr != 0)
+		ws_tcp_rtt_sample(c, (ws_tcp_tsval(c) - sg->opts.tsecr) *
+			1000u);
+	else if (!c->syn_rtx)
+		ws_tcp_rtt_sample(c, (uint32_t)((tw->w->now - c->rtx_first) *
+			1000 / tw->ms_div));
+	else if (c->rto_ms < WS_TCP_SYN_RTO_MIN_MS)
+		c->rto_ms = WS_TCP_SYN_RTO_MIN_MS;
+	c->n_rtx = 0;
+	c->rtx_first = 0;
+	c->rtx_mode = WS_TCP_RTX_NONE;
+	ws_tcp_timer_stop(c, &c->rtx_timer);
+	c->cc->init(c);
+	c->recover = c->snd_una - 1;
+	ws_tcp_set_state(c, WS_TCP_ESTABLISHED);
+}
+
+/* ------------------------------------------------------------------ */
+/* LISTEN (RFC 9293 3.10.7.2).                                         */
+
+static void
+listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
+		struct seg *sg)
+{
+	const struct ws_tcp_config *cfg = &tw->cfg;
+	struct ws_tcp_conn *c;
+
+	if (sg->flags & TH_RST)
+		return;
+	if (sg->flags & TH_ACK) {
+		tw->st->drop_listen_ack++;
+		reply_rst(tw, sg);
+		return;
+	}
+	if (!(sg->flags & TH_SYN)) {
+		tw->st->drop_listen_other++;
+		return;
+	}
+	tw->st->syn_rx++;
+	if (sg->opts_bad) {
+		/* MUST-7: a SYN whose options we cannot read. */
+		tw->st->drop_bad_opts++;
+		return;
+	}
+	if (l->pending >= cfg->backlog) {
+		tw->st->drop_backlog++;
+		return;
+	}
+	c = ws_tcp_conn_alloc(tw, &sg->key);
+	if (c == NULL) {
+		tw->st->drop_table_full++;
+		return;
+	}
+	if (ws_tcp_conn_insert(c) < 0) {
+		tw->st->drop_table_full++;
+		c->dead = 1;
+		ws_tcp_conn_hold(c);
+		ws_tcp_conn_release(c);
+		return;
+	}
+	c->passive = 1;
+	c->listener = l;
+	l->pending++;
+	c->ops = l->ops;
+	c->irs = sg->seq;
+	c->rcv_nxt = sg->seq + 1;
+	c->rcv_adv = c->rcv_nxt;
+	c->iss = ws_tcp_isn(tw, &sg->key, &c->ts_off);
+	c->snd_una = c->iss;
+	c->snd_nxt = c->iss;
+	c->snd_max = c->iss;
+	c->recover = c->iss;
+	c->ws_ok = cfg->window_scaling;
+	c->ts_ok = cfg->timestamps;
+	c->sack_ok = cfg->sack;
+	negotiate(c, sg);
+	c->snd_wnd = sg->wnd;
+	c->max_snd_wnd = c->snd_wnd;
+	c->rtx_first = tw->w->now;
+	ws_tcp_set_state(c, WS_TCP_SYN_RECEIVED);
+	ws_tcp_send_syn(c);
+	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
+	ws_tcp_timer_arm_ms(c, &c->rtx_timer, c->rto_ms);
+}
+
+/* ------------------------------------------------------------------ */
+/* SYN_SENT (RFC 9293 3.10.7.3).                                       */
+
+static void
+syn_sent_input(struct ws_tcp_conn *c, struct seg *sg)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	bool ack_ok = false;
+
+	if (sg->flags & TH_ACK) {
+		if (SEQ_LEQ(sg->ack, c->iss) || SEQ_GT(sg->ack, c->snd_max)) {
+			tw->st->drop_ack_unsent++;
+			reply_rst(tw, sg);
+			return;
+		}
+		ack_ok = true;
+	}
+	if (sg->flags & TH_RST) {
+		if (ack_ok) {
+			tw->st->rst_rx++;
+			ws_tcp_conn_drop(c, WS_TCP_CLOSED_REFUSED);
+		}
+		return;
+	}
+	if (!(sg->flags & TH_SYN))
+		return;
+	if (sg->opts_bad) {
+		tw->st->drop_bad_opts++;
+		return;
+	}
+	c->irs = sg->seq;
+	c->rcv_nxt = sg->seq + 1;
+	c->rcv_adv = c->rcv_nxt;
+	negotiate(c, sg);
+	if (ack_ok) {
+		c->snd_una = sg->ack;
+		if (SEQ_LT(c->snd_nxt, c->snd_una))
+			c->snd_nxt = c->snd_una;
+		established(c, sg);
+		c->ack_now = 1;
+		ws_tcp_output(c);
+		if (c->ops != NULL && c->ops->connected != NULL)
+			c->ops->connected(c);
+		return;
+	}
+	/* MUST-10: simultaneous open. */
+	tw->st->simultaneous_opens++;
+	c->snd_wnd = sg->wnd;
+	c->max_snd_wnd = c->snd_wnd;
+	ws_tcp_set_state(c, WS_TCP_SYN_RECEIVED);
+	ws_tcp_send_syn(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Out-of-order queue (SHLD-31).                                       */
+
+static void
+ooo_node_free(struct ws_tcp_worker *tw, struct ws_tcp_ooo *o)
+{
+	o->next = tw->free_ooo;
+	tw->free_ooo = o;
+}
+
+/*
+ * Hold 'm' ('len' bytes at 'seq', beyond rcv_nxt; maybe a FIN after it).
+ * Existing data wins over the newcomer where they overlap.
+ */
+static void
+ooo_insert(struct ws_tcp_conn *c, uint32_t seq, uint32_t len, bool fin,
+		struct rte_mbuf *m)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	struct ws_tcp_ooo **pp = &c->ooo, *o, *n;
+	uint32_t end = seq + len, cut;
+
+	/* Skip the ones wholly before; trim against the predecessor. */
+	while ((o = *pp) != NULL && SEQ_LEQ(o->seq + o->len, seq))
+		pp = &o->next;
+	if (o != NULL && SEQ_LEQ(o->seq, seq)) {
+		/* o covers our start. */
+		cut = o->seq + o->len - seq;
+		if (cut >= len) {
+			if (fin && o->seq + o->len == end)
+				o->fin = true;
+			tw->st->ooo_dup++;
+			rte_pktmbuf_free(m);
+			return;
+		}
+		m = chain_adj(m, cut);
+		seq += cut;
+		len -= cut;
+		pp = &o->next;
+	}
+	/* Trim our tail against the successor. */
+	o = *pp;
+	if (o != NULL && SEQ_LT(o->seq, end)) {
+		len = o->seq - seq;
+		end = o->seq;
+		fin = false;
+		if (len == 0) {
+			tw->st->ooo_dup++;
+			rte_pktmbuf_free(m);
+			return;
+		}
+		chain_trim(m, len);
+	}
+	if (c->ooo_n >= tw->cfg.ooo_segments || tw->free_ooo == NULL) {
+		tw->st->ooo_drop_full++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	n = tw->free_ooo;
+	tw->free_ooo = n->next;
+	n->seq = seq;
+	n->len = len;
+	n->fin = fin;
+	n->m = m;
+	n->next = *pp;
+	*pp = n;
+	c->ooo_n++;
+	c->ooo_bytes += len;
+	tw->st->ooo_queued++;
+}
+
+/*
+ * Add in-order payload 'm' to the receive buffer. A small payload is
+ * copied into the tailroom of the last mbuf, so a peer dribbling tiny
+ * segments cannot pin an mbuf per byte; beyond a hard limit of held
+ * mbufs the segment is refused (and so not acknowledged). Returns false
+ * when 'm' was refused and freed.
+ */
+static bool
+rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	struct rte_mbuf *t = c->rb_tail;
+	uint32_t len = m->pkt_len, max_segs;
+
+	if (c->rb_head == NULL) {
+		c->rb_head = m;
+		c->rb_tail = rte_pktmbuf_lastseg(m);
+		c->rb_off = 0;
+		c->rb_len = len;
+		return true;
+	}
+	if (m->nb_segs == 1 && len <= rte_pktmbuf_tailroom(t) &&
+			RTE_MBUF_DIRECT(t) && rte_mbuf_refcnt_read(t) == 1) {
+		memcpy(rte_pktmbuf_mtod_offset(t, uint8_t *, t->data_len),
+			rte_pktmbuf_mtod(m, const uint8_t *), len);
+		t->data_len = (uint16_t)(t->data_len + len);
+		c->rb_head->pkt_len += len;
+		c->rb_len += len;
+		tw->st->rb_coalesced++;
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	max_segs = RTE_MAX(tw->cfg.rcvbuf / WS_TCP_RB_BYTES_PER_SEG, 64u);
+	if ((uint32_t)c->rb_head->nb_segs + m->nb_segs > max_segs) {
+		tw->st->drop_rb_segs++;
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	t->next = m;
+	c->rb_head->nb_segs = (uint16_t)(c->rb_head->nb_segs + m->nb_segs);
+	c->rb_head->pkt_len += len;
+	c->rb_tail = rte_pktmbuf_lastseg(m);
+	c->rb_len += len;
+	return true;
+}
+
+/* Take what the out-of-order queue now continues. Returns FIN seen. */
+static bool
+ooo_drain(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	struct ws_tcp_ooo *o;
+	uint32_t end, skip;
+	struct rte_mbuf *m;
+	bool fin = false;
+
+	while ((o = c->ooo) != NULL && SEQ_LEQ(o->seq, c->rcv_nxt)) {
+		c->ooo = o->next;
+		c->ooo_n--;
+		c->ooo_bytes -= o->len;
+		end = o->seq + o->len;
+		m = o->m;
+		if (SEQ_GT(end, c->rcv_nxt)) {
+			skip = c->rcv_nxt - o->seq;
+			if (!rb_append(c, chain_adj(m, skip))) {
+				/* No room: the peer sends it again. */
+				ooo_node_free(tw, o);
+				return false;
+			}
+			c->rcv_nxt = end;
+		} else {
+			rte_pktmbuf_free(m);
+		}
+		if (o->fin && end == c->rcv_nxt)
+			fin = true;
+		ooo_node_free(tw, o);
+		if (fin)
+			break;
+	}
+	return fin;
+}
+
+/* ------------------------------------------------------------------ */
+/* Synchronized states (RFC 9293 3.10.7.4).                            */
+
+static bool
+acceptable(const struct ws_tcp_conn *c, const struct seg *sg)
+{
+	uint32_t wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ?
+		c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t space = seg_space(sg);
+
+	/* Table 6. */
+	if (space == 0) {
+		if (wnd == 0)
+			return sg->seq == c->rcv_nxt;
+		return SEQ_LEQ(c->rcv_nxt, sg->seq) &&
+			SEQ_LT(sg->seq, c->rcv_nxt + wnd);
+	}
+	if (wnd == 0)
+		return false;
+	return (SEQ_LEQ(c->rcv_nxt, sg->seq) &&
+			SEQ_LT(sg->seq, c->rcv_nxt + wnd)) ||
+		(SEQ_LEQ(c->rcv_nxt, sg->seq + space - 1) &&
+		 SEQ_LT(sg->seq + space - 1, c->rcv_nxt + wnd));
+}
+
+static void
+rst_input(struct ws_tcp_conn *c, const struct seg *sg)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	/* RFC 5961 3.2: only the exact next sequence resets. */
+	if (sg->seq != c->rcv_nxt) {
+		tw->st->rst_challenged++;
+		challenge_ack(c);
+		return;
+	}
+	tw->st->rst_rx++;
+	switch (c->state) {
+	case WS_TCP_SYN_RECEIVED:
+		if (c->passive) {
+			/* MUST-11: back to LISTEN, i.e. forget it. */
+			c->app_known = 0;
+			ws_tcp_conn_drop(c, WS_TCP_CLOSED_RESET);
+		} else {
+			ws_tcp_conn_drop(c, WS_TCP_CLOSED_REFUSED);
+		}
+		break;
+	case WS_TCP_TIME_WAIT:
+		ws_tcp_conn_drop(c, WS_TCP_CLOSED_NORMAL);
+		break;
+	case WS_TCP_CLOSING:
+	case WS_TCP_LAST_ACK:
+		/*
+		 * MUST-12: the peer closed with a FIN and has all our data;
+		 * a RST now (typically its TIME_WAIT ended before our FIN's
+		 * ACK got through) loses nothing and aborts nothing.
+		 */
+		ws_tcp_conn_drop(c, c->sb_len == 0 ? WS_TCP_CLOSED_NORMAL :
+			WS_TCP_CLOSED_RESET);
+		break;
+	default:
+		ws_tcp_conn_drop(c, WS_TCP_CLOSED_RESET);
+		break;
+	}
+}
+
+/* Returns false when the segment must go no further. */
+static bool
+ack_input(struct ws_tcp_conn *c, struct seg *sg, bool *acked_new)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	uint32_t acked, data_acked, wnd;
+
+	/* RFC 5961 5.2 (MAY-12): the ACK must be in range. */
+	if (SEQ_GT(sg->ack, c->snd_max)) {
+		tw->st->drop_ack_unsent++;
+		invalid_ack(c, sg);
+		return false;
+	}
+	if (SEQ_LT(sg->ack, c->snd_una - c->max_snd_wnd)) {
+		tw->st->drop_ack_old++;
+		invalid_ack(c, sg);
+		return false;
+	}
+	wnd = (uint32_t)sg->wnd << c->snd_shift;
+	if (SEQ_GT(sg->ack, c->snd_una)) {
+		acked = sg->ack - c->snd_una;
+		*acked_new = true;
+		/* RTT: timestamps (RFC 7323 4) or one timed segment (Karn). */
+		if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
+				sg->opts.tsecr != 0) {
+			ws_tcp_rtt_sample(c, (ws_tcp_tsval(c) -
+				sg->opts.tsecr) * 1000u);
+		} else if (c->rtt_timing && SEQ_GT(sg->ack, c->rtt_seq)) {
+			c->rtt_timing = 0;
+			ws_tcp_rtt_sample(c, (uint32_t)((tw->w->now -
+				c->rtt_start) * 1000 / tw->ms_div));
+		}
+		data_acked = RTE_MIN(acked, c->sb_len);
+		if (c->shut_wr && acked > data_acked)
+			c->fin_acked = 1;
+		ws_tcp_sb_drop(c, data_acked);
+		c->snd_una = sg->ack;
+		if (SEQ_LT(c->snd_nxt, c->snd_una))
+			c->snd_nxt = c->snd_una;
+		c->n_rtx = 0;
+		c->rtx_first = 0;
+		if (c->in_recovery) {
+			if (c->cc->on_recovery_ack(c, acked)) {
+				tw->st->partial_ack_rtx++;
+				ws_tcp_retransmit_first(c);
+			}
+		} else {
+			c->cc->on_ack(c, acked);
+		}
+		c->dupacks = 0;
+	} else if (sg->ack == c->snd_una && wnd == 0 && c->n_rtx != 0) {
+		/*
+		 * MUST-37: a zero-window answer to a probe proves the peer
+		 * alive, so R2 counts from here.
+		 */
+		c->rtx_first = tw->w->now;
+	} else if (sg->ack == c->snd_una && sg->len == 0 &&
+			!(sg->flags & (TH_SYN | TH_FIN)) &&
+			wnd == c->snd_wnd && wnd != 0 &&
+			c->snd_max != c->snd_una) {
+		/* RFC 5681 2: a duplicate ACK. */
+		tw->st->dupacks_rx++;
+		if (c->dupacks < UINT8_MAX)
+			c->dupacks++;
+		if (c->cc->on_dupack(c)) {
+			tw->st->fast_retransmits++;
+			ws_tcp_retransmit_first(c);
+		}
+	}
+	/*
+	 * Window update (RFC 9293 3.10.7.4, fifth, ESTABLISHED), and, as
+	 * Linux does, from every segment that acknowledges new data: our
+	 * pure ACKs carry SND.MAX, so a retransmission from the peer may
+	 * have a lower SEG.SEQ than SND.WL1, and keeping the old window
+	 * against the new SND.UNA would overstate the peer's right edge.
+	 */
+	if (*acked_new || (SEQ_GEQ(sg->ack, c->snd_una) &&
+			(SEQ_LT(c->snd_wl1, sg->seq) ||
+			 (c->snd_wl1 == sg->seq &&
+			  SEQ_LEQ(c->snd_wl2, sg->ack))))) {
+		c->snd_wnd = wnd;
+		c->snd_wl1 = sg->seq;
+		c->snd_wl2 = sg->ack;
+		if (wnd > c->max_snd_wnd)
+			c->max_snd_wnd = wnd;
+	}
+
+	switch (c->state) {
+	case WS_TCP_FIN_WAIT_1:
+		if (c->fin_acked) {
+			ws_tcp_set_state(c, WS_TCP_FIN_WAIT_2);
+			if (c->app_closed)
+				ws_tcp_timer_arm_ms(c, &c->wait_timer,
+					2 * tw->cfg.msl_ms);
+		}
+		break;
+	case WS_TCP_CLOSING:
+		if (c->fin_acked)
+			ws_tcp_enter_time_wait(c);
+		break;
+	case WS_TCP_LAST_ACK:
+		if (c->fin_acked) {
+			ws_tcp_conn_drop(c, WS_TCP_CLOSED_NORMAL);
+			return false;
+		}
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+static void
+fin_input(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	bool tell = c->app_known && !c->app_closed && !c->fin_rcvd;
+
+	if (c->fin_rcvd) {
+		/* CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT: a repeat. */
+		c->ack_now = 1;
+		if (c->state == WS_TCP_TIME_WAIT)
+			ws_tcp_timer_arm_ms(c, &c->wait_timer,
+				2 * tw->cfg.msl_ms);
+		return;
+	}
+	c->rcv_nxt++;
+	c->fin_rcvd = 1;
+	c->ack_now = 1;
+	tw->st->fin_rx++;
+	switch (c->state) {
+	case WS_TCP_SYN_RECEIVED:
+	case WS_TCP_ESTABLISHED:
+		ws_tcp_set_state(c, WS_TCP_CLOSE_WAIT);
+		break;
+	case WS_TCP_FIN_WAIT_1:
+		if (c->fin_acked) {
+			ws_tcp_send_ack(c);
+			ws_tcp_enter_time_wait(c);
+			tell = false;
+		} else {
+			ws_tcp_set_state(c, WS_TCP_CLOSING);
+		}
+		break;
+	case WS_TCP_FIN_WAIT_2:
+		ws_tcp_send_ack(c);
+		if (tell && c->ops != NULL && c->ops->peer_closed != NULL)
+			c->ops->peer_closed(c);
+		if (!c->dead)
+			ws_tcp_enter_time_wait(c);
+		return;
+	case WS_TCP_TIME_WAIT:
+		ws_tcp_timer_arm_ms(c, &c->wait_timer, 2 * tw->cfg.msl_ms);
+		return;
+	default:
+		return;
+	}
+	if (tell && c->ops != NULL && c->ops->peer_closed != NULL)
+		c->ops->peer_closed(c);
+}
+
+/* Delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2, MUST-40, SHLD-19). */
+static void
+ack_policy(struct ws_tcp_conn *c, uint32_t len)
+{
+	if (len >= c->rcv_mss / 2 || len >= 536)
+		c->rcv_segs_unacked++;
+	if (c->rcv_segs_unacked >= 2 || c->tw->cfg.delack_ms == 0) {
+		c->ack_now = 1;
+		return;
+	}
+	if (!c->ack_delayed) {
+		c->ack_delayed = 1;
+		ws_tcp_timer_arm_ms(c, &c->delack_timer, c->tw->cfg.delack_ms);
+	}
+}
+
+/*
+ * In-window data at 'skip' bytes into the segment. '*fin' says whether
+ * the segment carries a FIN; on return it says whether a FIN is now due
+ * at RCV.NXT (the segment's own, or one held out of order).
+ */
+static void
+data_input(struct ws_tcp_conn *c, struct seg *sg, uint32_t skip, bool *fin)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	uint32_t len = sg->len - skip, seq = sg->seq + skip;
+	struct rte_mbuf *m;
+	bool had_ooo = c->ooo != NULL;
+
+	tw->st->data_segs_rx++;
+	tw->st->data_bytes_rx += len;
+	m = seg_take_payload(sg, skip, len);
+	if (seq != c->rcv_nxt) {
+		/*
+		 * A hole before it: hold it and send a duplicate ACK at once
+		 * (RFC 5681 4.2), one per segment even inside a burst: the
+		 * sender counts them for fast retransmit.
+		 */
+		ooo_insert(c, seq, len, *fin, m);
+		*fin = false;
+		tw->st->dupacks_tx++;
+		ws_tcp_send_ack(c);
+		return;
+	}
+	if (m == NULL || !rb_append(c, m)) {
+		*fin = false;
+		return;
+	}
+	c->rcv_nxt += len;
+	if (had_ooo) {
+		if (ooo_drain(c))
+			*fin = true;
+		else if (c->rcv_nxt != seq + len)
+			*fin = false;
+		/* Gap filled (or still holes): ACK now. */
+		c->ack_now = 1;
+	} else {
+		ack_policy(c, len);
+	}
+}
+
+static bool
+paws_reject(struct ws_tcp_conn *c, const struct seg *sg)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	if (!c->ts_ok || (sg->flags & TH_RST) ||
+			!(sg->opts.present & WS_TCP_OPT_HAS_TS))
+		return false;
+	if (!SEQ_LT(sg->opts.tsval, c->ts_recent))
+		return false;
+	/* RFC 7323 5.5: a TS.Recent idle for 24 days is forgotten. */
+	if (ws_tcp_now_ms(tw) - c->ts_recent_ms > WS_TCP_TS_STALE_MS) {
+		c->ts_recent = sg->opts.tsval;
+		c->ts_recent_ms = ws_tcp_now_ms(tw);
+		return false;
+	}
+	return true;
+}
+
+static void
+conn_input(struct ws_tcp_conn *c, struct seg *sg)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	struct ws_tcp_listener *l;
+	uint32_t wnd, skip = 0, cut;
+	bool acked_new = false, fin;
+
+	c->last_rx = tw->w->now;
+	c->ka_probes = 0;
+
+	if (c->state == WS_TCP_SYN_SENT) {
+		syn_sent_input(c, sg);
+		goto out;
+	}
+	/* The peer did not hear our SYN-ACK and sends its SYN again. */
+	if (c->state == WS_TCP_SYN_RECEIVED &&
+			(sg->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN &&
+			sg->seq == c->irs) {
+		tw->st->synack_retransmits++;
+		ws_tcp_send_syn(c);
+		goto out;
+	}
+	/*
+	 * Simultaneous open (MUST-10): the peer's SYN-ACK repeats its SYN
+	 * and acknowledges ours. Its SYN is old news; its ACK completes
+	 * the handshake now rather than after our retransmission.
+	 */
+	if (c->state == WS_TCP_SYN_RECEIVED && !c->passive &&
+			(sg->flags & (TH_SYN | TH_ACK | TH_RST)) ==
+			(TH_SYN | TH_ACK) && sg->seq == c->irs &&
+			SEQ_GT(sg->ack, c->snd_una) &&
+			SEQ_LEQ(sg->ack, c->snd_max)) {
+		sg->flags &= (uint8_t)~TH_SYN;
+		sg->seq++;
+		c->ack_now = 1;
+	}
+	/* RFC 7323 3.2: after negotiation every non-RST segment has TS. */
+	if (c->ts_ok && !(sg->flags & TH_RST) &&
+			!(sg->opts.present & WS_TCP_OPT_HAS_TS) &&
+			c->state != WS_TCP_SYN_RECEIVED) {
+		tw->st->drop_no_ts++;
+		goto out;
+	}
+	/* RFC 7323 5.3 R1: PAWS. */
+	if (paws_reject(c, sg)) {
+		tw->st->drop_paws++;
+		invalid_ack(c, sg);
+		goto out;
+	}
+	/* First: sequence number (Table 6). */
+	if (!acceptable(c, sg)) {
+		tw->st->drop_unacceptable++;
+		if (c->state == WS_TCP_TIME_WAIT && (sg->flags & TH_FIN)) {
+			/* The peer missed our last ACK: always answer. */
+			ws_tcp_send_ack(c);
+			ws_tcp_timer_arm_ms(c, &c->wait_timer,
+				2 * tw->cfg.msl_ms);
+		} else if (!(sg->flags & TH_RST)) {
+			invalid_ack(c, sg);
+		}
+		goto out;
+	}
+	/* Second: RST. */
+	if (sg->flags & TH_RST) {
+		rst_input(c, sg);
+		goto out;
+	}
+	/* TS.Recent (RFC 7323 4.3): a segment that covers Last.ACK.sent. */
+	if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
+			SEQ_LEQ(sg->seq, c->last_ack_sent) &&
+			SEQ_GEQ(sg->opts.tsval, c->ts_recent)) {
+		c->ts_recent = sg->opts.tsval;
+		c->ts_recent_ms = ws_tcp_now_ms(tw);
+	}
+	/* Fourth: SYN in a synchronized state (RFC 5961 4.2). */
+	if (sg->flags & TH_SYN) {
+		tw->st->syn_challenged++;
+		challenge_ack(c);
+		goto out;
+	}
+	/* Fifth: ACK. */
+	if (!(sg->flags & TH_ACK)) {
+		tw->st->drop_no_ack++;
+		goto out;
+	}
+	if (c->state == WS_TCP_SYN_RECEIVED) {
+		if (SEQ_LEQ(sg->ack, c->snd_una) ||
+				SEQ_GT(sg->ack, c->snd_max)) {
+			reply_rst(tw, sg);
+			goto out;
+		}
+		c->snd_una = sg->ack;
+		if (SEQ_LT(c->snd_nxt, c->snd_una))
+			c->snd_nxt = c->snd_una;
+		l = c->listener;
+		if (l != NULL) {
+			l->pending--;
+			c->listener = NULL;
+		}
+		established(c, sg);
+		if (c->passive) {
+			int ret = 0;
+
+			tw->st->passive_opens++;
+			c->app_known = 1;
+			if (c->ops != NULL && c->ops->accepted != NULL)
+				ret = c->ops->accepted(c,
+					l != NULL ? l->arg : NULL);
+			if (c->dead)
+				goto out;
+			if (ret < 0) {
+				tw->st->conn_refused_by_app++;
+				c->app_known = 0;
+				ws_tcp_send_rst_conn(c);
+				ws_tcp_conn_drop(c, WS_TCP_CLOSED_ABORTED);
+				goto out;
+			}
+		} else if (c->ops != NULL && c->ops->connected != NULL) {
+			c->ops->connected(c);
+			if (c->dead)
+				goto out;
+		}
+	} else if (!ack_input(c, sg, &acked_new) || c->dead) {
+		if (!c->dead)
+			ws_tcp_output(c);
+		goto out;
+	}
+	if (c->state == WS_TCP_TIME_WAIT) {
+		/* Only a retransmitted FIN belongs here (handled above). */
+		goto out;
+	}
+
+	/* Trim to the window: what is before rcv_nxt, what is after. */
+	fin = (sg->flags & TH_FIN) != 0;
+	if (SEQ_LT(sg->seq, c->rcv_nxt)) {
+		skip = c->rcv_nxt - sg->seq;
+		if (skip > sg->len) {
+			/* A retransmitted FIN we already have. */
+			skip = sg->len;
+			fin = false;
+			c->ack_now = 1;
+		}
+	}
+	wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	if (sg->len > skip && SEQ_GT(sg->seq + sg->len, c->rcv_nxt + wnd)) {
+		cut = sg->seq + sg->len - (c->rcv_nxt + wnd);
+		sg->len = cut >= sg->len - skip ? skip : sg->len - cut;
+		fin = false;
+		c->ack_now = 1;
+	}
+
+	/* Seventh: data. */
+	if (sg->len > skip) {
+		switch (c->state) {
+		case WS_TCP_ESTABLISHED:
+		case WS_TCP_FIN_WAIT_1:
+		case WS_TCP_FIN_WAIT_2:
+			if (c->app_closed) {
+				/* SHLD-3: nobody will read this. */
+				tw->st->drop_data_after_close++;
+				ws_tcp_send_rst_conn(c);
+				ws_tcp_conn_drop(c, WS_TCP_CLOSED_ABORTED);
+				goto out;
+			}
+			data_input(c, sg, skip, &fin);
+			ws_tcp_deliver(c);
+			if (c->dead)
+				goto out;
+			break;
+		default:
+			/* After the peer's FIN there is no more data. */
+			fin = false;
+			break;
+		}
+	} else if (skip != 0 && sg->len != 0) {
+		/* A pure duplicate: the peer missed our ACK. */
+		tw->st->dup_data_rx++;
+		c->ack_now = 1;
+	}
+
+	/* Eighth: FIN, in order only (held ones came through data_input). */
+	if (fin && (sg->len > skip || sg->seq + sg->len == c->rcv_nxt))
+		fin_input(c);
+	if (c->dead)
+		goto out;
+	ws_tcp_output(c);
+out:
+	if (!c->dead)
+		ws_tcp_after_input(c, acked_new);
+}
+
+/* ------------------------------------------------------------------ */
+/* Validation and demultiplexing.                                      */
+
+static bool
+cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+		uint32_t l4off, uint32_t l4len)
+{
+	uint64_t flags = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint16_t raw;
+	uint32_t sum;
+
+	if (flags == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return false;
+	if (flags == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		return true;
+	if (ws_raw_cksum_mbuf(m, l4off, l4len, &raw) < 0)
+		return false;
+	sum = (uint32_t)raw + rte_ipv4_phdr_cksum(ip, 0);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* RFC 6191: a new SYN may take over a TIME_WAIT 4-tuple. */
+static bool
+time_wait_reusable(const struct ws_tcp_conn *c, const struct seg *sg)
+{
+	if ((sg->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) != TH_SYN)
+		return false;
+	if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS))
+		return SEQ_GT(sg->opts.tsval, c->ts_recent);
+	return SEQ_GT(sg->seq, c->rcv_nxt);
+}
+
+void
+ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
+{
+	struct ws_worker *w = tw->w;
+	struct ws_tcp_stats *st = tw->st;
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *th;
+	struct ws_tcp_listener *l;
+	struct ws_tcp_conn *c;
+	uint32_t l4off = m->l2_len + m->l3_len, l4len, thl;
+	struct seg sg;
+
+	sg.m = m;
+	st->rx++;
+	l4len = rte_pktmbuf_pkt_len(m) - l4off;
+	if (unlikely(rte_pktmbuf_pkt_len(m) < l4off ||
+			l4len < WS_TCP_HDR_LEN ||
+			rte_pktmbuf_data_len(m) < l4off + WS_TCP_HDR_LEN)) {
+		st->drop_short++;
+		goto drop;
+	}
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+		m->l2_len);
+	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, l4off);
+	thl = (uint32_t)(th->data_off >> 4) * 4;
+	if (unlikely(thl < WS_TCP_HDR_LEN || thl > l4len)) {
+		st->drop_bad_doff++;
+		goto drop;
+	}
+	if (unlikely(rte_pktmbuf_data_len(m) < l4off + thl)) {
+		/* The header is split over segments: not worth a copy. */
+		st->drop_short++;
+		goto drop;
+	}
+	/* MUST-57: TCP is unicast. */
+	if (unlikely(ip->dst_addr != w->iface->addr)) {
+		st->drop_broadcast++;
+		goto drop;
+	}
+	/* MUST-3. */
+	if (unlikely(!cksum_ok(m, ip, l4off, l4len))) {
+		st->drop_cksum++;
+		goto drop;
+	}
+
+	sg.key.raddr = ip->src_addr;
+	sg.key.laddr = ip->dst_addr;
+	sg.key.rport = th->src_port;
+	sg.key.lport = th->dst_port;
+	sg.seq = rte_be_to_cpu_32(th->sent_seq);
+	sg.ack = rte_be_to_cpu_32(th->recv_ack);
+	sg.wnd = rte_be_to_cpu_16(th->rx_win);
+	sg.flags = th->tcp_flags & (TH_FIN | TH_SYN | TH_RST | TH_PSH |
+		TH_ACK | TH_URG);
+	sg.payload_off = l4off + thl;
+	sg.len = l4len - thl;
+	/* MUST-5: options in any segment. */
+	sg.opts_bad = ws_tcp_opts_parse((const uint8_t *)(th + 1),
+		thl - WS_TCP_HDR_LEN, &sg.opts) < 0;
+	if (sg.opts_bad)
+		st->bad_opts_rx++;
+	if (unlikely(th->src_port == 0 || th->dst_port == 0)) {
+		st->drop_port_zero++;
+		goto drop;
+	}
+
+	c = ws_tcp_lookup(tw, &sg.key);
+	if (c != NULL && c->state == WS_TCP_TIME_WAIT &&
+			time_wait_reusable(c, &sg) &&
+			ws_tcp_find_listener(tw,
+				rte_be_to_cpu_16(sg.key.lport)) != NULL) {
+		st->time_wait_reused++;
+		ws_tcp_conn_drop(c, WS_TCP_CLOSED_NORMAL);
+		c = NULL;
+	}
+	if (c != NULL) {
+		ws_tcp_conn_hold(c);
+		conn_input(c, &sg);
+		ws_tcp_conn_release(c);
+		goto drop;
+	}
+	l = ws_tcp_find_listener(tw, rte_be_to_cpu_16(sg.key.lport));
+	if (l != NULL) {
+		listen_input(tw, l, &sg);
+		goto drop;
+	}
+	/* RFC 9293 3.10.7.1: CLOSED. */
+	if (!(sg.flags & TH_RST))
+		st->rst_no_conn++;
+	reply_rst(tw, &sg);
+drop:
+	/* NULL when the payload went into a buffer. */
+	rte_pktmbuf_free(sg.m);
+}
+
+/* ------------------------------------------------------------------ */
+/* ICMP errors (RFC 9293 3.9.2.2, RFC 5927).                           */
+
+#define ICMP_DEST_UNREACH	3
+#define ICMP_UNREACH_PROTO	2
+#define ICMP_UNREACH_PORT	3
+#define ICMP_UNREACH_NEEDFRAG	4
+
+void
+ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
+		uint16_t mtu, const void *quoted, uint32_t len)
+{
+	struct ws_tcp_worker *tw = w->tcp;
+	const uint8_t *p = quoted;
+	const struct rte_ipv4_hdr *ip = quoted;
+	struct ws_tcp_conn *c;
+	struct ws_tcp_key key;
+	uint32_t ihl, seq, mss;
+
+	if (len < sizeof(*ip))
+		goto unmatched;
+	ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
+	if (ihl < sizeof(*ip) || len < ihl + 8 ||
+			ip->next_proto_id != IPPROTO_TCP ||
+			ip->src_addr != w->iface->addr)
+		goto unmatched;
+	/* The quoted segment went from us to the peer. */
+	key.laddr = ip->src_addr;
+	key.raddr = ip->dst_addr;
+	memcpy(&key.lport, p + ihl, 2);
+	memcpy(&key.rport, p + ihl + 2, 2);
+	memcpy(&seq, p + ihl + 4, 4);
+	seq = rte_be_to_cpu_32(seq);
+	c = ws_tcp_lookup(tw, &key);
+	/* RFC 5927 4.1: only for a sequence number in flight. */
+	if (c == NULL || SEQ_LT(seq, c->snd_una) ||
+			SEQ_GEQ(seq, c->snd_max))
+		goto unmatched;
+	if (type == ICMP_DEST_UNREACH && code == ICMP_UNREACH_NEEDFRAG) {
+		tw->st->icmp_pmtu++;
+		/* RFC 1191: never below the IPv4 minimum of 68. */
+		if (mtu >= 68 && mtu < w->iface->mtu) {
+			mss = mtu - 40u - (c->ts_ok ? 12u : 0u);
+			if (mss < c->mss)
+				c->mss = (uint16_t)RTE_MAX(mss, 8u);
+		}
+		return;
+	}
+	if (type == ICMP_DEST_UNREACH && (code == ICMP_UNREACH_PROTO ||
+			code == ICMP_UNREACH_PORT) &&
+			c->state == WS_TCP_SYN_SENT) {
+		/* SHLD-26 for a connection that never got going. */
+		tw->st->icmp_hard++;
+		ws_tcp_conn_hold(c);
+		ws_tcp_conn_drop(c, WS_TCP_CLOSED_UNREACHABLE);
+		ws_tcp_conn_release(c);
+		return;
+	}
+	/* MUST-56: soft errors never abort. */
+	tw->st->icmp_soft++;
+	return;
+unmatched:
+	tw->st->drop_icmp_unmatched++;
+}

@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+/*
+ * TCP output: the segment builder, the send buffer (which is also the
+ * retransmission queue), the advertised window, and the decision of what
+ * to send (window, congestion window, Nagle, SWS avoidance).
+ *
+ * Every segment is a fresh mbuf from the worker's pool: the payload is
+ * copied out of the send buffer, so the buffer keeps its bytes until
+ * they are acknowledged and a retransmission is the same copy again.
+ */
+
+#include <string.h>
+
+#include <netinet/in.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "ws_ipv4.h"
+#include "ws_tcp_priv.h"
+#include "ws_worker.h"
+
+/* ------------------------------------------------------------------ */
+/* Send buffer.                                                        */
+
+void
+ws_tcp_sb_free(struct ws_tcp_conn *c)
+{
+	struct rte_mbuf *seg, *next;
+
+	for (seg = c->sb_head; seg != NULL; seg = next) {
+		next = seg->next;
+		seg->next = NULL;
+		rte_pktmbuf_free(seg);
+	}
+	c->sb_head = NULL;
+	c->sb_tail = NULL;
+	c->sb_off = 0;
+	c->sb_len = 0;
+}
+
+void
+ws_tcp_sb_drop(struct ws_tcp_conn *c, uint32_t n)
+{
+	struct rte_mbuf *seg;
+
+	if (n >= c->sb_len) {
+		ws_tcp_sb_free(c);
+		return;
+	}
+	c->sb_len -= n;
+	c->sb_off += n;
+	while ((seg = c->sb_head) != NULL && c->sb_off >= seg->data_len) {
+		c->sb_off -= seg->data_len;
+		c->sb_head = seg->next;
+		if (c->sb_head == NULL)
+			c->sb_tail = NULL;
+		seg->next = NULL;
+		rte_pktmbuf_free(seg);
+	}
+}
+
+/* Copy 'len' bytes starting 'off' bytes after snd_una. */
+static void
+sb_copy(const struct ws_tcp_conn *c, uint32_t off, uint32_t len, uint8_t *dst)
+{
+	const struct rte_mbuf *seg = c->sb_head;
+	uint32_t n;
+
+	off += c->sb_off;
+	while (off >= seg->data_len) {
+		off -= seg->data_len;
+		seg = seg->next;
+	}
+	while (len != 0) {
+		n = RTE_MIN(len, (uint32_t)seg->data_len - off);
+		memcpy(dst, rte_pktmbuf_mtod_offset(seg, const uint8_t *, off),
+			n);
+		dst += n;
+		len -= n;
+		off = 0;
+		seg = seg->next;
+	}
+}
+
+uint32_t
+ws_tcp_fin_seq(const struct ws_tcp_conn *c)
+{
+	return c->snd_una + c->sb_len;
+}
+
+/* ------------------------------------------------------------------ */
+/* Receive window (RFC 9293 3.8.6.2.2).                                */
+
+uint32_t
+ws_tcp_rcv_window(struct ws_tcp_conn *c)
+{
+	uint32_t rcvbuf = c->tw->cfg.rcvbuf, used, avail, cur, max;
+
+	used = c->rb_len + c->ooo_bytes;
+	avail = used < rcvbuf ? rcvbuf - used : 0;
+	max = (uint32_t)UINT16_MAX << c->rcv_shift;
+	if (avail > max)
+		avail = max;
+	cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	/* Never move the right edge back (SHLD-14). */
+	if (avail <= cur)
+		return cur;
+	/* MUST-39: move it only by a worthwhile amount. */
+	if (avail - cur >= RTE_MIN(rcvbuf / 2, (uint32_t)c->rcv_mss))
+		return avail;
+	return cur;
+}
+
+/* ------------------------------------------------------------------ */
+/* Segment builder.                                                    */
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static unsigned int
+opt_ts(uint8_t *p, uint32_t tsval, uint32_t tsecr)
+{
+	p[0] = TCPOPT_TS;
+	p[1] = 10;
+	put32(p + 2, tsval);
+	put32(p + 6, tsecr);
+	return 10;
+}
+
+/*
+ * SYN options in Linux's layout, so captures look familiar: MSS, then
+ * SACK-permitted + timestamps (or NOPs in their place), then NOP + WS.
+ */
+static unsigned int
+syn_options(const struct ws_tcp_conn *c, uint8_t *p)
+{
+	unsigned int n = 0;
+
+	/* MUST-14, MUST-67: our MSS, only on SYNs (MUST-65). */
+	p[n++] = TCPOPT_MSS;
+	p[n++] = 4;
+	put16(p + n, c->rcv_mss);
+	n += 2;
+	if (c->ts_ok) {
+		if (c->sack_ok) {
+			p[n++] = TCPOPT_SACK_OK;
+			p[n++] = 2;
+		} else {
+			p[n++] = TCPOPT_NOP;
+			p[n++] = TCPOPT_NOP;
+		}
+		n += opt_ts(p + n, ws_tcp_tsval(c),
+			c->state == WS_TCP_SYN_SENT ? 0 : c->ts_recent);
+	} else if (c->sack_ok) {
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_SACK_OK;
+		p[n++] = 2;
+	}
+	if (c->ws_ok) {
+		p[n++] = TCPOPT_NOP;
+		p[n++] = TCPOPT_WSCALE;
+		p[n++] = 3;
+		p[n++] = c->rcv_shift;
+	}
+	return n;
+}
+
+/* SACK blocks for what the out-of-order queue holds (RFC 2018 4). */
+static unsigned int
+sack_options(const struct ws_tcp_conn *c, uint8_t *p, unsigned int max)
+{
+	const struct ws_tcp_ooo *o = c->ooo;
+	unsigned int n = 0;
+	uint32_t left, right;
+
+	while (o != NULL && n < max) {
+		left = o->seq;
+		right = o->seq + o->len;
+		for (o = o->next; o != NULL && o->seq == right; o = o->next)
+			right += o->len;
+		if (left == right)
+			continue;
+		put32(p + 4 + 8 * n, left);
+		put32(p + 8 + 8 * n, right);
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	p[0] = TCPOPT_NOP;
+	p[1] = TCPOPT_NOP;
+	p[2] = TCPOPT_SACK;
+	p[3] = (uint8_t)(2 + 8 * n);
+	return 4 + 8 * n;
+}
+
+static void
+tcp_cksum_and_send(struct ws_worker *w, struct rte_mbuf *m,
+		struct rte_ipv4_hdr *ip, struct rte_tcp_hdr *th,
+		unsigned int thl)
+{
+	m->l2_len = 0;
+	m->l3_len = sizeof(*ip);
+	m->l4_len = thl;
+	th->cksum = 0;
+	/* MUST-2. */
+	if (w->iface->offload.tx_tcp_cksum) {
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IPV4;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else {
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	}
+	w->stats.tcp.tx++;
+	ws_ipv4_output(w, m);
+}
+
+/* Room for Ethernet + IPv4 + TCP with options + one MSS. */
+static struct rte_mbuf *
+seg_alloc(struct ws_worker *w, unsigned int thl, uint32_t len,
+		struct rte_ipv4_hdr **ip, struct rte_tcp_hdr **th)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+	char *p;
+
+	if (unlikely(m == NULL)) {
+		w->stats.tcp.drop_nombuf++;
+		return NULL;
+	}
+	p = rte_pktmbuf_append(m, (uint16_t)(sizeof(**ip) + thl + len));
+	if (unlikely(p == NULL)) {
+		w->stats.tcp.drop_nombuf++;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	*ip = (struct rte_ipv4_hdr *)p;
+	*th = (struct rte_tcp_hdr *)(p + sizeof(**ip));
+	return m;
+}
+
+/*
+ * Build and send one segment of connection 'c': 'len' bytes of the send
+ * buffer starting at sequence 'seq' (which must lie in it), the flags,
+ * our options, ACK = RCV.NXT and the window. Returns 0 or -ENOBUFS.
+ */
+static int
+xmit(struct ws_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	struct ws_worker *w = tw->w;
+	uint8_t opts[WS_TCP_OPT_MAX];
+	unsigned int olen = 0, thl;
+	uint32_t room;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	uint32_t wnd;
+
+	if (flags & TH_SYN) {
+		olen = syn_options(c, opts);
+	} else {
+		/* RFC 7323 3.2: on every segment once negotiated. */
+		if (c->ts_ok) {
+			opts[0] = TCPOPT_NOP;
+			opts[1] = TCPOPT_NOP;
+			olen = 2 + opt_ts(opts + 2, ws_tcp_tsval(c),
+				c->ts_recent);
+		}
+		if (c->sack_ok && c->ooo != NULL && (flags & TH_ACK) &&
+				!(flags & TH_RST)) {
+			/*
+			 * Blocks only where they fit: a full-sized segment
+			 * must stay within the MTU, or IPv4 would fragment it.
+			 */
+			room = w->iface->mtu - sizeof(*ip) - WS_TCP_HDR_LEN -
+				olen - len;
+			if (room >= 12 && room < 1u << 16)
+				olen += sack_options(c, opts + olen,
+					ws_min32(c->ts_ok ? 3 : 4,
+						(room - 4) / 8));
+		}
+	}
+	thl = WS_TCP_HDR_LEN + olen;
+	m = seg_alloc(w, thl, len, &ip, &th);
+	if (m == NULL)
+		return -ENOBUFS;
+
+	if (flags & TH_SYN) {
+		/* RFC 7323 2.2: the window of a SYN is never scaled. */
+		wnd = RTE_MIN(tw->cfg.rcvbuf, (uint32_t)UINT16_MAX);
+		if (SEQ_GT(c->rcv_nxt + wnd, c->rcv_adv))
+			c->rcv_adv = c->rcv_nxt + wnd;
+	} else if (flags & TH_RST) {
+		wnd = 0;
+	} else {
+		wnd = ws_tcp_rcv_window(c) >> c->rcv_shift;
+		if (SEQ_GT(c->rcv_nxt + (wnd << c->rcv_shift), c->rcv_adv))
+			c->rcv_adv = c->rcv_nxt + (wnd << c->rcv_shift);
+	}
+
+	th->src_port = c->key.lport;
+	th->dst_port = c->key.rport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = (flags & TH_ACK) ? rte_cpu_to_be_32(c->rcv_nxt) : 0;
+	th->data_off = (uint8_t)((thl / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16((uint16_t)wnd);
+	th->tcp_urp = 0;
+	memcpy(th + 1, opts, olen);
+	if (len != 0)
+		sb_copy(c, seq - c->snd_una, len, (uint8_t *)th + thl);
+
+	ws_ipv4_fill_header(w, ip, c->key.raddr, IPPROTO_TCP,
+		(uint16_t)(thl + len));
+	if (flags & TH_ACK) {
+		c->last_ack_sent = c->rcv_nxt;
+		c->ack_now = 0;
+		c->rcv_segs_unacked = 0;
+		if (c->ack_delayed) {
+			c->ack_delayed = 0;
+			ws_tcp_timer_stop(c, &c->delack_timer);
+		}
+	}
+	if (len != 0) {
+		tw->st->data_segs_tx++;
+		tw->st->data_bytes_tx += len;
+		c->last_tx = w->now;
+	}
+	tcp_cksum_and_send(w, m, ip, th, thl);
+	return 0;
+}
+
+void
+ws_tcp_ack_owed(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	if (!tw->in_input) {
+		ws_tcp_send_ack(c);
+		return;
+	}
+	if (c->ack_queued)
+		return;
+	c->ack_queued = 1;
+	ws_tcp_conn_hold(c);
+	c->ack_next = tw->ack_list;
+	tw->ack_list = c;
+}
+
+void
+ws_tcp_send_ack(struct ws_tcp_conn *c)
+{
+	c->tw->st->acks_tx++;
+	/*
+	 * SND.MAX, not SND.NXT: after a timeout SND.NXT goes back, and an
+	 * ACK carrying it would be out of the peer's window (BSD does the
+	 * same).
+	 */
+	xmit(c, c->snd_max, TH_ACK, 0);
+}
+
+void
+ws_tcp_send_syn(struct ws_tcp_conn *c)
+{
+	uint8_t flags = TH_SYN;
+
+	if (c->state == WS_TCP_SYN_RECEIVED)
+		flags |= TH_ACK;
+	if (xmit(c, c->iss, flags, 0) == 0) {
+		c->snd_nxt = c->iss + 1;
+		if (SEQ_GT(c->snd_nxt, c->snd_max))
+			c->snd_max = c->snd_nxt;
+	}
+}
+
+void
+ws_tcp_send_rst_conn(struct ws_tcp_conn *c)
+{
+	c->tw->st->rst_tx++;
+	xmit(c, c->snd_max, TH_RST | TH_ACK, 0);
+}
+
+void
+ws_tcp_send_rst(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
+		uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	struct ws_worker *w = tw->w;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+
+	m = seg_alloc(w, WS_TCP_HDR_LEN, 0, &ip, &th);
+	if (m == NULL)
+		return;
+	tw->st->rst_tx++;
+	th->src_port = key->lport;
+	th->dst_port = key->rport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = (flags & TH_ACK) ? rte_cpu_to_be_32(ack) : 0;
+	th->data_off = (WS_TCP_HDR_LEN / 4) << 4;
+	th->tcp_flags = flags;
+	th->rx_win = 0;
+	th->tcp_urp = 0;
+	ws_ipv4_fill_header(w, ip, key->raddr, IPPROTO_TCP, WS_TCP_HDR_LEN);
+	tcp_cksum_and_send(w, m, ip, th, WS_TCP_HDR_LEN);
+}
+
+/* ------------------------------------------------------------------ */
+/* What to send.                                                       */
+
+static bool
+fin_pending_at(const struct ws_tcp_conn *c, uint32_t seq_after)
+{
+	return c->shut_wr && !c->fin_acked &&
+		seq_after == ws_tcp_fin_seq(c) &&
+		SEQ_LEQ(c->snd_una, seq_after);
+}
+
+void
+ws_tcp_retransmit_first(struct ws_tcp_conn *c)
+{
+	/* Only what was sent before: new data is output's business. */
+	uint32_t len = ws_min32(ws_min32(c->sb_len, c->mss),
+		c->snd_max - c->snd_una);
+	uint8_t flags = TH_ACK;
+	uint32_t end;
+
+	if (c->state == WS_TCP_SYN_SENT || c->state == WS_TCP_SYN_RECEIVED) {
+		ws_tcp_send_syn(c);
+		return;
+	}
+
+	if (fin_pending_at(c, c->snd_una + len))
+		flags |= TH_FIN;
+	if (len == 0 && !(flags & TH_FIN))
+		return;
+	c->retransmits++;
+	c->tw->st->retransmits++;
+	/* Karn: an ACK could now be for either copy. */
+	c->rtt_timing = 0;
+	if (len != 0 && len == c->sb_len)
+		flags |= TH_PSH;
+	if (xmit(c, c->snd_una, flags, len) < 0)
+		return;
+	end = c->snd_una + len + !!(flags & TH_FIN);
+	if (SEQ_LT(c->snd_nxt, end))
+		c->snd_nxt = end;
+	if (SEQ_LT(c->snd_max, end))
+		c->snd_max = end;
+}
+
+void
+ws_tcp_send_probe(struct ws_tcp_conn *c)
+{
+	/*
+	 * Both probes carry no data and a sequence the peer has already
+	 * seen (SHLD-12; Linux's window probe), so the peer answers with an
+	 * ACK and its window. A zero-window probe of new data would put
+	 * SND.MAX past the peer's window, and every later ACK of ours would
+	 * be out of window there until the window opened.
+	 */
+	xmit(c, c->snd_una - 1, TH_ACK, 0);
+}
+
+/*
+ * Send new data (and the FIN) as far as the send window, the congestion
+ * window, Nagle (SHLD-7, MUST-17) and sender SWS avoidance (MUST-38)
+ * allow; then any ACK still owed.
+ */
+void
+ws_tcp_output(struct ws_tcp_conn *c)
+{
+	uint32_t off, unsent, wnd, usable, len;
+	uint8_t flags;
+	bool fin;
+
+	if (c->dead)
+		return;
+	switch (c->state) {
+	case WS_TCP_ESTABLISHED:
+	case WS_TCP_CLOSE_WAIT:
+	case WS_TCP_FIN_WAIT_1:
+	case WS_TCP_CLOSING:
+	case WS_TCP_LAST_ACK:
+		break;
+	case WS_TCP_FIN_WAIT_2:
+	case WS_TCP_TIME_WAIT:
+		if (c->ack_now)
+			ws_tcp_ack_owed(c);
+		return;
+	default:
+		return;
+	}
+	if (c->snd_max == c->snd_una && c->last_tx != 0 &&
+			c->tw->w->now - c->last_tx >
+			(uint64_t)c->rto_ms * c->tw->ms_div)
+		c->cc->on_idle(c);
+	for (;;) {
+		off = c->snd_nxt - c->snd_una;
+		unsent = c->sb_len > off ? c->sb_len - off : 0;
+		/* RFC 3042 Limited Transmit: a segment per early dup ACK. */
+		wnd = ws_min32(c->snd_wnd, c->cwnd + (c->in_recovery ? 0u :
+			ws_min32(c->dupacks, 2) * c->mss));
+		usable = wnd > off ? wnd - off : 0;
+		len = ws_min32(ws_min32(unsent, usable), c->mss);
+		fin = fin_pending_at(c, c->snd_nxt + len) &&
+			len == unsent;
+		if (len == 0 && !fin)
+			break;
+		if (len != 0 && len < c->mss && len < unsent) {
+			/* Window-limited runt: only a big share (SWS). */
+			if (c->max_snd_wnd == 0 || len < c->max_snd_wnd / 2)
+				break;
+		} else if (len != 0 && len < c->mss && !c->nodelay &&
+				c->snd_nxt != c->snd_una && !fin) {
+			/* Nagle: a small tail waits for the ACK. */
+			break;
+		}
+		flags = TH_ACK;
+		if (fin)
+			flags |= TH_FIN;
+		if (len != 0 && len == unsent)
+			flags |= TH_PSH;	/* MUST-61 */
+		if (!c->rtt_timing && !c->ts_ok && len != 0 &&
+				c->snd_nxt == c->snd_max) {
+			c->rtt_timing = 1;
+			c->rtt_seq = c->snd_nxt;
+			c->rtt_start = c->tw->w->now;
+		}
+		if (xmit(c, c->snd_nxt, flags, len) < 0)
+			break;
+		c->snd_nxt += len + (fin ? 1 : 0);
+		if (SEQ_GT(c->snd_nxt, c->snd_max))
+			c->snd_max = c->snd_nxt;
+		if (fin)
+			break;
+	}
+	if (c->ack_now)
+		ws_tcp_ack_owed(c);
+	ws_tcp_rtx_restart(c);
+}

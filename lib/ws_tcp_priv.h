@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#ifndef WS_TCP_PRIV_H
+#define WS_TCP_PRIV_H
+
+/*
+ * TCP internals shared by the ws_tcp*.c modules (and white-box tests):
+ * the TCB, the per-worker state, sequence arithmetic, options, and the
+ * functions the modules call in each other.
+ *
+ * Ownership: everything here belongs to one worker. A TCB is taken from
+ * the worker's preallocated pool and returned to it; buffers are mbufs
+ * from the worker's pool; timers live in the worker's wheel.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "ws_config.h"
+#include "ws_stats.h"
+#include "ws_tcp.h"
+#include "ws_timer.h"
+
+struct ws_worker;
+
+/* 32-bit wrap-safe sequence comparisons (RFC 9293 3.4, REC-1). */
+#define SEQ_LT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define SEQ_LEQ(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
+#define SEQ_GT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
+#define SEQ_GEQ(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
+#define SEQ_MAX(a, b)	(SEQ_GT(a, b) ? (a) : (b))
+#define SEQ_MIN(a, b)	(SEQ_LT(a, b) ? (a) : (b))
+
+/* TCP flag bits (the byte at offset 13 of the header). */
+#define TH_FIN	RTE_TCP_FIN_FLAG
+#define TH_SYN	RTE_TCP_SYN_FLAG
+#define TH_RST	RTE_TCP_RST_FLAG
+#define TH_PSH	RTE_TCP_PSH_FLAG
+#define TH_ACK	RTE_TCP_ACK_FLAG
+#define TH_URG	RTE_TCP_URG_FLAG
+
+#define WS_TCP_HDR_LEN		20
+#define WS_TCP_OPT_MAX		40
+#define WS_TCP_MAX_WSCALE	14	/* RFC 7323 2.3 */
+#define WS_TCP_DEFAULT_MSS	536	/* RFC 9293 MUST-15 (IPv4) */
+#define WS_TCP_MAX_LISTENERS	32
+#define WS_TCP_WHEEL_SLOTS	4096
+#define WS_TCP_SYN_RTO_MIN_MS	3000	/* RFC 6298 (5.7) */
+/* RFC 7323 5.5: TS.Recent is forgotten after 24 days idle. */
+#define WS_TCP_TS_STALE_MS	(24u * 24 * 3600 * 1000)
+#define WS_TCP_EPHEMERAL_LO	49152
+#define WS_TCP_EPHEMERAL_N	16384
+/*
+ * At most one ACK per connection per this many ms answers segments we
+ * drop as invalid (out of window, PAWS, impossible ACK): two stacks that
+ * disagree must not ping-pong ACKs forever (Linux: tcp_invalid_ratelimit).
+ */
+#define WS_TCP_INVALID_ACK_MS	500
+/* Held receive data costs at most one mbuf per this many bytes. */
+#define WS_TCP_RB_BYTES_PER_SEG	128
+
+/* Option kinds (RFC 9293 3.2, RFC 7323, RFC 2018). */
+#define TCPOPT_EOL	0
+#define TCPOPT_NOP	1
+#define TCPOPT_MSS	2
+#define TCPOPT_WSCALE	3
+#define TCPOPT_SACK_OK	4
+#define TCPOPT_SACK	5
+#define TCPOPT_TS	8
+
+#define WS_TCP_OPT_HAS_MSS	0x01
+#define WS_TCP_OPT_HAS_WS	0x02
+#define WS_TCP_OPT_HAS_SACK_OK	0x04
+#define WS_TCP_OPT_HAS_TS	0x08
+#define WS_TCP_OPT_HAS_SACK	0x10
+
+#define WS_TCP_SACK_MAX		4
+
+/* The options of one received segment. */
+struct ws_tcp_opts {
+	uint8_t present;		/* WS_TCP_OPT_HAS_* */
+	uint8_t wscale;			/* already clamped to 14 */
+	uint16_t mss;
+	uint32_t tsval, tsecr;
+	uint8_t n_sack;
+	uint32_t sack[WS_TCP_SACK_MAX][2];	/* left, right (host order) */
+};
+
+/*
+ * Parse 'len' bytes of options at 'p'. Stops at EOL. Returns 0, or
+ * -EINVAL on an illegal length (0, 1, or past the header: MUST-7), in
+ * which case what was parsed before it is kept and nothing past it is
+ * read. Unknown kinds are skipped (MUST-6); a known kind with the wrong
+ * length is ignored.
+ */
+int ws_tcp_opts_parse(const uint8_t *p, unsigned int len,
+		struct ws_tcp_opts *o);
+
+/* The 4-tuple as the connection table hashes it (network order). */
+struct ws_tcp_key {
+	uint32_t raddr;
+	uint32_t laddr;
+	uint16_t rport;
+	uint16_t lport;
+};
+
+/* One out-of-order segment: payload only, from the worker's node pool. */
+struct ws_tcp_ooo {
+	struct ws_tcp_ooo *next;
+	struct rte_mbuf *m;		/* payload starts at data offset 0 */
+	uint32_t seq;
+	uint32_t len;
+	bool fin;
+};
+
+struct ws_tcp_listener {
+	uint16_t port;			/* host order; 0 = free slot */
+	const struct ws_tcp_ops *ops;
+	void *arg;
+	uint32_t pending;		/* SYN_RECEIVED connections */
+};
+
+/* What the retransmission timer is timing. */
+enum ws_tcp_rtx_mode {
+	WS_TCP_RTX_NONE = 0,
+	WS_TCP_RTX_RETRANSMIT,
+	WS_TCP_RTX_PERSIST,
+	WS_TCP_RTX_KEEPALIVE,
+};
+
+struct ws_tcp_cc_ops;
+
+/*
+ * The TCB. Hot fields for input first. Sequence variables are RFC 9293's;
+ * snd_max is the highest sequence ever sent (snd_nxt goes back to snd_una
+ * after a timeout, snd_max does not).
+ */
+struct ws_tcp_conn {
+	struct ws_tcp_key key;
+	uint8_t state;			/* enum ws_tcp_state */
+	uint8_t snd_shift;		/* peer's window scale */
+	uint8_t rcv_shift;		/* ours */
+	uint8_t rtx_mode;		/* enum ws_tcp_rtx_mode */
+
+	/* Flags. */
+	uint32_t passive:1;		/* came from a listener (MUST-11) */
+	uint32_t in_table:1;
+	uint32_t app_known:1;		/* the app holds it */
+	uint32_t app_closed:1;		/* ws_tcp_close was called */
+	uint32_t shut_wr:1;		/* FIN queued after the data */
+	uint32_t fin_rcvd:1;
+	uint32_t fin_acked:1;		/* our FIN was acknowledged */
+	uint32_t ts_ok:1;		/* RFC 7323 timestamps negotiated */
+	uint32_t ws_ok:1;		/* window scaling negotiated */
+	uint32_t sack_ok:1;
+	uint32_t nodelay:1;
+	uint32_t keepalive:1;
+	uint32_t ack_now:1;		/* send an ACK at the next output */
+	uint32_t ack_delayed:1;		/* delayed ACK timer armed */
+	uint32_t rtt_timing:1;		/* rtt_seq is being timed */
+	uint32_t in_recovery:1;		/* NewReno fast recovery */
+	uint32_t syn_rtx:1;		/* SYN (-ACK) was retransmitted */
+	uint32_t want_writable:1;	/* a send came up short */
+	uint32_t dead:1;		/* CLOSED; memory freed when !busy */
+	uint32_t delivering:1;		/* inside the 'data' callback */
+	uint32_t ack_queued:1;		/* on the worker's ACK list */
+	uint32_t in_tw_list:1;		/* on the TIME_WAIT list */
+	uint32_t close_deferred:1;	/* close() from inside 'data' */
+
+	uint16_t busy;			/* callers on the stack using c */
+	uint16_t mss;			/* effective send MSS (MUST-16) */
+	uint16_t peer_mss;		/* from the peer's SYN */
+	uint16_t rcv_mss;		/* the MSS we advertised */
+	uint16_t ooo_n;
+	uint8_t dupacks;
+	uint8_t close_reason;
+
+	uint32_t iss, irs;
+	uint32_t snd_una, snd_nxt, snd_max;
+	uint32_t snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
+	uint32_t rcv_nxt;
+	uint32_t rcv_adv;		/* right edge we advertised */
+	uint32_t last_ack_sent;
+	uint32_t ts_recent;
+	uint64_t ts_recent_ms;		/* when ts_recent was set */
+	uint32_t ts_off;		/* added to our ms clock for TSval */
+
+	/* Retransmission (RFC 6298); microseconds unless named _ms. */
+	uint32_t srtt_us, rttvar_us;
+	uint32_t rto_ms;
+	uint32_t rtt_seq;
+	uint64_t rtt_start;		/* ticks */
+	uint32_t n_rtx;			/* timeouts in a row (backoff) */
+	uint64_t rtx_first;		/* ticks of the first of them */
+	uint64_t retransmits;
+	uint32_t r2_ms;
+
+	/* Congestion control. */
+	const struct ws_tcp_cc_ops *cc;
+	uint32_t cwnd, ssthresh, recover;
+	uint32_t bytes_acked;		/* congestion avoidance counter */
+
+	/* Send buffer: unacked then unsent bytes; also the rtx queue. */
+	/* Single-segment mbufs linked through ->next. */
+	struct rte_mbuf *sb_head, *sb_tail;
+	uint32_t sb_off;		/* bytes of sb_head already acked */
+	uint32_t sb_len;		/* bytes from snd_una on */
+
+	/* Receive buffer: one chain the app sees through 'data'. */
+	struct rte_mbuf *rb_head, *rb_tail;	/* chain, its last segment */
+	uint32_t rb_off;		/* consumed bytes of rb_head */
+	uint32_t rb_len;		/* held bytes */
+	uint32_t rcv_segs_unacked;	/* full segments since our last ACK */
+
+	struct ws_tcp_ooo *ooo;		/* sorted by seq */
+	uint32_t ooo_bytes;
+
+	/* Keep-alive (RFC 9293 3.8.4). */
+	uint32_t ka_idle_ms, ka_intvl_ms, ka_cnt, ka_probes;
+	uint64_t last_rx;		/* ticks */
+	uint64_t last_tx;		/* ticks: last data sent */
+	uint64_t last_invalid_ack;	/* ticks */
+
+	struct ws_timer rtx_timer;	/* rtx, persist or keep-alive */
+	struct ws_timer delack_timer;
+	struct ws_timer wait_timer;	/* TIME_WAIT, FIN_WAIT_2 */
+
+	struct ws_tcp_worker *tw;
+	struct ws_tcp_listener *listener;	/* until accepted */
+	const struct ws_tcp_ops *ops;
+	void *ctx;
+	struct ws_tcp_conn *next_free;
+	struct ws_tcp_conn *ack_next;	/* the worker's ACK list */
+	/* The worker's TIME_WAIT list, oldest first. */
+	struct ws_tcp_conn *tw_next, *tw_prev;
+};
+
+struct ws_tcp_worker {
+	struct ws_worker *w;
+	struct ws_tcp_config cfg;	/* with zero values defaulted */
+	struct ws_tcp_stats *st;
+	struct rte_hash *table;
+	struct ws_tcp_conn *tcbs;
+	struct ws_tcp_conn *free_tcbs;
+	uint32_t n_tcbs;
+	struct ws_tcp_ooo *ooo_nodes;
+	struct ws_tcp_ooo *free_ooo;
+	struct ws_timer_wheel wheel;
+	bool wheel_ok;
+	struct ws_tcp_listener listeners[WS_TCP_MAX_LISTENERS];
+	uint8_t isn_key[16];		/* crypto_shorthash_KEYBYTES */
+	uint16_t next_port;
+	uint64_t chack_start;		/* ticks: current 1 s window */
+	uint32_t chack_count;
+	uint64_t ms_div;		/* ticks per millisecond */
+	bool in_input;			/* inside ws_tcp_input */
+	struct ws_tcp_conn *ack_list;	/* ACKs owed after the burst */
+	struct ws_tcp_conn *tw_head, *tw_tail;
+};
+
+/* ws_tcp.c: core. */
+void ws_tcp_set_state(struct ws_tcp_conn *c, enum ws_tcp_state state);
+struct ws_tcp_conn *ws_tcp_conn_alloc(struct ws_tcp_worker *tw,
+		const struct ws_tcp_key *key);
+int ws_tcp_conn_insert(struct ws_tcp_conn *c);
+struct ws_tcp_conn *ws_tcp_lookup(struct ws_tcp_worker *tw,
+		const struct ws_tcp_key *key);
+struct ws_tcp_listener *ws_tcp_find_listener(struct ws_tcp_worker *tw,
+		uint16_t port);
+/* Enter CLOSED: report 'closed' (if the app knows c) and free it. */
+void ws_tcp_conn_drop(struct ws_tcp_conn *c, enum ws_tcp_close_reason why);
+void ws_tcp_conn_hold(struct ws_tcp_conn *c);
+void ws_tcp_conn_release(struct ws_tcp_conn *c);
+uint32_t ws_tcp_isn(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
+		uint32_t *ts_off);
+uint64_t ws_tcp_now_ms(const struct ws_tcp_worker *tw);
+uint32_t ws_tcp_tsval(const struct ws_tcp_conn *c);
+void ws_tcp_timer_arm_ms(struct ws_tcp_conn *c, struct ws_timer *t,
+		uint32_t ms);
+void ws_tcp_timer_stop(struct ws_tcp_conn *c, struct ws_timer *t);
+void ws_tcp_rtx_restart(struct ws_tcp_conn *c);
+void ws_tcp_rtt_sample(struct ws_tcp_conn *c, uint32_t rtt_us);
+void ws_tcp_enter_time_wait(struct ws_tcp_conn *c);
+bool ws_tcp_challenge_ack_allowed(struct ws_tcp_worker *tw);
+void ws_tcp_conn_init_cc(struct ws_tcp_conn *c);
+void ws_tcp_deliver(struct ws_tcp_conn *c);
+/* After a segment: re-arm timers, tell the app about send space. */
+void ws_tcp_after_input(struct ws_tcp_conn *c, bool acked_new);
+
+/* ws_tcp_in.c. */
+void ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m);
+
+/* ws_tcp_out.c. */
+/* Send what window, Nagle and the ACK state allow. */
+void ws_tcp_output(struct ws_tcp_conn *c);
+/*
+ * The ACK output owes: sent now, or, while a received burst is being
+ * processed, once at its end (MUST-58/59).
+ */
+void ws_tcp_ack_owed(struct ws_tcp_conn *c);
+/* A pure ACK now (also the challenge ACK of RFC 5961). */
+void ws_tcp_send_ack(struct ws_tcp_conn *c);
+/* SYN or SYN-ACK (by state) with our options. */
+void ws_tcp_send_syn(struct ws_tcp_conn *c);
+/* <SEQ=snd_nxt><CTL=RST,ACK> on a connection. */
+void ws_tcp_send_rst_conn(struct ws_tcp_conn *c);
+/* A RST with no TCB: to 'key' (our view), seq/ack/flags as given. */
+void ws_tcp_send_rst(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
+		uint32_t seq, uint32_t ack, uint8_t flags);
+/* Retransmit the first unacked segment (or the SYN, or the FIN). */
+void ws_tcp_retransmit_first(struct ws_tcp_conn *c);
+/* A zero-window or keep-alive probe: <SEQ=SND.UNA-1><CTL=ACK>. */
+void ws_tcp_send_probe(struct ws_tcp_conn *c);
+/* Drop 'n' acked bytes from the send buffer. */
+void ws_tcp_sb_drop(struct ws_tcp_conn *c, uint32_t n);
+void ws_tcp_sb_free(struct ws_tcp_conn *c);
+/* The window we may advertise now, before scaling, with SWS avoidance. */
+uint32_t ws_tcp_rcv_window(struct ws_tcp_conn *c);
+uint32_t ws_tcp_fin_seq(const struct ws_tcp_conn *c);
+
+/* ws_tcp_cc.c: congestion control behind an ops table. */
+struct ws_tcp_cc_ops {
+	const char *name;
+	void (*init)(struct ws_tcp_conn *c);
+	/* 'acked' new bytes acknowledged outside recovery. */
+	void (*on_ack)(struct ws_tcp_conn *c, uint32_t acked);
+	/*
+	 * A duplicate ACK (count in c->dupacks). Returns true when the
+	 * first unacked segment must be retransmitted now.
+	 */
+	bool (*on_dupack)(struct ws_tcp_conn *c);
+	/*
+	 * New data acknowledged while in recovery. Returns true when the
+	 * ACK was partial and the next hole must be retransmitted.
+	 */
+	bool (*on_recovery_ack)(struct ws_tcp_conn *c, uint32_t acked);
+	void (*on_rto)(struct ws_tcp_conn *c);
+	/* Sending again after an idle period longer than the RTO. */
+	void (*on_idle)(struct ws_tcp_conn *c);
+};
+
+extern const struct ws_tcp_cc_ops ws_tcp_newreno;
+
+/* RTE_MIN/RTE_MAX nested shadow each other's locals. */
+static inline uint32_t
+ws_min32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+static inline uint32_t
+ws_max32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+static inline uint32_t
+ws_tcp_flight(const struct ws_tcp_conn *c)
+{
+	return c->snd_max - c->snd_una;
+}
+
+#endif /* WS_TCP_PRIV_H */
