@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include <rte_version.h>
 
 #include "woshou.h"
+#include "ws_services.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -247,8 +249,9 @@ install_signal_handlers(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* The services listen before the workers start, so no SYN finds none. */
 static struct ws_stack *
-start_stack(const struct ws_config *cfg)
+start_stack(const struct ws_config *cfg, struct ws_services **svc)
 {
 	struct ws_stack *s;
 	int ret;
@@ -260,11 +263,20 @@ start_stack(const struct ws_config *cfg)
 		rte_eal_cleanup();
 		exit(EXIT_RUNTIME);
 	}
+	*svc = ws_services_start(s, cfg);
+	if (*svc == NULL) {
+		fprintf(stderr, "woshou: cannot start the services: %s\n",
+			rte_strerror(rte_errno));
+		ws_stack_destroy(s);
+		rte_eal_cleanup();
+		exit(EXIT_RUNTIME);
+	}
 	ret = ws_stack_start(s);
 	if (ret < 0) {
 		fprintf(stderr, "woshou: cannot start the stack: %s\n",
 			rte_strerror(-ret));
 		ws_stack_destroy(s);
+		ws_services_free(*svc);
 		rte_eal_cleanup();
 		exit(EXIT_RUNTIME);
 	}
@@ -286,26 +298,36 @@ print_banner(const struct ws_stack *s)
 	printf("woshou %s: %s/%u mac %s on port %u, %u worker(s); "
 		"Ctrl-C to stop\n", WS_VERSION, addr_text, cfg->ip.prefix_len,
 		mac_text, ws_stack_port(s), ws_stack_worker_count(s));
+	printf("services: http %u, echo %u, discard %u (0 = off)\n",
+		cfg->services.http_port, cfg->services.echo_port,
+		cfg->services.discard_port);
 	fflush(stdout);
 }
 
 static void
-stop_stack(struct ws_stack *s)
+stop_stack(struct ws_stack *s, struct ws_services *svc)
 {
 	struct ws_stats total;
+	uint64_t refused = ws_services_refused(svc);
 
 	ws_stack_stop(s);
 	ws_stack_stats(s, -1, &total);
 	printf("final counters:\n");
 	ws_stats_print(stdout, &total, "  ");
+	if (refused != 0)
+		printf("  services.http_refused_no_state %" PRIu64 "\n",
+			refused);
 	fflush(stdout);
+	/* After the stack: its last 'closed' callbacks free into the pools. */
 	ws_stack_destroy(s);
+	ws_services_free(svc);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct options opt;
+	struct ws_services *svc;
 	struct ws_config cfg;
 	struct ws_stack *s;
 
@@ -317,10 +339,10 @@ main(int argc, char **argv)
 	}
 	start_eal(&cfg, argv[0], &opt);
 	install_signal_handlers();
-	s = start_stack(&cfg);
+	s = start_stack(&cfg, &svc);
 	print_banner(s);
 	ws_control_run(s, &quit, stdout);
-	stop_stack(s);
+	stop_stack(s, svc);
 	rte_eal_cleanup();
 	free(opt.sets);
 	return EXIT_SUCCESS;
