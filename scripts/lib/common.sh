@@ -16,6 +16,7 @@ WS_PACKAGES=(
 	libnuma-dev libsodium-dev libcmocka-dev
 	python3 python3-pytest python3-scapy
 	iproute2 iputils-ping iputils-arping procps util-linux ethtool
+	curl netcat-openbsd apache2-utils wrk nftables
 )
 
 ws_say() {

@@ -4,6 +4,7 @@
 kernel has no sch_netem): the relay itself first, then TCP over a lossy,
 reordering, duplicating, delaying path."""
 
+import os
 import re
 
 import pytest
@@ -26,3 +27,21 @@ def test_relay_loses_what_it_is_told(impaired, netns):
     got = int(re.search(r"(\d+) received", res.stdout).group(1))
     # 30% each way: about half the round trips survive.
     assert 5 < got < 35, res.stdout
+
+
+NETEM_LIKE = dict(loss=3, reorder=10, duplicate=1, delay_ms=5)
+
+
+@pytest.mark.parametrize("impaired", [NETEM_LIKE], indirect=True)
+def test_echo_20mb_byte_exact_over_impaired_path(impaired, netns, tmp_path):
+    w, path = impaired
+    src, out = tmp_path / "src.bin", tmp_path / "out.bin"
+    src.write_bytes(os.urandom(20 << 20))
+    netns.sh(f"nc -N -w 60 {WOSHOU_IP} 7 < {src} > {out}", timeout=600)
+    report = path.stop()
+    assert out.stat().st_size == 20 << 20, report
+    assert out.read_bytes() == src.read_bytes(), report
+    # The path really was impaired, both ways.
+    for line in report.splitlines():
+        counts = dict(kv.split("=") for kv in line.split()[1:])
+        assert int(counts["lost"]) > 0 and int(counts["reordered"]) > 0, report
