@@ -62,6 +62,7 @@ struct ws_cfg_key {
 	uint64_t max;
 	size_t offset;			/* field in struct ws_config ... */
 	size_t size;			/* ... and its size */
+	const char *const *names;	/* enum keys: value i is names[i] */
 	unsigned int flags;
 	const char *help;		/* one line, for the printed file */
 };
@@ -251,39 +252,55 @@ static const struct ws_cfg_type ws_cfg_bool = {
 	.parse = parse_bool, .format = format_bool,
 };
 
-/* eal.huge */
+/*
+ * Enumerations (eal.huge, tcp.syncookies, ...): the key's 'names' table,
+ * NULL-terminated, maps each text to the enum value of its index.
+ */
+static int
+parse_enum(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	size_t used;
+	unsigned int i;
+
+	RTE_BUILD_BUG_ON(sizeof(enum ws_huge_mode) != sizeof(int));
+	for (i = 0; k->names[i] != NULL; i++) {
+		if (strcasecmp(text, k->names[i]) == 0) {
+			*(int *)key_field(k, cfg) = (int)i;
+			return 0;
+		}
+	}
+	used = (size_t)snprintf(why, why_len, "'%s' is not", text);
+	for (i = 0; k->names[i] != NULL && used < why_len; i++)
+		used += (size_t)snprintf(why + used, why_len - used, "%s%s",
+			i == 0 ? " " : k->names[i + 1] == NULL ? " or " : ", ",
+			k->names[i]);
+	return -EINVAL;
+}
+
+static void
+format_enum(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	strlcpy(buf, k->names[*(const int *)key_field_const(k, cfg)], len);
+}
+
+static const struct ws_cfg_type ws_cfg_enum = {
+	.parse = parse_enum, .format = format_enum,
+};
 
 static const char *const huge_names[] = {
 	[WS_HUGE_AUTO] = "auto",
 	[WS_HUGE_YES] = "yes",
 	[WS_HUGE_NO] = "no",
+	NULL,
 };
 
-static int
-parse_huge(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(huge_names); i++) {
-		if (strcasecmp(text, huge_names[i]) == 0) {
-			cfg->eal.huge = (enum ws_huge_mode)i;
-			return 0;
-		}
-	}
-	snprintf(why, why_len, "'%s' is not auto, yes or no", text);
-	return -EINVAL;
-}
-
-static void
-format_huge(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
-{
-	strlcpy(buf, huge_names[cfg->eal.huge], len);
-}
-
-static const struct ws_cfg_type ws_cfg_huge = {
-	.parse = parse_huge, .format = format_huge,
+static const char *const syncookies_names[] = {
+	[WS_SYNCOOKIES_OFF] = "off",
+	[WS_SYNCOOKIES_AUTO] = "auto",
+	[WS_SYNCOOKIES_ALWAYS] = "always",
+	NULL,
 };
 
 /* port.mac */
@@ -593,41 +610,6 @@ format_lcores(const struct ws_cfg_key *k, const struct ws_config *cfg,
 
 static const struct ws_cfg_type ws_cfg_lcores = {
 	.parse = parse_lcores, .format = format_lcores,
-};
-
-/* tcp.syncookies */
-
-static const char *const syncookies_names[] = {
-	[WS_SYNCOOKIES_OFF] = "off",
-	[WS_SYNCOOKIES_AUTO] = "auto",
-	[WS_SYNCOOKIES_ALWAYS] = "always",
-};
-
-static int
-parse_syncookies(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(syncookies_names); i++) {
-		if (strcasecmp(text, syncookies_names[i]) == 0) {
-			cfg->tcp.syncookies = (enum ws_tcp_syncookies)i;
-			return 0;
-		}
-	}
-	snprintf(why, why_len, "'%s' is not off, auto or always", text);
-	return -EINVAL;
-}
-
-static void
-format_syncookies(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
-{
-	strlcpy(buf, syncookies_names[cfg->tcp.syncookies], len);
-}
-
-static const struct ws_cfg_type ws_cfg_syncookies = {
-	.parse = parse_syncookies, .format = format_syncookies,
 };
 
 /* tcp.rto_max_ms: parsed after rto_min_ms, and never below it. */
@@ -966,7 +948,8 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 	{ "eal", "main_lcore", UINT("0", 0, RTE_MAX_LCORE - 1),
 		FIELD(eal.main_lcore),
 		.help = "lcore of the control thread" },
-	{ "eal", "huge", &ws_cfg_huge, "auto", FIELD(eal.huge),
+	{ "eal", "huge", &ws_cfg_enum, "auto", FIELD(eal.huge),
+		.names = huge_names,
 		.help = "hugepages: auto (if any are free), yes, no" },
 	{ "eal", "memory_mb", UINT("256", 0, 1048576), FIELD(eal.memory_mb),
 		.help = "EAL memory (-m) in MiB, 0 = EAL default" },
@@ -1097,8 +1080,8 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 		.help = "offer selective acknowledgements (RFC 2018)" },
 	{ "tcp", "nodelay", &ws_cfg_bool, "no", FIELD(tcp.nodelay),
 		.help = "new connections start with Nagle off" },
-	{ "tcp", "syncookies", &ws_cfg_syncookies, "auto",
-		FIELD(tcp.syncookies),
+	{ "tcp", "syncookies", &ws_cfg_enum, "auto",
+		FIELD(tcp.syncookies), .names = syncookies_names,
 		.help = "SYN cookies: off, auto (when the backlog is full), always" },
 
 	{ "http", "port", .type = &ws_cfg_service_port, .def = "80",
