@@ -60,6 +60,7 @@ struct svc_lcore {
 struct ws_services {
 	uint32_t max_request;
 	uint32_t max_body;
+	uint32_t keepalive_ms;		/* idle connections close; 0 = off */
 	unsigned int n_res;
 	struct ws_http_resource res[WS_HTTP_MAX_ROUTES];
 	void *files[WS_HTTP_MAX_ROUTES];	/* loaded file bodies */
@@ -234,6 +235,7 @@ http_accepted(struct ws_tcp_conn *c, void *listen_arg)
 	 * the ACK of the head, which the peer delays.
 	 */
 	ws_tcp_set_nodelay(c, true);
+	ws_tcp_set_idle_timeout(c, svc->keepalive_ms);
 	return 0;
 }
 
@@ -282,6 +284,25 @@ http_peer_closed(struct ws_tcp_conn *c)
 	http_maybe_finish(c, hc);
 }
 
+/*
+ * [http] keepalive_ms without a byte from the peer. A response still
+ * going out (the peer reads slowly) is activity: keep it, and let the
+ * stack's retransmission and persist limits judge a peer that is gone.
+ * Anything else closes: between requests that is the keep-alive timeout
+ * itself, and a partial request that stalled for as long would otherwise
+ * hold the connection forever (there is no separate request timeout).
+ * After our FIN the close also bounds FIN_WAIT_2.
+ */
+static void
+http_idle(struct ws_tcp_conn *c)
+{
+	struct http_conn *hc = ws_tcp_ctx(c);
+
+	if (hc != NULL && (hc->out_pending || hc->holding))
+		return;		/* the stack asks again after another period */
+	ws_tcp_close(c);
+}
+
 static void
 http_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 {
@@ -300,6 +321,7 @@ static const struct ws_tcp_ops http_ops = {
 	.writable = http_writable,
 	.peer_closed = http_peer_closed,
 	.closed = http_closed,
+	.idle = http_idle,
 };
 
 /*
@@ -563,6 +585,7 @@ ws_services_start(struct ws_stack *s, const struct ws_config *cfg)
 	}
 	svc->max_request = sc->http_max_request;
 	svc->max_body = sc->http_max_body;
+	svc->keepalive_ms = sc->http_keepalive_ms;
 	if (sc->http_port != 0) {
 		ret = load_routes(svc, sc);
 		if (ret == 0)

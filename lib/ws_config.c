@@ -1095,8 +1095,7 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 		.help = "request body (read and ignored), bytes; more is 413" },
 	{ "http", "keepalive_ms", UINT("60000", 0, 3600000),
 		FIELD(services.http_keepalive_ms),
-		.help = "close idle keep-alive connections after this, 0 = never "
-			"(not enforced yet)" },
+		.help = "close HTTP connections idle this long, 0 = never" },
 	{ "http", "max_connections", UINT("1024", 1, 1048576),
 		FIELD(services.http_max_connections),
 		.help = "HTTP connections per worker (at most tcp.max_connections)" },

@@ -173,6 +173,7 @@ static int close_now(struct ws_tcp_conn *c);
 static void rtx_timer_cb(struct ws_timer *t, void *arg);
 static void delack_timer_cb(struct ws_timer *t, void *arg);
 static void wait_timer_cb(struct ws_timer *t, void *arg);
+static void idle_timer_cb(struct ws_timer *t, void *arg);
 
 static void
 tw_list_remove(struct ws_tcp_conn *c)
@@ -246,6 +247,7 @@ ws_tcp_conn_alloc(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 	ws_timer_init(&c->rtx_timer, rtx_timer_cb, c);
 	ws_timer_init(&c->delack_timer, delack_timer_cb, c);
 	ws_timer_init(&c->wait_timer, wait_timer_cb, c);
+	ws_timer_init(&c->idle_timer, idle_timer_cb, c);
 	return c;
 }
 
@@ -321,6 +323,7 @@ conn_unhook(struct ws_tcp_conn *c)
 	ws_timer_cancel(&tw->wheel, &c->rtx_timer);
 	ws_timer_cancel(&tw->wheel, &c->delack_timer);
 	ws_timer_cancel(&tw->wheel, &c->wait_timer);
+	ws_timer_cancel(&tw->wheel, &c->idle_timer);
 	tw_list_remove(c);
 	if (c->in_table) {
 		rte_hash_del_key(tw->table, &c->key);
@@ -369,6 +372,9 @@ ws_tcp_enter_time_wait(struct ws_tcp_conn *c)
 	ws_tcp_set_state(c, WS_TCP_TIME_WAIT);
 	tw_list_append(c);
 	ws_timer_cancel(&tw->wheel, &c->rtx_timer);
+	/* The application lets go of it below: nothing left to time. */
+	ws_timer_cancel(&tw->wheel, &c->idle_timer);
+	c->idle_ms = 0;
 	c->rtx_mode = WS_TCP_RTX_NONE;
 	/* MUST-13: linger 2 MSL. */
 	ws_tcp_timer_arm_ms(c, &c->wait_timer, 2 * tw->cfg.msl_ms);
@@ -639,6 +645,49 @@ wait_timer_cb(struct ws_timer *t, void *arg)
 		c->tw->st->fin_wait_2_timeout++;
 		ws_tcp_conn_drop(c, WS_TCP_CLOSED_TIMEOUT);
 	}
+}
+
+/* Due 'idle_ms' after the last data, the set call, or the last firing. */
+static void
+idle_arm(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	ws_timer_arm(&tw->wheel, &c->idle_timer,
+		c->idle_base + (uint64_t)c->idle_ms * tw->ms_div);
+}
+
+/*
+ * Data arriving only moves idle_base (no wheel work per segment); the
+ * timer finds out when it fires and waits for the rest of the time.
+ */
+static void
+idle_timer_cb(struct ws_timer *t, void *arg)
+{
+	struct ws_tcp_conn *c = arg;
+	struct ws_tcp_worker *tw = c->tw;
+	uint64_t now = tw->w->now;
+
+	RTE_SET_USED(t);
+	if (c->dead || !c->app_known || c->app_closed || c->idle_ms == 0)
+		return;
+	if (now - c->idle_base < (uint64_t)c->idle_ms * tw->ms_div) {
+		idle_arm(c);
+		return;
+	}
+	tw->st->idle_timeouts++;
+	ws_tcp_conn_hold(c);
+	if (c->ops != NULL && c->ops->idle != NULL)
+		c->ops->idle(c);
+	else
+		ws_tcp_close(c);
+	/* Still watched (the callback may have set a new time, or 0). */
+	if (!c->dead && c->app_known && !c->app_closed && c->idle_ms != 0 &&
+			!ws_timer_armed(&c->idle_timer)) {
+		c->idle_base = tw->w->now;
+		idle_arm(c);
+	}
+	ws_tcp_conn_release(c);
 }
 
 /* RFC 5961 7: challenge ACKs per worker per second. */
@@ -1174,6 +1223,8 @@ ws_tcp_close(struct ws_tcp_conn *c)
 	if (c->app_closed)
 		return 0;
 	c->app_closed = 1;
+	/* The application is done with it: no more 'idle'. */
+	ws_timer_cancel(&c->tw->wheel, &c->idle_timer);
 	/*
 	 * Inside 'data' the bytes on offer are not consumed yet: decide
 	 * between FIN and RST once the callback has said how many it took.
@@ -1241,6 +1292,19 @@ void
 ws_tcp_set_user_timeout(struct ws_tcp_conn *c, uint32_t r2_ms)
 {
 	c->r2_ms = r2_ms != 0 ? r2_ms : c->tw->cfg.r2_ms;
+}
+
+void
+ws_tcp_set_idle_timeout(struct ws_tcp_conn *c, uint32_t ms)
+{
+	c->idle_ms = ms;
+	c->idle_base = c->tw->w->now;
+	if (ms == 0 || c->dead || c->app_closed ||
+			c->state == WS_TCP_TIME_WAIT) {
+		ws_timer_cancel(&c->tw->wheel, &c->idle_timer);
+		return;
+	}
+	idle_arm(c);
 }
 
 void

@@ -765,6 +765,8 @@ data_input(struct ws_tcp_conn *c, struct seg *sg, uint32_t skip, bool *fin)
 
 	tw->st->data_segs_rx++;
 	tw->st->data_bytes_rx += len;
+	/* New data: the application's idle count starts over. */
+	c->idle_base = tw->w->now;
 	m = seg_take_payload(sg, skip, len);
 	if (seq != c->rcv_nxt) {
 		/*

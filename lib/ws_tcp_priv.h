@@ -227,9 +227,14 @@ struct ws_tcp_conn {
 	uint64_t last_tx;		/* ticks: last data sent */
 	uint64_t last_invalid_ack;	/* ticks */
 
+	/* The application's idle timer (ws_tcp_set_idle_timeout). */
+	uint32_t idle_ms;		/* 0 = off */
+	uint64_t idle_base;		/* ticks: last data, set or firing */
+
 	struct ws_timer rtx_timer;	/* rtx, persist or keep-alive */
 	struct ws_timer delack_timer;
 	struct ws_timer wait_timer;	/* TIME_WAIT, FIN_WAIT_2 */
+	struct ws_timer idle_timer;	/* the application's idle timer */
 
 	struct ws_tcp_worker *tw;
 	struct ws_tcp_listener *listener;	/* until accepted */

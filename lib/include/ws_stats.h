@@ -84,7 +84,7 @@
 	X(synack_retransmits) X(fast_retransmits) X(partial_ack_rtx) \
 	X(r1_reached) X(rtt_samples) X(persist_probes) X(keepalive_probes) \
 	X(time_wait_expired) X(time_wait_reused) X(time_wait_recycled) \
-	X(fin_wait_2_timeout) \
+	X(fin_wait_2_timeout) X(idle_timeouts) \
 	X(icmp_hard) X(icmp_soft) X(icmp_pmtu) X(drop_icmp_unmatched) \
 	X(st_closed) X(st_listen) X(st_syn_sent) X(st_syn_received) \
 	X(st_established) X(st_close_wait) X(st_fin_wait_1) X(st_closing) \

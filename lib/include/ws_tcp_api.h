@@ -97,6 +97,13 @@ struct ws_tcp_ops {
 	 * the 4-tuple lingers for 2 MSL without the application.
 	 */
 	void (*closed)(struct ws_tcp_conn *c, enum ws_tcp_close_reason why);
+	/*
+	 * No data arrived from the peer for the time given to
+	 * ws_tcp_set_idle_timeout(). Without this callback the stack calls
+	 * ws_tcp_close() instead. (Last, so that initialisers written
+	 * before it stay valid.)
+	 */
+	void (*idle)(struct ws_tcp_conn *c);
 };
 
 /*
@@ -164,6 +171,18 @@ void ws_tcp_set_keepalive(struct ws_tcp_conn *c, bool on, uint32_t idle_ms,
 
 /* R2 for this connection (MUST-21); 0 restores the configured value. */
 void ws_tcp_set_user_timeout(struct ws_tcp_conn *c, uint32_t r2_ms);
+
+/*
+ * An application idle timer: when no data has arrived from the peer for
+ * 'ms' milliseconds (0 = off, the default), the stack calls 'idle', or,
+ * without one, closes the connection as ws_tcp_close() does (FIN; RST if
+ * received data is still unread). Each arrival of new data starts the
+ * count again, and so does this call. After 'idle' returns with the
+ * connection still open and not closed by the application, the count
+ * starts over: another 'ms' of silence calls it again, until it is set
+ * to 0. It stops for good at ws_tcp_close(). Resolution: 1 ms.
+ */
+void ws_tcp_set_idle_timeout(struct ws_tcp_conn *c, uint32_t ms);
 
 struct ws_tcp_info {
 	enum ws_tcp_state state;

@@ -113,3 +113,37 @@ def test_scapy_data_beyond_window_trimmed(netns):
         scapy_probe(w, netns, "data-beyond-window-trimmed")
     finally:
         assert w.stop() == 0
+
+
+# One keep-alive request, then silence: how long until woshou closes?
+KEEPALIVE_CLIENT = f"""
+import socket, sys, time
+s = socket.create_connection(("{WOSHOU_IP}", 80), timeout=10)
+s.sendall(b"GET /hello HTTP/1.1\\r\\nHost: {WOSHOU_IP}\\r\\n\\r\\n")
+buf = b""
+while b"hello from woshou" not in buf:
+    d = s.recv(4096)
+    if not d:
+        sys.exit("closed before the response: %r" % buf)
+    buf += d
+t0 = time.monotonic()
+while True:
+    d = s.recv(4096)
+    if not d:
+        break
+    sys.exit("unexpected bytes: %r" % d)
+print("%.3f" % (time.monotonic() - t0))
+"""
+
+
+def test_http_keepalive_ms_closes_idle_connection(netns):
+    w = Woshou(netns, sets=("http.keepalive_ms=500",))
+    try:
+        w.start_and_configure_kernel_side()
+        res = netns.exec(["/usr/bin/python3", "-c", KEEPALIVE_CLIENT], timeout=30)
+        elapsed = float(res.stdout.strip().splitlines()[-1])
+        assert 0.4 <= elapsed <= 3.0, res.stdout
+    finally:
+        assert w.stop() == 0
+    c = w.counters()
+    assert c.get("tcp.idle_timeouts", 0) >= 1, c

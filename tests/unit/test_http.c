@@ -851,7 +851,9 @@ struct ws_tcp_conn {
 	uint32_t rx_len;
 	uint32_t seg;			/* bytes per mbuf */
 	unsigned int shutdowns;
+	unsigned int closes;
 	unsigned int resumes;
+	uint32_t idle_ms;		/* ws_tcp_set_idle_timeout */
 	bool nodelay;
 	bool dead;			/* sends fail */
 };
@@ -902,6 +904,19 @@ ws_tcp_shutdown(struct ws_tcp_conn *c)
 {
 	c->shutdowns++;
 	return 0;
+}
+
+int
+ws_tcp_close(struct ws_tcp_conn *c)
+{
+	c->closes++;
+	return 0;
+}
+
+void
+ws_tcp_set_idle_timeout(struct ws_tcp_conn *c, uint32_t ms)
+{
+	c->idle_ms = ms;
 }
 
 void
@@ -1387,6 +1402,70 @@ test_svc_http_half_close(void **state)
 	conn_free(c, WS_TCP_CLOSED_RESET);
 }
 
+/* The stack's idle timer expired, as ws_tcp.c reports it. */
+static void
+idle(struct ws_tcp_conn *c)
+{
+	assert_int_equal(c->closes, 0);		/* no 'idle' after a close */
+	assert_non_null(c->ops->idle);
+	c->ops->idle(c);
+}
+
+static void
+test_svc_http_idle(void **state)
+{
+	struct ws_tcp_conn *c;
+	struct ws_config cfg;
+	struct ws_services *svc;
+
+	(void)state;
+	/* keepalive_ms is the idle timeout; between requests it closes. */
+	c = conn_new(80, 1 << 20, 1500);
+	assert_int_equal(c->idle_ms, 60000);
+	arrive_str(c, "GET /hello HTTP/1.1\r\nHost: h\r\n\r\n");
+	assert_out(c, RESP_HELLO);
+	idle(c);
+	assert_int_equal(c->closes, 1);
+	conn_free(c, WS_TCP_CLOSED_NORMAL);
+
+	/* Before any request too. */
+	c = conn_new(80, 1 << 20, 1500);
+	idle(c);
+	assert_int_equal(c->closes, 1);
+	conn_free(c, WS_TCP_CLOSED_NORMAL);
+
+	/* A response still going out keeps it; once sent, idle closes. */
+	c = conn_new(80, 10, 1500);
+	arrive_str(c, "GET /hello HTTP/1.1\r\nHost: h\r\n\r\n");
+	idle(c);
+	assert_int_equal(c->closes, 0);
+	make_room(c, 1 << 20);
+	assert_out(c, RESP_HELLO);
+	idle(c);
+	assert_int_equal(c->closes, 1);
+	assert_int_equal(c->shutdowns, 0);
+	conn_free(c, WS_TCP_CLOSED_NORMAL);
+
+	/* A request stalled half-way for as long closes as well. */
+	c = conn_new(80, 1 << 20, 1500);
+	arrive_str(c, "GET /hello HTTP/1.1\r\nHo");
+	idle(c);
+	assert_int_equal(c->out_len, 0);
+	assert_int_equal(c->closes, 1);
+	conn_free(c, WS_TCP_CLOSED_NORMAL);
+
+	/* keepalive_ms = 0: no timer. */
+	svc_config(&cfg);
+	cfg.services.http_keepalive_ms = 0;
+	n_listeners = 0;
+	svc = ws_services_start(NULL, &cfg);
+	assert_non_null(svc);
+	c = conn_new(80, 1 << 20, 1500);
+	assert_int_equal(c->idle_ms, 0);
+	conn_free(c, WS_TCP_CLOSED_NORMAL);
+	ws_services_free(svc);
+}
+
 static void
 test_svc_http_pool(void **state)
 {
@@ -1552,6 +1631,7 @@ static const struct CMUnitTest tests[] = {
 	SVC_TEST(test_svc_http_errors_close),
 	SVC_TEST(test_svc_http_body_skipped),
 	SVC_TEST(test_svc_http_half_close),
+	SVC_TEST(test_svc_http_idle),
 	SVC_TEST(test_svc_http_pool),
 	SVC_TEST(test_svc_echo),
 	SVC_TEST(test_svc_discard),

@@ -56,6 +56,8 @@ static struct app {
 	int accept_ret;
 	bool close_in_data, abort_in_data, close_in_peer_closed;
 	enum ws_tcp_state state_in_closed;
+	unsigned int idle;
+	enum { IDLE_COUNT, IDLE_CLOSE, IDLE_ABORT } idle_mode;
 } app;
 
 static int
@@ -120,7 +122,28 @@ app_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 	app.conn = NULL;
 }
 
+static void
+app_idle(struct ws_tcp_conn *c)
+{
+	app.idle++;
+	if (app.idle_mode == IDLE_CLOSE)
+		assert_int_equal(ws_tcp_close(c), 0);
+	else if (app.idle_mode == IDLE_ABORT)
+		ws_tcp_abort(c);
+}
+
 static const struct ws_tcp_ops app_ops = {
+	.accepted = app_accepted,
+	.connected = app_connected,
+	.data = app_data,
+	.writable = app_writable,
+	.peer_closed = app_peer_closed,
+	.closed = app_closed,
+	.idle = app_idle,
+};
+
+/* The same without 'idle': the stack closes an idle connection itself. */
+static const struct ws_tcp_ops app_ops_no_idle = {
 	.accepted = app_accepted,
 	.connected = app_connected,
 	.data = app_data,
@@ -2003,6 +2026,204 @@ test_must24_keepalive(void **state)
 
 
 /* ------------------------------------------------------------------ */
+/* The application idle timer (ws_tcp_set_idle_timeout).               */
+
+/* Exactly after the timeout, again each period, re-armed by data. */
+static void
+test_idle_timeout(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	struct ws_tcp_conn *conn = app.conn;
+
+	/* Off by default. */
+	ws_test_advance_ms(env, 100000);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 0);
+	assert_false(ws_timer_armed(&conn->idle_timer));
+
+	ws_tcp_set_idle_timeout(conn, 500);
+	ws_test_advance_ms(env, 499);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 0);
+	ws_test_advance_ms(env, 1);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 1);
+	assert_int_equal(st(env)->idle_timeouts, 1);
+	/* Nothing is sent; the connection stays. */
+	expect_none(env);
+	assert_int_equal(conn->state, WS_TCP_ESTABLISHED);
+	/* Still silent: once more after another period. */
+	ws_test_advance_ms(env, 499);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 1);
+	ws_test_advance_ms(env, 1);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 2);
+
+	/* Data 300 ms in: the count starts over from it. */
+	ws_test_advance_ms(env, 300);
+	ws_test_run_timers(env);
+	peer(env, PISN + 1, iss + 1, F_ACK, 65535, "abc", 3);
+	assert_int_equal(app.rx_len, 3);
+	ws_test_advance_ms(env, 499);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 2);
+	ws_test_advance_ms(env, 1);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 3);
+	/* A pure ACK is not data. */
+	ws_test_clear_captured(env);
+	ws_test_advance_ms(env, 250);
+	peer(env, PISN + 4, iss + 1, F_ACK, 65535, NULL, 0);
+	ws_test_advance_ms(env, 250);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 4);
+
+	/* Setting it restarts the count; 0 turns it off. */
+	ws_test_advance_ms(env, 400);
+	ws_tcp_set_idle_timeout(conn, 200);
+	ws_test_advance_ms(env, 199);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 4);
+	ws_test_advance_ms(env, 1);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 5);
+	ws_tcp_set_idle_timeout(conn, 0);
+	assert_false(ws_timer_armed(&conn->idle_timer));
+	ws_test_advance_ms(env, 100000);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 5);
+	assert_int_equal(st(env)->idle_timeouts, 5);
+	assert_int_equal(conn->state, WS_TCP_ESTABLISHED);
+	ws_test_clear_captured(env);
+	finish(env);
+}
+
+/* Without 'idle' the stack closes: FIN, or RST over unread data. */
+static void
+test_idle_timeout_default_close(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	struct ws_tcp_conn *conn = app.conn;
+	struct cseg c;
+
+	conn->ops = &app_ops_no_idle;
+	ws_tcp_set_idle_timeout(conn, 200);
+	ws_test_advance_ms(env, 199);
+	ws_test_run_timers(env);
+	expect_none(env);
+	ws_test_advance_ms(env, 1);
+	ws_test_run_timers(env);
+	only(env, &c);
+	assert_int_equal(c.flags, F_ACK | F_FIN);
+	assert_int_equal(c.seq, iss + 1);
+	assert_int_equal(conn->state, WS_TCP_FIN_WAIT_1);
+	assert_true(conn->app_closed);
+	assert_int_equal(st(env)->idle_timeouts, 1);
+	assert_int_equal(app.idle, 0);
+	assert_int_equal(app.closed, 0);
+	/* Closed: no more timeouts. */
+	assert_false(ws_timer_armed(&conn->idle_timer));
+	peer(env, PISN + 1, iss + 2, F_ACK | F_FIN, 65535, NULL, 0);
+	expect_ack(env, iss + 2, PISN + 2);
+	assert_int_equal(app.closed, 1);
+	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_NORMAL);
+	ws_test_advance_ms(env, 2 * MSL_MS);
+	ws_test_run_timers(env);
+	assert_int_equal(st(env)->idle_timeouts, 1);
+	assert_null(lookup(env, LPORT, PPORT));
+	ws_test_assert_no_leak(env);
+
+	/* Received data nobody read: ws_tcp_close semantics reset. */
+	memset(&app, 0, sizeof(app));
+	iss = establish(env);
+	conn = app.conn;
+	conn->ops = &app_ops_no_idle;
+	ws_tcp_set_idle_timeout(conn, 100);
+	peer(env, PISN + 1, iss + 1, F_ACK, 65535, "held", 4);
+	assert_int_equal(conn->rb_len, 4);
+	ws_test_advance_ms(env, 100);
+	ws_test_run_timers(env);
+	/* The delayed ACK of "held", then the RST. */
+	assert_true(ncap(env) >= 1);
+	cap(env, ncap(env) - 1, &c);
+	assert_int_equal(c.flags, F_RST | F_ACK);
+	ws_test_clear_captured(env);
+	assert_int_equal(app.closed, 1);
+	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_ABORTED);
+	assert_null(lookup(env, LPORT, PPORT));
+	ws_test_assert_no_leak(env);
+}
+
+/* 'idle' may close or abort its own connection. */
+static void
+test_idle_timeout_close_abort_in_callback(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	struct ws_tcp_conn *conn = app.conn;
+	struct cseg c;
+
+	app.idle_mode = IDLE_CLOSE;
+	ws_tcp_set_idle_timeout(conn, 100);
+	ws_test_advance_ms(env, 100);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 1);
+	only(env, &c);
+	assert_int_equal(c.flags, F_ACK | F_FIN);
+	assert_int_equal(conn->state, WS_TCP_FIN_WAIT_1);
+	/* Not called again once closed. */
+	ws_test_advance_ms(env, 100);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 1);
+	peer(env, PISN + 1, iss + 2, F_ACK | F_FIN, 65535, NULL, 0);
+	expect_ack(env, iss + 2, PISN + 2);
+	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_NORMAL);
+	ws_test_advance_ms(env, 2 * MSL_MS);
+	ws_test_run_timers(env);
+	ws_test_assert_no_leak(env);
+
+	memset(&app, 0, sizeof(app));
+	app.consume_max = UINT32_MAX;
+	app.idle_mode = IDLE_ABORT;
+	iss = establish(env);
+	ws_tcp_set_idle_timeout(app.conn, 100);
+	ws_test_advance_ms(env, 100);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 1);
+	only(env, &c);
+	assert_int_equal(c.flags, F_RST | F_ACK);
+	assert_int_equal(c.seq, iss + 1);
+	assert_int_equal(app.closed, 1);
+	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_ABORTED);
+	assert_null(lookup(env, LPORT, PPORT));
+	assert_int_equal(st(env)->idle_timeouts, 2);
+	ws_test_advance_ms(env, 10000);
+	ws_test_run_timers(env);
+	ws_test_assert_no_leak(env);
+}
+
+/* A connection freed with its idle timer armed leaves nothing behind. */
+static void
+test_idle_timeout_freed_armed(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+
+	ws_tcp_set_idle_timeout(app.conn, 1000);
+	peer(env, PISN + 1, iss + 1, F_RST, 0, NULL, 0);
+	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_RESET);
+	assert_int_equal(env->w.tcp->wheel.armed, 0);
+	ws_test_advance_ms(env, 2000);
+	ws_test_run_timers(env);
+	assert_int_equal(app.idle, 0);
+	assert_int_equal(st(env)->idle_timeouts, 0);
+	ws_test_assert_no_leak(env);
+}
+
+/* ------------------------------------------------------------------ */
 /* Aggregation, scaling, zero copy, chains, offload, SACK.             */
 
 static struct rte_mbuf *
@@ -2749,6 +2970,10 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_fin_after_data),
 	TCP_TEST(test_shld3_data_after_close_rst),
 	TCP_TEST(test_close_and_abort_inside_callback),
+	TCP_TEST(test_idle_timeout),
+	TCP_TEST(test_idle_timeout_default_close),
+	TCP_TEST(test_idle_timeout_close_abort_in_callback),
+	TCP_TEST(test_idle_timeout_freed_armed),
 	TCP_TEST(test_rst_closed_port_exact),
 	TCP_TEST(test_listen_rst_ack_other),
 	TCP_TEST(test_rfc5961_rst_in_established),
