@@ -182,13 +182,16 @@ class ImpairedPath:
         for k, v in impair.items():
             argv += [f"--{k.replace('_', '-')}", str(v)]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+        self.report = None
         assert self.proc.stdout.readline().strip() == "ready"
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        out, _ = self.proc.communicate(timeout=30)
-        return out
+        """Stop the relay (once) and return its per-direction counts."""
+        if self.report is None:
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGTERM)
+            self.report, _ = self.proc.communicate(timeout=30)
+        return self.report
 
 
 @pytest.fixture

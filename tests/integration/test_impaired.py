@@ -45,3 +45,20 @@ def test_echo_20mb_byte_exact_over_impaired_path(impaired, netns, tmp_path):
     for line in report.splitlines():
         counts = dict(kv.split("=") for kv in line.split()[1:])
         assert int(counts["lost"]) > 0 and int(counts["reordered"]) > 0, report
+
+
+@pytest.mark.parametrize("impaired", [NETEM_LIKE], indirect=True)
+def test_discard_half_close_and_http_over_impaired_path(impaired, netns):
+    w, path = impaired
+    netns.sh(f"head -c 100M /dev/zero | nc -N -w 60 {WOSHOU_IP} 9", timeout=600)
+    res = netns.sh(f"printf 'half-close works\\n' | nc -N -w 30 {WOSHOU_IP} 7",
+                   timeout=120)
+    assert res.stdout == "half-close works\n"
+    res = netns.exec(["ab", "-q", "-n", "200", "-c", "10", "-k", "-s", "30",
+                      f"http://{WOSHOU_IP}/hello"], timeout=300)
+    assert "Complete requests:      200" in res.stdout, res.stdout
+    assert "Failed requests:        0" in res.stdout, res.stdout
+    assert "Non-2xx responses" not in res.stdout, res.stdout
+    report = path.stop()
+    assert w.stop() == 0
+    assert w.counters().get("tcp.data_bytes_rx", 0) >= 100 << 20, report
