@@ -68,7 +68,8 @@ class Probe:
 
 
 def rst_closed_port(p):
-    # RFC 9293 3.10.7.1, ACK off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+    # RFC 9293 3.10.7, CLOSED state, ACK off:
+    # <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
     p.dport = 1
     r = p.ask(p.pkt("S"))
     if r is None:
@@ -110,7 +111,8 @@ def challenge_ack_rst(p):
 
 
 def ack_out_of_window(p):
-    # RFC 9293 3.10.7.4: an unacceptable segment gets <SEQ=SND.NXT><ACK=RCV.NXT>
+    # RFC 9293 3.10.7, other states: an unacceptable segment gets
+    # <SEQ=SND.NXT><ACK=RCV.NXT>
     sa = p.handshake()
     r = p.ask(p.pkt("A", seq=p.seq + 10_000_000, data=b"far away"))
     if r is None or r.flags != "A" or r.ack != p.seq or r.seq != sa.seq + 1:
@@ -134,7 +136,7 @@ def fin_in_syn_received(p):
 def data_beyond_window_trimmed(p):
     # Run with tcp.rcvbuf=4096 and no window scaling: one 6000-byte segment
     # (sent as IP fragments, reassembled by woshou) overruns the window;
-    # only the 4096 bytes inside it may be acknowledged (RFC 9293 3.10.7.4).
+    # only the 4096 bytes inside it may be acknowledged (RFC 9293 3.10.7, other states).
     p.dport = 9
     sa = p.handshake()
     if sa.window != 4096:

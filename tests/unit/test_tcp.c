@@ -587,7 +587,10 @@ test_must8_must9_isn(void **state)
 	ws_test_assert_no_leak(env);
 }
 
-/* RFC 9293 3.10.7.2: the whole passive handshake, then data both ways. */
+/*
+ * RFC 9293 3.10.7, LISTEN state: the whole passive handshake, then data
+ * both ways.
+ */
 static void
 test_passive_open_data_both_ways(void **state)
 {
@@ -806,7 +809,7 @@ test_must10_simultaneous_open(void **state)
 	finish(env);
 }
 
-/* RFC 9293 3.10.7.3: RST with an acceptable ACK in SYN_SENT: refused. */
+/* RFC 9293 3.10.7, SYN-SENT state: RST with an acceptable ACK: refused. */
 static void
 test_syn_sent_rst_refused(void **state)
 {
@@ -1095,7 +1098,7 @@ test_close_and_abort_inside_callback(void **state)
 /* ------------------------------------------------------------------ */
 /* RST.                                                                */
 
-/* RFC 9293 3.10.7.1: the RST to a closed port, both forms, exactly. */
+/* RFC 9293 3.10.7, CLOSED state: the RST to a closed port, both forms. */
 static void
 test_rst_closed_port_exact(void **state)
 {
