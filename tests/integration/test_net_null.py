@@ -7,7 +7,7 @@ import os
 import signal
 import time
 
-from conftest import ROOT, Woshou
+from conftest import MEM_SET, ROOT, WOSHOU, Woshou, run
 
 NULL_CONFIG = os.path.join(ROOT, "drivers-config", "net_null.ini")
 
@@ -28,3 +28,14 @@ def test_net_null_garbage_all_accounted_for():
     handed_on = c.get("arp.rx", 0) + c.get("ip.rx", 0)
     eth_drops = sum(v for k, v in c.items() if k.startswith("eth.drop_"))
     assert handed_on + eth_drops == rx, c
+
+
+def test_missing_port_is_a_clear_runtime_error():
+    # Valid config, but the named port does not exist: EAL starts, the
+    # stack cannot, and woshou says why and exits 1 (not 2: the file is fine).
+    res = run([WOSHOU, "--config", NULL_CONFIG, "--set", MEM_SET,
+               "--set", "eal.file_prefix=woshou_test_null",
+               "--set", "port.device=net_nope0"], check=False, timeout=60)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "no port named 'net_nope0'" in res.stderr, res.stderr
+    assert "final counters" not in res.stdout
