@@ -1020,6 +1020,12 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 	{ "control", "interval_ms", UINT("1000", 10, 60000),
 		FIELD(control.interval_ms),
 		.help = "counter aggregation period" },
+	{ "control", "telemetry", &ws_cfg_bool, "yes",
+		FIELD(control.telemetry),
+		.help = "answer /woshou/... commands on the DPDK telemetry socket" },
+	{ "control", "conn_list_max", UINT("65536", 0, 16777216),
+		FIELD(control.conn_list_max),
+		.help = "connections /woshou/conn/list can show (0 = none)" },
 	{ "control", "print_stats", &ws_cfg_bool, "no",
 		FIELD(control.print_stats),
 		.help = "print one line of counters per period" },
@@ -1111,6 +1117,10 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 	{ "discard", "port", .type = &ws_cfg_service_port, .def = "9",
 		.min = 0, .max = 65535, FIELD(services.discard_port),
 		.help = "discard (RFC 863) port, 0 = off" },
+
+	/* [dns]: keys of the authoritative responder. */
+
+	/* [resolver]: keys of the stub resolver. */
 };
 
 #undef ROUTE

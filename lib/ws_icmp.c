@@ -16,6 +16,7 @@
 #include "ws_cksum.h"
 #include "ws_icmp.h"
 #include "ws_tcp.h"
+#include "ws_udp.h"
 #include "ws_ipv4.h"
 #include "ws_worker.h"
 
@@ -280,6 +281,9 @@ icmp_error_to_transport(struct ws_worker *w, const struct rte_mbuf *m,
 		mtu = rte_be_to_cpu_16(icmp->icmp_seq_nb);
 	if (quoted[9] == IPPROTO_TCP)
 		ws_tcp_icmp_error(w, icmp->icmp_type, icmp->icmp_code, mtu,
+			quoted, len);
+	else if (quoted[9] == IPPROTO_UDP)
+		ws_udp_icmp_error(w, icmp->icmp_type, icmp->icmp_code,
 			quoted, len);
 }
 

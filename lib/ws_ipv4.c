@@ -18,6 +18,7 @@
 #include "ws_ipv4.h"
 #include "ws_mbuf.h"
 #include "ws_tcp.h"
+#include "ws_udp.h"
 #include "ws_worker.h"
 
 /* Expired reassemblies are swept about once a second. */
@@ -337,6 +338,14 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 			break;
 		}
 		ws_tcp_input(w, m);
+		return;
+	case IPPROTO_UDP:
+		if (unlikely(ws_mbuf_pullup(m, RTE_MIN(rte_pktmbuf_pkt_len(m),
+				(uint32_t)m->l2_len + m->l3_len + 8)) < 0)) {
+			counter = &st->drop_split_hdr;
+			break;
+		}
+		ws_udp_input(w, m);
 		return;
 	default:
 		/* RFC 1122 3.2.2.1: protocol unreachable SHOULD be sent. */

@@ -12,7 +12,9 @@
 
 #include "woshou.h"
 #include "ws_eth.h"
+#include "ws_resolver.h"
 #include "ws_tcp.h"
+#include "ws_udp.h"
 #include "ws_worker.h"
 
 static uint16_t
@@ -55,12 +57,24 @@ ws_worker_init(struct ws_worker *w, unsigned int index,
 	}
 	ws_icmp_init(w);
 	ret = ws_tcp_init(w, socket);
-	if (ret < 0) {
-		ws_ipv4_fini(w);
-		ws_arp_fini(w);
-		return ret;
-	}
+	if (ret < 0)
+		goto fail_tcp;
+	ret = ws_udp_init(w, socket);
+	if (ret < 0)
+		goto fail_udp;
+	ret = ws_resolver_init(w, socket);
+	if (ret < 0)
+		goto fail_resolver;
 	return 0;
+
+fail_resolver:
+	ws_udp_fini(w);
+fail_udp:
+	ws_tcp_fini(w);
+fail_tcp:
+	ws_ipv4_fini(w);
+	ws_arp_fini(w);
+	return ret;
 }
 
 void
@@ -69,7 +83,9 @@ ws_worker_fini(struct ws_worker *w)
 	uint16_t i;
 
 	/* The port may be stopped: what TCP queues while closing is dropped. */
+	ws_resolver_fini(w);
 	ws_tcp_fini(w);
+	ws_udp_fini(w);
 	for (i = 0; i < w->tx_n; i++)
 		rte_pktmbuf_free(w->tx_pkts[i]);
 	w->tx_n = 0;
@@ -131,6 +147,7 @@ ws_worker_timers(struct ws_worker *w)
 	ws_arp_timer(w);
 	ws_ipv4_timer(w);
 	ws_tcp_timer(w);
+	ws_resolver_timer(w);
 }
 
 unsigned int

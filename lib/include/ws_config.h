@@ -84,6 +84,8 @@ struct ws_workers_config {
 struct ws_control_config {
 	uint32_t interval_ms;		/* aggregation period */
 	bool print_stats;		/* one line of counters per interval */
+	bool telemetry;			/* /woshou/... telemetry commands */
+	uint32_t conn_list_max;		/* connections a snapshot may list */
 };
 
 enum ws_tcp_syncookies {
@@ -117,6 +119,18 @@ struct ws_tcp_config {
 	bool sack;			/* RFC 2018 SACK-permitted */
 	bool nodelay;			/* default for new connections */
 	enum ws_tcp_syncookies syncookies;	/* issue: SYN cookies */
+};
+
+/* [dns]: the authoritative responder (ws_dns_server.c). */
+struct ws_dns_config {
+	uint16_t port;			/* 0 = off */
+	/* (being written: zone, records) */
+};
+
+/* [resolver]: the stub resolver (ws_resolver.c). */
+struct ws_resolver_config {
+	unsigned int n_servers;		/* 0 = no resolver */
+	/* (being written: servers, timeouts, cache) */
 };
 
 /* The woshou program's services; port 0 turns one off. */
@@ -154,6 +168,8 @@ struct ws_config {
 	struct ws_control_config control;
 	struct ws_tcp_config tcp;
 	struct ws_services_config services;
+	struct ws_dns_config dns;
+	struct ws_resolver_config resolver;
 };
 
 /* Fill every field with its documented default. */

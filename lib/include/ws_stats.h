@@ -90,12 +90,40 @@
 	X(st_established) X(st_close_wait) X(st_fin_wait_1) X(st_closing) \
 	X(st_last_ack) X(st_fin_wait_2) X(st_time_wait)
 
+/* UDP (RFC 768). */
+#define WS_UDP_STATS(X) \
+	X(rx) X(rx_bytes) X(tx) X(tx_bytes) X(delivered) \
+	X(drop_short) X(drop_len) X(drop_cksum) X(drop_broadcast) \
+	X(drop_port_zero) X(no_port) X(unreach_tx) \
+	X(drop_nombuf) X(drop_too_big) X(bind_fail) \
+	X(icmp_errors) X(icmp_soft) X(drop_icmp_unmatched)
+
+/*
+ * DNS: the authoritative responder (queries by type, answers by rcode,
+ * malformed messages by reason) and the stub resolver (res_*).
+ */
+#define WS_DNS_STATS(X) \
+	X(queries) X(q_a) X(q_aaaa) X(q_cname) X(q_ns) X(q_soa) X(q_txt) \
+	X(q_any) X(q_other) \
+	X(answers) X(rcode_noerror) X(rcode_nxdomain) X(rcode_refused) \
+	X(rcode_formerr) X(rcode_notimp) X(rcode_servfail) \
+	X(truncated) X(edns) X(compressed_names) \
+	X(drop_short) X(drop_response) X(drop_counts) X(drop_label_long) \
+	X(drop_name_long) X(drop_ptr_loop) X(drop_ptr_bad) \
+	X(drop_truncated) X(drop_label_type) X(drop_nombuf) \
+	X(res_queries) X(res_hits) X(res_neg_hits) X(res_misses) \
+	X(res_sent) X(res_retries) X(res_timeouts) X(res_answers) \
+	X(res_nxdomain) X(res_errors) X(res_bad_reply) X(res_cache_full) \
+	X(res_pending_full)
+
 struct ws_loop_stats { WS_LOOP_STATS(WS_STAT_FIELD) };
 struct ws_tcp_stats { WS_TCP_STATS(WS_STAT_FIELD) };
 struct ws_eth_stats { WS_ETH_STATS(WS_STAT_FIELD) };
 struct ws_arp_stats { WS_ARP_STATS(WS_STAT_FIELD) };
 struct ws_ip_stats { WS_IP_STATS(WS_STAT_FIELD) };
 struct ws_icmp_stats { WS_ICMP_STATS(WS_STAT_FIELD) };
+struct ws_udp_stats { WS_UDP_STATS(WS_STAT_FIELD) };
+struct ws_dns_stats { WS_DNS_STATS(WS_STAT_FIELD) };
 
 /* All modules of one worker, or their sum over all workers. */
 struct ws_stats {
@@ -104,13 +132,16 @@ struct ws_stats {
 	struct ws_arp_stats arp;
 	struct ws_ip_stats ip;
 	struct ws_icmp_stats icmp;
+	struct ws_udp_stats udp;
+	struct ws_dns_stats dns;
 	struct ws_tcp_stats tcp;
 };
 
 /* The modules in print order; X(member, LIST-macro). */
 #define WS_STATS_MODULES(X) \
 	X(loop, WS_LOOP_STATS) X(eth, WS_ETH_STATS) X(arp, WS_ARP_STATS) \
-	X(ip, WS_IP_STATS) X(icmp, WS_ICMP_STATS) X(tcp, WS_TCP_STATS)
+	X(ip, WS_IP_STATS) X(icmp, WS_ICMP_STATS) X(udp, WS_UDP_STATS) \
+	X(dns, WS_DNS_STATS) X(tcp, WS_TCP_STATS)
 
 /* dst += src, every counter of every module. */
 void ws_stats_add(struct ws_stats *dst, const struct ws_stats *src);
