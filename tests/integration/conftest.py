@@ -23,6 +23,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 WOSHOU = os.environ.get("WOSHOU_BIN", os.path.join(ROOT, "build", "app", "woshou"))
 CONFIG = os.path.join(ROOT, "drivers-config", "net_tap.ini")
 MEM_SET = os.environ.get("WOSHOU_MEM_SET", "eal.huge=no")
+# DPDK file-prefix of the woshou under test; distinct prefixes let two test
+# runs (two build trees) share the machine.
+PREFIX = os.environ.get("WOSHOU_TEST_PREFIX", "woshou_test")
 IFACE = "wsh0"
 KERNEL_IP = "198.18.0.1"
 WOSHOU_IP = "198.18.0.2"
@@ -61,7 +64,7 @@ class Namespace:
 class Woshou:
     """One woshou process inside a namespace, with its output collected."""
 
-    def __init__(self, ns, config=CONFIG, sets=(), prefix="woshou_test"):
+    def __init__(self, ns, config=CONFIG, sets=(), prefix=PREFIX):
         """ns=None runs woshou in the test's own namespace (net_null)."""
         self.ns = ns
         self.lines = []

@@ -7,13 +7,13 @@ import os
 import signal
 import time
 
-from conftest import MEM_SET, ROOT, WOSHOU, Woshou, run
+from conftest import MEM_SET, PREFIX, ROOT, WOSHOU, Woshou, run
 
 NULL_CONFIG = os.path.join(ROOT, "drivers-config", "net_null.ini")
 
 
 def test_net_null_garbage_all_accounted_for():
-    w = Woshou(None, config=NULL_CONFIG, prefix="woshou_test_null")
+    w = Woshou(None, config=NULL_CONFIG, prefix=PREFIX + "_null")
     try:
         w.wait_for(r"mac [0-9A-Fa-f:]{17} on port")
         time.sleep(3)
@@ -34,7 +34,7 @@ def test_missing_port_is_a_clear_runtime_error():
     # Valid config, but the named port does not exist: EAL starts, the
     # stack cannot, and woshou says why and exits 1 (not 2: the file is fine).
     res = run([WOSHOU, "--config", NULL_CONFIG, "--set", MEM_SET,
-               "--set", "eal.file_prefix=woshou_test_null",
+               "--set", f"eal.file_prefix={PREFIX}_null",
                "--set", "port.device=net_nope0"], check=False, timeout=60)
     assert res.returncode == 1, res.stdout + res.stderr
     assert "no port named 'net_nope0'" in res.stderr, res.stderr
