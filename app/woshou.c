@@ -25,6 +25,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ether.h>
+#include <rte_pdump.h>
 #include <rte_version.h>
 
 #include "woshou.h"
@@ -47,6 +48,7 @@ struct options {
 };
 
 static volatile sig_atomic_t quit;
+static bool pdump_ready;	/* dpdk-dumpcap can attach */
 
 static void
 usage(FILE *f)
@@ -228,6 +230,18 @@ start_eal(const struct ws_config *cfg, const char *prog,
 			rte_strerror(rte_errno));
 		exit(EXIT_RUNTIME);
 	}
+	/*
+	 * dpdk-dumpcap attaches as a secondary process, which needs the
+	 * primary's memory shared through hugepages.
+	 */
+	if (rte_eal_has_hugepages() &&
+			rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		if (rte_pdump_init() == 0)
+			pdump_ready = true;
+		else
+			fprintf(stderr, "woshou: packet capture unavailable: "
+				"%s\n", rte_strerror(rte_errno));
+	}
 }
 
 static void
@@ -301,6 +315,13 @@ print_banner(const struct ws_stack *s)
 	printf("services: http %u, echo %u, discard %u (0 = off)\n",
 		cfg->services.http_port, cfg->services.echo_port,
 		cfg->services.discard_port);
+	if (cfg->control.telemetry)
+		printf("telemetry: %s/dpdk_telemetry.v2; "
+			"scripts/woshou-stat --prefix %s\n",
+			rte_eal_get_runtime_dir(), cfg->eal.file_prefix);
+	if (pdump_ready)
+		printf("capture: dpdk-dumpcap --file-prefix=%s -i %u\n",
+			cfg->eal.file_prefix, ws_stack_port(s));
 	fflush(stdout);
 }
 
@@ -343,6 +364,8 @@ main(int argc, char **argv)
 	print_banner(s);
 	ws_control_run(s, &quit, stdout);
 	stop_stack(s, svc);
+	if (pdump_ready)
+		rte_pdump_uninit();
 	rte_eal_cleanup();
 	free(opt.sets);
 	return EXIT_SUCCESS;

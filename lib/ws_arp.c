@@ -38,6 +38,7 @@
 #include "ws_arp.h"
 #include "ws_clock.h"
 #include "ws_eth.h"
+#include "ws_snapshot.h"
 #include "ws_worker.h"
 
 /* How often the timer walks the table. */
@@ -412,6 +413,33 @@ ws_arp_lookup(const struct ws_worker *w, uint32_t ip,
 		return -ENOENT;
 	rte_ether_addr_copy(&c->entries[slot].mac, mac);
 	return 0;
+}
+
+uint32_t
+ws_arp_dump(const struct ws_worker *w, struct ws_neigh_entry *out,
+		uint32_t cap)
+{
+	const struct ws_arp_cache *c = &w->arp;
+	uint32_t slot, n = 0;
+	uint64_t hz_ms = w->clock.hz / 1000;
+
+	for (slot = 0; slot < c->size && n < cap; slot++) {
+		const struct ws_arp_entry *e = &c->entries[slot];
+		uint8_t state = arp_slot_state(c, slot);
+		uint64_t since;
+
+		if (state == WS_ARP_FREE)
+			continue;
+		since = state == WS_ARP_INCOMPLETE ? e->created : e->updated;
+		out[n].addr = arp_slot_ip(c, slot);
+		rte_ether_addr_copy(&e->mac, &out[n].mac);
+		out[n].state = state;
+		out[n].worker = (uint8_t)w->index;
+		out[n].age_ms = (uint32_t)RTE_MIN((w->now - since) /
+			(hz_ms != 0 ? hz_ms : 1), (uint64_t)UINT32_MAX);
+		n++;
+	}
+	return n;
 }
 
 /*

@@ -86,6 +86,15 @@ struct ws_arp_cache {
 	uint64_t resolve_ticks;
 };
 
+struct ws_neigh_entry;
+
+/*
+ * Copy the worker's resolved and pending neighbours into out[0..cap),
+ * for the control thread's snapshot. Returns how many were copied.
+ */
+uint32_t ws_arp_dump(const struct ws_worker *w, struct ws_neigh_entry *out,
+		uint32_t cap);
+
 /* Allocate the cache on 'socket'; 0 or -ENOMEM. */
 int ws_arp_init(struct ws_worker *w, int socket);
 

@@ -17,6 +17,8 @@
 #include <rte_mbuf.h>
 
 #include "woshou.h"
+#include "ws_control.h"
+#include "ws_telemetry.h"
 #include "ws_worker.h"
 
 #define WS_LOG(level, fmt, ...) \
@@ -39,6 +41,8 @@ struct ws_stack {
 	struct ws_worker *workers[WS_MAX_WORKERS];
 	struct rte_mempool *pools[WS_MAX_WORKERS];
 	struct rte_mempool *indirect_pools[WS_MAX_WORKERS];
+	struct ws_control *ctl;
+	bool telemetry;			/* our commands answer for this stack */
 };
 
 static int
@@ -299,6 +303,18 @@ ws_stack_create(const struct ws_config *cfg)
 		s->workers[i]->port_id = s->port_id;
 		s->workers[i]->queue_id = i;
 	}
+	s->ctl = ws_control_create(s);
+	if (s->ctl == NULL) {
+		ret = -rte_errno;
+		goto fail;
+	}
+	if (cfg->control.telemetry) {
+		ret = ws_telemetry_attach(s);
+		if (ret == 0)
+			s->telemetry = true;
+		else if (ret != -EBUSY)
+			goto fail;
+	}
 	return s;
 
 fail:
@@ -333,6 +349,7 @@ start_port(struct ws_stack *s)
 	}
 	s->port_started = true;
 	rte_eth_dev_set_link_up(s->port_id);
+	ws_control_started(s->ctl);
 	return 0;
 }
 
@@ -416,7 +433,13 @@ ws_stack_destroy(struct ws_stack *s)
 
 	if (s == NULL)
 		return;
+	if (s->telemetry) {
+		ws_telemetry_detach(s);
+		s->telemetry = false;
+	}
 	ws_stack_stop(s);
+	ws_control_free(s->ctl, s);
+	s->ctl = NULL;
 	for (i = 0; i < s->n_workers; i++) {
 		if (s->workers[i] != NULL) {
 			ws_worker_fini(s->workers[i]);
@@ -430,6 +453,18 @@ ws_stack_destroy(struct ws_stack *s)
 		rte_mempool_free(s->indirect_pools[i]);
 	}
 	rte_free(s);
+}
+
+struct ws_control *
+ws_stack_control(const struct ws_stack *s)
+{
+	return s->ctl;
+}
+
+bool
+ws_stack_workers_running(const struct ws_stack *s)
+{
+	return s->workers_running;
 }
 
 unsigned int

@@ -29,6 +29,7 @@
 #include <rte_malloc.h>
 
 #include "woshou.h"
+#include "ws_snapshot.h"
 #include "ws_tcp.h"
 #include "ws_tcp_priv.h"
 #include "ws_worker.h"
@@ -232,6 +233,7 @@ ws_tcp_conn_alloc(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 	c->tw = tw;
 	c->key = *key;
 	c->state = WS_TCP_CLOSED;
+	c->in_use = 1;
 	tw->st->st_closed++;
 	c->rto_ms = cfg->rto_initial_ms;
 	c->r2_ms = cfg->r2_ms;
@@ -298,6 +300,7 @@ conn_release_memory(struct ws_tcp_conn *c)
 
 	conn_free_buffers(c);
 	(*state_gauge(tw->st, c->state))--;
+	c->in_use = 0;
 	c->next_free = tw->free_tcbs;
 	tw->free_tcbs = c;
 }
@@ -885,6 +888,53 @@ ws_tcp_fini(struct ws_worker *w)
 	rte_free(tw->ooo_nodes);
 	rte_free(tw);
 	w->tcp = NULL;
+}
+
+uint32_t
+ws_tcp_dump(const struct ws_worker *w, struct ws_conn_entry *out,
+		uint32_t cap, bool *truncated)
+{
+	const struct ws_tcp_worker *tw = w->tcp;
+	uint32_t i, n = 0;
+
+	*truncated = false;
+	if (tw == NULL)
+		return 0;
+	/* Listeners first: they count in the gauges as LISTEN. */
+	for (i = 0; i < WS_TCP_MAX_LISTENERS; i++) {
+		if (tw->listeners[i].port == 0)
+			continue;
+		if (n == cap)
+			goto full;
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].local_addr = w->iface->addr;
+		out[n].local_port = tw->listeners[i].port;
+		out[n].state = WS_TCP_LISTEN;
+		out[n].worker = (uint8_t)w->index;
+		n++;
+	}
+	for (i = 0; i < tw->n_tcbs; i++) {
+		const struct ws_tcp_conn *c = &tw->tcbs[i];
+
+		if (!c->in_use)
+			continue;
+		if (n == cap)
+			goto full;
+		out[n].local_addr = c->key.laddr;
+		out[n].remote_addr = c->key.raddr;
+		out[n].local_port = rte_be_to_cpu_16(c->key.lport);
+		out[n].remote_port = rte_be_to_cpu_16(c->key.rport);
+		out[n].state = c->state;
+		out[n].worker = (uint8_t)w->index;
+		out[n].reserved = 0;
+		out[n].unacked = c->snd_max - c->snd_una;
+		out[n].held = c->rb_len;
+		n++;
+	}
+	return n;
+full:
+	*truncated = true;
+	return n;
 }
 
 void

@@ -12,6 +12,7 @@
  * w->tcp and is touched by that worker only.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -55,5 +56,15 @@ void ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
 
 /* Periodic work: runs the timer wheel. Cheap when nothing is due. */
 void ws_tcp_timer(struct ws_worker *w);
+
+struct ws_conn_entry;
+
+/*
+ * Copy the worker's listeners and connections (every TCB taken from the
+ * pool, in whatever state) into out[0..cap), for the control thread's
+ * snapshot; *truncated when more did not fit. Returns the count.
+ */
+uint32_t ws_tcp_dump(const struct ws_worker *w, struct ws_conn_entry *out,
+		uint32_t cap, bool *truncated);
 
 #endif /* WS_TCP_H */

@@ -151,6 +151,7 @@ struct ws_tcp_conn {
 	/* Flags. */
 	uint32_t passive:1;		/* came from a listener (MUST-11) */
 	uint32_t in_table:1;
+	uint32_t in_use:1;		/* taken from the pool */
 	uint32_t app_known:1;		/* the app holds it */
 	uint32_t app_closed:1;		/* ws_tcp_close was called */
 	uint32_t shut_wr:1;		/* FIN queued after the data */

@@ -150,10 +150,29 @@ ws_worker_timers(struct ws_worker *w)
 	ws_resolver_timer(w);
 }
 
+void
+ws_worker_publish(struct ws_worker *w, uint32_t req)
+{
+	uint32_t want = __atomic_load_n(&w->pub_want, __ATOMIC_RELAXED);
+
+	w->pub_stats = w->stats;
+	w->pub_conn_n = 0;
+	w->pub_conn_truncated = false;
+	if ((want & WS_SNAP_WANT_CONNS) != 0 && w->pub_conns != NULL)
+		w->pub_conn_n = ws_tcp_dump(w, w->pub_conns, w->pub_conn_cap,
+			&w->pub_conn_truncated);
+	w->pub_neigh_n = 0;
+	if ((want & WS_SNAP_WANT_NEIGH) != 0 && w->pub_neigh != NULL)
+		w->pub_neigh_n = ws_arp_dump(w, w->pub_neigh,
+			w->pub_neigh_cap);
+	__atomic_store_n(&w->pub_ack, req, __ATOMIC_RELEASE);
+}
+
 unsigned int
 ws_worker_poll(struct ws_worker *w)
 {
 	struct rte_mbuf *pkts[WS_BURST];
+	uint32_t req;
 	uint16_t n;
 
 	w->now = ws_clock_read(&w->clock);
@@ -165,6 +184,10 @@ ws_worker_poll(struct ws_worker *w)
 		w->stats.loop.empty_polls++;
 	ws_worker_timers(w);
 	ws_tx_flush(w);
+	/* Between bursts, so the copy is one consistent instant. */
+	req = __atomic_load_n(&w->pub_req, __ATOMIC_ACQUIRE);
+	if (unlikely(req != w->pub_ack))
+		ws_worker_publish(w, req);
 	return n;
 }
 

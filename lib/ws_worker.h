@@ -23,6 +23,7 @@
 #include "ws_config.h"
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
+#include "ws_snapshot.h"
 #include "ws_stats.h"
 
 #define WS_BURST 32
@@ -90,6 +91,22 @@ struct ws_worker {
 
 	/* Counters: written by this worker only, read by the control thread. */
 	struct ws_stats stats __rte_cache_aligned;
+
+	/*
+	 * The snapshot handshake (ws_snapshot.h). The control thread writes
+	 * pub_want then pub_req; the worker, between two polls, copies its
+	 * counters (and what is wanted) into pub_* and sets pub_ack to
+	 * pub_req. The control thread reads pub_* only once they are equal.
+	 */
+	uint32_t pub_req __rte_cache_aligned;
+	uint32_t pub_want;		/* WS_SNAP_WANT_* */
+	uint32_t pub_ack __rte_cache_aligned;
+	uint32_t pub_conn_cap, pub_conn_n;
+	bool pub_conn_truncated;
+	uint32_t pub_neigh_cap, pub_neigh_n;
+	struct ws_conn_entry *pub_conns;
+	struct ws_neigh_entry *pub_neigh;
+	struct ws_stats pub_stats;
 } __rte_cache_aligned;
 
 /*
@@ -120,6 +137,9 @@ void ws_worker_input(struct ws_worker *w, struct rte_mbuf **pkts, uint16_t n);
 
 /* Periodic module work (ARP, reassembly expiry); cheap when nothing is due. */
 void ws_worker_timers(struct ws_worker *w);
+
+/* Answer the control thread's snapshot request number 'req'. */
+void ws_worker_publish(struct ws_worker *w, uint32_t req);
 
 /* The poll loop, for rte_eal_remote_launch: runs until w->stop. */
 int ws_worker_loop(void *arg);

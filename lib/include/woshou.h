@@ -23,6 +23,7 @@
 #include <rte_ether.h>
 
 #include "ws_config.h"
+#include "ws_snapshot.h"
 #include "ws_stats.h"
 
 #define WS_VERSION_STRING WS_VERSION
@@ -72,9 +73,30 @@ const struct ws_config *ws_stack_config(const struct ws_stack *s);
 uint16_t ws_stack_port(const struct ws_stack *s);
 
 /*
- * The control thread's loop: every cfg.control.interval_ms it aggregates
- * the workers' counters and, with cfg.control.print_stats, prints one line
- * of rates and totals to 'out'. Returns when *quit becomes non-zero.
+ * Take a snapshot now (ws_snapshot.h): ask every worker for a copy of its
+ * counters, plus WS_SNAP_WANT_* extras, wait up to wait_ms for the
+ * answers, then publish totals and rates. Workers that did not answer in
+ * time are read live and the extras are left out; that returns
+ * -ETIMEDOUT. Call from one thread only: the control thread, or, for a
+ * stack started with ws_stack_start_manual(), the thread that polls its
+ * workers (the copies are then taken at once, in that thread).
+ */
+int ws_stack_snapshot(struct ws_stack *s, uint32_t want,
+		unsigned int wait_ms);
+
+/*
+ * Hold the latest snapshot (never NULL; seq 0 before the first) until
+ * ws_stack_snapshot_release(). Any thread.
+ */
+const struct ws_snapshot *ws_stack_snapshot_acquire(struct ws_stack *s,
+		unsigned int *slot);
+void ws_stack_snapshot_release(struct ws_stack *s, unsigned int slot);
+
+/*
+ * The control thread's loop: every cfg.control.interval_ms it takes a
+ * snapshot (which the telemetry commands read) and, with
+ * cfg.control.print_stats, prints one line of rates and totals from it to
+ * 'out'. Returns when *quit becomes non-zero.
  */
 void ws_control_run(struct ws_stack *s, volatile sig_atomic_t *quit,
 		FILE *out);

@@ -365,13 +365,53 @@ open_gauges(const struct ws_stats *s)
 		s->tcp.st_fin_wait_2;
 }
 
+/*
+ * A snapshot with the connection list, taken between two polls: the list
+ * and the state gauges come from the same instant, so they agree exactly.
+ */
+static void
+check_snapshot_lists_every_connection(struct ws_stack *s)
+{
+	uint64_t by_state[WS_TCP_NSTATES] = { 0 };
+	const struct ws_snapshot *sn;
+	unsigned int slot;
+	uint32_t i;
+
+	assert_int_equal(ws_stack_snapshot(s, WS_SNAP_WANT_CONNS, 0), 0);
+	sn = ws_stack_snapshot_acquire(s, &slot);
+	assert_true(sn->have_conns);
+	assert_false(sn->conns_truncated);
+	assert_int_equal(sn->n_conns, sn->conn_count);
+	for (i = 0; i < sn->n_conns; i++) {
+		assert_true(sn->conns[i].state < WS_TCP_NSTATES);
+		by_state[sn->conns[i].state]++;
+	}
+	assert_int_equal(by_state[WS_TCP_LISTEN], sn->total.tcp.st_listen);
+	assert_int_equal(by_state[WS_TCP_SYN_SENT], sn->total.tcp.st_syn_sent);
+	assert_int_equal(by_state[WS_TCP_SYN_RECEIVED],
+		sn->total.tcp.st_syn_received);
+	assert_int_equal(by_state[WS_TCP_ESTABLISHED],
+		sn->total.tcp.st_established);
+	assert_int_equal(by_state[WS_TCP_FIN_WAIT_1],
+		sn->total.tcp.st_fin_wait_1);
+	assert_int_equal(by_state[WS_TCP_FIN_WAIT_2],
+		sn->total.tcp.st_fin_wait_2);
+	assert_int_equal(by_state[WS_TCP_CLOSE_WAIT],
+		sn->total.tcp.st_close_wait);
+	assert_int_equal(by_state[WS_TCP_LAST_ACK], sn->total.tcp.st_last_ack);
+	assert_int_equal(by_state[WS_TCP_TIME_WAIT],
+		sn->total.tcp.st_time_wait);
+	assert_int_equal(by_state[WS_TCP_CLOSED], sn->total.tcp.st_closed);
+	ws_stack_snapshot_release(s, slot);
+}
+
 static void
 test_1000_connections_1mb_each_way_byte_exact(void **state)
 {
 	struct fabric *f = *state;
 	struct bulk *bk = calloc(1, sizeof(*bk));
 	struct ws_stats sa, sb;
-	unsigned int i, rounds = 0;
+	unsigned int i, rounds = 0, snapshots = 0;
 	/* Generous: a connection that lost frames recovers by RTO backoff. */
 	double deadline = now_s() + 120;
 
@@ -395,6 +435,11 @@ test_1000_connections_1mb_each_way_byte_exact(void **state)
 		}
 		ws_worker_poll(f->wa);
 		ws_worker_poll(f->wb);
+		if (rounds % 4096 == 0) {
+			check_snapshot_lists_every_connection(f->a);
+			check_snapshot_lists_every_connection(f->b);
+			snapshots++;
+		}
 		if (++rounds % 65536 == 0 && now_s() > deadline)
 			dump_and_fail(f, bk, "transfers stalled");
 	}
@@ -411,6 +456,7 @@ test_1000_connections_1mb_each_way_byte_exact(void **state)
 			dump_and_fail(f, bk, "connections never closed");
 	}
 
+	assert_true(snapshots > 0);
 	assert_int_equal(bk->n_servers, BULK_CONNS);
 	for (i = 0; i < BULK_CONNS; i++)
 		if (!side_ok(&bk->clients[i]) || !side_ok(&bk->servers[i]))

@@ -1,0 +1,673 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_telemetry.h>
+#include <rte_version.h>
+
+#include "woshou.h"
+#include "ws_arp.h"
+#include "ws_control.h"
+#include "ws_tcp_api.h"
+#include "ws_telemetry.h"
+
+/*
+ * rte_tel_data_add_dict_u64 became rte_tel_data_add_dict_uint in DPDK
+ * 23.03 (and the old name was later removed): the one place that knows.
+ */
+#if RTE_VERSION >= RTE_VERSION_NUM(23, 3, 0, 0)
+#define ws_tel_dict_u64 rte_tel_data_add_dict_uint
+#define ws_tel_array_u64 rte_tel_data_add_array_uint
+#define WS_TEL_U64_VAL RTE_TEL_UINT_VAL
+#else
+#define ws_tel_dict_u64 rte_tel_data_add_dict_u64
+#define ws_tel_array_u64 rte_tel_data_add_array_u64
+#define WS_TEL_U64_VAL RTE_TEL_U64_VAL
+#endif
+
+/*
+ * Replies must stay under DPDK's 16 KiB: what does not fit is silently
+ * dropped. A listed connection takes at most ~70 bytes of JSON, so 100
+ * per page leaves room for the rest of the reply.
+ */
+#define WS_TEL_PER_PAGE_DEFAULT	50
+#define WS_TEL_PER_PAGE_MAX	100
+/* How long a list request waits for the control thread to collect it. */
+#define WS_TEL_LIST_WAIT_MS	3000
+
+static pthread_rwlock_t tel_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct ws_stack *tel_stack;	/* under tel_lock */
+static bool tel_registered;		/* under tel_lock (write) */
+
+/* ------------------------------------------------------------------ */
+/* Parameters. */
+
+static int
+parse_i64(const char *v, int64_t max, int64_t *out)
+{
+	char *end;
+	long long x;
+
+	if (*v == '\0' || !isdigit((unsigned char)*v))
+		return -EINVAL;
+	errno = 0;
+	x = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || x < 0 || x > max)
+		return -EINVAL;
+	*out = x;
+	return 0;
+}
+
+static int
+parse_state(const char *v)
+{
+	int i;
+
+	for (i = 0; i < WS_TCP_NSTATES; i++)
+		if (strcasecmp(v, ws_tcp_state_name((enum ws_tcp_state)i)) == 0)
+			return i;
+	return -1;
+}
+
+int
+ws_tel_parse_params(const char *params, uint32_t allowed,
+		struct ws_tel_params *p)
+{
+	char buf[256], *tok, *save = NULL, *val;
+
+	p->worker = -1;
+	p->page = -1;
+	p->per_page = -1;
+	p->port = -1;
+	p->state = -1;
+	if (params == NULL || *params == '\0')
+		return 0;
+	if (strlen(params) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, params);
+	for (tok = strtok_r(buf, ", &", &save); tok != NULL;
+			tok = strtok_r(NULL, ", &", &save)) {
+		val = strchr(tok, '=');
+		if (val == NULL) {
+			/* A bare number is the worker. */
+			if (!(allowed & WS_TEL_P_WORKER) || p->worker != -1 ||
+					parse_i64(tok, WS_MAX_WORKERS - 1,
+						&p->worker) < 0)
+				return -EINVAL;
+			continue;
+		}
+		*val++ = '\0';
+		if (strcmp(tok, "worker") == 0 && (allowed & WS_TEL_P_WORKER)) {
+			if (p->worker != -1 ||
+					parse_i64(val, WS_MAX_WORKERS - 1,
+						&p->worker) < 0)
+				return -EINVAL;
+		} else if (strcmp(tok, "page") == 0 &&
+				(allowed & WS_TEL_P_PAGE)) {
+			if (parse_i64(val, INT32_MAX, &p->page) < 0)
+				return -EINVAL;
+		} else if (strcmp(tok, "per_page") == 0 &&
+				(allowed & WS_TEL_P_PER_PAGE)) {
+			if (parse_i64(val, WS_TEL_PER_PAGE_MAX,
+					&p->per_page) < 0 || p->per_page == 0)
+				return -EINVAL;
+		} else if (strcmp(tok, "port") == 0 &&
+				(allowed & WS_TEL_P_PORT)) {
+			if (parse_i64(val, UINT16_MAX, &p->port) < 0)
+				return -EINVAL;
+		} else if (strcmp(tok, "state") == 0 &&
+				(allowed & WS_TEL_P_STATE)) {
+			p->state = parse_state(val);
+			if (p->state < 0)
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers shared by the commands. */
+
+/*
+ * Run 'fn' on the current snapshot of the attached stack, holding both
+ * the stack (against detach) and the snapshot (against reuse).
+ */
+typedef int (*snap_fn)(struct ws_stack *s, const struct ws_snapshot *sn,
+		const struct ws_tel_params *p, const void *arg,
+		struct rte_tel_data *d);
+
+static int
+with_snapshot(const char *params, uint32_t allowed, uint32_t want,
+		snap_fn fn, const void *arg, struct rte_tel_data *d)
+{
+	struct ws_tel_params p;
+	const struct ws_snapshot *sn;
+	struct ws_stack *s;
+	unsigned int slot;
+	uint64_t seq, deadline;
+	int ret;
+
+	ret = ws_tel_parse_params(params, allowed, &p);
+	if (ret < 0)
+		return ret;
+	pthread_rwlock_rdlock(&tel_lock);
+	s = tel_stack;
+	if (s == NULL) {
+		pthread_rwlock_unlock(&tel_lock);
+		return -ENODEV;
+	}
+	if (p.worker >= (int64_t)ws_stack_worker_count(s)) {
+		pthread_rwlock_unlock(&tel_lock);
+		return -EINVAL;
+	}
+	sn = ws_stack_snapshot_acquire(s, &slot);
+	if (want != 0 && !((want & WS_SNAP_WANT_CONNS) ? sn->have_conns :
+			sn->have_neigh)) {
+		/*
+		 * Lists are collected only while someone reads them: ask,
+		 * then wait for the control thread's next snapshot.
+		 */
+		seq = sn->seq;
+		ws_stack_snapshot_release(s, slot);
+		ws_control_want(ws_stack_control(s), want, true);
+		deadline = ws_control_now_ms() + WS_TEL_LIST_WAIT_MS;
+		for (;;) {
+			struct timespec nap = { 0, 2 * 1000 * 1000 };
+
+			sn = ws_stack_snapshot_acquire(s, &slot);
+			if (sn->seq != seq && ((want & WS_SNAP_WANT_CONNS) ?
+					sn->have_conns : sn->have_neigh))
+				break;
+			if (ws_control_now_ms() >= deadline)
+				break;	/* reply with what there is */
+			ws_stack_snapshot_release(s, slot);
+			nanosleep(&nap, NULL);
+		}
+	} else if (want != 0) {
+		/* Keep the lists coming while this reader is interested. */
+		ws_control_want(ws_stack_control(s), want, false);
+	}
+	ret = fn(s, sn, &p, arg, d);
+	ws_stack_snapshot_release(s, slot);
+	pthread_rwlock_unlock(&tel_lock);
+	return ret;
+}
+
+static const struct ws_stats *
+stats_of(const struct ws_snapshot *sn, const struct ws_tel_params *p)
+{
+	return p->worker < 0 ? &sn->total : &sn->workers[p->worker].stats;
+}
+
+static void
+ip_text(uint32_t addr_be, char *buf, size_t len)
+{
+	const uint8_t *b = (const uint8_t *)&addr_be;
+
+	snprintf(buf, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+}
+
+/* ------------------------------------------------------------------ */
+/* /woshou/<module>/stats */
+
+/* Counter names, in the order of the struct's fields. */
+#define WS_STAT_NAME(name) #name,
+#define DEF_NAMES(member, LIST) \
+	static const char *const member##_names[] = { LIST(WS_STAT_NAME) };
+WS_STATS_MODULES(DEF_NAMES)
+#undef DEF_NAMES
+
+struct module_desc {
+	const char *cmd;
+	const char *help;
+	size_t offset;			/* in struct ws_stats */
+	const char *const *names;
+	unsigned int n;
+};
+
+/* The module structs are only uint64_t, so they read as arrays. */
+#define DEF_MODULE(member, LIST) { \
+	"/woshou/" #member "/stats", \
+	"woshou " #member " counters. Parameters: worker=N (default: sum)", \
+	offsetof(struct ws_stats, member), member##_names, \
+	RTE_DIM(member##_names) },
+static const struct module_desc modules[] = {
+	WS_STATS_MODULES(DEF_MODULE)
+};
+#undef DEF_MODULE
+
+#define CHECK_ARRAY(member, LIST) \
+	_Static_assert(sizeof(((struct ws_stats *)0)->member) == \
+		RTE_DIM(member##_names) * sizeof(uint64_t), \
+		#member " counters are not all uint64_t");
+WS_STATS_MODULES(CHECK_ARRAY)
+#undef CHECK_ARRAY
+
+static int
+module_stats(struct ws_stack *s, const struct ws_snapshot *sn,
+		const struct ws_tel_params *p, const void *arg,
+		struct rte_tel_data *d)
+{
+	const struct module_desc *m = arg;
+	const uint64_t *v;
+	unsigned int i;
+
+	RTE_SET_USED(s);
+	v = (const uint64_t *)((const char *)stats_of(sn, p) + m->offset);
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < m->n; i++)
+		ws_tel_dict_u64(d, m->names[i], v[i]);
+	return 0;
+}
+
+static int
+cmd_module_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(modules); i++)
+		if (strcmp(cmd, modules[i].cmd) == 0)
+			return with_snapshot(params, WS_TEL_P_WORKER, 0,
+				module_stats, &modules[i], d);
+	return -EINVAL;
+}
+
+/* ------------------------------------------------------------------ */
+/* /woshou/tcp/states */
+
+static uint64_t
+state_gauge(const struct ws_tcp_stats *t, int state)
+{
+	switch (state) {
+	case WS_TCP_CLOSED: return t->st_closed;
+	case WS_TCP_LISTEN: return t->st_listen;
+	case WS_TCP_SYN_SENT: return t->st_syn_sent;
+	case WS_TCP_SYN_RECEIVED: return t->st_syn_received;
+	case WS_TCP_ESTABLISHED: return t->st_established;
+	case WS_TCP_CLOSE_WAIT: return t->st_close_wait;
+	case WS_TCP_FIN_WAIT_1: return t->st_fin_wait_1;
+	case WS_TCP_CLOSING: return t->st_closing;
+	case WS_TCP_LAST_ACK: return t->st_last_ack;
+	case WS_TCP_FIN_WAIT_2: return t->st_fin_wait_2;
+	case WS_TCP_TIME_WAIT: return t->st_time_wait;
+	default: return 0;
+	}
+}
+
+static int
+tcp_states(struct ws_stack *s, const struct ws_snapshot *sn,
+		const struct ws_tel_params *p, const void *arg,
+		struct rte_tel_data *d)
+{
+	struct rte_tel_data *per;
+	char key[32];
+	unsigned int w;
+	int st;
+
+	RTE_SET_USED(s);
+	RTE_SET_USED(p);
+	RTE_SET_USED(arg);
+	rte_tel_data_start_dict(d);
+	ws_tel_dict_u64(d, "snapshot", sn->seq);
+	ws_tel_dict_u64(d, "total", sn->conn_count);
+	for (st = 0; st < WS_TCP_NSTATES; st++) {
+		per = rte_tel_data_alloc();
+		if (per == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(per);
+		ws_tel_dict_u64(per, "total", state_gauge(&sn->total.tcp, st));
+		for (w = 0; w < sn->n_workers; w++) {
+			snprintf(key, sizeof(key), "worker_%u", w);
+			ws_tel_dict_u64(per, key,
+				state_gauge(&sn->workers[w].stats.tcp, st));
+		}
+		rte_tel_data_add_dict_container(d,
+			ws_tcp_state_name((enum ws_tcp_state)st), per, 0);
+	}
+	return 0;
+}
+
+static int
+cmd_tcp_states(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return with_snapshot(params, 0, 0, tcp_states, NULL, d);
+}
+
+/* ------------------------------------------------------------------ */
+/* /woshou/workers */
+
+static int
+workers(struct ws_stack *s, const struct ws_snapshot *sn,
+		const struct ws_tel_params *p, const void *arg,
+		struct rte_tel_data *d)
+{
+	struct rte_tel_data *wd;
+	char key[32];
+	unsigned int i;
+
+	RTE_SET_USED(s);
+	rte_tel_data_start_dict(d);
+	ws_tel_dict_u64(d, "snapshot", sn->seq);
+	ws_tel_dict_u64(d, "interval_ms", sn->elapsed_ms);
+	for (i = 0; i < sn->n_workers; i++) {
+		const struct ws_snap_worker *sw = &sn->workers[i];
+		const struct ws_loop_stats *l = &sw->stats.loop;
+
+		if (p->worker >= 0 && (unsigned int)p->worker != i)
+			continue;
+		wd = rte_tel_data_alloc();
+		if (wd == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(wd);
+		ws_tel_dict_u64(wd, "lcore", sw->lcore_id);
+		ws_tel_dict_u64(wd, "rx_pps", sw->rates.rx_pps);
+		ws_tel_dict_u64(wd, "tx_pps", sw->rates.tx_pps);
+		ws_tel_dict_u64(wd, "rx_bps", sw->rates.rx_bps);
+		ws_tel_dict_u64(wd, "tx_bps", sw->rates.tx_bps);
+		ws_tel_dict_u64(wd, "busy_pct", sw->rates.busy_pct);
+		ws_tel_dict_u64(wd, "cycles_per_pkt", sw->rates.cycles_per_pkt);
+		ws_tel_dict_u64(wd, "conns", sw->conn_count);
+		ws_tel_dict_u64(wd, "rx_pkts", l->rx_pkts);
+		ws_tel_dict_u64(wd, "tx_pkts", l->tx_pkts);
+		ws_tel_dict_u64(wd, "rx_bytes", l->rx_bytes);
+		ws_tel_dict_u64(wd, "tx_bytes", l->tx_bytes);
+		ws_tel_dict_u64(wd, "tx_drop_full", l->tx_drop_full);
+		ws_tel_dict_u64(wd, "polls", l->polls);
+		ws_tel_dict_u64(wd, "empty_polls", l->empty_polls);
+		ws_tel_dict_u64(wd, "busy_cycles", l->busy_cycles);
+		ws_tel_dict_u64(wd, "idle_cycles", l->idle_cycles);
+		ws_tel_dict_u64(wd, "fresh", sw->fresh);
+		snprintf(key, sizeof(key), "worker_%u", i);
+		rte_tel_data_add_dict_container(d, key, wd, 0);
+	}
+	return 0;
+}
+
+static int
+cmd_workers(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return with_snapshot(params, WS_TEL_P_WORKER, 0, workers, NULL, d);
+}
+
+/* ------------------------------------------------------------------ */
+/* /woshou/conn/list and /woshou/arp/table: filtered, paginated lists. */
+
+static void
+page_bounds(const struct ws_tel_params *p, uint64_t matched,
+		uint64_t *first, uint64_t *per_page, uint64_t *pages)
+{
+	*per_page = p->per_page > 0 ? (uint64_t)p->per_page :
+		WS_TEL_PER_PAGE_DEFAULT;
+	*pages = (matched + *per_page - 1) / *per_page;
+	*first = (p->page > 0 ? (uint64_t)p->page : 0) * *per_page;
+}
+
+static bool
+conn_matches(const struct ws_conn_entry *c, const struct ws_tel_params *p)
+{
+	if (p->state >= 0 && c->state != p->state)
+		return false;
+	if (p->port >= 0 && c->local_port != p->port &&
+			c->remote_port != p->port)
+		return false;
+	if (p->worker >= 0 && c->worker != p->worker)
+		return false;
+	return true;
+}
+
+static int
+conn_list(struct ws_stack *s, const struct ws_snapshot *sn,
+		const struct ws_tel_params *p, const void *arg,
+		struct rte_tel_data *d)
+{
+	struct rte_tel_data *arr;
+	uint64_t matched = 0, total_matched = 0, first, per_page, pages;
+	uint64_t shown = 0;
+	char line[128], l[16], r[16];
+	uint32_t i;
+
+	RTE_SET_USED(s);
+	RTE_SET_USED(arg);
+	for (i = 0; i < sn->n_conns; i++)
+		total_matched += conn_matches(&sn->conns[i], p);
+	page_bounds(p, total_matched, &first, &per_page, &pages);
+	arr = rte_tel_data_alloc();
+	if (arr == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(arr, RTE_TEL_STRING_VAL);
+	matched = 0;
+	for (i = 0; i < sn->n_conns && shown < per_page; i++) {
+		const struct ws_conn_entry *c = &sn->conns[i];
+
+		if (!conn_matches(c, p) || matched++ < first)
+			continue;
+		ip_text(c->local_addr, l, sizeof(l));
+		ip_text(c->remote_addr, r, sizeof(r));
+		snprintf(line, sizeof(line), "%s:%u %s:%u %s %u %u %u",
+			l, c->local_port, r, c->remote_port,
+			ws_tcp_state_name((enum ws_tcp_state)c->state),
+			c->worker, c->unacked, c->held);
+		rte_tel_data_add_array_string(arr, line);
+		shown++;
+	}
+	rte_tel_data_start_dict(d);
+	ws_tel_dict_u64(d, "snapshot", sn->seq);
+	ws_tel_dict_u64(d, "complete", sn->have_conns && !sn->conns_truncated);
+	ws_tel_dict_u64(d, "total", sn->conn_count);
+	ws_tel_dict_u64(d, "listed", sn->n_conns);
+	ws_tel_dict_u64(d, "matched", total_matched);
+	ws_tel_dict_u64(d, "page", p->page > 0 ? (uint64_t)p->page : 0);
+	ws_tel_dict_u64(d, "per_page", per_page);
+	ws_tel_dict_u64(d, "pages", pages);
+	rte_tel_data_add_dict_string(d, "format",
+		"local remote state worker unacked held");
+	rte_tel_data_add_dict_container(d, "conns", arr, 0);
+	return 0;
+}
+
+static int
+cmd_conn_list(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return with_snapshot(params, WS_TEL_P_WORKER | WS_TEL_P_PAGE |
+		WS_TEL_P_PER_PAGE | WS_TEL_P_PORT | WS_TEL_P_STATE,
+		WS_SNAP_WANT_CONNS, conn_list, NULL, d);
+}
+
+static const char *
+neigh_state_name(uint8_t state)
+{
+	switch (state) {
+	case WS_ARP_INCOMPLETE: return "INCOMPLETE";
+	case WS_ARP_REACHABLE: return "REACHABLE";
+	case WS_ARP_STALE: return "STALE";
+	default: return "?";
+	}
+}
+
+static int
+arp_table(struct ws_stack *s, const struct ws_snapshot *sn,
+		const struct ws_tel_params *p, const void *arg,
+		struct rte_tel_data *d)
+{
+	struct rte_tel_data *arr;
+	uint64_t matched = 0, first, per_page, pages, shown = 0;
+	char line[128], a[16], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	uint32_t i;
+
+	RTE_SET_USED(s);
+	for (i = 0; i < sn->n_neigh; i++)
+		matched += p->worker < 0 || sn->neigh[i].worker == p->worker;
+	page_bounds(p, matched, &first, &per_page, &pages);
+	arr = rte_tel_data_alloc();
+	if (arr == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(arr, RTE_TEL_STRING_VAL);
+	matched = 0;
+	for (i = 0; i < sn->n_neigh && shown < per_page; i++) {
+		const struct ws_neigh_entry *e = &sn->neigh[i];
+
+		if ((p->worker >= 0 && e->worker != p->worker) ||
+				matched++ < first)
+			continue;
+		ip_text(e->addr, a, sizeof(a));
+		rte_ether_format_addr(mac, sizeof(mac), &e->mac);
+		snprintf(line, sizeof(line), "%s %s %s %u %u", a, mac,
+			neigh_state_name(e->state), e->age_ms, e->worker);
+		rte_tel_data_add_array_string(arr, line);
+		shown++;
+	}
+	rte_tel_data_start_dict(d);
+	ws_tel_dict_u64(d, "snapshot", sn->seq);
+	ws_tel_dict_u64(d, "complete", sn->have_neigh);
+	ws_tel_dict_u64(d, "entries", sn->n_neigh);
+	ws_tel_dict_u64(d, "page", p->page > 0 ? (uint64_t)p->page : 0);
+	ws_tel_dict_u64(d, "per_page", per_page);
+	ws_tel_dict_u64(d, "pages", pages);
+	rte_tel_data_add_dict_string(d, "format",
+		"address mac state age_ms worker");
+	rte_tel_data_add_dict_container(d, "neighbours", arr, 0);
+	return 0;
+}
+
+static int
+cmd_arp_table(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return with_snapshot(params, WS_TEL_P_WORKER | WS_TEL_P_PAGE |
+		WS_TEL_P_PER_PAGE, WS_SNAP_WANT_NEIGH, arp_table, NULL, d);
+}
+
+/* ------------------------------------------------------------------ */
+/* /woshou/info */
+
+static const char *const syncookie_modes[] = { "off", "auto", "always" };
+
+static int
+info(struct ws_stack *s, const struct ws_snapshot *sn,
+		const struct ws_tel_params *p, const void *arg,
+		struct rte_tel_data *d)
+{
+	const struct ws_config *cfg = ws_stack_config(s);
+	struct rte_ether_addr mac;
+	char buf[128], a[16];
+	unsigned int i;
+	size_t off = 0;
+
+	RTE_SET_USED(p);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", WS_VERSION_STRING);
+	ws_tel_dict_u64(d, "pid", (uint64_t)getpid());
+	ws_tel_dict_u64(d, "uptime_ms", sn->uptime_ms);
+	ws_tel_dict_u64(d, "snapshot", sn->seq);
+	ws_tel_dict_u64(d, "interval_ms", cfg->control.interval_ms);
+	ws_tel_dict_u64(d, "workers", ws_stack_worker_count(s));
+	buf[0] = '\0';
+	for (i = 0; i < cfg->workers.count && off < sizeof(buf); i++)
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%u",
+			i ? "," : "", cfg->workers.lcores[i]);
+	rte_tel_data_add_dict_string(d, "lcores", buf);
+	ws_tel_dict_u64(d, "main_lcore", cfg->eal.main_lcore);
+	rte_tel_data_add_dict_string(d, "file_prefix", cfg->eal.file_prefix);
+	rte_tel_data_add_dict_string(d, "port", cfg->port.device);
+	ws_tel_dict_u64(d, "port_id", ws_stack_port(s));
+	ws_stack_mac(s, &mac);
+	rte_ether_format_addr(buf, sizeof(buf), &mac);
+	rte_tel_data_add_dict_string(d, "mac", buf);
+	ip_text(cfg->ip.addr, a, sizeof(a));
+	snprintf(buf, sizeof(buf), "%s/%u", a, cfg->ip.prefix_len);
+	rte_tel_data_add_dict_string(d, "addr", buf);
+	ip_text(cfg->ip.gateway, a, sizeof(a));
+	rte_tel_data_add_dict_string(d, "gateway",
+		cfg->ip.gateway != 0 ? a : "");
+	ws_tel_dict_u64(d, "mtu", cfg->port.mtu);
+	ws_tel_dict_u64(d, "tcp_max_connections", cfg->tcp.max_connections);
+	rte_tel_data_add_dict_string(d, "tcp_syncookies",
+		syncookie_modes[cfg->tcp.syncookies]);
+	ws_tel_dict_u64(d, "http_port", cfg->services.http_port);
+	ws_tel_dict_u64(d, "echo_port", cfg->services.echo_port);
+	ws_tel_dict_u64(d, "discard_port", cfg->services.discard_port);
+	ws_tel_dict_u64(d, "dns_port", cfg->dns.port);
+	return 0;
+}
+
+static int
+cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return with_snapshot(params, 0, 0, info, NULL, d);
+}
+
+/* ------------------------------------------------------------------ */
+
+static int
+register_all(void)
+{
+	unsigned int i;
+	int ret;
+
+	ret = rte_telemetry_register_cmd("/woshou/info", cmd_info,
+		"woshou version, uptime, workers, addresses, config summary");
+	ret |= rte_telemetry_register_cmd("/woshou/tcp/states",
+		cmd_tcp_states,
+		"TCP connections per RFC 9293 state: total and per worker");
+	ret |= rte_telemetry_register_cmd("/woshou/workers", cmd_workers,
+		"Per worker: rx/tx pps and bps, busy %, cycles per packet. "
+		"Parameters: worker=N");
+	ret |= rte_telemetry_register_cmd("/woshou/conn/list",
+		cmd_conn_list,
+		"Connections. Parameters: state=S, port=N, worker=N, page=N, "
+		"per_page=N (max 100)");
+	ret |= rte_telemetry_register_cmd("/woshou/arp/table", cmd_arp_table,
+		"Neighbour cache. Parameters: worker=N, page=N, per_page=N");
+	for (i = 0; i < RTE_DIM(modules); i++)
+		ret |= rte_telemetry_register_cmd(modules[i].cmd,
+			cmd_module_stats, modules[i].help);
+	return ret != 0 ? -EINVAL : 0;
+}
+
+int
+ws_telemetry_attach(struct ws_stack *s)
+{
+	int ret = 0;
+
+	pthread_rwlock_wrlock(&tel_lock);
+	if (tel_stack != NULL) {
+		pthread_rwlock_unlock(&tel_lock);
+		return -EBUSY;
+	}
+	if (!tel_registered) {
+		ret = register_all();
+		tel_registered = ret == 0;
+	}
+	if (ret == 0)
+		tel_stack = s;
+	pthread_rwlock_unlock(&tel_lock);
+	return ret;
+}
+
+void
+ws_telemetry_detach(struct ws_stack *s)
+{
+	pthread_rwlock_wrlock(&tel_lock);
+	if (tel_stack == s)
+		tel_stack = NULL;
+	pthread_rwlock_unlock(&tel_lock);
+}
