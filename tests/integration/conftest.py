@@ -10,9 +10,11 @@ is deleted.
 """
 
 import itertools
+import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -67,6 +69,7 @@ class Woshou:
     def __init__(self, ns, config=CONFIG, sets=(), prefix=PREFIX):
         """ns=None runs woshou in the test's own namespace (net_null)."""
         self.ns = ns
+        self.prefix = prefix
         self.lines = []
         self.lock = threading.Lock()
         argv = [] if ns is None else ["ip", "netns", "exec", ns.name]
@@ -119,6 +122,33 @@ class Woshou:
             time.sleep(0.05)
         run(["ip", "-n", self.ns.name, "addr", "add", f"{KERNEL_IP}/24", "dev", IFACE])
         run(["ip", "-n", self.ns.name, "link", "set", IFACE, "up"])
+
+    def telemetry(self, cmd):
+        """One telemetry command's reply (None for a null reply)."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            s.connect(f"/var/run/dpdk/{self.prefix}/dpdk_telemetry.v2")
+            s.settimeout(10)
+            max_len = json.loads(s.recv(16384))["max_output_len"]
+            s.send(cmd.encode())
+            return json.loads(s.recv(max_len))[cmd.split(",", 1)[0]]
+        finally:
+            s.close()
+
+    def wait_tcp_idle(self, timeout=10):
+        """Until no connection is open (peers' FINs processed), by the
+        TCP state gauges of a snapshot taken after this call."""
+        seq = self.telemetry("/woshou/info")["snapshot"]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            st = self.telemetry("/woshou/tcp/states")
+            busy = sum(st[s]["total"] for s in ("SYN_SENT", "SYN_RECEIVED",
+                       "ESTABLISHED", "CLOSE_WAIT", "FIN_WAIT_1", "CLOSING",
+                       "LAST_ACK", "FIN_WAIT_2"))
+            if st["snapshot"] > seq and busy == 0:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"connections still open after {timeout}s: {st}")
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
         if self.proc.poll() is None:

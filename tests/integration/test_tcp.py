@@ -39,6 +39,8 @@ def test_curl_get_head_and_404(woshou, netns):
     res = netns.exec(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
                       "--max-time", "10", f"{URL}/no/such/page"])
     assert res.stdout == "404"
+    # curl's FIN may still be on its way when it exits.
+    woshou.wait_tcp_idle()
     assert woshou.stop() == 0
     c = woshou.counters()
     assert c.get("tcp.st_established", 0) == 0, c
