@@ -29,7 +29,9 @@
 #include <rte_version.h>
 
 #include "woshou.h"
+#include "ws_dns_server.h"
 #include "ws_services.h"
+#include "ws_udp_services.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -48,6 +50,8 @@ struct options {
 };
 
 static volatile sig_atomic_t quit;
+static struct ws_udp_services *udp_svc;	/* freed after the stack */
+static struct ws_dns_server *dns_server;	/* likewise */
 static bool pdump_ready;	/* dpdk-dumpcap can attach */
 
 static void
@@ -278,19 +282,28 @@ start_stack(const struct ws_config *cfg, struct ws_services **svc)
 		exit(EXIT_RUNTIME);
 	}
 	*svc = ws_services_start(s, cfg);
-	if (*svc == NULL) {
+	if (*svc != NULL)
+		udp_svc = ws_udp_services_start(s, cfg);
+	if (*svc == NULL || udp_svc == NULL) {
 		fprintf(stderr, "woshou: cannot start the services: %s\n",
 			rte_strerror(rte_errno));
 		ws_stack_destroy(s);
+		ws_services_free(*svc);
 		rte_eal_cleanup();
 		exit(EXIT_RUNTIME);
 	}
-	ret = ws_stack_start(s);
-	if (ret < 0) {
+	ret = ws_dns_server_start(s, &cfg->dns, &dns_server);
+	if (ret < 0)
+		fprintf(stderr, "woshou: cannot start the DNS responder: %s\n",
+			rte_strerror(-ret));
+	else if ((ret = ws_stack_start(s)) < 0)
 		fprintf(stderr, "woshou: cannot start the stack: %s\n",
 			rte_strerror(-ret));
+	if (ret < 0) {
 		ws_stack_destroy(s);
 		ws_services_free(*svc);
+		ws_udp_services_free(udp_svc);
+		ws_dns_server_free(dns_server);
 		rte_eal_cleanup();
 		exit(EXIT_RUNTIME);
 	}
@@ -338,10 +351,13 @@ stop_stack(struct ws_stack *s, struct ws_services *svc)
 	if (refused != 0)
 		printf("  services.http_refused_no_state %" PRIu64 "\n",
 			refused);
+	ws_udp_services_print(stdout, udp_svc, "  ");
 	fflush(stdout);
 	/* After the stack: its last 'closed' callbacks free into the pools. */
 	ws_stack_destroy(s);
 	ws_services_free(svc);
+	ws_udp_services_free(udp_svc);
+	ws_dns_server_free(dns_server);
 }
 
 int

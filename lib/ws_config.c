@@ -34,6 +34,7 @@
 #include <rte_string_fns.h>
 
 #include "ws_config.h"
+#include "ws_dns.h"
 
 /* Where a value came from, in error messages, when not the file. */
 #define WS_CFG_SET_ORIGIN "--set"
@@ -920,6 +921,184 @@ static const struct ws_cfg_type ws_cfg_route = {
 	.parse = parse_route, .format = format_route,
 };
 
+/*
+ * resolver.servers: up to WS_RESOLVER_MAX_SERVERS IPv4 addresses, space
+ * separated, that this host can reach: on the subnet, or through
+ * ip.gateway (parsed above it).
+ */
+static int
+check_server(const char *text, uint32_t addr, const struct ws_config *cfg,
+		char *why, size_t why_len)
+{
+	uint32_t mask = htonl(prefix_mask(cfg->ip.prefix_len));
+	uint32_t a = ntohl(addr);
+	char subnet[INET_ADDRSTRLEN + 4];
+	const char *reason = NULL;
+
+	if ((a >> 24) == 0)
+		reason = "is in 0/8 (this network)";
+	else if ((a >> 24) == 127)
+		reason = "is loopback (127/8)";
+	else if ((a >> 28) == 0xe)
+		reason = "is multicast (224/4)";
+	else if ((a >> 28) == 0xf)
+		reason = "is reserved (240/4)";
+	else if (addr == cfg->ip.addr)
+		reason = "is ip.addr itself";
+	if (reason != NULL) {
+		snprintf(why, why_len, "%s %s", text, reason);
+		return -EINVAL;
+	}
+	if ((addr & mask) == (cfg->ip.addr & mask))
+		return check_host_part(text, addr, cfg, why, why_len);
+	if (cfg->ip.gateway == 0) {
+		format_subnet(cfg, subnet, sizeof(subnet));
+		snprintf(why, why_len, "%s is outside %s and ip.gateway is "
+			"empty", text, subnet);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+parse_servers(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	struct ws_resolver_config *r = &cfg->resolver;
+	uint32_t servers[WS_RESOLVER_MAX_SERVERS];
+	char word[INET_ADDRSTRLEN];
+	const char *p = text;
+	struct in_addr in;
+	unsigned int n = 0, i;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	while (*p != '\0') {
+		if (!scan_word(&p, word, sizeof(word)) ||
+				inet_pton(AF_INET, word, &in) != 1) {
+			snprintf(why, why_len, "'%s' is not a list of IPv4 "
+				"addresses A.B.C.D separated by spaces", text);
+			return -EINVAL;
+		}
+		if (n == WS_RESOLVER_MAX_SERVERS) {
+			snprintf(why, why_len, "more than %u servers",
+				WS_RESOLVER_MAX_SERVERS);
+			return -EINVAL;
+		}
+		if (check_server(word, in.s_addr, cfg, why, why_len) < 0)
+			return -EINVAL;
+		for (i = 0; i < n; i++) {
+			if (servers[i] == in.s_addr) {
+				snprintf(why, why_len, "%s is listed twice",
+					word);
+				return -EINVAL;
+			}
+		}
+		servers[n++] = in.s_addr;
+	}
+	/* Unused slots zeroed, so that configs compare equal with memcmp. */
+	memset(r->servers, 0, sizeof(r->servers));
+	memcpy(r->servers, servers, n * sizeof(servers[0]));
+	r->n_servers = n;
+	return 0;
+}
+
+static void
+format_servers(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	const struct ws_resolver_config *r = &cfg->resolver;
+	char addr[INET_ADDRSTRLEN];
+	struct in_addr in;
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->n_servers && used < len; i++) {
+		in.s_addr = r->servers[i];
+		inet_ntop(AF_INET, &in, addr, sizeof(addr));
+		used += snprintf(buf + used, len - used, "%s%s",
+			i == 0 ? "" : " ", addr);
+	}
+}
+
+static const struct ws_cfg_type ws_cfg_servers = {
+	.parse = parse_servers, .format = format_servers,
+};
+
+/* dns.port: UDP, where echo and discard (above it) listen too. */
+static int
+parse_dns_port(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	const struct ws_services_config *sv = &cfg->services;
+	uint16_t port;
+
+	if (parse_unsigned(k, text, cfg, why, why_len) < 0)
+		return -EINVAL;
+	port = cfg->dns.port;
+	if (port != 0 && (port == sv->echo_port || port == sv->discard_port)) {
+		snprintf(why, why_len, "%s is also [%s] port, which serves "
+			"UDP too", text,
+			port == sv->echo_port ? "echo" : "discard");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct ws_cfg_type ws_cfg_dns_port = {
+	.parse = parse_dns_port, .format = format_unsigned,
+};
+
+/*
+ * [dns] zone, mname and rname: domain names, stored as written; mname and
+ * rname are relative to the zone (parsed above them) unless they end in a
+ * dot.
+ */
+static int
+parse_dns_name(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	bool is_zone = k->offset == offsetof(struct ws_config, dns.zone);
+
+	if (ws_dns_config_name(text, is_zone ? NULL : cfg->dns.zone, why,
+			why_len) < 0)
+		return -EINVAL;
+	return parse_string(k, text, cfg, why, why_len);
+}
+
+static const struct ws_cfg_type ws_cfg_dns_name = {
+	.parse = parse_dns_name, .format = format_string,
+};
+
+/*
+ * dns.recordN = NAME [TTL] TYPE VALUE: numbered like the HTTP routes, and
+ * parsed after zone and ttl, which it depends on. ws_dns.c has the syntax.
+ */
+static int
+parse_dns_record(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	unsigned int idx = (unsigned int)((k->offset -
+		offsetof(struct ws_config, dns.records)) /
+		sizeof(struct ws_dns_record));
+
+	return ws_dns_config_record(&cfg->dns, idx, text, why, why_len);
+}
+
+static void
+format_dns_record(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	const struct ws_dns_record *r = key_field_const(k, cfg);
+
+	strlcpy(buf, r->text, len);
+}
+
+static const struct ws_cfg_type ws_cfg_dns_record = {
+	.parse = parse_dns_record, .format = format_dns_record,
+};
+
 /* The schema. */
 
 #define FIELD(member) \
@@ -931,6 +1110,10 @@ static const struct ws_cfg_type ws_cfg_route = {
 	{ "http", "route" #n, &ws_cfg_route, "", \
 		FIELD(services.routes[(n) - 1]), \
 		.help = "PATH TYPE inline:TEXT or PATH TYPE file:NAME" }
+#define DNS_RECORD(n) \
+	{ "dns", "record" #n, &ws_cfg_dns_record, "", \
+		FIELD(dns.records[(n) - 1]), \
+		.help = "NAME [TTL] TYPE VALUE; TYPE is A, AAAA, CNAME, NS or TXT" }
 
 /*
  * Order matters: keys are parsed top to bottom, so a key may be checked
@@ -1119,10 +1302,79 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 		.help = "discard (RFC 863) port, 0 = off" },
 
 	/* [dns]: keys of the authoritative responder. */
+	{ "dns", "port", .type = &ws_cfg_dns_port, .def = "53", .min = 0,
+		.max = 65535, FIELD(dns.port),
+		.help = "UDP port of the authoritative DNS responder, 0 = off" },
+	{ "dns", "zone", &ws_cfg_dns_name, "", FIELD(dns.zone),
+		.help = "the zone served, e.g. woshou.test; empty = off" },
+	{ "dns", "ttl", UINT("3600", 0, INT32_MAX), FIELD(dns.ttl),
+		.help = "TTL of the SOA, NS and records without their own" },
+	{ "dns", "edns_size", UINT("1232", 512, 4096), FIELD(dns.edns_size),
+		.help = "EDNS0 UDP payload size offered; no reply is larger" },
+	{ "dns", "mname", &ws_cfg_dns_name, "", FIELD(dns.mname),
+		.help = "SOA MNAME, the primary server, relative to the zone "
+			"unless it ends in a dot; empty = ns1" },
+	{ "dns", "rname", &ws_cfg_dns_name, "", FIELD(dns.rname),
+		.help = "SOA RNAME, the admin's mailbox as a name, likewise; "
+			"empty = hostmaster" },
+	{ "dns", "serial", UINT("1", 0, UINT32_MAX), FIELD(dns.serial),
+		.help = "SOA SERIAL" },
+	{ "dns", "refresh", UINT("3600", 0, INT32_MAX), FIELD(dns.refresh),
+		.help = "SOA REFRESH, seconds" },
+	{ "dns", "retry", UINT("900", 0, INT32_MAX), FIELD(dns.retry),
+		.help = "SOA RETRY, seconds" },
+	{ "dns", "expire", UINT("604800", 0, INT32_MAX), FIELD(dns.expire),
+		.help = "SOA EXPIRE, seconds" },
+	{ "dns", "minimum", UINT("300", 0, INT32_MAX), FIELD(dns.minimum),
+		.help = "SOA MINIMUM: TTL of negative answers (RFC 2308)" },
+	/* In slot order: each is checked against those above it. */
+	DNS_RECORD(1), DNS_RECORD(2), DNS_RECORD(3), DNS_RECORD(4),
+	DNS_RECORD(5), DNS_RECORD(6), DNS_RECORD(7), DNS_RECORD(8),
+	DNS_RECORD(9), DNS_RECORD(10), DNS_RECORD(11), DNS_RECORD(12),
+	DNS_RECORD(13), DNS_RECORD(14), DNS_RECORD(15), DNS_RECORD(16),
+	DNS_RECORD(17), DNS_RECORD(18), DNS_RECORD(19), DNS_RECORD(20),
+	DNS_RECORD(21), DNS_RECORD(22), DNS_RECORD(23), DNS_RECORD(24),
+	DNS_RECORD(25), DNS_RECORD(26), DNS_RECORD(27), DNS_RECORD(28),
+	DNS_RECORD(29), DNS_RECORD(30), DNS_RECORD(31), DNS_RECORD(32),
+	DNS_RECORD(33), DNS_RECORD(34), DNS_RECORD(35), DNS_RECORD(36),
+	DNS_RECORD(37), DNS_RECORD(38), DNS_RECORD(39), DNS_RECORD(40),
+	DNS_RECORD(41), DNS_RECORD(42), DNS_RECORD(43), DNS_RECORD(44),
+	DNS_RECORD(45), DNS_RECORD(46), DNS_RECORD(47), DNS_RECORD(48),
+	DNS_RECORD(49), DNS_RECORD(50), DNS_RECORD(51), DNS_RECORD(52),
+	DNS_RECORD(53), DNS_RECORD(54), DNS_RECORD(55), DNS_RECORD(56),
+	DNS_RECORD(57), DNS_RECORD(58), DNS_RECORD(59), DNS_RECORD(60),
+	DNS_RECORD(61), DNS_RECORD(62), DNS_RECORD(63), DNS_RECORD(64),
 
 	/* [resolver]: keys of the stub resolver. */
+	{ "resolver", "servers", &ws_cfg_servers, "", FIELD(resolver),
+		.help = "DNS servers, up to 4 IPv4 addresses separated by "
+			"spaces; empty = no resolver" },
+	{ "resolver", "port", UINT("53", 1, 65535), FIELD(resolver.port),
+		.help = "the servers' UDP port" },
+	{ "resolver", "timeout_ms", UINT("2000", 10, 60000),
+		FIELD(resolver.timeout_ms),
+		.help = "wait this long for a reply before the next server" },
+	{ "resolver", "attempts", UINT("2", 1, 16), FIELD(resolver.attempts),
+		.help = "rounds over all the servers before a lookup fails" },
+	{ "resolver", "cache_entries", UINT("256", 16, 65536),
+		FIELD(resolver.cache_entries), .flags = WS_CFG_POW2,
+		.help = "names cached per worker (power of two); the least "
+			"recently used goes when full" },
+	{ "resolver", "max_pending", UINT("64", 1, 4096),
+		FIELD(resolver.max_pending),
+		.help = "lookups waiting for an answer per worker" },
+	{ "resolver", "max_ttl", UINT("86400", 1, 604800),
+		FIELD(resolver.max_ttl),
+		.help = "seconds an answer is cached at most, whatever its TTL" },
+	{ "resolver", "max_neg_ttl", UINT("3600", 1, 86400),
+		FIELD(resolver.max_neg_ttl),
+		.help = "seconds a negative answer is cached at most (RFC 2308)" },
+	{ "resolver", "neg_ttl", UINT("5", 0, 86400), FIELD(resolver.neg_ttl),
+		.help = "seconds a negative answer without SOA is cached, "
+			"0 = not at all" },
 };
 
+#undef DNS_RECORD
 #undef ROUTE
 #undef UINT
 #undef FIELD

@@ -17,11 +17,13 @@ struct ws_worker;
 
 /* Allocate the worker's socket table on 'socket'. 0 or negative errno. */
 int ws_udp_init(struct ws_worker *w, int socket);
+
+/* Free the table; sockets still bound go with it, without callbacks. */
 void ws_udp_fini(struct ws_worker *w);
 
 /*
- * A datagram for us (l2_len, l3_len set, IP header checked, reassembled).
- * Consumes 'm'.
+ * A datagram for us (l2_len, l3_len set, IP header checked, reassembled,
+ * the 8 UDP header bytes in the first segment). Consumes 'm'.
  */
 void ws_udp_input(struct ws_worker *w, struct rte_mbuf *m);
 

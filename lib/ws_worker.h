@@ -50,7 +50,6 @@ struct ws_iface {
 struct ws_worker;
 struct ws_tcp_worker;
 struct ws_udp_worker;
-struct ws_dns_worker;
 struct ws_resolver;
 
 /*
@@ -86,7 +85,6 @@ struct ws_worker {
 	struct ws_icmp_ratelimit icmp_rl;
 	struct ws_tcp_worker *tcp;	/* ws_tcp.c's own */
 	struct ws_udp_worker *udp;	/* ws_udp.c's own */
-	struct ws_dns_worker *dns;	/* ws_dns_server.c's own */
 	struct ws_resolver *resolver;	/* ws_resolver.c's own */
 
 	/* Counters: written by this worker only, read by the control thread. */

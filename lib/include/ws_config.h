@@ -122,15 +122,57 @@ struct ws_tcp_config {
 };
 
 /* [dns]: the authoritative responder (ws_dns_server.c). */
+#define WS_DNS_MAX_RECORDS 64		/* record1 .. record64 */
+#define WS_DNS_CFG_NAME_MAX 255		/* a wire-form name (RFC 1035 2.3.4) */
+#define WS_DNS_CFG_RDATA_MAX 256	/* the longest RDATA one line makes */
+
+/* recordN = NAME [TTL] TYPE VALUE, checked and converted. */
+struct ws_dns_record {
+	char text[WS_CFG_STR_LEN];	/* as written; empty = unused slot */
+	uint16_t type;			/* A, AAAA, CNAME, NS or TXT */
+	uint16_t rdlen;
+	uint32_t ttl;			/* its own, else [dns] ttl */
+	uint8_t owner[WS_DNS_CFG_NAME_MAX];	/* absolute, wire form */
+	uint8_t rdata[WS_DNS_CFG_RDATA_MAX];	/* wire form; a name in it
+						 * absolute, uncompressed */
+};
+
 struct ws_dns_config {
 	uint16_t port;			/* 0 = off */
-	/* (being written: zone, records) */
+	uint16_t edns_size;		/* EDNS0 payload we offer and send */
+	char zone[WS_CFG_STR_LEN];	/* the apex, e.g. woshou.test;
+					 * empty = off */
+	uint32_t ttl;			/* records without one of their own,
+					 * and the SOA */
+	char mname[WS_CFG_STR_LEN];	/* SOA MNAME as written, relative to
+					 * the zone; empty = ns1 */
+	char rname[WS_CFG_STR_LEN];	/* SOA RNAME likewise; empty =
+					 * hostmaster */
+	uint32_t serial;
+	uint32_t refresh;
+	uint32_t retry;
+	uint32_t expire;
+	uint32_t minimum;		/* RFC 2308: the negative TTL */
+	unsigned int n_records;		/* slots used: records[0..n_records-1];
+					 * an empty text is an unused slot */
+	struct ws_dns_record records[WS_DNS_MAX_RECORDS];
 };
 
 /* [resolver]: the stub resolver (ws_resolver.c). */
+#define WS_RESOLVER_MAX_SERVERS 4
+
 struct ws_resolver_config {
 	unsigned int n_servers;		/* 0 = no resolver */
-	/* (being written: servers, timeouts, cache) */
+	uint32_t servers[WS_RESOLVER_MAX_SERVERS];	/* network byte order */
+	uint16_t port;			/* the servers' port */
+	uint32_t timeout_ms;		/* wait for a reply to one query */
+	uint32_t attempts;		/* rounds over all the servers */
+	uint32_t cache_entries;		/* names cached per worker (power of 2) */
+	uint32_t max_pending;		/* unanswered lookups per worker */
+	uint32_t max_ttl;		/* seconds: cap on cached answers */
+	uint32_t max_neg_ttl;		/* seconds: cap on negative answers */
+	uint32_t neg_ttl;		/* seconds: negative answer without SOA;
+					 * 0 = not cached */
 };
 
 /* The woshou program's services; port 0 turns one off. */

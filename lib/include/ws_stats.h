@@ -114,7 +114,9 @@
 	X(res_queries) X(res_hits) X(res_neg_hits) X(res_misses) \
 	X(res_sent) X(res_retries) X(res_timeouts) X(res_answers) \
 	X(res_nxdomain) X(res_errors) X(res_bad_reply) X(res_cache_full) \
-	X(res_pending_full)
+	X(res_pending_full) X(res_nodata) X(res_literal) X(res_coalesced) \
+	X(res_truncated) X(res_unreachable) X(res_expired) \
+	X(rcode_badvers) X(drop_opt) X(drop_too_long) X(reply_copied)
 
 struct ws_loop_stats { WS_LOOP_STATS(WS_STAT_FIELD) };
 struct ws_tcp_stats { WS_TCP_STATS(WS_STAT_FIELD) };

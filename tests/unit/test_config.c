@@ -1359,6 +1359,402 @@ test_eal_args_no_space(void **state)
 		ARGV_MAX, buf, 0), -ENOSPC);
 }
 
+/* [resolver]: defaults, the numeric keys at their bounds, the round trip. */
+static void
+test_resolver_keys(void **state)
+{
+	static const struct {
+		const char *key;
+		uint64_t min, max;
+	} keys[] = {
+		{ "port", 1, 65535 },
+		{ "timeout_ms", 10, 60000 },
+		{ "attempts", 1, 16 },
+		{ "cache_entries", 16, 65536 },
+		{ "max_pending", 1, 4096 },
+		{ "max_ttl", 1, 604800 },
+		{ "max_neg_ttl", 1, 86400 },
+		{ "neg_ttl", 0, 86400 },
+	};
+	char value[32], reason[128];
+	struct ws_config cfg;
+	unsigned int i;
+
+	(void)state;
+	ws_config_defaults(&cfg);
+	assert_int_equal(cfg.resolver.n_servers, 0);
+	assert_int_equal(cfg.resolver.servers[0], 0);
+	assert_int_equal(cfg.resolver.port, 53);
+	assert_int_equal(cfg.resolver.timeout_ms, 2000);
+	assert_int_equal(cfg.resolver.attempts, 2);
+	assert_int_equal(cfg.resolver.cache_entries, 256);
+	assert_int_equal(cfg.resolver.max_pending, 64);
+	assert_int_equal(cfg.resolver.max_ttl, 86400);
+	assert_int_equal(cfg.resolver.max_neg_ttl, 3600);
+	assert_int_equal(cfg.resolver.neg_ttl, 5);
+
+	for (i = 0; i < RTE_DIM(keys); i++) {
+		snprintf(value, sizeof(value), "%" PRIu64, keys[i].max + 1);
+		snprintf(reason, sizeof(reason), "%s is out of range %" PRIu64
+			"..%" PRIu64, value, keys[i].min, keys[i].max);
+		expect_bad_value("resolver", keys[i].key, value, reason);
+		if (keys[i].min > 0) {
+			snprintf(value, sizeof(value), "%" PRIu64,
+				keys[i].min - 1);
+			snprintf(reason, sizeof(reason), "%s is out of range %"
+				PRIu64 "..%" PRIu64, value, keys[i].min,
+				keys[i].max);
+			expect_bad_value("resolver", keys[i].key, value,
+				reason);
+		}
+		snprintf(value, sizeof(value), "%" PRIu64, keys[i].min);
+		load_value("resolver", keys[i].key, value, &cfg);
+		snprintf(value, sizeof(value), "%" PRIu64, keys[i].max);
+		load_value("resolver", keys[i].key, value, &cfg);
+	}
+	expect_bad_value("resolver", "cache_entries", "100",
+		"100 is not a power of two");
+
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[resolver]\n"
+		"servers = 198.18.0.1 198.18.0.53\nport = 5353\n"
+		"timeout_ms = 250\nattempts = 3\ncache_entries = 1024\n"
+		"max_pending = 7\nmax_ttl = 60\nmax_neg_ttl = 30\n"
+		"neg_ttl = 0\n", NULL, 0, &cfg);
+	assert_int_equal(cfg.resolver.n_servers, 2);
+	assert_int_equal(cfg.resolver.port, 5353);
+	assert_int_equal(cfg.resolver.timeout_ms, 250);
+	assert_int_equal(cfg.resolver.attempts, 3);
+	assert_int_equal(cfg.resolver.cache_entries, 1024);
+	assert_int_equal(cfg.resolver.max_pending, 7);
+	assert_int_equal(cfg.resolver.max_ttl, 60);
+	assert_int_equal(cfg.resolver.max_neg_ttl, 30);
+	assert_int_equal(cfg.resolver.neg_ttl, 0);
+	check_round_trip(&cfg);
+}
+
+static void
+expect_bad_server(unsigned int a, unsigned int b, unsigned int c,
+		unsigned int d, const char *why)
+{
+	char host[INET_ADDRSTRLEN], reason[120];
+
+	snprintf(host, sizeof(host), "%u.%u.%u.%u", a, b, c, d);
+	snprintf(reason, sizeof(reason), "%s %s", host, why);
+	expect_bad_value("resolver", "servers", host, reason);
+}
+
+/* resolver.servers: addresses this host can reach, at most four. */
+static void
+test_resolver_servers(void **state)
+{
+	static const char *const sets[] = {
+		"resolver.servers=198.18.0.7",
+	};
+	struct ws_config cfg;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	load_value("resolver", "servers", "198.18.0.1", &cfg);
+	assert_int_equal(cfg.resolver.n_servers, 1);
+	assert_int_equal(cfg.resolver.servers[0], be_ip(198, 18, 0, 1));
+	assert_int_equal(cfg.resolver.servers[1], 0);
+	load_value("resolver", "servers",
+		"  198.18.0.1   198.18.0.3\t198.18.0.4 198.18.0.254 ", &cfg);
+	assert_int_equal(cfg.resolver.n_servers, 4);
+	assert_int_equal(cfg.resolver.servers[1], be_ip(198, 18, 0, 3));
+	assert_int_equal(cfg.resolver.servers[3], be_ip(198, 18, 0, 254));
+	check_round_trip(&cfg);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	ws_config_print(f, &cfg);
+	fclose(f);
+	assert_non_null(strstr(text, "\n[resolver]\n"));
+	assert_non_null(strstr(text, "\nservers = 198.18.0.1 198.18.0.3 "
+		"198.18.0.4 198.18.0.254\n"));
+	free(text);
+	load_value("resolver", "servers", "", &cfg);
+	assert_int_equal(cfg.resolver.n_servers, 0);
+
+	/* Through the gateway when off the subnet. */
+	load_good("[ip]\naddr = " GOOD_ADDR "\ngateway = 198.18.0.1\n"
+		"[resolver]\nservers = 198.19.0.53\n", NULL, 0, &cfg);
+	assert_int_equal(cfg.resolver.servers[0], be_ip(198, 19, 0, 53));
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[resolver]\n"
+		"servers = 198.18.0.1 198.18.0.3\n", sets, RTE_DIM(sets), &cfg);
+	assert_int_equal(cfg.resolver.n_servers, 1);
+	assert_int_equal(cfg.resolver.servers[0], be_ip(198, 18, 0, 7));
+	assert_int_equal(cfg.resolver.servers[1], 0);
+
+	expect_bad_value("resolver", "servers", "198.18.0.1,198.18.0.3",
+		"'198.18.0.1,198.18.0.3' is not a list of IPv4 addresses "
+		"A.B.C.D separated by spaces");
+	expect_bad_value("resolver", "servers", "ns.ws.test",
+		"'ns.ws.test' is not a list of IPv4 addresses A.B.C.D "
+		"separated by spaces");
+	expect_bad_value("resolver", "servers", "198.18.0.1 198.18.0.300",
+		"'198.18.0.1 198.18.0.300' is not a list of IPv4 addresses "
+		"A.B.C.D separated by spaces");
+	expect_bad_value("resolver", "servers",
+		"198.18.0.1 198.18.0.3 198.18.0.4 198.18.0.5 198.18.0.6",
+		"more than 4 servers");
+	expect_bad_value("resolver", "servers", "198.18.0.3 198.18.0.3",
+		"198.18.0.3 is listed twice");
+	expect_bad_value("resolver", "servers", "198.18.0.2",
+		"198.18.0.2 is ip.addr itself");
+	expect_bad_value("resolver", "servers", "198.18.0.255",
+		"198.18.0.255 is the broadcast address of 198.18.0.0/24");
+	expect_bad_value("resolver", "servers", "198.18.0.0",
+		"198.18.0.0 is the network address of 198.18.0.0/24");
+	expect_bad_value("resolver", "servers", "198.19.0.53",
+		"198.19.0.53 is outside 198.18.0.0/24 and ip.gateway is empty");
+	expect_bad_server(127, 0, 0, 53, "is loopback (127/8)");
+	expect_bad_server(0, 1, 2, 3, "is in 0/8 (this network)");
+	expect_bad_server(224, 0, 0, 251, "is multicast (224/4)");
+	expect_bad_server(255, 255, 255, 255, "is reserved (240/4)");
+}
+
+/* [dns]: a zone with a file of its own around every key. */
+#define DNS_FILE "[ip]\naddr = " GOOD_ADDR "\n[dns]\nzone = woshou.test\n"
+
+static void
+expect_bad_dns(const char *lines, const char *key, const char *reason)
+{
+	char text[2048], expected[WS_CFG_ERR_LEN];
+
+	snprintf(text, sizeof(text), DNS_FILE "%s", lines);
+	snprintf(expected, sizeof(expected), "bad.ini: [dns] %s: %s", key,
+		reason);
+	expect_error(text, NULL, 0, expected);
+}
+
+static void
+load_good_dns_line(const char *line)
+{
+	char text[2048];
+	struct ws_config cfg;
+
+	snprintf(text, sizeof(text), DNS_FILE "%s", line);
+	load_good(text, NULL, 0, &cfg);
+}
+
+static void
+expect_wire(const uint8_t *got, const char *want, size_t len)
+{
+	assert_memory_equal(got, want, len);
+}
+
+static void
+test_dns_records(void **state)
+{
+	static const char *const sets[] = {
+		"dns.record2=new A 198.18.0.9",
+		"dns.zone=Other.Test",
+	};
+	const struct ws_dns_record *r;
+	struct ws_config cfg;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	load_good("[ip]\naddr = " GOOD_ADDR "\n", NULL, 0, &cfg);
+	assert_int_equal(cfg.dns.port, 53);
+	assert_string_equal(cfg.dns.zone, "");
+	assert_int_equal(cfg.dns.ttl, 3600);
+	assert_int_equal(cfg.dns.edns_size, 1232);
+	assert_string_equal(cfg.dns.mname, "");
+	assert_string_equal(cfg.dns.rname, "");
+	assert_int_equal(cfg.dns.serial, 1);
+	assert_int_equal(cfg.dns.refresh, 3600);
+	assert_int_equal(cfg.dns.retry, 900);
+	assert_int_equal(cfg.dns.expire, 604800);
+	assert_int_equal(cfg.dns.minimum, 300);
+	assert_int_equal(cfg.dns.n_records, 0);
+
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[dns]\nport = 5353\n"
+		"zone = Woshou.Test.\nttl = 60\nedns_size = 4096\n"
+		"mname = ns.example.\nrname = admin\nserial = 4294967295\n"
+		"refresh = 1\nretry = 2\nexpire = 3\nminimum = 0\n"
+		"record1 = @ A 198.18.0.2\n"
+		"record3 = www 300 cname @\n"
+		"record4 = WWW2.woshou.test. AAAA 2001:2::1\n"
+		"record5 = @ TXT   \"a b\" \"c\\\"\"\n"
+		"record6 = t txt bare  words;# here\n"
+		"record7 = @ NS ns1\n"
+		"record8 = x.y.z 0 A 198.18.0.3\n"
+		"record64 = ext CNAME host.example.\n", NULL, 0, &cfg);
+	assert_int_equal(cfg.dns.port, 5353);
+	assert_string_equal(cfg.dns.zone, "Woshou.Test.");
+	assert_int_equal(cfg.dns.edns_size, 4096);
+	assert_string_equal(cfg.dns.mname, "ns.example.");
+	assert_string_equal(cfg.dns.rname, "admin");
+	assert_int_equal(cfg.dns.serial, UINT32_MAX);
+	assert_int_equal(cfg.dns.minimum, 0);
+	assert_int_equal(cfg.dns.n_records, 64);
+	r = &cfg.dns.records[0];
+	assert_string_equal(r->text, "@ A 198.18.0.2");
+	assert_int_equal(r->type, 1);
+	assert_int_equal(r->ttl, 60);
+	expect_wire(r->owner, "\6Woshou\4Test", 13);
+	assert_int_equal(r->rdlen, 4);
+	expect_wire(r->rdata, "\xc6\x12\x00\x02", 4);
+	assert_string_equal(cfg.dns.records[1].text, "");
+	r = &cfg.dns.records[2];
+	assert_int_equal(r->type, 5);
+	assert_int_equal(r->ttl, 300);
+	expect_wire(r->owner, "\3www\6Woshou\4Test", 17);
+	assert_int_equal(r->rdlen, 13);
+	expect_wire(r->rdata, "\6Woshou\4Test", 13);
+	r = &cfg.dns.records[3];
+	assert_int_equal(r->type, 28);
+	expect_wire(r->owner, "\4WWW2\6woshou\4test", 18);
+	assert_int_equal(r->rdlen, 16);
+	expect_wire(r->rdata, "\x20\x01\0\x02\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	r = &cfg.dns.records[4];
+	assert_int_equal(r->type, 16);
+	assert_int_equal(r->rdlen, 7);
+	expect_wire(r->rdata, "\3a b\2c\"", 7);
+	r = &cfg.dns.records[5];
+	assert_int_equal(r->rdlen, 19);
+	expect_wire(r->rdata, "\22bare  words;# here", 19);
+	r = &cfg.dns.records[6];
+	assert_int_equal(r->type, 2);
+	expect_wire(r->rdata, "\3ns1\6Woshou\4Test", 17);
+	r = &cfg.dns.records[7];
+	assert_int_equal(r->ttl, 0);
+	expect_wire(r->owner, "\1x\1y\1z\6Woshou\4Test", 19);
+	r = &cfg.dns.records[63];
+	expect_wire(r->rdata, "\4host\7example", 14);
+	check_round_trip(&cfg);
+
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	ws_config_print(f, &cfg);
+	fclose(f);
+	assert_non_null(strstr(text, "\n[dns]\n"));
+	assert_non_null(strstr(text,
+		"\nrecord5 = @ TXT   \"a b\" \"c\\\"\"\n"));
+	assert_non_null(strstr(text, "\nrecord2 =\n"));
+	assert_non_null(strstr(text, "\nrecord64 = ext CNAME host.example.\n"));
+	free(text);
+
+	/* Relative names follow the zone, whichever key set it. */
+	load_good(DNS_FILE "record1 = @ A 198.18.0.2\n", sets, RTE_DIM(sets),
+		&cfg);
+	expect_wire(cfg.dns.records[0].owner, "\5Other\4Test", 12);
+	expect_wire(cfg.dns.records[1].owner, "\3new\5Other\4Test", 16);
+	assert_int_equal(cfg.dns.n_records, 2);
+}
+
+static void
+test_dns_record_errors(void **state)
+{
+	char label[65], name[256], line[300], reason[300];
+
+	(void)state;
+	expect_bad_value("dns", "record1", "@ A 198.18.0.1",
+		"a record needs [dns] zone");
+	expect_bad_dns("record1 = www A 198.18.0\n", "record1",
+		"'198.18.0' is not an IPv4 address A.B.C.D");
+	expect_bad_dns("record1 = www A 198.18.0.1 x\n", "record1",
+		"'198.18.0.1 x' is not an IPv4 address A.B.C.D");
+	expect_bad_dns("record2 = www AAAA 198.18.0.1\n", "record2",
+		"'198.18.0.1' is not an IPv6 address");
+	expect_bad_dns("record1 = www A\n", "record1",
+		"'www A' is not NAME [TTL] TYPE VALUE");
+	expect_bad_dns("record1 = www 300\n", "record1",
+		"'www 300' is not NAME [TTL] TYPE VALUE");
+	expect_bad_dns("record1 = www MX 10 mail\n", "record1",
+		"type 'MX' is not A, AAAA, CNAME, NS or TXT");
+	expect_bad_dns("record1 = www 2147483648 A 198.18.0.1\n", "record1",
+		"TTL '2147483648' is not 0..2147483647");
+	expect_bad_dns("record1 = www 30s A 198.18.0.1\n", "record1",
+		"TTL '30s' is not 0..2147483647");
+	expect_bad_dns("record9 = www.other.test. A 198.18.0.1\n", "record9",
+		"name 'www.other.test.' is outside the zone woshou.test");
+	expect_bad_dns("record1 = test. A 198.18.0.1\n", "record1",
+		"name 'test.' is outside the zone woshou.test");
+	expect_bad_dns("record1 = a..b A 198.18.0.1\n", "record1",
+		"name 'a..b' is not a domain name (empty label or bad escape)");
+	memset(label, 'l', 64);
+	label[64] = '\0';
+	snprintf(line, sizeof(line), "record1 = %s A 198.18.0.1\n", label);
+	snprintf(reason, sizeof(reason), "name '%s' has a label over 63 "
+		"octets", label);
+	expect_bad_dns(line, "record1", reason);
+	expect_bad_dns("record1 = * A 198.18.0.1\n", "record1",
+		"name '*': wildcards are not served");
+	expect_bad_dns("record1 = @ CNAME www\n", "record1",
+		"CNAME at the zone apex, which has SOA and NS");
+	expect_bad_dns("record1 = www NS ns1\n", "record1",
+		"NS for 'www' would delegate it; only the apex (@) may have "
+		"NS");
+	expect_bad_dns("record1 = www CNAME a b\n", "record1",
+		"CNAME target 'a b' is not one name");
+	expect_bad_dns("record1 = www CNAME a..b\n", "record1",
+		"target 'a..b' is not a domain name (empty label or bad "
+		"escape)");
+	expect_bad_dns("record1 = t TXT \"abc\n", "record1",
+		"TXT value \"abc: unbalanced quotes, a bad escape or no blank "
+		"between strings");
+
+	/* Against the records above: CNAME and other data, TTLs, twins. */
+	expect_bad_dns("record1 = www A 198.18.0.1\nrecord2 = www CNAME @\n",
+		"record2", "CNAME alongside other data for www (record1)");
+	expect_bad_dns("record3 = www CNAME @\nrecord7 = WWW TXT x\n",
+		"record7", "CNAME alongside other data for WWW (record3)");
+	expect_bad_dns("record1 = www CNAME @\n"
+		"record2 = www.woshou.test. CNAME ns\n", "record2",
+		"CNAME alongside other data for www.woshou.test. (record1)");
+	expect_bad_dns("record1 = www A 198.18.0.1\n"
+		"record2 = www 60 A 198.18.0.3\n", "record2",
+		"TTL 60 differs from record1's 3600 for the same name and type "
+		"(RFC 2181 5.2)");
+	expect_bad_dns("record1 = www A 198.18.0.1\n"
+		"record3 = www.WOSHOU.test. A 198.18.0.1\n", "record3",
+		"same as record1");
+	expect_error(DNS_FILE "record1 = www A 198.18.0.1\n",
+		(const char *const []){ "dns.record2=www CNAME @" }, 1,
+		"--set: [dns] record2: CNAME alongside other data for www "
+		"(record1)");
+
+	/* The zone and the SOA names. */
+	expect_bad_value("dns", "zone", ".",
+		"the root zone is not served; name a zone like woshou.test");
+	expect_bad_value("dns", "zone", "a..test",
+		"zone 'a..test' is not a domain name (empty label or bad "
+		"escape)");
+	snprintf(line, sizeof(line), "%.64s.test", label);
+	snprintf(reason, sizeof(reason), "zone '%.69s' has a label over 63 "
+		"octets", line);
+	expect_bad_value("dns", "zone", line, reason);
+	snprintf(line, sizeof(line), "mname = %s\n", label);
+	snprintf(reason, sizeof(reason), "name '%s' has a label over 63 "
+		"octets", label);
+	expect_bad_dns(line, "mname", reason);
+	/* 243 characters: a name alone, too long below woshou.test. */
+	memset(label, 'm', 60);
+	label[60] = '\0';
+	snprintf(name, sizeof(name), "%.60s.%.60s.%.60s.%.60s", label, label,
+		label, label);
+	snprintf(line, sizeof(line), "rname = %s\n", name);
+	snprintf(reason, sizeof(reason), "name '%.243s' is longer than 255 "
+		"octets", name);
+	expect_bad_dns(line, "rname", reason);
+	snprintf(line, sizeof(line), "rname = %s.\n", name);
+	load_good_dns_line(line);
+	expect_bad_value("dns", "port", "7",
+		"7 is also [echo] port, which serves UDP too");
+	expect_bad_value("dns", "port", "9",
+		"9 is also [discard] port, which serves UDP too");
+	expect_bad_value("dns", "edns_size", "511",
+		"511 is out of range 512..4096");
+	expect_bad_value("dns", "record65", "@ A 198.18.0.1", "unknown key");
+	expect_bad_value("dns", "record0", "@ A 198.18.0.1", "unknown key");
+}
+
 #define DIR_TEST(fn) \
 	cmocka_unit_test_setup_teardown(fn, enter_temp_dir, leave_temp_dir)
 
@@ -1389,6 +1785,10 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_route_round_trip),
 	DIR_TEST(test_print_round_trip),
 	DIR_TEST(test_print_format),
+	DIR_TEST(test_dns_records),
+	DIR_TEST(test_dns_record_errors),
+	DIR_TEST(test_resolver_keys),
+	DIR_TEST(test_resolver_servers),
 	DIR_TEST(test_eal_args_huge),
 	DIR_TEST(test_eal_args_everything),
 	DIR_TEST(test_eal_args_no_space),
