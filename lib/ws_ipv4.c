@@ -123,28 +123,6 @@ ipv4_header_cksum_ok(const struct ws_worker *w, const struct rte_mbuf *m,
 	return rte_ipv4_cksum(ip) == 0;
 }
 
-/* Cut 'm' to 'len' bytes, which may end in any segment. */
-static void
-mbuf_trim_to(struct rte_mbuf *m, uint32_t len)
-{
-	struct rte_mbuf *seg = m, *rest;
-	uint32_t left = len;
-
-	while (left > rte_pktmbuf_data_len(seg)) {
-		left -= rte_pktmbuf_data_len(seg);
-		seg = seg->next;
-	}
-	seg->data_len = (uint16_t)left;
-	m->pkt_len = len;
-	rest = seg->next;
-	if (rest == NULL)
-		return;
-	seg->next = NULL;
-	for (seg = rest; seg != NULL; seg = seg->next)
-		m->nb_segs--;
-	rte_pktmbuf_free(rest);
-}
-
 /* A datagram timed out in reassembly; 'frag' is one of its fragments. */
 static void
 ipv4_reasm_expired(struct ws_worker *w, const struct rte_mbuf *frag)
@@ -290,7 +268,7 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 	}
 	/* Ethernet pads short frames; the padding is not ours to deliver. */
 	if (ip_len > total_len)
-		mbuf_trim_to(m, l2_len + total_len);
+		ws_mbuf_trim(m, l2_len + total_len);
 	if (unlikely(!ipv4_header_cksum_ok(w, m, ip))) {
 		counter = &st->drop_cksum;
 		goto drop;

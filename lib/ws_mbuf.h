@@ -55,4 +55,26 @@ ws_mbuf_pullup(struct rte_mbuf *m, uint32_t len)
 	return 0;
 }
 
+/* Cut 'm' to 'len' (<= pkt_len) bytes, which may end in any segment. */
+static inline void
+ws_mbuf_trim(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *seg = m, *rest;
+	uint32_t left = len;
+
+	while (left > rte_pktmbuf_data_len(seg)) {
+		left -= rte_pktmbuf_data_len(seg);
+		seg = seg->next;
+	}
+	seg->data_len = (uint16_t)left;
+	m->pkt_len = len;
+	rest = seg->next;
+	if (rest == NULL)
+		return;
+	seg->next = NULL;
+	for (seg = rest; seg != NULL; seg = seg->next)
+		m->nb_segs--;
+	rte_pktmbuf_free(rest);
+}
+
 #endif /* WS_MBUF_H */

@@ -11,6 +11,7 @@
 #include <rte_malloc.h>
 
 #include "ws_snapshot.h"
+#include "ws_tcp.h"
 
 struct ws_snap_store {
 	struct ws_snapshot snap[2];
@@ -41,10 +42,12 @@ ws_stats_drops(const struct ws_stats *s)
 static uint64_t
 tcp_gauge_sum(const struct ws_tcp_stats *t)
 {
-	return t->st_closed + t->st_listen + t->st_syn_sent +
-		t->st_syn_received + t->st_established + t->st_close_wait +
-		t->st_fin_wait_1 + t->st_closing + t->st_last_ack +
-		t->st_fin_wait_2 + t->st_time_wait;
+	uint64_t sum = 0;
+	int st;
+
+	for (st = 0; st < WS_TCP_NSTATES; st++)
+		sum += ws_tcp_state_count(t, (enum ws_tcp_state)st);
+	return sum;
 }
 
 /* Counters only grow; a smaller value means a restart: no rate. */

@@ -56,8 +56,8 @@ ws_tcp_state_name(enum ws_tcp_state state)
 	return state_names[state];
 }
 
-static uint64_t *
-state_gauge(struct ws_tcp_stats *st, enum ws_tcp_state state)
+uint64_t *
+ws_tcp_state_gauge(struct ws_tcp_stats *st, enum ws_tcp_state state)
 {
 	switch (state) {
 	case WS_TCP_LISTEN: return &st->st_listen;
@@ -82,8 +82,8 @@ ws_tcp_set_state(struct ws_tcp_conn *c, enum ws_tcp_state state)
 
 	if (c->state == state)
 		return;
-	(*state_gauge(st, c->state))--;
-	(*state_gauge(st, state))++;
+	(*ws_tcp_state_gauge(st, c->state))--;
+	(*ws_tcp_state_gauge(st, state))++;
 	st->transitions++;
 	if (state == WS_TCP_ESTABLISHED)
 		st->established++;
@@ -299,7 +299,7 @@ conn_release_memory(struct ws_tcp_conn *c)
 	struct ws_tcp_worker *tw = c->tw;
 
 	conn_free_buffers(c);
-	(*state_gauge(tw->st, c->state))--;
+	(*ws_tcp_state_gauge(tw->st, c->state))--;
 	c->in_use = 0;
 	c->next_free = tw->free_tcbs;
 	tw->free_tcbs = c;

@@ -57,6 +57,18 @@ void ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
 /* Periodic work: runs the timer wheel. Cheap when nothing is due. */
 void ws_tcp_timer(struct ws_worker *w);
 
+struct ws_tcp_stats;
+
+/* The gauge of 'state' in a TCP counter block (CLOSED for unknown ones). */
+uint64_t *ws_tcp_state_gauge(struct ws_tcp_stats *st, enum ws_tcp_state state);
+
+static inline uint64_t
+ws_tcp_state_count(const struct ws_tcp_stats *st, enum ws_tcp_state state)
+{
+	/* Read only: the same switch as the writers use. */
+	return *ws_tcp_state_gauge((struct ws_tcp_stats *)(uintptr_t)st, state);
+}
+
 struct ws_conn_entry;
 
 /*

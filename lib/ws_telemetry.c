@@ -21,7 +21,7 @@
 #include "woshou.h"
 #include "ws_arp.h"
 #include "ws_control.h"
-#include "ws_tcp_api.h"
+#include "ws_tcp.h"
 #include "ws_telemetry.h"
 
 /*
@@ -290,25 +290,6 @@ cmd_module_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 /* ------------------------------------------------------------------ */
 /* /woshou/tcp/states */
 
-static uint64_t
-state_gauge(const struct ws_tcp_stats *t, int state)
-{
-	switch (state) {
-	case WS_TCP_CLOSED: return t->st_closed;
-	case WS_TCP_LISTEN: return t->st_listen;
-	case WS_TCP_SYN_SENT: return t->st_syn_sent;
-	case WS_TCP_SYN_RECEIVED: return t->st_syn_received;
-	case WS_TCP_ESTABLISHED: return t->st_established;
-	case WS_TCP_CLOSE_WAIT: return t->st_close_wait;
-	case WS_TCP_FIN_WAIT_1: return t->st_fin_wait_1;
-	case WS_TCP_CLOSING: return t->st_closing;
-	case WS_TCP_LAST_ACK: return t->st_last_ack;
-	case WS_TCP_FIN_WAIT_2: return t->st_fin_wait_2;
-	case WS_TCP_TIME_WAIT: return t->st_time_wait;
-	default: return 0;
-	}
-}
-
 static int
 tcp_states(struct ws_stack *s, const struct ws_snapshot *sn,
 		const struct ws_tel_params *p, const void *arg,
@@ -330,11 +311,11 @@ tcp_states(struct ws_stack *s, const struct ws_snapshot *sn,
 		if (per == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(per);
-		ws_tel_dict_u64(per, "total", state_gauge(&sn->total.tcp, st));
+		ws_tel_dict_u64(per, "total", ws_tcp_state_count(&sn->total.tcp, st));
 		for (w = 0; w < sn->n_workers; w++) {
 			snprintf(key, sizeof(key), "worker_%u", w);
 			ws_tel_dict_u64(per, key,
-				state_gauge(&sn->workers[w].stats.tcp, st));
+				ws_tcp_state_count(&sn->workers[w].stats.tcp, st));
 		}
 		rte_tel_data_add_dict_container(d,
 			ws_tcp_state_name((enum ws_tcp_state)st), per, 0);

@@ -30,6 +30,7 @@
 #include "ws_cksum.h"
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
+#include "ws_mbuf.h"
 #include "ws_udp.h"
 #include "ws_worker.h"
 
@@ -235,28 +236,6 @@ ws_udp_worker(const struct ws_udp_sock *s)
 /* ------------------------------------------------------------------ */
 /* Input.                                                              */
 
-/* Cut 'm' to 'len' bytes, which may end in any segment. */
-static void
-udp_trim_to(struct rte_mbuf *m, uint32_t len)
-{
-	struct rte_mbuf *seg = m, *rest;
-	uint32_t left = len;
-
-	while (left > rte_pktmbuf_data_len(seg)) {
-		left -= rte_pktmbuf_data_len(seg);
-		seg = seg->next;
-	}
-	seg->data_len = (uint16_t)left;
-	m->pkt_len = len;
-	rest = seg->next;
-	if (rest == NULL)
-		return;
-	seg->next = NULL;
-	for (seg = rest; seg != NULL; seg = seg->next)
-		m->nb_segs--;
-	rte_pktmbuf_free(rest);
-}
-
 static bool
 udp_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 		const struct rte_udp_hdr *uh, uint32_t off, uint32_t udp_len)
@@ -327,7 +306,7 @@ ws_udp_input(struct ws_worker *w, struct rte_mbuf *m)
 	}
 	/* RFC 768: the length field says where the datagram ends. */
 	if (unlikely(udp_len < ip_payload))
-		udp_trim_to(m, off + udp_len);
+		ws_mbuf_trim(m, off + udp_len);
 	if (unlikely(uh->src_port == 0 || uh->dst_port == 0)) {
 		counter = &st->drop_port_zero;
 		goto drop;
