@@ -304,6 +304,12 @@ static const char *const syncookies_names[] = {
 	NULL,
 };
 
+static const char *const bad_cookie_names[] = {
+	[WS_BAD_COOKIE_RST] = "rst",
+	[WS_BAD_COOKIE_DROP] = "drop",
+	NULL,
+};
+
 /* port.mac */
 
 static int
@@ -1233,7 +1239,10 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 	{ "tcp", "delack_ms", UINT("40", 1, 499), FIELD(tcp.delack_ms),
 		.help = "delayed ACK timer, under 500 ms (RFC 9293 MUST-40)" },
 	{ "tcp", "syn_retries", UINT("6", 1, 255), FIELD(tcp.syn_retries),
-		.help = "SYN and SYN-ACK retransmissions" },
+		.help = "SYN retransmissions of an active open" },
+	{ "tcp", "synack_retries", UINT("5", 1, 255),
+		FIELD(tcp.synack_retries),
+		.help = "SYN-ACK retransmissions of a half-open connection" },
 	{ "tcp", "r1", UINT("3", 1, 255), FIELD(tcp.r1),
 		.help = "retransmissions before the path is suspect (R1)" },
 	{ "tcp", "r2_ms", UINT("100000", 1000, 3600000), FIELD(tcp.r2_ms),
@@ -1259,7 +1268,10 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 		FIELD(tcp.challenge_ack_per_s),
 		.help = "challenge ACKs per second per worker (RFC 5961)" },
 	{ "tcp", "backlog", UINT("1024", 1, 1048576), FIELD(tcp.backlog),
-		.help = "half-open and unaccepted connections per listener" },
+		.help = "half-open connections per listener and worker" },
+	{ "tcp", "half_open_max", UINT("4096", 1, 1048576),
+		FIELD(tcp.half_open_max),
+		.help = "half-open connections per worker, all listeners" },
 	{ "tcp", "timestamps", &ws_cfg_bool, "yes", FIELD(tcp.timestamps),
 		.help = "offer timestamps (RFC 7323)" },
 	{ "tcp", "window_scaling", &ws_cfg_bool, "yes",
@@ -1272,6 +1284,9 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 	{ "tcp", "syncookies", &ws_cfg_enum, "auto",
 		FIELD(tcp.syncookies), .names = syncookies_names,
 		.help = "SYN cookies: off, auto (when the backlog is full), always" },
+	{ "tcp", "syncookie_bad_ack", &ws_cfg_enum, "rst",
+		FIELD(tcp.syncookie_bad_ack), .names = bad_cookie_names,
+		.help = "an ACK with a bad cookie gets: rst, or drop (silence)" },
 
 	{ "http", "port", .type = &ws_cfg_service_port, .def = "80",
 		.min = 0, .max = 65535, FIELD(services.http_port),

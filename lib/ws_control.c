@@ -153,6 +153,13 @@ take_worker(struct ws_snapshot *sn, const struct ws_worker *w, bool fresh,
 
 	sw->lcore_id = w->lcore_id;
 	sw->fresh = fresh;
+	/*
+	 * What the worker last published; for a stale worker as racy (and
+	 * as harmless) as its live counters below.
+	 */
+	sw->n_listeners = w->pub_listener_n;
+	memcpy(sw->listeners, w->pub_listeners,
+		sw->n_listeners * sizeof(sw->listeners[0]));
 	if (!fresh) {
 		/* Racy but harmless: each counter is one aligned word. */
 		sw->stats = w->stats;

@@ -16,6 +16,7 @@
  * (now dead) TCB to notice.
  */
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -332,10 +333,18 @@ conn_unhook(struct ws_tcp_conn *c)
 		rte_hash_del_key(tw->table, &c->key);
 		c->in_table = 0;
 	}
-	if (c->listener != NULL) {
-		c->listener->pending--;
-		c->listener = NULL;
-	}
+	ws_tcp_half_open_done(c);
+	c->listener = NULL;
+}
+
+uint8_t
+ws_tcp_rcv_shift_for(uint32_t rcvbuf)
+{
+	uint8_t shift = 0;
+
+	while (shift < WS_TCP_MAX_WSCALE && (rcvbuf >> shift) > UINT16_MAX)
+		shift++;
+	return shift;
 }
 
 void
@@ -531,7 +540,8 @@ rto_expired(struct ws_tcp_conn *c)
 	c->n_rtx++;
 	if (c->state == WS_TCP_SYN_SENT || c->state == WS_TCP_SYN_RECEIVED) {
 		/* MUST-22/23: the SYN gets its own limits. */
-		if (c->n_rtx > cfg->syn_retries ||
+		if (c->n_rtx > (c->passive ? cfg->synack_retries :
+				cfg->syn_retries) ||
 				elapsed_ms >= cfg->syn_r2_ms) {
 			ws_tcp_conn_drop(c, WS_TCP_CLOSED_TIMEOUT);
 			return;
@@ -807,7 +817,9 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	tw->st = &w->stats.tcp;
 	tw->ms_div = RTE_MAX(w->clock.hz / 1000, (uint64_t)1);
 	tw->chack_start = w->now;
-	randombytes_buf(tw->isn_key, sizeof(tw->isn_key));
+	/* Shared by every worker: a cookie made by one validates on all. */
+	tw->isn_key = ws_syncookie_secret_shared()->isn_key;
+	ws_syncookie_keys_init(&tw->cookie_keys, ws_syncookie_secret_shared());
 	tw->next_port = (uint16_t)randombytes_uniform(WS_TCP_EPHEMERAL_N);
 
 	memset(&hp, 0, sizeof(hp));
@@ -937,6 +949,36 @@ full:
 	return n;
 }
 
+static_assert(WS_SNAP_LISTENERS >= WS_TCP_MAX_LISTENERS,
+	"the snapshot must hold every listener");
+
+uint32_t
+ws_tcp_dump_listeners(const struct ws_worker *w,
+		struct ws_listener_entry *out, uint32_t cap)
+{
+	const struct ws_tcp_worker *tw = w->tcp;
+	uint32_t i, n = 0;
+
+	if (tw == NULL)
+		return 0;
+	for (i = 0; i < WS_TCP_MAX_LISTENERS && n < cap; i++) {
+		const struct ws_tcp_listener *l = &tw->listeners[i];
+
+		if (l->port == 0)
+			continue;
+		out[n].port = l->port;
+		out[n].worker = (uint8_t)w->index;
+		out[n].cookie_mode = tw->cfg.syncookies ==
+			WS_SYNCOOKIES_ALWAYS || l->cookie_mode;
+		out[n].half_open = l->pending;
+		out[n].backlog = tw->cfg.backlog;
+		out[n].cookies_sent = l->cookies_sent;
+		out[n].cookies_validated = l->cookies_validated;
+		n++;
+	}
+	return n;
+}
+
 void
 ws_tcp_input(struct ws_worker *w, struct rte_mbuf *m)
 {
@@ -995,6 +1037,10 @@ ws_tcp_listen_worker(struct ws_worker *w, uint16_t port,
 		l->ops = ops;
 		l->arg = listen_arg;
 		l->pending = 0;
+		l->cookie_mode = false;
+		l->cookie_last = 0;
+		l->cookies_sent = 0;
+		l->cookies_validated = 0;
 		tw->st->st_listen++;
 		return 0;
 	}

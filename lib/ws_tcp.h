@@ -70,6 +70,7 @@ ws_tcp_state_count(const struct ws_tcp_stats *st, enum ws_tcp_state state)
 }
 
 struct ws_conn_entry;
+struct ws_listener_entry;
 
 /*
  * Copy the worker's listeners and connections (every TCB taken from the
@@ -78,5 +79,12 @@ struct ws_conn_entry;
  */
 uint32_t ws_tcp_dump(const struct ws_worker *w, struct ws_conn_entry *out,
 		uint32_t cap, bool *truncated);
+
+/*
+ * The worker's listeners with their SYN-flood state, at most 'cap'
+ * (WS_SNAP_LISTENERS holds them all). Returns how many.
+ */
+uint32_t ws_tcp_dump_listeners(const struct ws_worker *w,
+		struct ws_listener_entry *out, uint32_t cap);
 
 #endif /* WS_TCP_H */

@@ -173,10 +173,7 @@ negotiate(struct ws_tcp_conn *c, const struct seg *sg)
 	c->sack_ok = c->sack_ok && (o->present & WS_TCP_OPT_HAS_SACK_OK);
 	if (c->ws_ok) {
 		c->snd_shift = o->wscale;
-		c->rcv_shift = 0;
-		while (c->rcv_shift < WS_TCP_MAX_WSCALE &&
-				(rcvbuf >> c->rcv_shift) > UINT16_MAX)
-			c->rcv_shift++;
+		c->rcv_shift = ws_tcp_rcv_shift_for(rcvbuf);
 	} else {
 		c->snd_shift = 0;
 		c->rcv_shift = 0;
@@ -215,7 +212,13 @@ established(struct ws_tcp_conn *c, const struct seg *sg)
 	 * from the first SYN unless it was retransmitted (Karn). Without
 	 * a sample after a lost SYN, RFC 6298 (5.7): 3 s.
 	 */
-	if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
+	if (c->from_cookie) {
+		/*
+		 * Nothing timed the SYN-ACK, and its TSval had options in
+		 * its low bits: no sample; the initial RTO stands until the
+		 * first data is acknowledged.
+		 */
+	} else if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
 			sg->opts.tsecr != 0)
 		ws_tcp_rtt_sample(c, (ws_tcp_tsval(c) - sg->opts.tsecr) *
 			1000u);
@@ -234,7 +237,201 @@ established(struct ws_tcp_conn *c, const struct seg *sg)
 }
 
 /* ------------------------------------------------------------------ */
-/* LISTEN (RFC 9293 3.10.7.2).                                         */
+/* LISTEN (RFC 9293 3.10.7.2) and SYN cookies (RFC 4987).              */
+
+static void conn_input(struct ws_tcp_conn *c, struct seg *sg);
+
+static uint32_t
+cookie_counter(const struct ws_tcp_worker *tw)
+{
+	return ws_syncookie_counter(ws_tcp_now_ms(tw));
+}
+
+/*
+ * Whether an ACK to a listener may complete a cookie handshake: always
+ * in 'always' mode; otherwise only while cookies sent by this listener
+ * can still be valid (two periods), so that in quiet times a stray ACK
+ * gets its RST without costing a hash (as Linux's tcp_synq_no_recent_overflow).
+ */
+static bool
+cookies_recent(const struct ws_tcp_worker *tw,
+		const struct ws_tcp_listener *l)
+{
+	if (tw->cfg.syncookies == WS_SYNCOOKIES_ALWAYS)
+		return true;
+	return l->cookies_sent != 0 && tw->w->now - l->cookie_last <
+		2ull * WS_SYNCOOKIE_PERIOD_S * tw->w->clock.hz;
+}
+
+static bool
+half_open_full(const struct ws_tcp_worker *tw,
+		const struct ws_tcp_listener *l)
+{
+	return l->pending >= tw->cfg.backlog ||
+		tw->half_open >= tw->cfg.half_open_max;
+}
+
+/*
+ * Answer a SYN with a cookie: nothing is allocated, the SYN's own mbuf
+ * becomes the SYN-ACK. What the handshake must remember travels in the
+ * ISN and, when the peer sent timestamps, in the low bits of our TSval.
+ */
+static void
+cookie_synack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
+		struct seg *sg)
+{
+	const struct ws_tcp_config *cfg = &tw->cfg;
+	const struct ws_tcp_opts *po = &sg->opts;
+	struct ws_syncookie_opts o;
+	struct ws_tcp_synack sa;
+	uint32_t ts_off = 0;
+
+	o.mss = (po->present & WS_TCP_OPT_HAS_MSS) ? po->mss : 0;
+	o.has_ts = cfg->timestamps && (po->present & WS_TCP_OPT_HAS_TS);
+	/* RFC 7323 2.2 and RFC 2018 2: offered only if the SYN did. */
+	o.has_ws = o.has_ts && cfg->window_scaling &&
+		(po->present & WS_TCP_OPT_HAS_WS);
+	o.wscale = o.has_ws ? po->wscale : 0;
+	o.sack_ok = o.has_ts && cfg->sack &&
+		(po->present & WS_TCP_OPT_HAS_SACK_OK);
+
+	memset(&sa, 0, sizeof(sa));
+	if (o.has_ts) {
+		/* The offset the connection keeps, so its TSvals only grow. */
+		ws_tcp_isn(tw, &sg->key, &ts_off);
+		sa.has_ts = true;
+		sa.tsval = ws_syncookie_tsval((uint32_t)ws_tcp_now_ms(tw) +
+			ts_off, &o);
+		sa.tsecr = po->tsval;
+	}
+	sa.iss = ws_syncookie_make(&tw->cookie_keys, cookie_counter(tw),
+		&sg->key, sg->seq, &o, sa.tsval);
+	sa.ack = sg->seq + 1;
+	sa.mss = (uint16_t)(tw->w->iface->mtu - 40);
+	sa.wscale = o.has_ws ? (int8_t)ws_tcp_rcv_shift_for(cfg->rcvbuf) : -1;
+	sa.sack_ok = o.sack_ok;
+	sa.wnd = (uint16_t)RTE_MIN(cfg->rcvbuf, (uint32_t)UINT16_MAX);
+	l->cookie_last = tw->w->now;
+	l->cookies_sent++;
+	tw->st->cookie_synack_tx++;
+	ws_tcp_send_synack_stateless(tw, sg->m, &sg->key, &sa);
+	sg->m = NULL;
+}
+
+/*
+ * The ACK of a cookie SYN-ACK: the cookie checked, the connection is
+ * created with what the cookie kept and, in the same step, taken to
+ * ESTABLISHED by this very segment through the ordinary input path (so
+ * data or a FIN riding on the ACK is processed as on any connection).
+ */
+static void
+cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
+		struct seg *sg)
+{
+	const struct ws_tcp_config *cfg = &tw->cfg;
+	bool has_ts = (sg->opts.present & WS_TCP_OPT_HAS_TS) != 0;
+	enum ws_syncookie_result r;
+	struct ws_syncookie_opts o;
+	struct ws_tcp_conn *c;
+	uint32_t mss;
+
+	r = ws_syncookie_check(&tw->cookie_keys, cookie_counter(tw),
+		&sg->key, sg->seq - 1, sg->ack - 1, has_ts, sg->opts.tsecr, &o);
+	if (r != WS_SYNCOOKIE_OK) {
+		if (r == WS_SYNCOOKIE_TOO_OLD)
+			tw->st->cookie_too_old++;
+		else if (r == WS_SYNCOOKIE_BAD_INDEX)
+			tw->st->cookie_bad_index++;
+		else
+			tw->st->cookie_bad_hash++;
+		if (cfg->syncookie_bad_ack == WS_BAD_COOKIE_RST)
+			reply_rst(tw, sg);
+		return;
+	}
+	c = ws_tcp_conn_alloc(tw, &sg->key);
+	if (c == NULL) {
+		/*
+		 * No room to accept it. Silence, as Linux without
+		 * tcp_abort_on_overflow: the peer's next segment carries
+		 * the same valid cookie and gets another chance.
+		 */
+		tw->st->accept_overflow++;
+		return;
+	}
+	if (ws_tcp_conn_insert(c) < 0) {
+		tw->st->accept_overflow++;
+		c->dead = 1;
+		ws_tcp_conn_hold(c);
+		ws_tcp_conn_release(c);
+		return;
+	}
+	tw->st->cookie_validated++;
+	l->cookies_validated++;
+	c->passive = 1;
+	c->from_cookie = 1;
+	c->listener = l;
+	c->ops = l->ops;
+	/* As if we had sent the SYN-ACK and were waiting for this ACK. */
+	c->irs = sg->seq - 1;
+	c->rcv_nxt = sg->seq;
+	c->rcv_adv = c->rcv_nxt + RTE_MIN(cfg->rcvbuf, (uint32_t)UINT16_MAX);
+	c->last_ack_sent = c->rcv_nxt;
+	c->iss = sg->ack - 1;
+	c->snd_una = c->iss;
+	c->snd_nxt = sg->ack;
+	c->snd_max = sg->ack;
+	c->recover = c->iss;
+	c->ts_ok = o.has_ts;
+	c->ws_ok = o.has_ws;
+	c->sack_ok = o.sack_ok;
+	c->snd_shift = o.has_ws ? o.wscale : 0;
+	c->rcv_shift = o.has_ws ? ws_tcp_rcv_shift_for(cfg->rcvbuf) : 0;
+	if (c->ts_ok) {
+		ws_tcp_isn(tw, &sg->key, &c->ts_off);
+		c->ts_recent = sg->opts.tsval;
+		c->ts_recent_ms = ws_tcp_now_ms(tw);
+	}
+	c->peer_mss = o.mss;
+	mss = RTE_MIN((uint32_t)c->peer_mss, (uint32_t)c->rcv_mss);
+	if (c->ts_ok)
+		mss -= 12;
+	c->mss = (uint16_t)RTE_MAX(mss, 64u);
+	c->rtx_first = tw->w->now;
+	ws_tcp_set_state(c, WS_TCP_SYN_RECEIVED);
+	ws_tcp_conn_hold(c);
+	conn_input(c, sg);
+	ws_tcp_conn_release(c);
+}
+
+/*
+ * Auto mode ends once the half-open queues have drained to half, not at
+ * the first free slot: under a flood each slot freed would be taken by
+ * the next SYN and the mode would flap with every one.
+ */
+static void
+cookie_mode_check_exit(struct ws_tcp_worker *tw, struct ws_tcp_listener *l)
+{
+	if (l->pending <= tw->cfg.backlog / 2 &&
+			tw->half_open <= tw->cfg.half_open_max / 2) {
+		l->cookie_mode = false;
+		tw->st->cookie_mode_off++;
+	}
+}
+
+void
+ws_tcp_half_open_done(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	struct ws_tcp_listener *l = c->listener;
+
+	if (!c->half_open)
+		return;
+	c->half_open = 0;
+	tw->half_open--;
+	l->pending--;
+	if (l->cookie_mode)
+		cookie_mode_check_exit(tw, l);
+}
 
 static void
 listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
@@ -246,6 +443,13 @@ listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	if (sg->flags & TH_RST)
 		return;
 	if (sg->flags & TH_ACK) {
+		if (!(sg->flags & TH_SYN) && cookies_recent(tw, l)) {
+			cookie_ack(tw, l, sg);
+			return;
+		}
+		if (!(sg->flags & TH_SYN) && cfg->syncookies !=
+				WS_SYNCOOKIES_OFF)
+			tw->st->cookie_ack_unchecked++;
 		tw->st->drop_listen_ack++;
 		reply_rst(tw, sg);
 		return;
@@ -260,9 +464,39 @@ listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 		tw->st->drop_bad_opts++;
 		return;
 	}
-	if (l->pending >= cfg->backlog) {
-		tw->st->drop_backlog++;
+	switch (cfg->syncookies) {
+	case WS_SYNCOOKIES_ALWAYS:
+		cookie_synack(tw, l, sg);
 		return;
+	case WS_SYNCOOKIES_AUTO:
+		if (l->cookie_mode)
+			cookie_mode_check_exit(tw, l);
+		if (!l->cookie_mode && half_open_full(tw, l)) {
+			l->cookie_mode = true;
+			tw->st->cookie_mode_on++;
+		}
+		/*
+		 * A TCB table full of established connections (TIME_WAIT
+		 * would be recycled) answers this SYN with a cookie too, but
+		 * does not switch the listener: nothing half-open would ever
+		 * drain to switch it back.
+		 */
+		if (l->cookie_mode || (tw->free_tcbs == NULL &&
+				tw->tw_head == NULL)) {
+			cookie_synack(tw, l, sg);
+			return;
+		}
+		break;
+	default:
+		if (l->pending >= cfg->backlog) {
+			tw->st->drop_backlog++;
+			return;
+		}
+		if (tw->half_open >= cfg->half_open_max) {
+			tw->st->drop_half_open++;
+			return;
+		}
+		break;
 	}
 	c = ws_tcp_conn_alloc(tw, &sg->key);
 	if (c == NULL) {
@@ -278,7 +512,9 @@ listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	}
 	c->passive = 1;
 	c->listener = l;
+	c->half_open = 1;
 	l->pending++;
+	tw->half_open++;
 	c->ops = l->ops;
 	c->irs = sg->seq;
 	c->rcv_nxt = sg->seq + 1;
@@ -296,6 +532,7 @@ listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	c->max_snd_wnd = c->snd_wnd;
 	c->rtx_first = tw->w->now;
 	ws_tcp_set_state(c, WS_TCP_SYN_RECEIVED);
+	tw->st->synack_tx++;
 	ws_tcp_send_syn(c);
 	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
 	ws_tcp_timer_arm_ms(c, &c->rtx_timer, c->rto_ms);
@@ -912,10 +1149,8 @@ conn_input(struct ws_tcp_conn *c, struct seg *sg)
 		if (SEQ_LT(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;
 		l = c->listener;
-		if (l != NULL) {
-			l->pending--;
-			c->listener = NULL;
-		}
+		ws_tcp_half_open_done(c);
+		c->listener = NULL;
 		established(c, sg);
 		if (c->passive) {
 			int ret = 0;

@@ -17,8 +17,10 @@
 #include <netinet/in.h>
 
 #include <rte_byteorder.h>
+#include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_memcpy.h>
 #include <rte_tcp.h>
 
 #include "ws_ipv4.h"
@@ -148,41 +150,50 @@ opt_ts(uint8_t *p, uint32_t tsval, uint32_t tsecr)
 
 /*
  * SYN options in Linux's layout, so captures look familiar: MSS, then
- * SACK-permitted + timestamps (or NOPs in their place), then NOP + WS.
+ * SACK-permitted + timestamps (or NOPs in their place), then NOP + WS
+ * (wscale < 0: none). At most 20 bytes.
  */
 static unsigned int
-syn_options(const struct ws_tcp_conn *c, uint8_t *p)
+put_syn_options(uint8_t *p, uint16_t mss, bool sack_ok, bool ts_ok,
+		uint32_t tsval, uint32_t tsecr, int wscale)
 {
 	unsigned int n = 0;
 
 	/* MUST-14, MUST-67: our MSS, only on SYNs (MUST-65). */
 	p[n++] = TCPOPT_MSS;
 	p[n++] = 4;
-	put16(p + n, c->rcv_mss);
+	put16(p + n, mss);
 	n += 2;
-	if (c->ts_ok) {
-		if (c->sack_ok) {
+	if (ts_ok) {
+		if (sack_ok) {
 			p[n++] = TCPOPT_SACK_OK;
 			p[n++] = 2;
 		} else {
 			p[n++] = TCPOPT_NOP;
 			p[n++] = TCPOPT_NOP;
 		}
-		n += opt_ts(p + n, ws_tcp_tsval(c),
-			c->state == WS_TCP_SYN_SENT ? 0 : c->ts_recent);
-	} else if (c->sack_ok) {
+		n += opt_ts(p + n, tsval, tsecr);
+	} else if (sack_ok) {
 		p[n++] = TCPOPT_NOP;
 		p[n++] = TCPOPT_NOP;
 		p[n++] = TCPOPT_SACK_OK;
 		p[n++] = 2;
 	}
-	if (c->ws_ok) {
+	if (wscale >= 0) {
 		p[n++] = TCPOPT_NOP;
 		p[n++] = TCPOPT_WSCALE;
 		p[n++] = 3;
-		p[n++] = c->rcv_shift;
+		p[n++] = (uint8_t)wscale;
 	}
 	return n;
+}
+
+static unsigned int
+syn_options(const struct ws_tcp_conn *c, uint8_t *p)
+{
+	return put_syn_options(p, c->rcv_mss, c->sack_ok, c->ts_ok,
+		ws_tcp_tsval(c), c->state == WS_TCP_SYN_SENT ? 0 : c->ts_recent,
+		c->ws_ok ? c->rcv_shift : -1);
 }
 
 /* SACK blocks for what the out-of-order queue holds (RFC 2018 4). */
@@ -389,6 +400,99 @@ ws_tcp_send_syn(struct ws_tcp_conn *c)
 		if (SEQ_GT(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
 	}
+}
+
+/*
+ * The frame to turn into a stateless SYN-ACK: the SYN's own mbuf when it
+ * is ours alone and has room, else a fresh one (counted). Either way the
+ * Ethernet header at its start is the SYN's.
+ */
+static struct rte_mbuf *
+synack_frame(struct ws_worker *w, struct rte_mbuf *syn, uint32_t len)
+{
+	const uint32_t l2 = sizeof(struct rte_ether_hdr);
+	struct rte_mbuf *m;
+
+	if (likely(RTE_MBUF_DIRECT(syn) && rte_mbuf_refcnt_read(syn) == 1 &&
+			syn->nb_segs == 1 && syn->l2_len == l2 &&
+			(uint32_t)syn->buf_len - syn->data_off >= len))
+		return syn;
+	w->stats.tcp.cookie_synack_copied++;
+	m = rte_pktmbuf_alloc(w->pool);
+	if (unlikely(m == NULL)) {
+		w->stats.tcp.drop_nombuf++;
+		rte_pktmbuf_free(syn);
+		return NULL;
+	}
+	rte_memcpy(rte_pktmbuf_mtod(m, void *),
+		rte_pktmbuf_mtod_offset(syn, void *, syn->l2_len - l2), l2);
+	rte_pktmbuf_free(syn);
+	return m;
+}
+
+void
+ws_tcp_send_synack_stateless(struct ws_tcp_worker *tw, struct rte_mbuf *syn,
+		const struct ws_tcp_key *key, const struct ws_tcp_synack *sa)
+{
+	struct ws_worker *w = tw->w;
+	uint8_t opts[WS_TCP_OPT_MAX];
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	unsigned int olen, thl, len;
+
+	olen = put_syn_options(opts, sa->mss, sa->sack_ok, sa->has_ts,
+		sa->tsval, sa->tsecr, sa->wscale);
+	thl = WS_TCP_HDR_LEN + olen;
+	len = sizeof(*eh) + sizeof(*ip) + thl;
+	m = synack_frame(w, syn, len);
+	if (m == NULL)
+		return;
+	/*
+	 * Back to the frame's sender, not through ARP: a flood's random
+	 * sources would otherwise fill the neighbour cache and send an ARP
+	 * request per SYN. The SYN arrived through that next hop.
+	 */
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	rte_ether_addr_copy(&eh->src_addr, &eh->dst_addr);
+	rte_ether_addr_copy(&w->iface->mac, &eh->src_addr);
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	m->ol_flags = 0;
+
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	ws_ipv4_fill_header(w, ip, key->raddr, IPPROTO_TCP, (uint16_t)thl);
+	th->src_port = key->lport;
+	th->dst_port = key->rport;
+	th->sent_seq = rte_cpu_to_be_32(sa->iss);
+	th->recv_ack = rte_cpu_to_be_32(sa->ack);
+	th->data_off = (uint8_t)((thl / 4) << 4);
+	th->tcp_flags = TH_SYN | TH_ACK;
+	th->rx_win = rte_cpu_to_be_16(sa->wnd);
+	th->tcp_urp = 0;
+	memcpy(th + 1, opts, olen);
+
+	m->l2_len = sizeof(*eh);
+	m->l3_len = sizeof(*ip);
+	m->l4_len = thl;
+	th->cksum = 0;
+	if (w->iface->offload.tx_ip_cksum)
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (w->iface->offload.tx_tcp_cksum) {
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IPV4;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else {
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	}
+	w->stats.tcp.tx++;
+	w->stats.ip.tx++;
+	w->stats.eth.tx++;
+	ws_tx(w, m);
 }
 
 void

@@ -24,6 +24,7 @@
 
 #include "ws_config.h"
 #include "ws_stats.h"
+#include "ws_syncookie.h"
 #include "ws_tcp.h"
 #include "ws_timer.h"
 
@@ -121,9 +122,13 @@ struct ws_tcp_ooo {
 
 struct ws_tcp_listener {
 	uint16_t port;			/* host order; 0 = free slot */
+	bool cookie_mode;		/* auto mode: answering with cookies */
 	const struct ws_tcp_ops *ops;
 	void *arg;
 	uint32_t pending;		/* SYN_RECEIVED connections */
+	uint64_t cookie_last;		/* ticks: last cookie SYN-ACK */
+	uint64_t cookies_sent;
+	uint64_t cookies_validated;
 };
 
 /* What the retransmission timer is timing. */
@@ -173,6 +178,8 @@ struct ws_tcp_conn {
 	uint32_t ack_queued:1;		/* on the worker's ACK list */
 	uint32_t in_tw_list:1;		/* on the TIME_WAIT list */
 	uint32_t close_deferred:1;	/* close() from inside 'data' */
+	uint32_t half_open:1;		/* counted in listener->pending */
+	uint32_t from_cookie:1;		/* handshake completed by a cookie */
 
 	uint16_t busy;			/* callers on the stack using c */
 	uint16_t mss;			/* effective send MSS (MUST-16) */
@@ -260,7 +267,9 @@ struct ws_tcp_worker {
 	struct ws_timer_wheel wheel;
 	bool wheel_ok;
 	struct ws_tcp_listener listeners[WS_TCP_MAX_LISTENERS];
-	uint8_t isn_key[16];		/* crypto_shorthash_KEYBYTES */
+	uint32_t half_open;		/* SYN_RECEIVED from all listeners */
+	struct ws_syncookie_keys cookie_keys;
+	const uint8_t *isn_key;		/* the process's (ws_syncookie.h) */
 	uint16_t next_port;
 	uint64_t chack_start;		/* ticks: current 1 s window */
 	uint32_t chack_count;
@@ -299,6 +308,11 @@ void ws_tcp_deliver(struct ws_tcp_conn *c);
 /* After a segment: re-arm timers, tell the app about send space. */
 void ws_tcp_after_input(struct ws_tcp_conn *c, bool acked_new);
 
+/* The window shift we offer: the least that lets rcvbuf be advertised. */
+uint8_t ws_tcp_rcv_shift_for(uint32_t rcvbuf);
+/* c stops being half-open (established or gone): the listener's count. */
+void ws_tcp_half_open_done(struct ws_tcp_conn *c);
+
 /* ws_tcp_in.c. */
 void ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m);
 
@@ -314,6 +328,24 @@ void ws_tcp_ack_owed(struct ws_tcp_conn *c);
 void ws_tcp_send_ack(struct ws_tcp_conn *c);
 /* SYN or SYN-ACK (by state) with our options. */
 void ws_tcp_send_syn(struct ws_tcp_conn *c);
+/*
+ * A stateless SYN-ACK (SYN cookies), made of the received SYN frame 'm'
+ * (taken) and sent back to its Ethernet source: 'key' our view, ISN
+ * 'iss', ACK 'ack', our MSS, window shift (or -1 for none), SACK, and
+ * the timestamps (has_ts: tsval, tsecr).
+ */
+struct ws_tcp_synack {
+	uint32_t iss, ack;
+	uint16_t mss;
+	int8_t wscale;			/* -1: no window scale option */
+	bool sack_ok;
+	bool has_ts;
+	uint32_t tsval, tsecr;
+	uint16_t wnd;
+};
+void ws_tcp_send_synack_stateless(struct ws_tcp_worker *tw,
+		struct rte_mbuf *m, const struct ws_tcp_key *key,
+		const struct ws_tcp_synack *sa);
 /* <SEQ=snd_nxt><CTL=RST,ACK> on a connection. */
 void ws_tcp_send_rst_conn(struct ws_tcp_conn *c);
 /* A RST with no TCB: to 'key' (our view), seq/ack/flags as given. */

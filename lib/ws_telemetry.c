@@ -21,6 +21,7 @@
 #include "woshou.h"
 #include "ws_arp.h"
 #include "ws_control.h"
+#include "ws_syncookie.h"
 #include "ws_tcp.h"
 #include "ws_telemetry.h"
 
@@ -589,6 +590,84 @@ info(struct ws_stack *s, const struct ws_snapshot *sn,
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* /woshou/tcp/syncookies */
+
+static int
+tcp_syncookies(struct ws_stack *s, const struct ws_snapshot *sn,
+		const struct ws_tel_params *p, const void *arg,
+		struct rte_tel_data *d)
+{
+	const struct ws_config *cfg = ws_stack_config(s);
+	const struct ws_tcp_stats *t = &stats_of(sn, p)->tcp;
+	struct rte_tel_data *arr;
+	char line[160];
+	unsigned int w, i, first = 0, last = sn->n_workers;
+
+	RTE_SET_USED(arg);
+	if (p->worker >= 0) {
+		first = (unsigned int)p->worker;
+		last = first + 1;
+	}
+	arr = rte_tel_data_alloc();
+	if (arr == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(arr, RTE_TEL_STRING_VAL);
+	for (w = first; w < last; w++) {
+		const struct ws_snap_worker *sw = &sn->workers[w];
+
+		for (i = 0; i < sw->n_listeners; i++) {
+			const struct ws_listener_entry *l = &sw->listeners[i];
+
+			snprintf(line, sizeof(line),
+				"%u %u %u %u %u %" PRIu64 " %" PRIu64,
+				l->port, l->worker, l->half_open, l->backlog,
+				l->cookie_mode, l->cookies_sent,
+				l->cookies_validated);
+			rte_tel_data_add_array_string(arr, line);
+		}
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "mode",
+		syncookie_modes[cfg->tcp.syncookies]);
+	ws_tel_dict_u64(d, "snapshot", sn->seq);
+	ws_tel_dict_u64(d, "period_s", WS_SYNCOOKIE_PERIOD_S);
+	ws_tel_dict_u64(d, "backlog", cfg->tcp.backlog);
+	ws_tel_dict_u64(d, "half_open_max", cfg->tcp.half_open_max);
+	ws_tel_dict_u64(d, "half_open", t->st_syn_received);
+#define SC(name) ws_tel_dict_u64(d, #name, t->name)
+	SC(syn_rx);
+	SC(synack_tx);
+	SC(synack_retransmits);
+	SC(cookie_synack_tx);
+	SC(cookie_synack_copied);
+	SC(cookie_validated);
+	SC(cookie_bad_hash);
+	SC(cookie_too_old);
+	SC(cookie_bad_index);
+	SC(cookie_ack_unchecked);
+	SC(drop_backlog);
+	SC(drop_half_open);
+	SC(drop_table_full);
+	SC(accept_overflow);
+	SC(cookie_mode_on);
+	SC(cookie_mode_off);
+#undef SC
+	rte_tel_data_add_dict_string(d, "format", "port worker half_open "
+		"backlog cookie_mode cookies_sent cookies_validated");
+	rte_tel_data_add_dict_container(d, "listeners", arr, 0);
+	return 0;
+}
+
+static int
+cmd_tcp_syncookies(const char *cmd, const char *params,
+		struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return with_snapshot(params, WS_TEL_P_WORKER, 0, tcp_syncookies, NULL,
+		d);
+}
+
 static int
 cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -609,6 +688,10 @@ register_all(void)
 	ret |= rte_telemetry_register_cmd("/woshou/tcp/states",
 		cmd_tcp_states,
 		"TCP connections per RFC 9293 state: total and per worker");
+	ret |= rte_telemetry_register_cmd("/woshou/tcp/syncookies",
+		cmd_tcp_syncookies,
+		"SYN cookies and SYN-flood state: mode, counters, listeners "
+		"(cookie_mode 1 = answering with cookies). Parameters: worker=N");
 	ret |= rte_telemetry_register_cmd("/woshou/workers", cmd_workers,
 		"Per worker: rx/tx pps and bps, busy %, cycles per packet. "
 		"Parameters: worker=N");

@@ -156,6 +156,9 @@ ws_worker_publish(struct ws_worker *w, uint32_t req)
 	uint32_t want = __atomic_load_n(&w->pub_want, __ATOMIC_RELAXED);
 
 	w->pub_stats = w->stats;
+	/* A handful at most: always copied, so floods show without asking. */
+	w->pub_listener_n = ws_tcp_dump_listeners(w, w->pub_listeners,
+		RTE_DIM(w->pub_listeners));
 	w->pub_conn_n = 0;
 	w->pub_conn_truncated = false;
 	if ((want & WS_SNAP_WANT_CONNS) != 0 && w->pub_conns != NULL)

@@ -105,6 +105,8 @@ struct ws_worker {
 	struct ws_conn_entry *pub_conns;
 	struct ws_neigh_entry *pub_neigh;
 	struct ws_stats pub_stats;
+	uint32_t pub_listener_n;
+	struct ws_listener_entry pub_listeners[WS_SNAP_LISTENERS];
 } __rte_cache_aligned;
 
 /*

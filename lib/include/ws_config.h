@@ -94,6 +94,12 @@ enum ws_tcp_syncookies {
 	WS_SYNCOOKIES_ALWAYS,
 };
 
+/* What an ACK that fails the cookie check gets. */
+enum ws_tcp_bad_cookie {
+	WS_BAD_COOKIE_RST = 0,		/* RFC 9293 3.10.7.2: a reset */
+	WS_BAD_COOKIE_DROP,		/* silence: no reflection at all */
+};
+
 struct ws_tcp_config {
 	uint32_t max_connections;	/* TCBs per worker */
 	uint32_t rcvbuf;		/* bytes per connection (window) */
@@ -103,7 +109,8 @@ struct ws_tcp_config {
 	uint32_t rto_min_ms;		/* RFC 6298 (2.4): 1 s; Linux 200 ms */
 	uint32_t rto_max_ms;		/* RFC 6298 (2.5): >= 60 s */
 	uint32_t delack_ms;		/* < 500 ms (MUST-40) */
-	uint32_t syn_retries;		/* SYN / SYN-ACK retransmissions */
+	uint32_t syn_retries;		/* SYN retransmissions */
+	uint32_t synack_retries;	/* SYN-ACK retransmissions */
 	uint32_t r1;			/* retransmissions before soft advice */
 	uint32_t r2_ms;			/* give up after this (>= 100 s) */
 	uint32_t syn_r2_ms;		/* same for a SYN (>= 180 s, MUST-23) */
@@ -113,12 +120,14 @@ struct ws_tcp_config {
 	uint32_t ooo_segments;		/* out-of-order segments per connection */
 	uint32_t ooo_worker_segments;	/* ... and per worker */
 	uint32_t challenge_ack_per_s;	/* RFC 5961 7: per worker */
-	uint32_t backlog;		/* half-open + unaccepted per listener */
+	uint32_t backlog;		/* half-open per listener, per worker */
+	uint32_t half_open_max;		/* half-open per worker, all listeners */
 	bool timestamps;		/* RFC 7323 */
 	bool window_scaling;		/* RFC 7323 */
 	bool sack;			/* RFC 2018 SACK-permitted */
 	bool nodelay;			/* default for new connections */
-	enum ws_tcp_syncookies syncookies;	/* issue: SYN cookies */
+	enum ws_tcp_syncookies syncookies;
+	enum ws_tcp_bad_cookie syncookie_bad_ack;
 };
 
 /* [dns]: the authoritative responder (ws_dns_server.c). */

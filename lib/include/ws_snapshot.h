@@ -50,6 +50,18 @@ struct ws_neigh_entry {
 	uint32_t age_ms;			/* since last confirmed */
 };
 
+/* One listener of one worker and its SYN-flood state. */
+#define WS_SNAP_LISTENERS	32	/* a worker's most listeners */
+struct ws_listener_entry {
+	uint16_t port;				/* host order */
+	uint8_t worker;
+	uint8_t cookie_mode;			/* answering with cookies now */
+	uint32_t half_open;			/* SYN_RECEIVED */
+	uint32_t backlog;			/* the bound on half_open */
+	uint64_t cookies_sent;
+	uint64_t cookies_validated;
+};
+
 /* What a worker copies for the control thread besides its counters. */
 #define WS_SNAP_WANT_CONNS	0x1u
 #define WS_SNAP_WANT_NEIGH	0x2u
@@ -71,6 +83,8 @@ struct ws_snap_worker {
 	uint32_t conn_first, conn_n;	/* its slice of conns[] */
 	bool conn_truncated;
 	uint32_t neigh_first, neigh_n;	/* its slice of neigh[] */
+	uint32_t n_listeners;
+	struct ws_listener_entry listeners[WS_SNAP_LISTENERS];
 };
 
 struct ws_snapshot {

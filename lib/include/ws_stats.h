@@ -66,7 +66,11 @@
 	X(drop_port_zero) X(bad_opts_rx) X(drop_bad_opts) \
 	X(rst_no_conn) X(rst_tx) X(rst_rx) \
 	X(syn_rx) X(drop_listen_ack) X(drop_listen_other) X(drop_backlog) \
-	X(drop_table_full) X(drop_nombuf) \
+	X(drop_half_open) X(drop_table_full) X(drop_nombuf) \
+	X(synack_tx) X(cookie_synack_tx) X(cookie_synack_copied) \
+	X(cookie_validated) X(cookie_bad_hash) X(cookie_too_old) \
+	X(cookie_bad_index) X(cookie_ack_unchecked) X(accept_overflow) \
+	X(cookie_mode_on) X(cookie_mode_off) \
 	X(active_opens) X(passive_opens) X(simultaneous_opens) \
 	X(established) X(transitions) X(conn_refused_by_app) \
 	X(conn_reset) X(conn_refused) X(conn_timeout) \

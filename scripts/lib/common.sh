@@ -17,7 +17,7 @@ WS_PACKAGES=(
 	python3 python3-pytest python3-scapy
 	iproute2 iputils-ping iputils-arping procps util-linux ethtool
 	curl netcat-openbsd apache2-utils wrk nftables
-	bind9-dnsutils dnsperf dnsmasq-base
+	bind9-dnsutils dnsperf dnsmasq-base netsniff-ng
 )
 
 ws_say() {
