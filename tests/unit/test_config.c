@@ -213,6 +213,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.tcp.rto_max_ms, 60000);
 	assert_int_equal(cfg.tcp.delack_ms, 40);
 	assert_int_equal(cfg.tcp.syn_retries, 6);
+	assert_int_equal(cfg.tcp.synack_retries, 5);
 	assert_int_equal(cfg.tcp.r1, 3);
 	assert_int_equal(cfg.tcp.r2_ms, 100000);
 	assert_int_equal(cfg.tcp.syn_r2_ms, 180000);
@@ -223,6 +224,8 @@ test_defaults(void **state)
 	assert_int_equal(cfg.tcp.ooo_worker_segments, 8192);
 	assert_int_equal(cfg.tcp.challenge_ack_per_s, 100);
 	assert_int_equal(cfg.tcp.backlog, 1024);
+	assert_int_equal(cfg.tcp.half_open_max, 4096);
+	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_RST);
 	assert_true(cfg.tcp.timestamps);
 	assert_true(cfg.tcp.window_scaling);
 	assert_true(cfg.tcp.sack);
@@ -307,6 +310,7 @@ static const char full_ini[] =
 	"rto_max_ms = 600000\n"
 	"delack_ms = 499\n"
 	"syn_retries = 255\n"
+	"synack_retries = 1\n"
 	"r1 = 1\n"
 	"r2_ms = 3600000\n"
 	"syn_r2_ms = 1000\n"
@@ -317,11 +321,13 @@ static const char full_ini[] =
 	"ooo_worker_segments = 1048576\n"
 	"challenge_ack_per_s = 1000000\n"
 	"backlog = 1\n"
+	"half_open_max = 1048576\n"
 	"timestamps = no\n"
 	"window_scaling = off\n"
 	"sack = false\n"
 	"nodelay = yes\n"
 	"syncookies = ALWAYS\n"
+	"syncookie_bad_ack = Drop\n"
 	"[http]\n"
 	"port = 8080\n"
 	"max_request = 1048576\n"
@@ -394,6 +400,7 @@ test_full_file(void **state)
 	assert_int_equal(cfg.tcp.rto_max_ms, 600000);
 	assert_int_equal(cfg.tcp.delack_ms, 499);
 	assert_int_equal(cfg.tcp.syn_retries, 255);
+	assert_int_equal(cfg.tcp.synack_retries, 1);
 	assert_int_equal(cfg.tcp.r1, 1);
 	assert_int_equal(cfg.tcp.r2_ms, 3600000);
 	assert_int_equal(cfg.tcp.syn_r2_ms, 1000);
@@ -404,6 +411,8 @@ test_full_file(void **state)
 	assert_int_equal(cfg.tcp.ooo_worker_segments, 1048576);
 	assert_int_equal(cfg.tcp.challenge_ack_per_s, 1000000);
 	assert_int_equal(cfg.tcp.backlog, 1);
+	assert_int_equal(cfg.tcp.half_open_max, 1048576);
+	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_DROP);
 	assert_false(cfg.tcp.timestamps);
 	assert_false(cfg.tcp.window_scaling);
 	assert_false(cfg.tcp.sack);
@@ -939,6 +948,7 @@ test_tcp_bounds(void **state)
 		{ "tcp", "rto_max_ms", 60000, 600000 },
 		{ "tcp", "delack_ms", 1, 499 },
 		{ "tcp", "syn_retries", 1, 255 },
+		{ "tcp", "synack_retries", 1, 255 },
 		{ "tcp", "r1", 1, 255 },
 		{ "tcp", "r2_ms", 1000, 3600000 },
 		{ "tcp", "syn_r2_ms", 1000, 3600000 },
@@ -949,6 +959,7 @@ test_tcp_bounds(void **state)
 		{ "tcp", "ooo_worker_segments", 0, 1048576 },
 		{ "tcp", "challenge_ack_per_s", 1, 1000000 },
 		{ "tcp", "backlog", 1, 1048576 },
+		{ "tcp", "half_open_max", 1, 1048576 },
 		{ "http", "port", 0, 65535 },
 		{ "http", "max_request", 256, 1048576 },
 		{ "http", "max_body", 0, 16777216 },
@@ -1037,6 +1048,12 @@ test_tcp_syncookies(void **state)
 		"'yes' is not off, auto or always");
 	expect_bad_value("tcp", "syncookies", "",
 		"'' is not off, auto or always");
+	load_value("tcp", "syncookie_bad_ack", "drop", &cfg);
+	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_DROP);
+	load_value("tcp", "syncookie_bad_ack", "RST", &cfg);
+	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_RST);
+	expect_bad_value("tcp", "syncookie_bad_ack", "silent",
+		"'silent' is not rst or drop");
 }
 
 static void
