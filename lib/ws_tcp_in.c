@@ -400,6 +400,12 @@ cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	ws_tcp_set_state(c, WS_TCP_SYN_RECEIVED);
 	ws_tcp_conn_hold(c);
 	conn_input(c, sg);
+	/*
+	 * The checked ACK always completes it; should that ever change, a
+	 * cookie connection must not linger half-open with no timer.
+	 */
+	if (!c->dead && c->state == WS_TCP_SYN_RECEIVED)
+		ws_tcp_conn_drop(c, WS_TCP_CLOSED_ABORTED);
 	ws_tcp_conn_release(c);
 }
 
