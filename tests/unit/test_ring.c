@@ -9,6 +9,7 @@
  * Stack A is 198.18.0.1, stack B 198.18.0.2.
  */
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,10 @@
 
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_mempool.h>
 #include <rte_ring.h>
+#include <rte_tcp.h>
 
 #include "woshou.h"
 #include "ws_ipv4.h"
@@ -30,24 +34,36 @@ struct fabric {
 	struct ws_worker *wa, *wb;
 };
 
-/* net_ring ports start with an all-zero MAC, which ARP rightly refuses. */
+#define MAX_EXTRA_SETS 8
+
+/*
+ * net_ring ports start with an all-zero MAC, which ARP rightly refuses.
+ * 'extra' ("section.key=value", at most MAX_EXTRA_SETS) come last, so
+ * they override the common settings.
+ */
 static struct ws_stack *
 make_stack(const char *port_name, const char *addr, const char *mac,
-		struct rte_ring *rx, struct rte_ring *tx)
+		struct rte_ring *rx, struct rte_ring *tx,
+		const char *const *extra, unsigned int n_extra)
 {
 	struct ws_config cfg;
 	char err[WS_CFG_ERR_LEN];
 	char addr_set[64], dev_set[64 + RTE_ETH_NAME_MAX_LEN];
 	char dev_name[RTE_ETH_NAME_MAX_LEN];
 	char mac_set[64];
-	const char *sets[] = {
+	const char *sets[8 + MAX_EXTRA_SETS] = {
 		addr_set, dev_set, mac_set, "port.mbufs=16383",
 		"tcp.max_connections=2048", "tcp.sndbuf=65536",
 		"tcp.rcvbuf=65536", "tcp.msl_ms=1000",
 	};
+	unsigned int n_sets = 8, i;
 	char path[] = "/tmp/ws_ring_XXXXXX";
 	struct ws_stack *s;
 	int fd, port;
+
+	assert_true(n_extra <= MAX_EXTRA_SETS);
+	for (i = 0; i < n_extra; i++)
+		sets[n_sets++] = extra[i];
 
 	port = rte_eth_from_rings(port_name, &rx, 1, &tx, 1, SOCKET_ID_ANY);
 	assert_true(port >= 0);
@@ -61,8 +77,8 @@ make_stack(const char *port_name, const char *addr, const char *mac,
 	snprintf(addr_set, sizeof(addr_set), "ip.addr=%s", addr);
 	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
 	snprintf(mac_set, sizeof(mac_set), "port.mac=%s", mac);
-	assert_int_equal(ws_config_load(&cfg, path, sets, RTE_DIM(sets), err,
-		sizeof(err)), 0);
+	if (ws_config_load(&cfg, path, sets, n_sets, err, sizeof(err)) != 0)
+		fail_msg("config: %s", err);
 	unlink(path);
 	s = ws_stack_create(&cfg);
 	assert_non_null(s);
@@ -70,8 +86,13 @@ make_stack(const char *port_name, const char *addr, const char *mac,
 	return s;
 }
 
+/*
+ * Rings of 'ring_size' slots (a power of 2) each way; B gets 'b_extra' on
+ * top of the common settings.
+ */
 static int
-fabric_setup(void **state)
+fabric_create(void **state, unsigned int ring_size,
+		const char *const *b_extra, unsigned int n_extra)
 {
 	static unsigned int seq;
 	struct fabric *f = calloc(1, sizeof(*f));
@@ -79,21 +100,27 @@ fabric_setup(void **state)
 
 	assert_non_null(f);
 	snprintf(name, sizeof(name), "ws_ab_%u", seq);
-	f->a_to_b = rte_ring_create(name, 1024, SOCKET_ID_ANY, 0);
+	f->a_to_b = rte_ring_create(name, ring_size, SOCKET_ID_ANY, 0);
 	snprintf(name, sizeof(name), "ws_ba_%u", seq);
-	f->b_to_a = rte_ring_create(name, 1024, SOCKET_ID_ANY, 0);
+	f->b_to_a = rte_ring_create(name, ring_size, SOCKET_ID_ANY, 0);
 	assert_non_null(f->a_to_b);
 	assert_non_null(f->b_to_a);
 	snprintf(pa, sizeof(pa), "ws_ring_a%u", seq);
 	snprintf(pb, sizeof(pb), "ws_ring_b%u", seq++);
 	f->a = make_stack(pa, "198.18.0.1/24", "02:00:00:00:0a:01", f->b_to_a,
-		f->a_to_b);
+		f->a_to_b, NULL, 0);
 	f->b = make_stack(pb, "198.18.0.2/24", "02:00:00:00:0b:02", f->a_to_b,
-		f->b_to_a);
+		f->b_to_a, b_extra, n_extra);
 	f->wa = ws_stack_worker(f->a, 0);
 	f->wb = ws_stack_worker(f->b, 0);
 	*state = f;
 	return 0;
+}
+
+static int
+fabric_setup(void **state)
+{
+	return fabric_create(state, 1024, NULL, 0);
 }
 
 static int
@@ -139,13 +166,12 @@ test_announcements_cross_the_fabric(void **state)
 	assert_int_equal(sb.arp.learned, 0);
 }
 
+/* A sends B a datagram of an unknown protocol (253): ARP resolves B. */
 static void
-test_datagram_resolves_and_gets_protocol_unreachable(void **state)
+send_a_to_b_proto_253(struct fabric *f)
 {
-	struct fabric *f = *state;
 	struct rte_mbuf *m = rte_pktmbuf_alloc(f->wa->pool);
 	struct rte_ipv4_hdr *ip;
-	struct ws_stats sa, sb;
 	char *payload;
 
 	run_until_quiet(f);
@@ -160,6 +186,15 @@ test_datagram_resolves_and_gets_protocol_unreachable(void **state)
 	ws_ipv4_output(f->wa, m);
 	ws_tx_flush(f->wa);
 	run_until_quiet(f);
+}
+
+static void
+test_datagram_resolves_and_gets_protocol_unreachable(void **state)
+{
+	struct fabric *f = *state;
+	struct ws_stats sa, sb;
+
+	send_a_to_b_proto_253(f);
 
 	ws_stack_stats(f->a, -1, &sa);
 	ws_stack_stats(f->b, -1, &sb);
@@ -189,15 +224,52 @@ struct bulk_side {
 	uint32_t sent, received;
 	bool shut, bad_byte, closed;
 	enum ws_tcp_close_reason why;
+	/* What the handshake negotiated. */
+	uint16_t mss;
+	bool ts, sack, wscale;
 };
 
 struct bulk {
-	struct bulk_side clients[BULK_CONNS];
-	struct bulk_side servers[BULK_CONNS];
+	struct bulk_side *clients, *servers;
+	unsigned int n_conns;		/* connections to run */
+	uint32_t bytes;			/* each way, per connection */
 	unsigned int n_clients, n_servers, open_clients;
+	/*
+	 * When set, the server's worker: its cookie_validated moves just
+	 * before the 'accepted' of a connection a cookie completed, so
+	 * each accept can tell how its handshake went.
+	 */
+	const struct ws_worker *server_w;
+	uint64_t cookies_seen;
+	unsigned int n_cookie_accepts;
 };
 
 static struct bulk *bulk_run;
+
+static struct bulk *
+bulk_new(unsigned int n_conns, uint32_t bytes)
+{
+	struct bulk *bk = calloc(1, sizeof(*bk));
+
+	assert_non_null(bk);
+	bk->clients = calloc(n_conns, sizeof(*bk->clients));
+	bk->servers = calloc(n_conns, sizeof(*bk->servers));
+	assert_non_null(bk->clients);
+	assert_non_null(bk->servers);
+	bk->n_conns = n_conns;
+	bk->bytes = bytes;
+	bulk_run = bk;
+	return bk;
+}
+
+static void
+bulk_free(struct bulk *bk)
+{
+	bulk_run = NULL;
+	free(bk->clients);
+	free(bk->servers);
+	free(bk);
+}
 
 static inline uint8_t
 pattern(uint32_t seed, uint32_t i)
@@ -212,8 +284,8 @@ bulk_pump(struct bulk_side *b)
 	uint32_t n, i;
 	int r;
 
-	while (b->sent < BULK_BYTES) {
-		n = RTE_MIN((uint32_t)sizeof(buf), BULK_BYTES - b->sent);
+	while (b->sent < bulk_run->bytes) {
+		n = RTE_MIN((uint32_t)sizeof(buf), bulk_run->bytes - b->sent);
 		for (i = 0; i < n; i++)
 			buf[i] = pattern(b->seed_tx, b->sent + i);
 		r = ws_tcp_send(b->c, buf, n);
@@ -240,6 +312,10 @@ bulk_begin(struct bulk_side *b, struct ws_tcp_conn *c, bool client)
 	b->c = c;
 	b->seed_tx = client_port * 2u + (client ? 0 : 1);
 	b->seed_rx = client_port * 2u + (client ? 1 : 0);
+	b->mss = (uint16_t)info.snd_mss;
+	b->ts = info.timestamps;
+	b->sack = info.sack;
+	b->wscale = info.window_scaling;
 	ws_tcp_set_ctx(c, b);
 	bulk_pump(b);
 }
@@ -280,7 +356,7 @@ bulk_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 	b->closed = true;
 	b->why = why;
 	b->c = NULL;
-	if (b >= bulk_run->clients && b < bulk_run->clients + BULK_CONNS)
+	if (b >= bulk_run->clients && b < bulk_run->clients + bulk_run->n_conns)
 		bulk_run->open_clients--;
 }
 
@@ -294,9 +370,18 @@ static int
 bulk_accepted(struct ws_tcp_conn *c, void *arg)
 {
 	struct bulk *bk = arg;
+	struct bulk_side *b;
 
-	assert_true(bk->n_servers < BULK_CONNS);
-	bulk_begin(&bk->servers[bk->n_servers++], c, false);
+	assert_true(bk->n_servers < bk->n_conns);
+	b = &bk->servers[bk->n_servers++];
+	if (bk->server_w != NULL) {
+		uint64_t v = bk->server_w->stats.tcp.cookie_validated;
+
+		if (v != bk->cookies_seen)
+			bk->n_cookie_accepts++;
+		bk->cookies_seen = v;
+	}
+	bulk_begin(b, c, false);
 	return 0;
 }
 
@@ -318,9 +403,9 @@ now_s(void)
 }
 
 static bool
-side_ok(const struct bulk_side *b)
+side_ok(const struct bulk *bk, const struct bulk_side *b)
 {
-	return b->sent == BULK_BYTES && b->received == BULK_BYTES &&
+	return b->sent == bk->bytes && b->received == bk->bytes &&
 		!b->bad_byte && b->closed && b->why == WS_TCP_CLOSED_NORMAL;
 }
 
@@ -335,25 +420,47 @@ dump_and_fail(struct fabric *f, const struct bulk *bk, const char *what)
 	ws_stack_stats(f->b, -1, &sb);
 	fprintf(stderr, "%s: %u started, %u open, %u accepted\n", what,
 		bk->n_clients, bk->open_clients, bk->n_servers);
-	for (i = 0; i < BULK_CONNS; i++) {
+	for (i = 0; i < bk->n_conns; i++) {
 		const struct bulk_side *sides[2] = {
 			&bk->clients[i], &bk->servers[i] };
 
 		for (k = 0; k < 2; k++) {
-			if (side_ok(sides[k]))
+			if (side_ok(bk, sides[k]))
 				continue;
 			fprintf(stderr, "first bad: %s %u sent %u received %u "
 				"bad_byte %d closed %d why %d\n",
 				k ? "server" : "client", i, sides[k]->sent,
 				sides[k]->received, sides[k]->bad_byte,
 				sides[k]->closed, sides[k]->why);
-			i = BULK_CONNS;
+			i = bk->n_conns;
 			break;
 		}
 	}
 	ws_stats_print(stderr, &sa, "A ");
 	ws_stats_print(stderr, &sb, "B ");
 	fail_msg("%s", what);
+}
+
+/*
+ * A opens connections to B's 'port' until 'concurrent' are open, or
+ * 'upto' were ever started.
+ */
+static void
+bulk_start_clients(struct fabric *f, struct bulk *bk, uint16_t port,
+		unsigned int concurrent, unsigned int upto)
+{
+	upto = RTE_MIN(upto, bk->n_conns);
+	while (bk->n_clients < upto && bk->open_clients < concurrent) {
+		struct bulk_side *b = &bk->clients[bk->n_clients++];
+		struct ws_tcp_conn *c;
+
+		c = ws_tcp_connect(f->wa,
+			rte_cpu_to_be_32(RTE_IPV4(198u, 18, 0, 2)), port,
+			&bulk_ops, b);
+		assert_non_null(c);
+		b->c = c;
+		bk->open_clients++;
+	}
 }
 
 static uint64_t
@@ -409,30 +516,18 @@ static void
 test_1000_connections_1mb_each_way_byte_exact(void **state)
 {
 	struct fabric *f = *state;
-	struct bulk *bk = calloc(1, sizeof(*bk));
+	struct bulk *bk = bulk_new(BULK_CONNS, BULK_BYTES);
 	struct ws_stats sa, sb;
 	unsigned int i, rounds = 0, snapshots = 0;
 	/* Generous: a connection that lost frames recovers by RTO backoff. */
 	double deadline = now_s() + 120;
 
-	assert_non_null(bk);
-	bulk_run = bk;
 	run_until_quiet(f);
 	assert_int_equal(ws_tcp_listen_worker(f->wb, BULK_PORT, &bulk_ops, bk),
 		0);
 	while (bk->n_clients < BULK_CONNS || bk->open_clients > 0) {
-		while (bk->n_clients < BULK_CONNS &&
-				bk->open_clients < BULK_CONCURRENT) {
-			struct bulk_side *b = &bk->clients[bk->n_clients++];
-			struct ws_tcp_conn *c;
-
-			c = ws_tcp_connect(f->wa,
-				rte_cpu_to_be_32(RTE_IPV4(198u, 18, 0, 2)),
-				BULK_PORT, &bulk_ops, b);
-			assert_non_null(c);
-			b->c = c;
-			bk->open_clients++;
-		}
+		bulk_start_clients(f, bk, BULK_PORT, BULK_CONCURRENT,
+			BULK_CONNS);
 		ws_worker_poll(f->wa);
 		ws_worker_poll(f->wb);
 		if (rounds % 4096 == 0) {
@@ -459,9 +554,468 @@ test_1000_connections_1mb_each_way_byte_exact(void **state)
 	assert_true(snapshots > 0);
 	assert_int_equal(bk->n_servers, BULK_CONNS);
 	for (i = 0; i < BULK_CONNS; i++)
-		if (!side_ok(&bk->clients[i]) || !side_ok(&bk->servers[i]))
+		if (!side_ok(bk, &bk->clients[i]) ||
+				!side_ok(bk, &bk->servers[i]))
 			dump_and_fail(f, bk, "a connection did not finish cleanly");
-	free(bk);
+	bulk_free(bk);
+}
+
+/*
+ * A SYN flood against B's listener while A runs real connections through
+ * it. The flood's frames are made here and put straight into B's receive
+ * ring: from sources in 198.19.0.0/16 (inside the benchmarking block
+ * 198.18.0.0/15, off B's /24, so what B sends them by IP has no route)
+ * and from a MAC no stack has, so the cookie SYN-ACKs B builds in their
+ * mbufs and sends back to that MAC are dropped by A's MAC filter.
+ */
+#define FLOOD_PORT 5002
+#define FLOOD_CONNS 2000
+#define FLOOD_CONCURRENT 100
+#define FLOOD_BYTES (16u * 1024)
+#define FLOOD_SYNS 2000000u
+#define FLOOD_PER_ROUND 16u
+/*
+ * The real connections start in waves of FLOOD_CONCURRENT, one every
+ * FLOOD_WAVE_SYNS flood SYNs, the last at 90% of the flood: every real
+ * handshake meets the flood, and the flood outlasts the bursts of
+ * real SYNs many times over.
+ */
+#define FLOOD_WAVES (FLOOD_CONNS / FLOOD_CONCURRENT)
+#define FLOOD_WAVE_SYNS (FLOOD_SYNS / 10 * 9 / FLOOD_WAVES)
+#define FLOOD_BACKLOG 64u
+#define FLOOD_RING 4096u
+/*
+ * Left free in B's receive ring for A's frames: the flood competes for
+ * B's attention, not for the wire; A's losses would only measure the ring.
+ */
+#define FLOOD_RING_RESERVE 256u
+/* B's worker pool while it runs: bounded whatever the flood's size. */
+#define FLOOD_B_POOL_MAX 4096u
+
+static const struct rte_ether_addr flood_src_mac = {
+	.addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0xee, 0x01 } };
+static const struct rte_ether_addr flood_dst_mac = {
+	.addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x02 } };
+
+/* Fixed seeds: a failure comes back with the same flood. */
+static uint64_t
+flood_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * SYN options as peers send them: none, MSS alone, Linux's (MSS, SACK
+ * permitted, timestamps, window scale), timestamps without SACK, and
+ * SACK without timestamps. Returns the length, a multiple of 4.
+ */
+static unsigned int
+flood_syn_options(uint8_t *p, uint64_t r)
+{
+	uint16_t mss = (uint16_t)(536 + (r >> 8) % (1460 - 536 + 1));
+	uint32_t tsval = (uint32_t)(r >> 24);
+	uint8_t wscale = (uint8_t)((r >> 56) % 15);
+	unsigned int n = 0;
+
+	if (r % 5 == 0)
+		return 0;
+	p[n++] = 2;			/* MSS */
+	p[n++] = 4;
+	p[n++] = (uint8_t)(mss >> 8);
+	p[n++] = (uint8_t)mss;
+	switch (r % 5) {
+	case 1:
+		break;
+	case 2:
+	case 3:
+		if (r % 5 == 2) {
+			p[n++] = 4;	/* SACK permitted */
+			p[n++] = 2;
+		} else {
+			p[n++] = 1;
+			p[n++] = 1;
+		}
+		p[n++] = 8;		/* timestamps */
+		p[n++] = 10;
+		p[n++] = (uint8_t)(tsval >> 24);
+		p[n++] = (uint8_t)(tsval >> 16);
+		p[n++] = (uint8_t)(tsval >> 8);
+		p[n++] = (uint8_t)tsval;
+		memset(p + n, 0, 4);	/* TSecr */
+		n += 4;
+		p[n++] = 1;
+		p[n++] = 3;		/* window scale */
+		p[n++] = 3;
+		p[n++] = wscale;
+		break;
+	default:
+		p[n++] = 1;
+		p[n++] = 1;
+		p[n++] = 4;
+		p[n++] = 2;
+		break;
+	}
+	return n;
+}
+
+static struct rte_mbuf *
+flood_syn(struct rte_mempool *mp, uint64_t *rng)
+{
+	uint64_t r1 = flood_rand(rng), r2 = flood_rand(rng);
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	uint8_t opts[20];
+	unsigned int olen, len;
+
+	/* The pool has room for both rings full: only a leak empties it. */
+	m = rte_pktmbuf_alloc(mp);
+	if (m == NULL)
+		fail_msg("the flood's mbufs do not come back: %u in use",
+			rte_mempool_in_use_count(mp));
+	olen = flood_syn_options(opts, r2);
+	len = sizeof(*eh) + sizeof(*ip) + sizeof(*th) + olen;
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, (uint16_t)len);
+	assert_non_null(eh);
+	rte_ether_addr_copy(&flood_dst_mac, &eh->dst_addr);
+	rte_ether_addr_copy(&flood_src_mac, &eh->src_addr);
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(len - sizeof(*eh)));
+	ip->packet_id = rte_cpu_to_be_16((uint16_t)(r1 >> 48));
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198u, 19, 0, 0) |
+		(uint32_t)(r1 & 0xffff));
+	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198u, 18, 0, 2));
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	memset(th, 0, sizeof(*th));
+	th->src_port = rte_cpu_to_be_16((uint16_t)(1024 +
+		(r1 >> 16) % (65536 - 1024)));
+	th->dst_port = rte_cpu_to_be_16(FLOOD_PORT);
+	th->sent_seq = rte_cpu_to_be_32((uint32_t)(r1 >> 32));
+	th->data_off = (uint8_t)(((sizeof(*th) + olen) / 4) << 4);
+	th->tcp_flags = RTE_TCP_SYN_FLAG;
+	th->rx_win = rte_cpu_to_be_16(64240);
+	memcpy(th + 1, opts, olen);
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	return m;
+}
+
+struct flood {
+	struct rte_mempool *pool;
+	uint64_t rng;
+	uint64_t injected;
+	uint64_t skipped;		/* held back: no room in the ring */
+};
+
+/*
+ * This round's share of the flood into B's receive ring, as far as the
+ * ring has room beyond what A's frames need; the rest is counted.
+ */
+static void
+flood_round(struct fabric *f, struct flood *fl)
+{
+	struct rte_mbuf *pkts[FLOOD_PER_ROUND];
+	unsigned int want, room, n = 0, done;
+
+	want = (unsigned int)RTE_MIN((uint64_t)FLOOD_PER_ROUND,
+		FLOOD_SYNS - fl->injected);
+	if (want == 0)
+		return;
+	room = rte_ring_free_count(f->a_to_b);
+	room = room > FLOOD_RING_RESERVE ? room - FLOOD_RING_RESERVE : 0;
+	while (n < RTE_MIN(want, room))
+		pkts[n++] = flood_syn(fl->pool, &fl->rng);
+	done = rte_ring_enqueue_burst(f->a_to_b, (void **)pkts, n, NULL);
+	if (done < n)
+		rte_pktmbuf_free_bulk(pkts + done, n - done);
+	fl->injected += done;
+	fl->skipped += want - done;
+}
+
+/* What one run saw at its worst, sampled every poll round. */
+struct flood_peaks {
+	uint64_t syn_received;		/* B's SYN_RECEIVED gauge */
+	uint64_t b_open;		/* B's TCBs not in TIME_WAIT */
+	uint64_t b_tcbs;		/* B's TCBs, TIME_WAIT included */
+	unsigned int b_pool;		/* B's worker pool in use */
+	unsigned int flood_pool;	/* the flood's mbufs in flight */
+	unsigned int concurrent;	/* A's connections open */
+	unsigned int snaps, snaps_cookie_mode;
+};
+
+static void
+flood_sample(struct fabric *f, const struct flood *fl, const struct bulk *bk,
+		struct flood_peaks *pk)
+{
+	struct ws_stats sb;
+	uint64_t open;
+
+	ws_stack_stats(f->b, -1, &sb);
+	open = open_gauges(&sb);
+	pk->syn_received = RTE_MAX(pk->syn_received, sb.tcp.st_syn_received);
+	pk->b_open = RTE_MAX(pk->b_open, open);
+	pk->b_tcbs = RTE_MAX(pk->b_tcbs, open + sb.tcp.st_time_wait);
+	pk->b_pool = RTE_MAX(pk->b_pool,
+		rte_mempool_in_use_count(f->wb->pool));
+	pk->flood_pool = RTE_MAX(pk->flood_pool,
+		rte_mempool_in_use_count(fl->pool));
+	pk->concurrent = RTE_MAX(pk->concurrent, bk->open_clients);
+}
+
+/* B's flood listener as its snapshot shows it (woshou-stat's view). */
+static struct ws_listener_entry
+flood_listener(struct fabric *f)
+{
+	struct ws_listener_entry e;
+	const struct ws_snapshot *sn;
+	unsigned int slot, i;
+	bool found = false;
+
+	assert_int_equal(ws_stack_snapshot(f->b, 0, 0), 0);
+	sn = ws_stack_snapshot_acquire(f->b, &slot);
+	for (i = 0; i < sn->workers[0].n_listeners; i++) {
+		if (sn->workers[0].listeners[i].port != FLOOD_PORT)
+			continue;
+		e = sn->workers[0].listeners[i];
+		found = true;
+	}
+	ws_stack_snapshot_release(f->b, slot);
+	assert_true(found);
+	return e;
+}
+
+static void
+flood_run(struct fabric *f, bool always)
+{
+	static unsigned int seq;
+	struct bulk *bk = bulk_new(FLOOD_CONNS, FLOOD_BYTES);
+	struct flood fl = { .rng = always ? 0x5eed0002 : 0x5eed0001 };
+	struct flood_peaks pk = { 0 };
+	struct ws_listener_entry le;
+	struct ws_stats sa, sb;
+	unsigned int i, ok = 0, full_opts = 0, rounds = 0, conn_rounds;
+	unsigned int a_pool_start, b_pool_start;
+	double t0, t_conns, deadline;
+	char name[32];
+
+	snprintf(name, sizeof(name), "ws_flood_%u", seq++);
+	fl.pool = rte_pktmbuf_pool_create(name, 2 * FLOOD_RING + 4 * WS_BURST,
+		0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	assert_non_null(fl.pool);
+	bk->server_w = f->wb;
+	/*
+	 * ARP first: the SYNs of the first wave would wait on one
+	 * resolution, all but a few dropped, and come back only after A's
+	 * 1 s initial RTO.
+	 */
+	send_a_to_b_proto_253(f);
+	/* B's receive path holds A's mbufs: a leak there shows in A's pool. */
+	a_pool_start = rte_mempool_in_use_count(f->wa->pool);
+	b_pool_start = rte_mempool_in_use_count(f->wb->pool);
+	assert_int_equal(ws_tcp_listen_worker(f->wb, FLOOD_PORT, &bulk_ops, bk),
+		0);
+
+	t0 = now_s();
+	deadline = t0 + 120;
+	while (bk->n_clients < bk->n_conns || bk->open_clients > 0) {
+		bulk_start_clients(f, bk, FLOOD_PORT, FLOOD_CONCURRENT,
+			(unsigned int)(fl.injected / FLOOD_WAVE_SYNS + 1) *
+			FLOOD_CONCURRENT);
+		flood_round(f, &fl);
+		ws_worker_poll(f->wa);
+		ws_worker_poll(f->wb);
+		flood_sample(f, &fl, bk, &pk);
+		if (++rounds % 1024 == 0) {
+			le = flood_listener(f);
+			assert_true(le.half_open <= FLOOD_BACKLOG);
+			assert_int_equal(le.backlog, FLOOD_BACKLOG);
+			if (always)
+				assert_int_equal(le.half_open, 0);
+			pk.snaps++;
+			pk.snaps_cookie_mode += le.cookie_mode;
+		}
+		if (rounds % 65536 == 0 && now_s() > deadline)
+			dump_and_fail(f, bk, "stalled under the flood");
+	}
+	t_conns = now_s() - t0;
+	conn_rounds = rounds;
+	/*
+	 * Every TCB goes: TIME_WAIT (2 s) and the flood's half-open ones
+	 * (auto mode). The flood's frames left the rings long before.
+	 */
+	for (;;) {
+		ws_worker_poll(f->wa);
+		ws_worker_poll(f->wb);
+		flood_sample(f, &fl, bk, &pk);
+		ws_stack_stats(f->a, -1, &sa);
+		ws_stack_stats(f->b, -1, &sb);
+		if (open_gauges(&sa) + sa.tcp.st_time_wait +
+				open_gauges(&sb) + sb.tcp.st_time_wait == 0)
+			break;
+		if (++rounds % 65536 == 0 && now_s() > deadline)
+			dump_and_fail(f, bk, "connections never closed");
+	}
+	/* The last frames either way still in the rings. */
+	run_until_quiet(f);
+	ws_stack_stats(f->a, -1, &sa);
+	ws_stack_stats(f->b, -1, &sb);
+	le = flood_listener(f);
+
+	for (i = 0; i < bk->n_conns; i++) {
+		const struct bulk_side *cl = &bk->clients[i];
+		const struct bulk_side *sv = &bk->servers[i];
+
+		if (side_ok(bk, cl) && side_ok(bk, sv))
+			ok++;
+		/*
+		 * A offers everything; a cookie keeps it all (in the TSval)
+		 * just as a TCB would, and the MSS (1460, a table entry).
+		 */
+		if (i < bk->n_servers && sv->ts && sv->sack && sv->wscale &&
+				sv->mss == 1448 && cl->ts && cl->sack &&
+				cl->wscale && cl->mss == 1448)
+			full_opts++;
+	}
+	fprintf(stderr, "syn flood (%s): %" PRIu64 " flood SYNs injected "
+		"(%" PRIu64 " held back: ring full); real conns %u/%u ok "
+		"(%u by cookie, peak %u concurrent); cookie SYN-ACKs %" PRIu64
+		", validated %" PRIu64 "; stateful SYN-ACKs %" PRIu64
+		"; cookie mode on %" PRIu64 "x, off %" PRIu64 "x; peaks: "
+		"SYN_RECEIVED %" PRIu64 ", open TCBs %" PRIu64 ", all TCBs %"
+		PRIu64 ", B pool %u, flood mbufs %u; %.2f s (%u rounds) + "
+		"%.2f s drain\n",
+		always ? "always" : "auto", fl.injected, fl.skipped, ok,
+		bk->n_conns, bk->n_cookie_accepts, pk.concurrent,
+		sb.tcp.cookie_synack_tx, sb.tcp.cookie_validated,
+		sb.tcp.synack_tx, sb.tcp.cookie_mode_on, sb.tcp.cookie_mode_off,
+		pk.syn_received, pk.b_open, pk.b_tcbs, pk.b_pool,
+		pk.flood_pool, t_conns, conn_rounds, now_s() - t0 - t_conns);
+
+	/* The bar: at least 99.9% complete, byte-exact (expect all). */
+	if (ok * 1000u < bk->n_conns * 999u)
+		dump_and_fail(f, bk, "too few connections survived the flood");
+	assert_int_equal(bk->n_servers, bk->n_conns);
+	assert_int_equal(sb.tcp.passive_opens, bk->n_conns);
+	assert_int_equal(full_opts, bk->n_conns);
+	/* A flood that dwarfs the real connections, and outlasted them. */
+	assert_true(fl.injected >= 10ull * FLOOD_CONNS);
+	/* Every SYN got its SYN-ACK: none was dropped for want of room. */
+	assert_true(sb.tcp.syn_rx >= fl.injected + FLOOD_CONNS);
+	assert_int_equal(sb.tcp.syn_rx, sb.tcp.synack_tx +
+		sb.tcp.cookie_synack_tx);
+	assert_int_equal(sb.tcp.drop_backlog, 0);
+	assert_int_equal(sb.tcp.drop_half_open, 0);
+	assert_int_equal(sb.tcp.drop_table_full, 0);
+	assert_int_equal(sb.tcp.drop_nombuf, 0);
+	assert_int_equal(sb.tcp.accept_overflow, 0);
+	/* Only real connections answer cookies, and always rightly. */
+	assert_int_equal(sb.tcp.cookie_validated, bk->n_cookie_accepts);
+	assert_int_equal(sb.tcp.cookie_bad_hash, 0);
+	assert_int_equal(sb.tcp.cookie_too_old, 0);
+	assert_int_equal(sb.tcp.cookie_bad_index, 0);
+	assert_int_equal(le.cookies_sent, sb.tcp.cookie_synack_tx);
+	assert_int_equal(le.cookies_validated, sb.tcp.cookie_validated);
+	/* Every cookie SYN-ACK was the SYN's own mbuf turned around... */
+	assert_int_equal(sb.tcp.cookie_synack_copied, 0);
+	/* ... sent back to the flood's MAC, which A drops. */
+	assert_true(sa.eth.drop_dst_mac <= sb.tcp.cookie_synack_tx -
+		sb.tcp.cookie_validated);
+	assert_true(sa.eth.drop_dst_mac + sb.tcp.synack_tx +
+		sb.loop.tx_drop_full >= fl.injected);
+	/* The half-open TCBs never exceeded the backlog... */
+	assert_true(pk.syn_received <= FLOOD_BACKLOG);
+	assert_int_equal(le.half_open, 0);
+	if (always) {
+		/* ... and with 'always' there were none at all. */
+		assert_int_equal(pk.syn_received, 0);
+		assert_int_equal(sb.tcp.synack_tx, 0);
+		assert_int_equal(sb.tcp.cookie_synack_tx, sb.tcp.syn_rx);
+		assert_int_equal(sb.tcp.cookie_validated, bk->n_conns);
+		assert_int_equal(sb.tcp.cookie_mode_on, 0);
+		assert_int_equal(pk.snaps_cookie_mode, pk.snaps);
+		assert_true(le.cookie_mode);
+	} else {
+		/* The flood switched the listener to cookies... */
+		assert_true(sb.tcp.cookie_mode_on >= 1);
+		assert_true(pk.snaps_cookie_mode >= 1);
+		assert_true(sb.tcp.cookie_synack_tx >= fl.injected / 2);
+		assert_true(bk->n_cookie_accepts > 0);
+		/* The rest had a TCB's SYN-ACK. */
+		assert_true(sb.tcp.synack_tx >=
+			bk->n_conns - bk->n_cookie_accepts);
+		/* ... and, drained, back. */
+		assert_int_equal(sb.tcp.cookie_mode_off, sb.tcp.cookie_mode_on);
+		assert_false(le.cookie_mode);
+	}
+	/*
+	 * B's TCBs: the backlog's half-open (none with 'always') and the
+	 * real connections with, for a moment, some closing peers; the
+	 * table's bound with TIME_WAIT.
+	 */
+	assert_true(pk.b_open <= (always ? 0 : FLOOD_BACKLOG) +
+		FLOOD_CONCURRENT * 3 / 2);
+	assert_true(pk.b_tcbs <= 2048);
+	/* Mbufs: bounded throughout, whatever the flood, and all back. */
+	assert_true(pk.b_pool <= FLOOD_B_POOL_MAX);
+	assert_true(pk.flood_pool <= 2 * FLOOD_RING + 2 * WS_BURST);
+	assert_int_equal(rte_mempool_in_use_count(fl.pool), 0);
+	assert_int_equal(rte_mempool_in_use_count(f->wb->pool), b_pool_start);
+	assert_int_equal(rte_mempool_in_use_count(f->wa->pool), a_pool_start);
+
+	rte_mempool_free(fl.pool);
+	bulk_free(bk);
+}
+
+/*
+ * tcp.synack_retries=1 with a 200 ms initial RTO: the flood's stateful
+ * half-opens (whose SYN-ACKs have no route) give up within a second, so
+ * in auto mode the listener leaves cookie mode and the flood takes it
+ * back there, again and again while the real connections run.
+ */
+static int
+fabric_setup_cookies_auto(void **state)
+{
+	static const char *const b_sets[] = {
+		"tcp.syncookies=auto", "tcp.backlog=64",
+		"tcp.synack_retries=1", "tcp.rto_initial_ms=100",
+	};
+
+	return fabric_create(state, FLOOD_RING, b_sets, RTE_DIM(b_sets));
+}
+
+static int
+fabric_setup_cookies_always(void **state)
+{
+	static const char *const b_sets[] = {
+		"tcp.syncookies=always", "tcp.backlog=64",
+		"tcp.synack_retries=1", "tcp.rto_initial_ms=100",
+	};
+
+	return fabric_create(state, FLOOD_RING, b_sets, RTE_DIM(b_sets));
+}
+
+static void
+test_syn_flood_real_connections_complete_auto(void **state)
+{
+	flood_run(*state, false);
+}
+
+static void
+test_syn_flood_real_connections_complete_always(void **state)
+{
+	flood_run(*state, true);
 }
 
 #define FABRIC_TEST(fn) cmocka_unit_test_setup_teardown(fn, fabric_setup, \
@@ -471,6 +1025,12 @@ static const struct CMUnitTest tests[] = {
 	FABRIC_TEST(test_announcements_cross_the_fabric),
 	FABRIC_TEST(test_datagram_resolves_and_gets_protocol_unreachable),
 	FABRIC_TEST(test_1000_connections_1mb_each_way_byte_exact),
+	cmocka_unit_test_setup_teardown(
+		test_syn_flood_real_connections_complete_auto,
+		fabric_setup_cookies_auto, fabric_teardown),
+	cmocka_unit_test_setup_teardown(
+		test_syn_flood_real_connections_complete_always,
+		fabric_setup_cookies_always, fabric_teardown),
 };
 
 WS_TEST_MAIN(tests)
