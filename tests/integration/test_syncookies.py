@@ -366,7 +366,7 @@ def test_always_mode_bad_cookie_acks(start, netns, bad_ack):
     for rep in r["replies"]:
         by_port.setdefault(rep["sport"], []).append(rep)
     if bad_ack == "rst":
-        # RFC 9293 3.10.7.2: <SEQ=SEG.ACK><CTL=RST>, one for each ACK.
+        # RFC 9293, LISTEN state: <SEQ=SEG.ACK><CTL=RST>, one for each ACK.
         assert c["rst_tx"] == 8, c
         for a in acks:
             got = by_port.get(a["sport"], [])
