@@ -123,20 +123,34 @@ ws_tcp_timer_stop(struct ws_tcp_conn *c, struct ws_timer *t)
 /* ------------------------------------------------------------------ */
 /* ISN (RFC 9293 3.4.1, SHLD-1): M + F(4-tuple, secret).               */
 
-uint32_t
-ws_tcp_isn(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
-		uint32_t *ts_off)
+/* MUST-9: SipHash-2-4 of the 4-tuple under a secret nobody outside knows. */
+static uint64_t
+isn_hash(const struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 {
 	uint8_t in[12], out[crypto_shorthash_BYTES];
-	uint64_t h, hz = tw->w->clock.hz, m;
+	uint64_t h;
 
 	memcpy(in, &key->laddr, 4);
 	memcpy(in + 4, &key->raddr, 4);
 	memcpy(in + 8, &key->lport, 2);
 	memcpy(in + 10, &key->rport, 2);
-	/* MUST-9: SipHash-2-4 under a secret nobody outside knows. */
 	crypto_shorthash(out, in, sizeof(in), tw->isn_key);
 	memcpy(&h, out, sizeof(h));
+	return h;
+}
+
+uint32_t
+ws_tcp_ts_off(const struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
+{
+	return (uint32_t)(isn_hash(tw, key) >> 32);
+}
+
+uint32_t
+ws_tcp_isn(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
+		uint32_t *ts_off)
+{
+	uint64_t h = isn_hash(tw, key), hz = tw->w->clock.hz, m;
+
 	/* MUST-8: a clock that ticks every 4 microseconds. */
 	if (hz >= 250000)
 		m = tw->w->now / (hz / 250000);

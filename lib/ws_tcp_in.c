@@ -161,12 +161,23 @@ challenge_ack(struct ws_tcp_conn *c)
 		ws_tcp_send_ack(c);
 }
 
+/* MUST-16: the smaller MSS, less the options on every segment. */
+static void
+set_send_mss(struct ws_tcp_conn *c)
+{
+	uint32_t mss = RTE_MIN((uint32_t)c->peer_mss, (uint32_t)c->rcv_mss);
+
+	if (c->ts_ok)
+		mss -= 12;
+	c->mss = (uint16_t)RTE_MAX(mss, 64u);
+}
+
 /* Options a SYN or SYN-ACK settles (RFC 7323, RFC 2018, MUST-14..16). */
 static void
 negotiate(struct ws_tcp_conn *c, const struct seg *sg)
 {
 	const struct ws_tcp_opts *o = &sg->opts;
-	uint32_t mss, rcvbuf = c->tw->cfg.rcvbuf;
+	uint32_t rcvbuf = c->tw->cfg.rcvbuf;
 
 	c->ws_ok = c->ws_ok && (o->present & WS_TCP_OPT_HAS_WS);
 	c->ts_ok = c->ts_ok && (o->present & WS_TCP_OPT_HAS_TS);
@@ -185,11 +196,7 @@ negotiate(struct ws_tcp_conn *c, const struct seg *sg)
 	/* MUST-15: 536 without the option. */
 	c->peer_mss = (o->present & WS_TCP_OPT_HAS_MSS) ? o->mss :
 		WS_TCP_DEFAULT_MSS;
-	/* MUST-16: the smaller MSS, less the options on every segment. */
-	mss = RTE_MIN((uint32_t)c->peer_mss, (uint32_t)c->rcv_mss);
-	if (c->ts_ok)
-		mss -= 12;
-	c->mss = (uint16_t)RTE_MAX(mss, 64u);
+	set_send_mss(c);
 }
 
 /*
@@ -271,6 +278,23 @@ half_open_full(const struct ws_tcp_worker *tw,
 		tw->half_open >= tw->cfg.half_open_max;
 }
 
+/* A TCB for 'key', in the table; NULL when there is no room for it. */
+static struct ws_tcp_conn *
+conn_new(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
+{
+	struct ws_tcp_conn *c = ws_tcp_conn_alloc(tw, key);
+
+	if (c == NULL)
+		return NULL;
+	if (ws_tcp_conn_insert(c) < 0) {
+		c->dead = 1;
+		ws_tcp_conn_hold(c);
+		ws_tcp_conn_release(c);
+		return NULL;
+	}
+	return c;
+}
+
 /*
  * Answer a SYN with a cookie: nothing is allocated, the SYN's own mbuf
  * becomes the SYN-ACK. What the handshake must remember travels in the
@@ -284,7 +308,6 @@ cookie_synack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	const struct ws_tcp_opts *po = &sg->opts;
 	struct ws_syncookie_opts o;
 	struct ws_tcp_synack sa;
-	uint32_t ts_off = 0;
 
 	o.mss = (po->present & WS_TCP_OPT_HAS_MSS) ? po->mss : 0;
 	o.has_ts = cfg->timestamps && (po->present & WS_TCP_OPT_HAS_TS);
@@ -298,10 +321,9 @@ cookie_synack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	memset(&sa, 0, sizeof(sa));
 	if (o.has_ts) {
 		/* The offset the connection keeps, so its TSvals only grow. */
-		ws_tcp_isn(tw, &sg->key, &ts_off);
 		sa.has_ts = true;
 		sa.tsval = ws_syncookie_tsval((uint32_t)ws_tcp_now_ms(tw) +
-			ts_off, &o);
+			ws_tcp_ts_off(tw, &sg->key), &o);
 		sa.tsecr = po->tsval;
 	}
 	sa.iss = ws_syncookie_make(&tw->cookie_keys, cookie_counter(tw),
@@ -333,7 +355,6 @@ cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	enum ws_syncookie_result r;
 	struct ws_syncookie_opts o;
 	struct ws_tcp_conn *c;
-	uint32_t mss;
 
 	r = ws_syncookie_check(&tw->cookie_keys, cookie_counter(tw),
 		&sg->key, sg->seq - 1, sg->ack - 1, has_ts, sg->opts.tsecr, &o);
@@ -348,7 +369,7 @@ cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 			reply_rst(tw, sg);
 		return;
 	}
-	c = ws_tcp_conn_alloc(tw, &sg->key);
+	c = conn_new(tw, &sg->key);
 	if (c == NULL) {
 		/*
 		 * No room to accept it. Silence, as Linux without
@@ -356,13 +377,6 @@ cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 		 * the same valid cookie and gets another chance.
 		 */
 		tw->st->accept_overflow++;
-		return;
-	}
-	if (ws_tcp_conn_insert(c) < 0) {
-		tw->st->accept_overflow++;
-		c->dead = 1;
-		ws_tcp_conn_hold(c);
-		ws_tcp_conn_release(c);
 		return;
 	}
 	tw->st->cookie_validated++;
@@ -387,15 +401,12 @@ cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	c->snd_shift = o.has_ws ? o.wscale : 0;
 	c->rcv_shift = o.has_ws ? ws_tcp_rcv_shift_for(cfg->rcvbuf) : 0;
 	if (c->ts_ok) {
-		ws_tcp_isn(tw, &sg->key, &c->ts_off);
+		c->ts_off = ws_tcp_ts_off(tw, &sg->key);
 		c->ts_recent = sg->opts.tsval;
 		c->ts_recent_ms = ws_tcp_now_ms(tw);
 	}
 	c->peer_mss = o.mss;
-	mss = RTE_MIN((uint32_t)c->peer_mss, (uint32_t)c->rcv_mss);
-	if (c->ts_ok)
-		mss -= 12;
-	c->mss = (uint16_t)RTE_MAX(mss, 64u);
+	set_send_mss(c);
 	c->rtx_first = tw->w->now;
 	ws_tcp_set_state(c, WS_TCP_SYN_RECEIVED);
 	ws_tcp_conn_hold(c);
@@ -504,16 +515,9 @@ listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 		}
 		break;
 	}
-	c = ws_tcp_conn_alloc(tw, &sg->key);
+	c = conn_new(tw, &sg->key);
 	if (c == NULL) {
 		tw->st->drop_table_full++;
-		return;
-	}
-	if (ws_tcp_conn_insert(c) < 0) {
-		tw->st->drop_table_full++;
-		c->dead = 1;
-		ws_tcp_conn_hold(c);
-		ws_tcp_conn_release(c);
 		return;
 	}
 	c->passive = 1;

@@ -224,16 +224,14 @@ sack_options(const struct ws_tcp_conn *c, uint8_t *p, unsigned int max)
 	return 4 + 8 * n;
 }
 
+/* MUST-2: the TCP checksum, by the port or here; the header is complete. */
 static void
-tcp_cksum_and_send(struct ws_worker *w, struct rte_mbuf *m,
-		struct rte_ipv4_hdr *ip, struct rte_tcp_hdr *th,
-		unsigned int thl)
+tcp_cksum(struct ws_worker *w, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+		struct rte_tcp_hdr *th, unsigned int thl)
 {
-	m->l2_len = 0;
 	m->l3_len = sizeof(*ip);
 	m->l4_len = thl;
 	th->cksum = 0;
-	/* MUST-2. */
 	if (w->iface->offload.tx_tcp_cksum) {
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IPV4;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
@@ -241,6 +239,15 @@ tcp_cksum_and_send(struct ws_worker *w, struct rte_mbuf *m,
 		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
 	}
 	w->stats.tcp.tx++;
+}
+
+static void
+tcp_cksum_and_send(struct ws_worker *w, struct rte_mbuf *m,
+		struct rte_ipv4_hdr *ip, struct rte_tcp_hdr *th,
+		unsigned int thl)
+{
+	m->l2_len = 0;
+	tcp_cksum(w, m, ip, th, thl);
 	ws_ipv4_output(w, m);
 }
 
@@ -476,20 +483,12 @@ ws_tcp_send_synack_stateless(struct ws_tcp_worker *tw, struct rte_mbuf *syn,
 	memcpy(th + 1, opts, olen);
 
 	m->l2_len = sizeof(*eh);
-	m->l3_len = sizeof(*ip);
-	m->l4_len = thl;
-	th->cksum = 0;
+	tcp_cksum(w, m, ip, th, thl);
+	/* What IPv4 and Ethernet output would do, without the ARP lookup. */
 	if (w->iface->offload.tx_ip_cksum)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	else
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
-	if (w->iface->offload.tx_tcp_cksum) {
-		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IPV4;
-		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
-	} else {
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
-	}
-	w->stats.tcp.tx++;
 	w->stats.ip.tx++;
 	w->stats.eth.tx++;
 	ws_tx(w, m);

@@ -294,6 +294,9 @@ void ws_tcp_conn_hold(struct ws_tcp_conn *c);
 void ws_tcp_conn_release(struct ws_tcp_conn *c);
 uint32_t ws_tcp_isn(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
 		uint32_t *ts_off);
+/* The TSval offset of the 4-tuple alone (ws_tcp_isn's *ts_off). */
+uint32_t ws_tcp_ts_off(const struct ws_tcp_worker *tw,
+		const struct ws_tcp_key *key);
 uint64_t ws_tcp_now_ms(const struct ws_tcp_worker *tw);
 uint32_t ws_tcp_tsval(const struct ws_tcp_conn *c);
 void ws_tcp_timer_arm_ms(struct ws_tcp_conn *c, struct ws_timer *t,

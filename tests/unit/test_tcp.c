@@ -3251,6 +3251,58 @@ test_syncookie_ageing(void **state)
 }
 
 /*
+ * A SYN whose mbuf is not ours alone (a capture holds it too) cannot
+ * become the SYN-ACK: a copy goes out and the SYN stays intact. With no
+ * mbuf to copy into, nothing goes out and nothing leaks.
+ */
+static void
+test_syncookie_shared_syn_copied(void **state)
+{
+	struct ws_test_env *env = *state;
+	static uint8_t frame[256], tcp[64];
+	struct pseg p = {
+		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
+		.wnd = 1000,
+	};
+	struct rte_mbuf *m, *hog[4096];
+	unsigned int n_hog = 0;
+	struct cseg cs;
+	size_t n;
+
+	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
+	n = build_tcp(tcp, PEER_IP, US_IP, &p);
+	n = ws_test_ipv4_frame(frame, PEER_IP, US_IP, IPPROTO_TCP, 0x99, 0,
+		tcp, n);
+	m = ws_test_mbuf(env, frame, n);
+	rte_mbuf_refcnt_update(m, 1);
+	ws_test_input_mbuf(env, m);
+	ws_tcp_flush(&env->w);
+	only(env, &cs);
+	assert_int_equal(cs.flags, F_SYN | F_ACK);
+	assert_int_equal(cs.ack, PISN + 1);
+	assert_int_equal(st(env)->cookie_synack_copied, 1);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), n);
+	assert_memory_equal(rte_pktmbuf_mtod(m, void *), frame, n);
+
+	while (n_hog < RTE_DIM(hog) &&
+			(hog[n_hog] = rte_pktmbuf_alloc(env->w.pool)) != NULL)
+		n_hog++;
+	rte_mbuf_refcnt_update(m, 1);
+	ws_test_input_mbuf(env, m);
+	ws_tcp_flush(&env->w);
+	expect_none(env);
+	assert_int_equal(st(env)->cookie_synack_copied, 2);
+	assert_int_equal(st(env)->drop_nombuf, 1);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	while (n_hog > 0)
+		rte_pktmbuf_free(hog[--n_hog]);
+	rte_pktmbuf_free(m);
+	assert_int_equal(tcbs_in_use(env), 0);
+	finish(env);
+}
+
+/*
  * 'auto': stateful until the listener's half-open queue is full, then
  * cookies (stateless) until it has drained to half; ACKs of either kind
  * complete.
@@ -3515,6 +3567,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_syncookie_without_timestamps),
 	TCP_TEST(test_syncookie_ack_with_data_and_fin),
 	TCP_TEST(test_syncookie_bad_ack),
+	TCP_TEST(test_syncookie_shared_syn_copied),
 	TCP_TEST(test_syncookie_ageing),
 	TCP_TEST(test_syncookie_auto_mode),
 	TCP_TEST(test_syncookie_auto_stray_ack),
