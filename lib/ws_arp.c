@@ -39,6 +39,7 @@
 #include "ws_clock.h"
 #include "ws_eth.h"
 #include "ws_snapshot.h"
+#include "ws_steer.h"
 #include "ws_worker.h"
 
 /* How often the timer walks the table. */
@@ -490,6 +491,47 @@ arp_defend(struct ws_worker *w)
 	arp_send_announcement(w);
 }
 
+/* A new neighbour that talked to us. Still answered when the cache is full. */
+static void
+arp_learn(struct ws_worker *w, uint32_t ip, const struct rte_ether_addr *mac)
+{
+	int64_t slot = arp_insert(w, ip, WS_ARP_REACHABLE);
+
+	if (slot >= 0) {
+		rte_ether_addr_copy(mac, &w->arp.entries[slot].mac);
+		w->stats.arp.learned++;
+	} else {
+		w->stats.arp.drop_cache_full++;
+	}
+}
+
+void
+ws_arp_sync(struct ws_worker *w, uint32_t ip, const struct rte_ether_addr *mac,
+		bool for_us)
+{
+	struct ws_arp_cache *c = &w->arp;
+	struct ws_arp_entry *e;
+	int64_t slot;
+	uint8_t state;
+
+	/* The worker that received the ARP checked it; apply its rules. */
+	slot = arp_find(c, ip);
+	if (slot < 0) {
+		if (for_us)
+			arp_learn(w, ip, mac);
+		return;
+	}
+	state = arp_slot_state(c, (uint32_t)slot);
+	e = &c->entries[slot];
+	rte_ether_addr_copy(mac, &e->mac);
+	e->updated = w->now;
+	e->requests = 0;
+	arp_slot_set_state(c, (uint32_t)slot, WS_ARP_REACHABLE);
+	w->stats.arp.updated++;
+	if (state == WS_ARP_INCOMPLETE)
+		arp_queue_flush(w, e);
+}
+
 void
 ws_arp_input(struct ws_worker *w, struct rte_mbuf *m)
 {
@@ -601,20 +643,14 @@ ws_arp_input(struct ws_worker *w, struct rte_mbuf *m)
 			counter = &st->drop_not_for_us;
 			goto drop;
 		}
+		ws_steer_neigh_publish(w, sip, &ah->arp_data.arp_sha, false);
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (!merged) {
-		slot = arp_insert(w, sip, WS_ARP_REACHABLE);
-		if (slot >= 0) {
-			rte_ether_addr_copy(&ah->arp_data.arp_sha,
-				&c->entries[slot].mac);
-			st->learned++;
-		} else {
-			/* Still answer below: the peer needs our MAC. */
-			st->drop_cache_full++;
-		}
-	}
+	if (!merged)
+		arp_learn(w, sip, &ah->arp_data.arp_sha);
+	/* The other workers' caches learn what this one did. */
+	ws_steer_neigh_publish(w, sip, &ah->arp_data.arp_sha, true);
 	if (op == RTE_ARP_OP_REQUEST) {
 		arp_reply(w, m, ah);
 		return;

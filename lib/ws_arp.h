@@ -109,6 +109,14 @@ void ws_arp_fini(struct ws_worker *w);
 void ws_arp_input(struct ws_worker *w, struct rte_mbuf *m);
 
 /*
+ * What another worker learned from an ARP packet it checked: update our
+ * entry for 'ip' (sending what waited for it), or, when the ARP targeted
+ * us, learn it. Nothing is sent in reply.
+ */
+void ws_arp_sync(struct ws_worker *w, uint32_t ip,
+		const struct rte_ether_addr *mac, bool for_us);
+
+/*
  * Output of one IPv4 packet to next hop 'nh' (network order): 'm' starts at
  * the IPv4 header with its l2_len = 0 and l3_len set. Prepends the Ethernet
  * header and queues for tx when the MAC is known; otherwise holds the packet

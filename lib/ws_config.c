@@ -553,15 +553,18 @@ add_worker_lcore(struct ws_workers_config *w, uint64_t lcore,
 	return 0;
 }
 
+/*
+ * "1", "1,3", "1-3,5": calls add() for each number in order, stopping at
+ * the first it refuses (so a huge range is cheap).
+ */
 static int
-parse_lcores(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+scan_number_list(const char *text, const char *what,
+		int (*add)(void *ctx, uint64_t v, char *why, size_t why_len),
+		void *ctx, char *why, size_t why_len)
 {
-	struct ws_workers_config w;
 	const char *p = text;
-	uint64_t first, last, lc;
+	uint64_t first, last, v;
 
-	memset(&w, 0, sizeof(w));
 	for (;;) {
 		while (isspace((unsigned char)*p))
 			p++;
@@ -584,22 +587,49 @@ parse_lcores(const struct ws_cfg_key *k, const char *text,
 			while (isspace((unsigned char)*p))
 				p++;
 		}
-		/* Stops at the first bad lcore, so a huge range is cheap. */
-		for (lc = first; lc <= last; lc++)
-			if (add_worker_lcore(&w, lc, cfg, why, why_len) < 0)
+		for (v = first; v <= last; v++)
+			if (add(ctx, v, why, why_len) < 0)
 				return -EINVAL;
 		if (*p == '\0')
-			break;
+			return 0;
 		if (*p++ != ',')
 			goto syntax;
 	}
-	cfg->workers = w;
-	return 0;
 
 syntax:
-	snprintf(why, why_len, "'%s' is not a list of lcores like 1,3-5",
-		text);
+	snprintf(why, why_len, "'%s' is not a list of %s like 1,3-5", text,
+		what);
 	return -EINVAL;
+}
+
+struct lcore_list {
+	struct ws_workers_config w;
+	const struct ws_config *cfg;
+};
+
+static int
+add_lcore(void *ctx, uint64_t v, char *why, size_t why_len)
+{
+	struct lcore_list *l = ctx;
+
+	return add_worker_lcore(&l->w, v, l->cfg, why, why_len);
+}
+
+static int
+parse_lcores(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	struct lcore_list l;
+	int ret;
+
+	memset(&l, 0, sizeof(l));
+	l.cfg = cfg;
+	ret = scan_number_list(text, "lcores", add_lcore, &l, why, why_len);
+	if (ret < 0)
+		return ret;
+	cfg->workers.count = l.w.count;
+	memcpy(cfg->workers.lcores, l.w.lcores, sizeof(l.w.lcores));
+	return 0;
 }
 
 static void
@@ -617,6 +647,64 @@ format_lcores(const struct ws_cfg_key *k, const struct ws_config *cfg,
 
 static const struct ws_cfg_type ws_cfg_lcores = {
 	.parse = parse_lcores, .format = format_lcores,
+};
+
+/* workers.cpus: parsed after workers.lcores, one CPU per worker. */
+static int
+add_cpu(void *ctx, uint64_t v, char *why, size_t why_len)
+{
+	struct ws_workers_config *w = ctx;
+
+	if (v >= RTE_MAX_LCORE) {
+		snprintf(why, why_len, "CPU %" PRIu64 " is out of range 0..%u",
+			v, RTE_MAX_LCORE - 1);
+		return -EINVAL;
+	}
+	if (w->n_cpus == w->count) {
+		snprintf(why, why_len, "more CPUs than the %u worker lcores",
+			w->count);
+		return -EINVAL;
+	}
+	w->cpus[w->n_cpus++] = (unsigned int)v;
+	return 0;
+}
+
+static int
+parse_cpus(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	struct ws_workers_config *w = &cfg->workers;
+	int ret;
+
+	w->n_cpus = 0;
+	if (text[0] == '\0')
+		return 0;
+	ret = scan_number_list(text, "CPUs", add_cpu, w, why, why_len);
+	if (ret == 0 && w->n_cpus != w->count) {
+		snprintf(why, why_len, "%u CPUs for %u worker lcores: give "
+			"one per lcore", w->n_cpus, w->count);
+		ret = -EINVAL;
+	}
+	if (ret < 0)
+		w->n_cpus = 0;
+	return ret;
+}
+
+static void
+format_cpus(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < cfg->workers.n_cpus && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%u",
+			i == 0 ? "" : ",", cfg->workers.cpus[i]);
+}
+
+static const struct ws_cfg_type ws_cfg_cpus = {
+	.parse = parse_cpus, .format = format_cpus,
 };
 
 /* tcp.rto_max_ms: parsed after rto_min_ms, and never below it. */
@@ -1161,6 +1249,9 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 		.help = "receive frames for every MAC address" },
 	{ "port", "mbufs", UINT("8191", 1023, 1048575), FIELD(port.mbufs),
 		.help = "packet buffers per worker" },
+	{ "port", "rss", &ws_cfg_bool, "yes", FIELD(port.rss),
+		.help = "steer flows to workers with the port's RSS when it "
+		"has it; no = in software only" },
 
 	{ "ip", "addr", &ws_cfg_ip_addr, NULL, FIELD(ip.addr),
 		.help = "our address and prefix length, A.B.C.D/P (required)" },
@@ -1205,6 +1296,18 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 
 	{ "workers", "lcores", &ws_cfg_lcores, "1", FIELD(workers),
 		.help = "worker lcores, e.g. 1 or 1,3 or 1-3,5" },
+	{ "workers", "cpus", &ws_cfg_cpus, "", FIELD(workers),
+		.help = "the CPU each worker lcore runs on, in order, e.g. "
+		"1,1; empty = CPU N for lcore N" },
+	{ "workers", "handoff_ring", UINT("4096", 64, 65536),
+		FIELD(workers.handoff_ring), .flags = WS_CFG_POW2,
+		.help = "packets waiting for a worker from the others "
+		"(power of two)" },
+	{ "workers", "idle_sleep_us", UINT("0", 0, 100000),
+		FIELD(workers.idle_sleep_us),
+		.help = "after 100 polls in a row found nothing, sleep this "
+		"long between polls: for workers sharing CPUs with other "
+		"work; 0 = always spin" },
 
 	{ "control", "interval_ms", UINT("1000", 10, 60000),
 		FIELD(control.interval_ms),
@@ -1864,15 +1967,27 @@ ws_config_eal_args(const struct ws_config *cfg, const char *prog,
 	struct eal_argv a = {
 		.argv = argv, .max = argv_max, .buf = buf, .len = buf_len,
 	};
-	char lcores[WS_MAX_WORKERS * 4 + 8];
+	char lcores[WS_MAX_WORKERS * 12 + 16];
 	size_t used;
 	unsigned int i;
 	bool no_huge;
 
-	used = snprintf(lcores, sizeof(lcores), "%u", cfg->eal.main_lcore);
-	for (i = 0; i < cfg->workers.count && used < sizeof(lcores); i++)
-		used += snprintf(lcores + used, sizeof(lcores) - used, ",%u",
-			cfg->workers.lcores[i]);
+	/* With CPUs given, lcore@cpu pairs: several lcores may share one. */
+	if (cfg->workers.n_cpus > 0)
+		used = snprintf(lcores, sizeof(lcores), "%u@%u",
+			cfg->eal.main_lcore, cfg->eal.main_lcore);
+	else
+		used = snprintf(lcores, sizeof(lcores), "%u",
+			cfg->eal.main_lcore);
+	for (i = 0; i < cfg->workers.count && used < sizeof(lcores); i++) {
+		if (cfg->workers.n_cpus > 0)
+			used += snprintf(lcores + used, sizeof(lcores) - used,
+				",%u@%u", cfg->workers.lcores[i],
+				cfg->workers.cpus[i]);
+		else
+			used += snprintf(lcores + used, sizeof(lcores) - used,
+				",%u", cfg->workers.lcores[i]);
+	}
 
 	/*
 	 * With huge=yes and none free the hugepage arguments still go out:
@@ -1883,7 +1998,7 @@ ws_config_eal_args(const struct ws_config *cfg, const char *prog,
 		(cfg->eal.huge == WS_HUGE_AUTO && hugepages_free == 0);
 
 	push_arg(&a, "%s", prog);
-	push_arg(&a, "-l");
+	push_arg(&a, cfg->workers.n_cpus > 0 ? "--lcores" : "-l");
 	push_arg(&a, "%s", lcores);
 	push_arg(&a, "--main-lcore");
 	push_arg(&a, "%u", cfg->eal.main_lcore);

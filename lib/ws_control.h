@@ -26,6 +26,9 @@ struct ws_control *ws_stack_control(const struct ws_stack *s);
 /* Workers run on their lcores (ws_stack_start), not driven by hand. */
 bool ws_stack_workers_running(const struct ws_stack *s);
 
+/* How the stack steers packets between workers (ws_steer.h). */
+const struct ws_steer *ws_stack_steer(const struct ws_stack *s);
+
 /* NULL + rte_errno. The workers must exist. */
 struct ws_control *ws_control_create(struct ws_stack *s);
 void ws_control_free(struct ws_control *ctl, struct ws_stack *s);

@@ -17,6 +17,7 @@
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
 #include "ws_mbuf.h"
+#include "ws_steer.h"
 #include "ws_tcp.h"
 #include "ws_udp.h"
 #include "ws_worker.h"
@@ -302,10 +303,30 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 		 * it (ICMP errors) or captures it.
 		 */
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		/* The first fragment's hash covered addresses only. */
+		m->ol_flags &= ~RTE_MBUF_F_RX_RSS_HASH;
 	}
+	ws_ipv4_deliver(w, m);
+	return;
 
+drop:
+	(*counter)++;
+	rte_pktmbuf_free(m);
+}
+
+void
+ws_ipv4_deliver(struct ws_worker *w, struct rte_mbuf *m)
+{
+	struct ws_ip_stats *st = &w->stats.ip;
+	const struct rte_ipv4_hdr *ip;
+	uint64_t *counter;
+
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+		m->l2_len);
 	switch (ip->next_proto_id) {
 	case IPPROTO_ICMP:
+		if (ws_steer_away(w, m))
+			return;
 		ws_icmp_input(w, m);
 		return;
 	case IPPROTO_TCP:
@@ -315,6 +336,8 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 			counter = &st->drop_split_hdr;
 			break;
 		}
+		if (ws_steer_away(w, m))
+			return;
 		ws_tcp_input(w, m);
 		return;
 	case IPPROTO_UDP:
@@ -323,6 +346,8 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 			counter = &st->drop_split_hdr;
 			break;
 		}
+		if (ws_steer_away(w, m))
+			return;
 		ws_udp_input(w, m);
 		return;
 	default:
@@ -331,7 +356,6 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 		counter = &st->drop_proto;
 		break;
 	}
-drop:
 	(*counter)++;
 	rte_pktmbuf_free(m);
 }

@@ -42,6 +42,13 @@ void ws_ipv4_fini(struct ws_worker *w);
 void ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m);
 
 /*
+ * The second half of input: a whole, validated datagram (data at the
+ * Ethernet header, l2_len and l3_len set) goes to its transport, or to
+ * the worker that owns it (ws_steer.h). Consumes m.
+ */
+void ws_ipv4_deliver(struct ws_worker *w, struct rte_mbuf *m);
+
+/*
  * Output: 'm' starts at a complete IPv4 header (l2_len is ignored, l3_len
  * must be set); total_length must match the packet. Fills in the header
  * checksum (in software or by offload), fragments when larger than the MTU,

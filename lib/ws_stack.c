@@ -18,6 +18,7 @@
 
 #include "woshou.h"
 #include "ws_control.h"
+#include "ws_steer.h"
 #include "ws_telemetry.h"
 #include "ws_worker.h"
 
@@ -43,7 +44,16 @@ struct ws_stack {
 	struct rte_mempool *indirect_pools[WS_MAX_WORKERS];
 	struct ws_control *ctl;
 	bool telemetry;			/* our commands answer for this stack */
+	bool rss_wanted;		/* port configured for RSS: program it */
+	unsigned int rss_key_len, reta_size;
+	uint8_t rss_key[WS_STEER_KEY_MAX];
+	struct ws_steer steer;		/* shared by the workers */
 };
+
+/* What we ask RSS to hash: TCP and UDP by ports, the rest by address. */
+#define WS_RSS_HF (RTE_ETH_RSS_NONFRAG_IPV4_TCP | \
+	RTE_ETH_RSS_NONFRAG_IPV4_UDP | RTE_ETH_RSS_NONFRAG_IPV4_OTHER | \
+	RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4)
 
 static int
 find_port(const struct ws_config *cfg, uint16_t *port_id)
@@ -151,6 +161,29 @@ configure_port(struct ws_stack *s)
 
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mtu = pc->mtu;
+	/*
+	 * RSS only where the port hashes TCP with a key we choose and a
+	 * table we write; anything else is steered in software.
+	 */
+	s->rss_key_len = 40;
+	s->reta_size = WS_STEER_RETA_SOFT;
+	if (nq > 1 && pc->rss &&
+			(info.flow_type_rss_offloads &
+			 RTE_ETH_RSS_NONFRAG_IPV4_TCP) != 0 &&
+			info.reta_size > 0 &&
+			info.reta_size <= WS_STEER_RETA_MAX &&
+			info.hash_key_size >= 16 &&
+			info.hash_key_size <= WS_STEER_KEY_MAX) {
+		s->rss_wanted = true;
+		s->rss_key_len = info.hash_key_size & ~1u;
+		s->reta_size = info.reta_size;
+		ws_steer_symmetric_key(s->rss_key, s->rss_key_len);
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_key = s->rss_key;
+		conf.rx_adv_conf.rss_conf.rss_key_len = (uint8_t)s->rss_key_len;
+		conf.rx_adv_conf.rss_conf.rss_hf = WS_RSS_HF &
+			info.flow_type_rss_offloads;
+	}
 	/* Checksums the port can do, it does; the rest is software. */
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) {
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
@@ -177,6 +210,17 @@ configure_port(struct ws_stack *s)
 			info.driver_name);
 
 	ret = rte_eth_dev_configure(s->port_id, nq, nq, &conf);
+	if (ret != 0 && s->rss_wanted) {
+		WS_LOG(NOTICE, "port %u (%s) refused RSS (%s): steering in "
+			"software", s->port_id, info.driver_name,
+			rte_strerror(-ret));
+		s->rss_wanted = false;
+		s->rss_key_len = 40;
+		s->reta_size = WS_STEER_RETA_SOFT;
+		memset(&conf.rx_adv_conf, 0, sizeof(conf.rx_adv_conf));
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
+		ret = rte_eth_dev_configure(s->port_id, nq, nq, &conf);
+	}
 	if (ret != 0) {
 		WS_LOG(ERR, "port %u: configure: %s", s->port_id,
 			rte_strerror(-ret));
@@ -247,6 +291,7 @@ prefix_to_mask(uint8_t len)
 struct ws_stack *
 ws_stack_create(const struct ws_config *cfg)
 {
+	char name[16];
 	struct ws_stack *s;
 	struct ws_clock clock;
 	unsigned int i;
@@ -285,6 +330,15 @@ ws_stack_create(const struct ws_config *cfg)
 	if (ret < 0)
 		goto fail;
 
+	snprintf(name, sizeof(name), "%u", s->port_id);
+	ret = ws_steer_init(&s->steer, s->n_workers, s->rss_key_len,
+		s->reta_size, cfg->workers.handoff_ring, s->socket, name);
+	if (ret < 0) {
+		WS_LOG(ERR, "steering between %u workers: %s", s->n_workers,
+			rte_strerror(-ret));
+		goto fail;
+	}
+
 	ws_clock_init_tsc(&clock);
 	for (i = 0; i < s->n_workers; i++) {
 		s->workers[i] = rte_zmalloc_socket("ws_worker",
@@ -302,6 +356,8 @@ ws_stack_create(const struct ws_config *cfg)
 		}
 		s->workers[i]->port_id = s->port_id;
 		s->workers[i]->queue_id = i;
+		if (s->n_workers > 1)
+			s->workers[i]->steer = &s->steer;
 	}
 	s->ctl = ws_control_create(s);
 	if (s->ctl == NULL) {
@@ -310,10 +366,13 @@ ws_stack_create(const struct ws_config *cfg)
 	}
 	if (cfg->control.telemetry) {
 		ret = ws_telemetry_attach(s);
-		if (ret == 0)
+		if (ret == 0) {
 			s->telemetry = true;
-		else if (ret != -EBUSY)
+		} else if (ret != -EBUSY) {
+			WS_LOG(ERR, "telemetry commands: %s",
+				rte_strerror(-ret));
 			goto fail;
+		}
 	}
 	return s;
 
@@ -336,6 +395,38 @@ worker_main(void *arg)
 	return ws_worker_loop(w);
 }
 
+/*
+ * Write our table into the port, so its choice of queue is the one the
+ * stack computes. Until it is written the port's own default spreads
+ * flows; the software check catches what lands wrong either way.
+ */
+static void
+program_reta(struct ws_stack *s)
+{
+	struct rte_eth_rss_reta_entry64 reta[WS_STEER_RETA_MAX /
+		RTE_ETH_RETA_GROUP_SIZE];
+	unsigned int i;
+	int ret;
+
+	memset(reta, 0, sizeof(reta));
+	for (i = 0; i < s->steer.reta_size; i++) {
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |=
+			1ULL << (i % RTE_ETH_RETA_GROUP_SIZE);
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i %
+			RTE_ETH_RETA_GROUP_SIZE] = s->steer.reta[i];
+	}
+	ret = rte_eth_dev_rss_reta_update(s->port_id, reta,
+		s->steer.reta_size);
+	if (ret != 0) {
+		WS_LOG(NOTICE, "port %u: cannot write the RSS table (%s): "
+			"steering in software", s->port_id,
+			rte_strerror(-ret));
+		s->steer.hw = false;
+		return;
+	}
+	s->steer.hw = true;
+}
+
 static int
 start_port(struct ws_stack *s)
 {
@@ -349,6 +440,13 @@ start_port(struct ws_stack *s)
 	}
 	s->port_started = true;
 	rte_eth_dev_set_link_up(s->port_id);
+	if (s->rss_wanted)
+		program_reta(s);
+	WS_LOG(INFO, "port %u: %u worker(s), steering %s (key 0x6d5a x %u, "
+		"table of %u)", s->port_id, s->n_workers,
+		s->n_workers == 1 ? "not needed" :
+		s->steer.hw ? "by the port's RSS" : "in software",
+		s->steer.key_len / 2, s->steer.reta_size);
 	ws_control_started(s->ctl);
 	return 0;
 }
@@ -446,6 +544,7 @@ ws_stack_destroy(struct ws_stack *s)
 			rte_free(s->workers[i]);
 		}
 	}
+	ws_steer_fini(&s->steer);
 	if (s->port_configured)
 		rte_eth_dev_close(s->port_id);
 	for (i = 0; i < s->n_workers; i++) {
@@ -459,6 +558,12 @@ struct ws_control *
 ws_stack_control(const struct ws_stack *s)
 {
 	return s->ctl;
+}
+
+const struct ws_steer *
+ws_stack_steer(const struct ws_stack *s)
+{
+	return &s->steer;
 }
 
 bool

@@ -31,6 +31,7 @@
 
 #include "woshou.h"
 #include "ws_snapshot.h"
+#include "ws_steer.h"
 #include "ws_tcp.h"
 #include "ws_tcp_priv.h"
 #include "ws_worker.h"
@@ -834,7 +835,7 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	/* Shared by every worker: a cookie made by one validates on all. */
 	tw->isn_key = ws_syncookie_secret_shared()->isn_key;
 	ws_syncookie_keys_init(&tw->cookie_keys, ws_syncookie_secret_shared());
-	tw->next_port = (uint16_t)randombytes_uniform(WS_TCP_EPHEMERAL_N);
+	tw->next_port = randombytes_uniform(WS_TCP_EPHEMERAL_N);
 
 	memset(&hp, 0, sizeof(hp));
 	snprintf(name, sizeof(name), "ws_tcp_%u_%u", w->index,
@@ -1090,14 +1091,30 @@ dst_invalid(const struct ws_worker *w, uint32_t dst)
 		dst == w->iface->addr;
 }
 
+struct port_search {
+	struct ws_tcp_worker *tw;
+	struct ws_tcp_key key;
+};
+
+static bool
+port_in_use(void *arg, uint16_t port)
+{
+	struct port_search *ps = arg;
+
+	ps->key.lport = rte_cpu_to_be_16(port);
+	return ws_tcp_lookup(ps->tw, &ps->key) != NULL ||
+		ws_tcp_find_listener(ps->tw, port) != NULL;
+}
+
 struct ws_tcp_conn *
 ws_tcp_connect(struct ws_worker *w, uint32_t dst, uint16_t dst_port,
 		const struct ws_tcp_ops *ops, void *ctx)
 {
 	struct ws_tcp_worker *tw = w->tcp;
+	struct port_search ps;
 	struct ws_tcp_key key;
 	struct ws_tcp_conn *c;
-	unsigned int tries;
+	int port;
 
 	if (tw == NULL || dst_port == 0 || dst_invalid(w, dst)) {
 		rte_errno = EINVAL;
@@ -1106,19 +1123,17 @@ ws_tcp_connect(struct ws_worker *w, uint32_t dst, uint16_t dst_port,
 	key.raddr = dst;
 	key.laddr = w->iface->addr;
 	key.rport = rte_cpu_to_be_16(dst_port);
-	for (tries = 0; tries < WS_TCP_EPHEMERAL_N; tries++) {
-		uint16_t port = (uint16_t)(WS_TCP_EPHEMERAL_LO +
-			tw->next_port++ % WS_TCP_EPHEMERAL_N);
-
-		key.lport = rte_cpu_to_be_16(port);
-		if (ws_tcp_lookup(tw, &key) == NULL &&
-				ws_tcp_find_listener(tw, port) == NULL)
-			break;
-	}
-	if (tries == WS_TCP_EPHEMERAL_N) {
+	/* With several workers, only ports whose replies come back to us. */
+	ps.tw = tw;
+	ps.key = key;
+	port = ws_steer_pick_port(w->steer, w->index, dst, key.laddr,
+		key.rport, WS_TCP_EPHEMERAL_LO, WS_TCP_EPHEMERAL_N,
+		&tw->next_port, port_in_use, &ps);
+	if (port < 0) {
 		rte_errno = EADDRINUSE;
 		return NULL;
 	}
+	key.lport = rte_cpu_to_be_16((uint16_t)port);
 	c = ws_tcp_conn_alloc(tw, &key);
 	if (c == NULL) {
 		tw->st->drop_table_full++;

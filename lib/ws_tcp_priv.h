@@ -270,7 +270,7 @@ struct ws_tcp_worker {
 	uint32_t half_open;		/* SYN_RECEIVED from all listeners */
 	struct ws_syncookie_keys cookie_keys;
 	const uint8_t *isn_key;		/* the process's (ws_syncookie.h) */
-	uint16_t next_port;
+	uint32_t next_port;		/* ephemeral search cursor */
 	uint64_t chack_start;		/* ticks: current 1 s window */
 	uint32_t chack_count;
 	uint64_t ms_div;		/* ticks per millisecond */

@@ -21,6 +21,7 @@
 #include "woshou.h"
 #include "ws_arp.h"
 #include "ws_control.h"
+#include "ws_steer.h"
 #include "ws_syncookie.h"
 #include "ws_tcp.h"
 #include "ws_telemetry.h"
@@ -374,6 +375,13 @@ workers(struct ws_stack *s, const struct ws_snapshot *sn,
 		ws_tel_dict_u64(wd, "empty_polls", l->empty_polls);
 		ws_tel_dict_u64(wd, "busy_cycles", l->busy_cycles);
 		ws_tel_dict_u64(wd, "idle_cycles", l->idle_cycles);
+		ws_tel_dict_u64(wd, "handoff_tx", sw->stats.steer.handoff_tx);
+		ws_tel_dict_u64(wd, "handoff_rx", sw->stats.steer.handoff_rx);
+		ws_tel_dict_u64(wd, "drop_handoff_full",
+			sw->stats.steer.drop_handoff_full);
+		ws_tel_dict_u64(wd, "passive_opens",
+			sw->stats.tcp.passive_opens);
+		ws_tel_dict_u64(wd, "active_opens", sw->stats.tcp.active_opens);
 		ws_tel_dict_u64(wd, "fresh", sw->fresh);
 		snprintf(key, sizeof(key), "worker_%u", i);
 		rte_tel_data_add_dict_container(d, key, wd, 0);
@@ -548,6 +556,7 @@ info(struct ws_stack *s, const struct ws_snapshot *sn,
 		struct rte_tel_data *d)
 {
 	const struct ws_config *cfg = ws_stack_config(s);
+	const struct ws_steer *steer;
 	struct rte_ether_addr mac;
 	char buf[128], a[16];
 	unsigned int i;
@@ -567,6 +576,10 @@ info(struct ws_stack *s, const struct ws_snapshot *sn,
 			i ? "," : "", cfg->workers.lcores[i]);
 	rte_tel_data_add_dict_string(d, "lcores", buf);
 	ws_tel_dict_u64(d, "main_lcore", cfg->eal.main_lcore);
+	steer = ws_stack_steer(s);
+	rte_tel_data_add_dict_string(d, "steering",
+		steer->n_workers <= 1 ? "none" : steer->hw ? "rss" : "software");
+	ws_tel_dict_u64(d, "reta_size", steer->reta_size);
 	rte_tel_data_add_dict_string(d, "file_prefix", cfg->eal.file_prefix);
 	rte_tel_data_add_dict_string(d, "port", cfg->port.device);
 	ws_tel_dict_u64(d, "port_id", ws_stack_port(s));
@@ -693,8 +706,8 @@ register_all(void)
 		"SYN cookies and SYN-flood state: mode, counters, listeners "
 		"(cookie_mode 1 = answering with cookies). Parameters: worker=N");
 	ret |= rte_telemetry_register_cmd("/woshou/workers", cmd_workers,
-		"Per worker: rx/tx pps and bps, busy %, cycles per packet. "
-		"Parameters: worker=N");
+		"Per worker: rx/tx rates, busy %, cycles/packet, "
+		"connections, hand-offs. Parameters: worker=N");
 	ret |= rte_telemetry_register_cmd("/woshou/conn/list",
 		cmd_conn_list,
 		"Connections. Parameters: state=S, port=N, worker=N, page=N, "

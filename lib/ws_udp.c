@@ -31,6 +31,7 @@
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
 #include "ws_mbuf.h"
+#include "ws_steer.h"
 #include "ws_udp.h"
 #include "ws_worker.h"
 
@@ -47,6 +48,7 @@ struct ws_udp_sock {
 	const struct ws_udp_ops *ops;
 	void *arg;
 	uint16_t port;			/* host order; 0 while the slot is free */
+	bool every_worker;		/* bound by ws_udp_bind_all */
 };
 
 struct ws_udp_worker {
@@ -116,24 +118,32 @@ udp_fold(uint32_t sum)
 /* Sockets.                                                            */
 
 /* RFC 6056 3.3.1: a random start, then the next free port. */
+/*
+ * RFC 6056 3.3.1: a random start in the dynamic range. With several
+ * workers the port must also be one no other worker owns, since replies
+ * are steered to the port's owner.
+ */
 static uint16_t
-udp_ephemeral(const struct ws_udp_worker *uw)
+udp_ephemeral(struct ws_worker *w)
 {
+	const struct ws_udp_worker *uw = w->udp;
 	uint32_t start = randombytes_uniform(WS_UDP_EPHEMERAL_N), i;
 	uint16_t port;
 
 	for (i = 0; i < WS_UDP_EPHEMERAL_N; i++) {
 		port = (uint16_t)(WS_UDP_EPHEMERAL_LO +
 			(start + i) % WS_UDP_EPHEMERAL_N);
-		if (uw->by_port[port] == 0)
+		if (uw->by_port[port] == 0 &&
+				ws_steer_udp_claim(w->steer, port,
+					w->index) == 0)
 			return port;
 	}
 	return 0;
 }
 
-struct ws_udp_sock *
-ws_udp_bind(struct ws_worker *w, uint16_t port, const struct ws_udp_ops *ops,
-		void *arg)
+static struct ws_udp_sock *
+udp_bind(struct ws_worker *w, uint16_t port, const struct ws_udp_ops *ops,
+		void *arg, bool every_worker)
 {
 	struct ws_udp_worker *uw;
 	struct ws_udp_sock *s;
@@ -154,12 +164,16 @@ ws_udp_bind(struct ws_worker *w, uint16_t port, const struct ws_udp_ops *ops,
 		goto fail;
 	}
 	if (port == 0) {
-		port = udp_ephemeral(uw);
+		port = udp_ephemeral(w);
 		if (port == 0) {
 			err = ENOSPC;
 			goto fail;
 		}
-	} else if (uw->by_port[port] != 0) {
+	} else if (uw->by_port[port] != 0 ||
+			(every_worker ? ws_steer_udp_owner(w->steer, port) !=
+				WS_STEER_ANY :
+			 ws_steer_udp_claim(w->steer, port, w->index) != 0)) {
+		/* Taken here, or (several workers) owned by another one. */
 		err = EADDRINUSE;
 		goto fail;
 	}
@@ -169,12 +183,20 @@ ws_udp_bind(struct ws_worker *w, uint16_t port, const struct ws_udp_ops *ops,
 	s->ops = ops;
 	s->arg = arg;
 	s->port = port;
+	s->every_worker = every_worker;
 	uw->by_port[port] = (uint16_t)(slot + 1);
 	return s;
 fail:
 	w->stats.udp.bind_fail++;
 	rte_errno = err;
 	return NULL;
+}
+
+struct ws_udp_sock *
+ws_udp_bind(struct ws_worker *w, uint16_t port, const struct ws_udp_ops *ops,
+		void *arg)
+{
+	return udp_bind(w, port, ops, arg, false);
 }
 
 void
@@ -185,6 +207,8 @@ ws_udp_close(struct ws_udp_sock *s)
 	if (s == NULL || s->port == 0)
 		return;
 	uw = s->w->udp;
+	if (!s->every_worker)
+		ws_steer_udp_release(s->w->steer, s->port, s->w->index);
 	uw->by_port[s->port] = 0;
 	s->port = 0;
 	s->ops = NULL;
@@ -203,7 +227,8 @@ ws_udp_bind_all(struct ws_stack *s, uint16_t port,
 	if (n == 0 || port == 0)
 		return -EINVAL;
 	for (i = 0; i < n; i++)
-		if (ws_udp_bind(ws_stack_worker(s, i), port, ops, arg) == NULL)
+		if (udp_bind(ws_stack_worker(s, i), port, ops, arg,
+				true) == NULL)
 			break;
 	if (i == n)
 		return 0;

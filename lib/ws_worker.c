@@ -13,9 +13,13 @@
 #include "woshou.h"
 #include "ws_eth.h"
 #include "ws_resolver.h"
+#include "ws_steer.h"
 #include "ws_tcp.h"
 #include "ws_udp.h"
 #include "ws_worker.h"
+
+/* Empty polls in a row before an idle worker may sleep. */
+#define WS_IDLE_POLLS 100
 
 static uint16_t
 port_tx(struct ws_worker *w, struct rte_mbuf **pkts, uint16_t n)
@@ -86,6 +90,11 @@ ws_worker_fini(struct ws_worker *w)
 	ws_resolver_fini(w);
 	ws_tcp_fini(w);
 	ws_udp_fini(w);
+	for (i = 0; i < WS_MAX_WORKERS; i++) {
+		while (w->ho_n[i] > 0)
+			rte_pktmbuf_free(w->ho_pkts[i][--w->ho_n[i]]);
+	}
+	w->ho_pending = 0;
 	for (i = 0; i < w->tx_n; i++)
 		rte_pktmbuf_free(w->tx_pkts[i]);
 	w->tx_n = 0;
@@ -139,6 +148,8 @@ ws_worker_input(struct ws_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	/* One ACK per connection for the whole burst (RFC 9293 MUST-58). */
 	ws_tcp_flush(w);
 	ws_tx_flush(w);
+	if (w->ho_pending != 0)
+		ws_steer_flush(w);
 }
 
 void
@@ -183,10 +194,14 @@ ws_worker_poll(struct ws_worker *w)
 	w->stats.loop.polls++;
 	if (n != 0)
 		ws_worker_input(w, pkts, n);
-	else
+	/* What other workers received for connections we own. */
+	n += ws_steer_drain(w);
+	if (n == 0)
 		w->stats.loop.empty_polls++;
 	ws_worker_timers(w);
 	ws_tx_flush(w);
+	if (w->ho_pending != 0)
+		ws_steer_flush(w);
 	/* Between bursts, so the copy is one consistent instant. */
 	req = __atomic_load_n(&w->pub_req, __ATOMIC_ACQUIRE);
 	if (unlikely(req != w->pub_ack))
@@ -198,8 +213,9 @@ int
 ws_worker_loop(void *arg)
 {
 	struct ws_worker *w = arg;
+	uint32_t sleep_us = w->cfg->workers.idle_sleep_us;
+	unsigned int n, idle = 0;
 	uint64_t prev, cur;
-	unsigned int n;
 
 	prev = rte_rdtsc();
 	while (!w->stop) {
@@ -207,10 +223,23 @@ ws_worker_loop(void *arg)
 
 		/* A poll is busy if it moved packets; idle polls are the headroom. */
 		cur = rte_rdtsc();
-		if (n != 0)
+		if (n != 0) {
 			w->stats.loop.busy_cycles += cur - prev;
-		else
+			idle = 0;
+		} else {
 			w->stats.loop.idle_cycles += cur - prev;
+			/*
+			 * A worker that shares its CPU (a small VM, CI) gives
+			 * it back while nothing comes; one with a core of its
+			 * own never sleeps (idle_sleep_us = 0).
+			 */
+			if (sleep_us != 0 && ++idle >= WS_IDLE_POLLS) {
+				rte_delay_us_sleep(sleep_us);
+				prev = cur;
+				cur = rte_rdtsc();
+				w->stats.loop.idle_cycles += cur - prev;
+			}
+		}
 		prev = cur;
 	}
 	ws_tx_flush(w);

@@ -48,6 +48,7 @@ struct ws_iface {
 };
 
 struct ws_worker;
+struct ws_steer;
 struct ws_tcp_worker;
 struct ws_udp_worker;
 struct ws_resolver;
@@ -73,12 +74,17 @@ struct ws_worker {
 	ws_tx_fn tx_fn;
 	void *tx_ctx;			/* for the tx function */
 	volatile bool stop;		/* set by the control thread */
+	struct ws_steer *steer;		/* shared; NULL with one worker */
 
 	/* Fast-path state. */
 	uint64_t now;			/* ticks, refreshed once per poll */
 	uint16_t ip_id;			/* next IPv4 identification */
 	uint16_t tx_n;
 	struct rte_mbuf *tx_pkts[WS_BURST];
+	bool steered_in;		/* delivering what another handed us */
+	uint32_t ho_pending;		/* owners with packets staged */
+	uint16_t ho_n[WS_MAX_WORKERS];
+	struct rte_mbuf *ho_pkts[WS_MAX_WORKERS][WS_BURST];	/* to hand over */
 
 	struct ws_arp_cache arp;
 	struct ws_ipv4_reasm reasm;

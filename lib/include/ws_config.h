@@ -49,6 +49,7 @@ struct ws_port_config {
 	struct rte_ether_addr mac;
 	bool promiscuous;
 	uint32_t mbufs;			/* mbufs per worker in the pool */
+	bool rss;			/* steer with the port's RSS if it has it */
 };
 
 struct ws_ip_config {
@@ -79,6 +80,10 @@ struct ws_icmp_config {
 struct ws_workers_config {
 	unsigned int lcores[WS_MAX_WORKERS];
 	unsigned int count;
+	unsigned int cpus[WS_MAX_WORKERS];	/* CPU of each worker lcore */
+	unsigned int n_cpus;			/* 0: CPU N runs lcore N */
+	uint32_t handoff_ring;		/* packets waiting per worker */
+	uint32_t idle_sleep_us;		/* sleep after idle polls; 0 = spin */
 };
 
 struct ws_control_config {

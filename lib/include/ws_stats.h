@@ -26,6 +26,14 @@
 	X(tx_drop_full) X(polls) X(empty_polls) \
 	X(busy_cycles) X(idle_cycles)
 
+/*
+ * Steering between workers (ws_steer.h): packets handed to their owner and
+ * taken from others, neighbours shared, and what full rings refused.
+ */
+#define WS_STEER_STATS(X) \
+	X(handoff_tx) X(handoff_rx) X(drop_handoff_full) \
+	X(neigh_tx) X(neigh_rx) X(drop_neigh_full)
+
 #define WS_ETH_STATS(X) \
 	X(rx) X(tx) \
 	X(drop_runt) X(drop_dst_mac) X(drop_multicast) X(drop_bad_src_mac) \
@@ -123,6 +131,7 @@
 	X(rcode_badvers) X(drop_opt) X(drop_too_long) X(reply_copied)
 
 struct ws_loop_stats { WS_LOOP_STATS(WS_STAT_FIELD) };
+struct ws_steer_stats { WS_STEER_STATS(WS_STAT_FIELD) };
 struct ws_tcp_stats { WS_TCP_STATS(WS_STAT_FIELD) };
 struct ws_eth_stats { WS_ETH_STATS(WS_STAT_FIELD) };
 struct ws_arp_stats { WS_ARP_STATS(WS_STAT_FIELD) };
@@ -134,6 +143,7 @@ struct ws_dns_stats { WS_DNS_STATS(WS_STAT_FIELD) };
 /* All modules of one worker, or their sum over all workers. */
 struct ws_stats {
 	struct ws_loop_stats loop;
+	struct ws_steer_stats steer;
 	struct ws_eth_stats eth;
 	struct ws_arp_stats arp;
 	struct ws_ip_stats ip;
@@ -145,7 +155,8 @@ struct ws_stats {
 
 /* The modules in print order; X(member, LIST-macro). */
 #define WS_STATS_MODULES(X) \
-	X(loop, WS_LOOP_STATS) X(eth, WS_ETH_STATS) X(arp, WS_ARP_STATS) \
+	X(loop, WS_LOOP_STATS) X(steer, WS_STEER_STATS) \
+	X(eth, WS_ETH_STATS) X(arp, WS_ARP_STATS) \
 	X(ip, WS_IP_STATS) X(icmp, WS_ICMP_STATS) X(udp, WS_UDP_STATS) \
 	X(dns, WS_DNS_STATS) X(tcp, WS_TCP_STATS)
 

@@ -12,6 +12,9 @@
  * that worker's lcore, inside the poll loop, and its functions may only be
  * called from that lcore. ws_udp_bind_all() binds the same port on every
  * worker (a server: each worker answers the datagrams it receives).
+ * A port bound with ws_udp_bind() belongs to that worker alone: with
+ * several workers, datagrams to it that arrive elsewhere are handed to it
+ * (ws_steer.h), and no other worker may bind the port until it is closed.
  *
  * Addresses are IPv4 in network byte order, ports in host order.
  *
@@ -67,8 +70,9 @@ struct ws_udp_ops {
 /*
  * Bind 'port' (0 = an ephemeral port, chosen at random in the dynamic
  * range as RFC 6056 3.3.1 does) on worker 'w'. Returns the socket, or NULL
- * with rte_errno: EADDRINUSE (port taken), ENOSPC (WS_UDP_MAX_SOCKETS
- * bound), EINVAL (no worker, no ops or no datagram callback).
+ * with rte_errno: EADDRINUSE (port taken here, or by another worker),
+ * ENOSPC (WS_UDP_MAX_SOCKETS bound), EINVAL (no worker, no ops or no
+ * datagram callback).
  */
 struct ws_udp_sock *ws_udp_bind(struct ws_worker *w, uint16_t port,
 		const struct ws_udp_ops *ops, void *arg);

@@ -1262,8 +1262,16 @@ test_bind_all(void **state)
 	assert_non_null(s);
 	assert_int_equal(ws_udp_bind_all(st, 54, &rec_ops, NULL),
 		-EADDRINUSE);
+	/*
+	 * A port bound on one worker is that worker's: datagrams to it are
+	 * steered there, so no other worker may bind it too until it goes.
+	 */
+	assert_null(ws_udp_bind(w0, 54, &rec_ops, NULL));
+	assert_int_equal(rte_errno, EADDRINUSE);
+	ws_udp_close(s);
 	s = ws_udp_bind(w0, 54, &rec_ops, NULL);
 	assert_non_null(s);
+	assert_null(ws_udp_bind(w1, 54, &rec_ops, NULL));
 	ws_udp_close(s);
 
 	/* Sockets still bound at the end go with the stack. */
