@@ -348,7 +348,8 @@ ws_stack_create(const struct ws_config *cfg)
 			goto fail;
 		}
 		ret = ws_worker_init(s->workers[i], i, &s->cfg, &s->iface,
-			s->pools[i], s->indirect_pools[i], &clock, s->socket);
+			s->pools[i], s->indirect_pools[i], &clock,
+			s->n_workers > 1 ? &s->steer : NULL, s->socket);
 		if (ret < 0) {
 			rte_free(s->workers[i]);
 			s->workers[i] = NULL;
@@ -356,8 +357,6 @@ ws_stack_create(const struct ws_config *cfg)
 		}
 		s->workers[i]->port_id = s->port_id;
 		s->workers[i]->queue_id = i;
-		if (s->n_workers > 1)
-			s->workers[i]->steer = &s->steer;
 	}
 	s->ctl = ws_control_create(s);
 	if (s->ctl == NULL) {

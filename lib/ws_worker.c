@@ -31,12 +31,14 @@ int
 ws_worker_init(struct ws_worker *w, unsigned int index,
 		const struct ws_config *cfg, const struct ws_iface *iface,
 		struct rte_mempool *pool, struct rte_mempool *indirect_pool,
-		const struct ws_clock *clock, int socket)
+		const struct ws_clock *clock, struct ws_steer *steer, int socket)
 {
 	int ret;
 
 	memset(w, 0, sizeof(*w));
 	w->index = index;
+	/* Before the modules: what they bind is claimed for this worker. */
+	w->steer = steer;
 	w->lcore_id = cfg->workers.count > index ?
 		cfg->workers.lcores[index] : 0;
 	w->port_id = WS_PORT_NONE;

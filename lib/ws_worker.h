@@ -116,7 +116,8 @@ struct ws_worker {
 } __rte_cache_aligned;
 
 /*
- * Prepare a worker for 'cfg' and 'iface' with the given pools and clock.
+ * Prepare a worker for 'cfg' and 'iface' with the given pools and clock,
+ * steered by 'steer' (shared by the stack's workers; NULL for one).
  * Allocates the ARP cache and reassembly table on 'socket'. The tx function
  * defaults to the port's queue; tests replace w->tx_fn afterwards.
  * Returns 0 or a negative errno.
@@ -124,7 +125,7 @@ struct ws_worker {
 int ws_worker_init(struct ws_worker *w, unsigned int index,
 		const struct ws_config *cfg, const struct ws_iface *iface,
 		struct rte_mempool *pool, struct rte_mempool *indirect_pool,
-		const struct ws_clock *clock, int socket);
+		const struct ws_clock *clock, struct ws_steer *steer, int socket);
 
 /* Free the worker's tables and any packet it still holds. */
 void ws_worker_fini(struct ws_worker *w);

@@ -108,7 +108,9 @@ struct ws_tcp_ops {
 
 /*
  * Accept connections to 'port' (host order) on every worker of the stack.
- * Call before ws_stack_start(). 0, -EEXIST, -ENOSPC or -EINVAL.
+ * Call before ws_stack_start(). 0, -EEXIST, -ENOSPC or -EINVAL. Each
+ * connection is accepted, and lives, on the worker that owns its 4-tuple
+ * (ws_steer.h): the callbacks run there.
  */
 int ws_tcp_listen(struct ws_stack *s, uint16_t port,
 		const struct ws_tcp_ops *ops, void *listen_arg);
@@ -120,7 +122,9 @@ int ws_tcp_listen_worker(struct ws_worker *w, uint16_t port,
 /*
  * Active open from worker 'w' (on its thread) to 'dst' (network order)
  * port 'dst_port' (host order). 'connected' or 'closed' follows. NULL and
- * rte_errno (ENOMEM, EADDRINUSE, EINVAL) when it cannot even start.
+ * rte_errno (ENOMEM, EADDRINUSE, EINVAL) when it cannot even start. With
+ * several workers the local port is one whose 4-tuple 'w' owns, so the
+ * replies come to 'w' (about 16384 / workers ports per destination).
  */
 struct ws_tcp_conn *ws_tcp_connect(struct ws_worker *w, uint32_t dst,
 		uint16_t dst_port, const struct ws_tcp_ops *ops, void *ctx);

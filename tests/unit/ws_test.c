@@ -61,7 +61,7 @@ env_worker_start(struct ws_test_env *env)
 
 	ws_clock_init_manual(&clock, &env->ticks, WS_TEST_HZ);
 	assert_int_equal(ws_worker_init(&env->w, 0, &env->cfg, &env->iface,
-		env->pool, env->indirect_pool, &clock, SOCKET_ID_ANY), 0);
+		env->pool, env->indirect_pool, &clock, NULL, SOCKET_ID_ANY), 0);
 	env->w.tx_fn = capture_tx;
 	env->w.tx_ctx = env;
 }
