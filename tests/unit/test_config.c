@@ -1287,6 +1287,67 @@ eal_args(const struct ws_config *cfg, unsigned long free_pages,
 		argv, ARGV_MAX, buf, sizeof(buf));
 }
 
+/* [workers] cpus, handoff_ring, idle_sleep_us and [port] rss. */
+static void
+test_worker_cpus_and_steering(void **state)
+{
+	static const char *const two_on_one[] = {
+		"workers.lcores=1,2", "workers.cpus=1,1",
+	};
+	static const char *const cpus_short[] = {
+		"workers.lcores=1,2,3", "workers.cpus=1,0",
+	};
+	static const char *const cpus_long[] = {
+		"workers.lcores=1", "workers.cpus=1,0",
+	};
+	static const char *const lcore_map[] = {
+		"woshou", "--lcores", "0@0,1@1,2@1", "--main-lcore", "0",
+		"--file-prefix", "woshou", "--no-huge", "-m", "256",
+		"--no-pci", NULL,
+	};
+	struct ws_config cfg;
+	char *argv[ARGV_MAX];
+
+	(void)state;
+	load_good("[ip]\naddr = " GOOD_ADDR "\n", NULL, 0, &cfg);
+	assert_int_equal(cfg.workers.n_cpus, 0);
+	assert_int_equal(cfg.workers.handoff_ring, 4096);
+	assert_int_equal(cfg.workers.idle_sleep_us, 0);
+	assert_true(cfg.port.rss);
+
+	/* Two workers sharing CPU 1: lcore@cpu pairs for the EAL. */
+	load_good("[ip]\naddr = " GOOD_ADDR "\n", two_on_one,
+		RTE_DIM(two_on_one), &cfg);
+	assert_int_equal(cfg.workers.count, 2);
+	assert_int_equal(cfg.workers.n_cpus, 2);
+	assert_int_equal(cfg.workers.cpus[0], 1);
+	assert_int_equal(cfg.workers.cpus[1], 1);
+	cfg.eal.huge = WS_HUGE_NO;
+	expect_argv(argv, eal_args(&cfg, 0, NULL, 0, argv), lcore_map);
+
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n", cpus_short,
+		RTE_DIM(cpus_short), "--set: [workers] cpus: 2 CPUs "
+		"for 3 worker lcores: give one per lcore");
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n", cpus_long,
+		RTE_DIM(cpus_long), "--set: [workers] cpus: more CPUs "
+		"than the 1 worker lcores");
+	expect_bad_value("workers", "cpus", "1,x",
+		"'1,x' is not a list of CPUs like 1,3-5");
+	expect_bad_value("workers", "cpus", "128",
+		"CPU 128 is out of range 0..127");
+
+	load_value("workers", "handoff_ring", "64", &cfg);
+	assert_int_equal(cfg.workers.handoff_ring, 64);
+	expect_bad_value("workers", "handoff_ring", "100",
+		"100 is not a power of two");
+	expect_bad_value("workers", "handoff_ring", "32",
+		"32 is out of range 64..65536");
+	load_value("workers", "idle_sleep_us", "20", &cfg);
+	assert_int_equal(cfg.workers.idle_sleep_us, 20);
+	load_value("port", "rss", "no", &cfg);
+	assert_false(cfg.port.rss);
+}
+
 static void
 test_eal_args_huge(void **state)
 {
@@ -1791,6 +1852,7 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_ip_addr),
 	DIR_TEST(test_gateway),
 	DIR_TEST(test_lcores),
+	DIR_TEST(test_worker_cpus_and_steering),
 	DIR_TEST(test_set_overrides),
 	DIR_TEST(test_set_errors),
 	DIR_TEST(test_tcp_bounds),
