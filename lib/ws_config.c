@@ -632,17 +632,25 @@ parse_lcores(const struct ws_cfg_key *k, const char *text,
 	return 0;
 }
 
+/* "1,3,5": the list as the parser reads it back. */
 static void
-format_lcores(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_number_list(const unsigned int *v, unsigned int n, char *buf,
+		size_t len)
 {
 	size_t used = 0;
 	unsigned int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < cfg->workers.count && used < len; i++)
+	for (i = 0; i < n && used < len; i++)
 		used += snprintf(buf + used, len - used, "%s%u",
-			i == 0 ? "" : ",", cfg->workers.lcores[i]);
+			i == 0 ? "" : ",", v[i]);
+}
+
+static void
+format_lcores(const struct ws_cfg_key *k, const struct ws_config *cfg,
+		char *buf, size_t len)
+{
+	format_number_list(cfg->workers.lcores, cfg->workers.count, buf, len);
 }
 
 static const struct ws_cfg_type ws_cfg_lcores = {
@@ -694,13 +702,7 @@ static void
 format_cpus(const struct ws_cfg_key *k, const struct ws_config *cfg,
 		char *buf, size_t len)
 {
-	size_t used = 0;
-	unsigned int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < cfg->workers.n_cpus && used < len; i++)
-		used += snprintf(buf + used, len - used, "%s%u",
-			i == 0 ? "" : ",", cfg->workers.cpus[i]);
+	format_number_list(cfg->workers.cpus, cfg->workers.n_cpus, buf, len);
 }
 
 static const struct ws_cfg_type ws_cfg_cpus = {
