@@ -105,6 +105,8 @@ ws_steer_init(struct ws_steer *st, unsigned int n_workers,
 	if (n_workers == 1)
 		return 0;
 
+	/* rte_malloc leaves rte_errno alone: no stale value may leak out. */
+	rte_errno = 0;
 	st->udp_owner = rte_malloc_socket("ws_udp_owner", UINT16_MAX + 1, 0,
 		socket);
 	if (st->udp_owner == NULL)
@@ -114,13 +116,13 @@ ws_steer_init(struct ws_steer *st, unsigned int n_workers,
 		/* Many producers (the other workers), one consumer. */
 		snprintf(rname, sizeof(rname), "ws_ho_%s_%u", name, i);
 		st->handoff[i] = rte_ring_create(rname, ring_size, socket,
-			RING_F_SC_DEQ);
+			RING_F_SC_DEQ | RING_F_EXACT_SZ);
 		if (st->handoff[i] == NULL)
 			goto nomem;
 		snprintf(rname, sizeof(rname), "ws_nb_%s_%u", name, i);
 		st->neigh[i] = rte_ring_create_elem(rname,
 			sizeof(struct ws_neigh_msg), 1024, socket,
-			RING_F_SC_DEQ);
+			RING_F_SC_DEQ | RING_F_EXACT_SZ);
 		if (st->neigh[i] == NULL)
 			goto nomem;
 	}
