@@ -12,10 +12,15 @@
  * line or configuration.
  */
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* sched_getaffinity */
+#endif
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -211,6 +216,40 @@ hugepages_free(void)
 	return n;
 }
 
+/*
+ * An lcore without [workers] cpus runs on the CPU of the same number; the
+ * EAL refuses one this process may not use with a page of usage text.
+ * Say what to set instead.
+ */
+static void
+check_lcore_cpus(const struct ws_config *cfg)
+{
+	unsigned int i, lc;
+	cpu_set_t allowed;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+		return;
+	for (i = 0; i <= cfg->workers.count; i++) {
+		if (i < cfg->workers.count)
+			lc = cfg->workers.n_cpus > 0 ?
+				cfg->workers.cpus[i] : cfg->workers.lcores[i];
+		else
+			lc = cfg->eal.main_lcore;
+		if (lc < CPU_SETSIZE && CPU_ISSET(lc, &allowed))
+			continue;
+		fprintf(stderr, "woshou: %s %u needs CPU %u, which this "
+			"process cannot use (it may use %d CPUs): %s\n",
+			i < cfg->workers.count ? "worker lcore" : "main lcore",
+			i < cfg->workers.count ? cfg->workers.lcores[i] : lc,
+			lc, CPU_COUNT(&allowed),
+			i < cfg->workers.count && cfg->workers.n_cpus == 0 ?
+			"map the worker lcores onto CPUs with [workers] cpus, "
+			"e.g. --set workers.cpus=1,0" :
+			"choose CPUs this process may use");
+		exit(EXIT_USAGE);
+	}
+}
+
 static void
 start_eal(const struct ws_config *cfg, const char *prog,
 		const struct options *opt)
@@ -374,6 +413,7 @@ main(int argc, char **argv)
 		ws_config_print(stdout, &cfg);
 		return EXIT_SUCCESS;
 	}
+	check_lcore_cpus(&cfg);
 	start_eal(&cfg, argv[0], &opt);
 	install_signal_handlers();
 	s = start_stack(&cfg, &svc);

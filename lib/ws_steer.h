@@ -50,8 +50,8 @@ struct ws_worker;
 
 /* Longest RSS key among the NICs we know (i40e, ice: 52; ixgbe: 40). */
 #define WS_STEER_KEY_MAX	52
-/* Largest redirection table we mirror (i40e: 512). */
-#define WS_STEER_RETA_MAX	512
+/* Largest redirection table we mirror (i40e: 512, ice: 2048). */
+#define WS_STEER_RETA_MAX	2048
 /* The table used when the port has none. */
 #define WS_STEER_RETA_SOFT	128
 
