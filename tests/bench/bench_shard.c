@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+/*
+ * What a second worker costs or saves the server: two stacks in one
+ * process over net_ring ports (as tests/unit/test_shard.c builds them),
+ * driven by hand in one thread, running short connections (connect, a
+ * 100-byte request, a 100-byte reply, close) from client stack A to
+ * server stack B. Three set-ups:
+ *
+ *   1 worker     one queue each way;
+ *   2 straight   two workers, A's tx queue q feeds B's rx queue q: every
+ *                segment lands on the worker that owns its connection;
+ *   2 crossed    A's tx queue q feeds B's rx queue 1 - q and back: every
+ *                segment lands on the other worker and is handed over.
+ *
+ * B's cost is the TSC time spent inside those of its workers' polls that
+ * moved packets (the worker loop's own busy/idle rule), summed over its
+ * workers and divided by the connections: what one core would spend per
+ * connection, hence the connections per second one core would sustain.
+ * The wall-clock rate is that of the whole single-threaded run, A's work
+ * and the idle polls included. Each figure is the median of the runs;
+ * the quietest run's cycles are shown too, since a shared machine's
+ * neighbours only ever add to them.
+ *
+ * Usage: bench_shard [--conns N] [--runs R] [--json FILE]
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_ring.h>
+
+#include "woshou.h"
+#include "ws_tcp_api.h"
+
+#define MAX_Q 2
+#define FABRIC_RING 4096u
+#define MSG_LEN 100u
+/*
+ * B listens on several ports, so that the client's TIME_WAIT tuples
+ * (200 ms with the shortest MSL) leave it ephemeral ports to spare.
+ */
+#define N_PORTS 8
+#define BASE_PORT 8080
+#define IN_FLIGHT 64		/* connections open at once, all of A */
+#define MAX_RUNS 15
+
+struct fabric {
+	unsigned int nq;
+	bool crossed;
+	struct rte_ring *ab[MAX_Q], *ba[MAX_Q];
+	struct ws_stack *a, *b;
+	struct ws_worker *wa[MAX_Q], *wb[MAX_Q];
+};
+
+struct client {
+	struct ws_tcp_conn *c;
+	unsigned int q;			/* A's worker */
+	uint32_t got;
+};
+
+struct bench_run {
+	unsigned int target, started, open, done, failed;
+	unsigned int open_on[MAX_Q];
+	struct client *cl;
+	uint64_t b_busy;		/* B's busy TSC cycles */
+};
+
+struct result {
+	const char *name;
+	unsigned int workers;
+	bool crossed;
+	double cycles[MAX_RUNS], wall[MAX_RUNS], handoffs[MAX_RUNS];
+	double segs[MAX_RUNS];
+	double med_cycles, med_core_rate, med_wall, med_handoffs, med_segs;
+	double best_cycles;		/* the quietest run's */
+};
+
+static struct bench_run *run;
+static uint8_t request[MSG_LEN], reply[MSG_LEN];
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "bench_shard: %s\n", what);
+	exit(1);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Server: answer a whole request, close when the client has. */
+static int
+srv_accepted(struct ws_tcp_conn *c, void *arg)
+{
+	(void)arg;
+	ws_tcp_set_ctx(c, NULL);
+	return 0;
+}
+
+static uint32_t
+srv_data(struct ws_tcp_conn *c, const struct rte_mbuf *m, uint32_t off,
+		uint32_t len)
+{
+	uintptr_t got = (uintptr_t)ws_tcp_ctx(c) + len;
+
+	(void)m;
+	(void)off;
+	ws_tcp_set_ctx(c, (void *)got);
+	if (got == MSG_LEN && ws_tcp_send(c, reply, MSG_LEN) != MSG_LEN)
+		run->failed++;
+	return len;
+}
+
+static void
+srv_peer_closed(struct ws_tcp_conn *c)
+{
+	ws_tcp_close(c);
+}
+
+static const struct ws_tcp_ops srv_ops = {
+	.accepted = srv_accepted,
+	.data = srv_data,
+	.peer_closed = srv_peer_closed,
+};
+
+/* Client: send the request, close once the reply is in. */
+static void
+cli_connected(struct ws_tcp_conn *c)
+{
+	if (ws_tcp_send(c, request, MSG_LEN) != MSG_LEN)
+		run->failed++;
+}
+
+static uint32_t
+cli_data(struct ws_tcp_conn *c, const struct rte_mbuf *m, uint32_t off,
+		uint32_t len)
+{
+	struct client *cl = ws_tcp_ctx(c);
+	uint8_t buf[MSG_LEN];
+	const uint8_t *p;
+
+	/* A's side is not measured: it may check the reply byte for byte. */
+	p = cl->got + len <= MSG_LEN ? rte_pktmbuf_read(m, off, len, buf) :
+		NULL;
+	if (p == NULL || memcmp(p, reply + cl->got, len) != 0)
+		run->failed++;
+	cl->got += len;
+	if (cl->got == MSG_LEN)
+		ws_tcp_close(c);
+	return len;
+}
+
+static void
+cli_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
+{
+	struct client *cl = ws_tcp_ctx(c);
+
+	if (why != WS_TCP_CLOSED_NORMAL || cl->got != MSG_LEN)
+		run->failed++;
+	cl->c = NULL;
+	run->done++;
+	run->open--;
+	run->open_on[cl->q]--;
+}
+
+static const struct ws_tcp_ops cli_ops = {
+	.connected = cli_connected,
+	.data = cli_data,
+	.closed = cli_closed,
+};
+
+static struct ws_stack *
+make_stack(const char *port_name, const char *addr, const char *mac,
+		unsigned int nq, struct rte_ring **rx, struct rte_ring **tx,
+		const char *max_conns)
+{
+	struct ws_config cfg;
+	char err[WS_CFG_ERR_LEN];
+	char addr_set[64], dev_set[64 + RTE_ETH_NAME_MAX_LEN];
+	char dev_name[RTE_ETH_NAME_MAX_LEN];
+	char mac_set[64];
+	const char *sets[] = {
+		addr_set, dev_set, mac_set,
+		nq == 1 ? "workers.lcores=1" : "workers.lcores=1,2",
+		"port.mbufs=8191", max_conns,
+		"tcp.sndbuf=16384", "tcp.rcvbuf=16384", "tcp.msl_ms=100",
+		"control.telemetry=no",
+	};
+	char path[] = "/tmp/ws_bench_XXXXXX";
+	struct ws_stack *s;
+	int fd, port;
+
+	port = rte_eth_from_rings(port_name, rx, nq, tx, nq, SOCKET_ID_ANY);
+	if (port < 0 || rte_eth_dev_get_name_by_port(port, dev_name) != 0)
+		die("cannot make a net_ring port");
+	/* The loader wants a file; what it says is overridden. */
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, "[ip]\naddr = 198.18.0.9/24\n", 26) != 26)
+		die("cannot write a config file");
+	close(fd);
+	snprintf(addr_set, sizeof(addr_set), "ip.addr=%s", addr);
+	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
+	snprintf(mac_set, sizeof(mac_set), "port.mac=%s", mac);
+	if (ws_config_load(&cfg, path, sets, RTE_DIM(sets), err,
+			sizeof(err)) != 0) {
+		unlink(path);
+		die(err);
+	}
+	unlink(path);
+	s = ws_stack_create(&cfg);
+	if (s == NULL)
+		die(rte_strerror(rte_errno));
+	if (ws_stack_start_manual(s) != 0)
+		die("cannot start a stack");
+	return s;
+}
+
+static void
+fabric_create(struct fabric *f, unsigned int nq, bool crossed)
+{
+	static unsigned int seq;
+	struct rte_ring *a_rx[MAX_Q], *b_rx[MAX_Q];
+	char name[32], pa[32], pb[32];
+	unsigned int q, other;
+
+	memset(f, 0, sizeof(*f));
+	f->nq = nq;
+	f->crossed = crossed;
+	for (q = 0; q < nq; q++) {
+		snprintf(name, sizeof(name), "bs_ab_%u_%u", seq, q);
+		f->ab[q] = rte_ring_create(name, FABRIC_RING, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "bs_ba_%u_%u", seq, q);
+		f->ba[q] = rte_ring_create(name, FABRIC_RING, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (f->ab[q] == NULL || f->ba[q] == NULL)
+			die("cannot make the fabric's rings");
+	}
+	for (q = 0; q < nq; q++) {
+		other = crossed ? nq - 1 - q : q;
+		b_rx[q] = f->ab[other];
+		a_rx[q] = f->ba[other];
+	}
+	snprintf(pa, sizeof(pa), "bs_a%u", seq);
+	snprintf(pb, sizeof(pb), "bs_b%u", seq++);
+	/*
+	 * A holds a whole run in TIME_WAIT without recycling; B never has
+	 * more than IN_FLIGHT connections.
+	 */
+	f->a = make_stack(pa, "198.18.0.1/24", "02:00:00:00:0a:01", nq, a_rx,
+		f->ab, "tcp.max_connections=32768");
+	f->b = make_stack(pb, "198.18.0.2/24", "02:00:00:00:0b:02", nq, b_rx,
+		f->ba, "tcp.max_connections=4096");
+	for (q = 0; q < nq; q++) {
+		f->wa[q] = ws_stack_worker(f->a, q);
+		f->wb[q] = ws_stack_worker(f->b, q);
+	}
+	for (q = 0; q < N_PORTS; q++)
+		if (ws_tcp_listen(f->b, BASE_PORT + q, &srv_ops, NULL) != 0)
+			die("cannot listen");
+}
+
+static void
+fabric_destroy(struct fabric *f)
+{
+	unsigned int q;
+
+	ws_stack_destroy(f->a);
+	ws_stack_destroy(f->b);
+	for (q = 0; q < f->nq; q++) {
+		rte_ring_free(f->ab[q]);
+		rte_ring_free(f->ba[q]);
+	}
+}
+
+/* One round: A's workers, then B's, B's busy polls timed. */
+static unsigned int
+poll_round(struct fabric *f)
+{
+	unsigned int q, n, total = 0;
+	uint64_t t0, t1;
+
+	for (q = 0; q < f->nq; q++)
+		total += ws_worker_poll(f->wa[q]);
+	for (q = 0; q < f->nq; q++) {
+		t0 = rte_rdtsc();
+		n = ws_worker_poll(f->wb[q]);
+		t1 = rte_rdtsc();
+		if (n > 0)
+			run->b_busy += t1 - t0;
+		total += n;
+	}
+	return total;
+}
+
+static void
+run_until_quiet(struct fabric *f)
+{
+	unsigned int quiet = 0;
+
+	while (quiet < 8)
+		quiet = poll_round(f) == 0 ? quiet + 1 : 0;
+}
+
+/*
+ * Connection i opens on A's worker i % nq, to one of B's ports in turn,
+ * while fewer than IN_FLIGHT are open.
+ */
+static void
+open_some(struct fabric *f)
+{
+	uint32_t dst = rte_cpu_to_be_32(RTE_IPV4(198u, 18, 0, 2));
+	unsigned int cap = IN_FLIGHT / f->nq, q;
+	struct client *cl;
+
+	while (run->started < run->target) {
+		q = run->started % f->nq;
+		if (run->open_on[q] >= cap)
+			return;
+		cl = &run->cl[run->started];
+		cl->q = q;
+		cl->c = ws_tcp_connect(f->wa[q], dst,
+			BASE_PORT + run->started / MAX_Q % N_PORTS, &cli_ops,
+			cl);
+		if (cl->c == NULL) {
+			if (rte_errno == EADDRINUSE)
+				return;	/* TIME_WAIT holds them: later */
+			die(rte_strerror(rte_errno));
+		}
+		run->started++;
+		run->open++;
+		run->open_on[q]++;
+	}
+}
+
+static struct ws_stats
+b_stats(const struct fabric *f)
+{
+	struct ws_stats st;
+
+	ws_stack_stats(f->b, -1, &st);
+	return st;
+}
+
+/* N connections; their B cycles per connection and wall rate. */
+static void
+bench_once(struct fabric *f, unsigned int n, double *cycles, double *wall,
+		double *handoffs, double *segs)
+{
+	struct bench_run r;
+	struct ws_stats before, after;
+	unsigned int rounds = 0;
+	double t0, t1, deadline;
+
+	memset(&r, 0, sizeof(r));
+	r.target = n;
+	r.cl = calloc(n, sizeof(*r.cl));
+	if (r.cl == NULL)
+		die("out of memory");
+	run = &r;
+	before = b_stats(f);
+	t0 = now_s();
+	deadline = t0 + 60;
+	while (r.done < n) {
+		open_some(f);
+		poll_round(f);
+		if (++rounds % 4096 == 0 && now_s() > deadline)
+			die("connections stalled");
+	}
+	t1 = now_s();
+	if (r.failed != 0) {
+		fprintf(stderr, "bench_shard: %u of %u connections failed\n",
+			r.failed, n);
+		exit(1);
+	}
+	*cycles = (double)r.b_busy / n;
+	*wall = n / (t1 - t0);
+	/* The last FINs and ACKs, outside the measured span. */
+	run_until_quiet(f);
+	after = b_stats(f);
+	/* B really served each one, and its own way: no drop, no reset. */
+	if (after.tcp.passive_opens - before.tcp.passive_opens != n ||
+			after.tcp.rst_tx != before.tcp.rst_tx ||
+			after.steer.drop_handoff_full !=
+			before.steer.drop_handoff_full)
+		die("the server did not serve every connection cleanly");
+	*handoffs = (double)(after.steer.handoff_tx -
+		before.steer.handoff_tx) / n;
+	*segs = (double)(after.tcp.rx - before.tcp.rx) / n;
+	/*
+	 * A's TIME_WAITs (200 ms) go before the next run, so that every
+	 * run starts from the same empty tables.
+	 */
+	for (;;) {
+		struct ws_stats a;
+
+		ws_stack_stats(f->a, -1, &a);
+		if (a.tcp.st_time_wait == 0)
+			break;
+		poll_round(f);
+	}
+	run = NULL;
+	free(r.cl);
+}
+
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static double
+median(const double *v, unsigned int n)
+{
+	double s[MAX_RUNS];
+
+	memcpy(s, v, n * sizeof(*v));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* ARP, caches, the first TCBs: settled before anything counts. */
+static void
+bench_warm(struct fabric *f, unsigned int n)
+{
+	struct bench_run warm = { 0 };
+	double c, w, h, sg;
+
+	run = &warm;
+	run_until_quiet(f);
+	run = NULL;
+	bench_once(f, n, &c, &w, &h, &sg);
+}
+
+static void
+bench_summary(struct result *res, unsigned int runs)
+{
+	unsigned int i;
+
+	res->med_cycles = median(res->cycles, runs);
+	res->med_core_rate = (double)rte_get_tsc_hz() / res->med_cycles;
+	res->med_wall = median(res->wall, runs);
+	res->med_handoffs = median(res->handoffs, runs);
+	res->med_segs = median(res->segs, runs);
+	res->best_cycles = res->cycles[0];
+	for (i = 1; i < runs; i++)
+		res->best_cycles = RTE_MIN(res->best_cycles, res->cycles[i]);
+}
+
+static void
+write_json(const char *path, const struct result *res, unsigned int n_res,
+		unsigned int n, unsigned int runs)
+{
+	FILE *fp = fopen(path, "w");
+	unsigned int i, k;
+
+	if (fp == NULL)
+		die("cannot write the JSON file");
+	fprintf(fp, "{\n  \"benchmark\": \"bench_shard\",\n"
+		"  \"conns_per_run\": %u,\n  \"runs\": %u,\n"
+		"  \"request_bytes\": %u,\n  \"reply_bytes\": %u,\n"
+		"  \"in_flight\": %u,\n  \"tsc_hz\": %" PRIu64 ",\n"
+		"  \"configs\": [\n", n, runs, MSG_LEN, MSG_LEN, IN_FLIGHT,
+		rte_get_tsc_hz());
+	for (i = 0; i < n_res; i++) {
+		const struct result *r = &res[i];
+
+		fprintf(fp, "    {\"name\": \"%s\", \"workers\": %u, "
+			"\"fabric\": \"%s\",\n"
+			"     \"b_cycles_per_conn\": %.1f, "
+			"\"core_conns_per_s\": %.0f, "
+			"\"wall_conns_per_s\": %.0f, "
+			"\"b_handoffs_per_conn\": %.2f, "
+			"\"b_tcp_segs_per_conn\": %.2f, "
+			"\"best_b_cycles_per_conn\": %.1f,\n"
+			"     \"runs_b_cycles_per_conn\": [", r->name,
+			r->workers, r->crossed ? "crossed" : "straight",
+			r->med_cycles, r->med_core_rate, r->med_wall,
+			r->med_handoffs, r->med_segs, r->best_cycles);
+		for (k = 0; k < runs; k++)
+			fprintf(fp, "%s%.1f", k ? ", " : "", r->cycles[k]);
+		fprintf(fp, "],\n     \"runs_wall_conns_per_s\": [");
+		for (k = 0; k < runs; k++)
+			fprintf(fp, "%s%.0f", k ? ", " : "", r->wall[k]);
+		fprintf(fp, "]}%s\n", i + 1 < n_res ? "," : "");
+	}
+	fprintf(fp, "  ]\n}\n");
+	if (fclose(fp) != 0)
+		die("cannot write the JSON file");
+}
+
+int
+main(int argc, char **argv)
+{
+	char *eal_argv[] = {
+		argv[0], "--no-huge", "-m", "512", "--no-pci",
+		"--no-telemetry", "--no-shconf", "-l", "0",
+		"--log-level", "*:error", "--file-prefix", "ws_bench_shard",
+		NULL,
+	};
+	static const struct option opts[] = {
+		{ "conns", required_argument, NULL, 'n' },
+		{ "runs", required_argument, NULL, 'r' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct result res[] = {
+		{ .name = "1 worker", .workers = 1, .crossed = false },
+		{ .name = "2 straight", .workers = 2, .crossed = false },
+		{ .name = "2 crossed", .workers = 2, .crossed = true },
+	};
+	struct fabric fab[RTE_DIM(res)];
+	const char *json = NULL;
+	unsigned int n = 20000, runs = 5, i, k;
+	double t0 = now_s();
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "n:r:j:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			n = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'r':
+			runs = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'j':
+			json = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [--conns N] [--runs R] "
+				"[--json FILE]\n", argv[0]);
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+	if (n < 100 || runs == 0 || runs > MAX_RUNS)
+		die("--conns must be at least 100, --runs 1 to 15");
+	for (i = 0; i < MSG_LEN; i++) {
+		request[i] = (uint8_t)('a' + i % 26);
+		reply[i] = (uint8_t)('A' + i % 26);
+	}
+	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
+		die(rte_strerror(rte_errno));
+
+	for (i = 0; i < RTE_DIM(res); i++) {
+		fabric_create(&fab[i], res[i].workers, res[i].crossed);
+		bench_warm(&fab[i], n / 4);
+	}
+	/*
+	 * The set-ups take turns, run by run: a noisy neighbour then slows
+	 * them all alike rather than whichever ran at the time.
+	 */
+	for (k = 0; k < runs; k++)
+		for (i = 0; i < RTE_DIM(res); i++)
+			bench_once(&fab[i], n, &res[i].cycles[k],
+				&res[i].wall[k], &res[i].handoffs[k],
+				&res[i].segs[k]);
+	for (i = 0; i < RTE_DIM(res); i++) {
+		fabric_destroy(&fab[i]);
+		bench_summary(&res[i], runs);
+	}
+
+	printf("short connections (connect, %u-byte request, %u-byte reply, "
+		"close), %u per run, median of %u runs, TSC %.2f GHz\n",
+		MSG_LEN, MSG_LEN, n, runs, rte_get_tsc_hz() / 1e9);
+	printf("%-11s %14s %17s %13s %12s %14s %12s\n", "server B",
+		"B cycles/conn", "conns/s per core", "wall conns/s",
+		"B segs/conn", "handoffs/conn", "best cycles");
+	for (i = 0; i < RTE_DIM(res); i++)
+		printf("%-11s %14.0f %17.0f %13.0f %12.2f %14.2f %12.0f\n",
+			res[i].name, res[i].med_cycles, res[i].med_core_rate,
+			res[i].med_wall, res[i].med_segs,
+			res[i].med_handoffs, res[i].best_cycles);
+	printf("(%.1f s in all)\n", now_s() - t0);
+	if (json != NULL)
+		write_json(json, res, RTE_DIM(res), n, runs);
+	rte_eal_cleanup();
+	return 0;
+}
