@@ -72,21 +72,6 @@ icmp_src_not_a_host(const struct ws_worker *w, uint32_t src)
 	return ws_ipv4_is_broadcast(w, src);
 }
 
-static bool
-icmp_type_is_error(uint8_t type)
-{
-	switch (type) {
-	case WS_ICMP_DEST_UNREACH:
-	case WS_ICMP_SOURCE_QUENCH:
-	case WS_ICMP_REDIRECT:
-	case WS_ICMP_TIME_EXCEEDED:
-	case WS_ICMP_PARAM_PROBLEM:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* RFC 1122 3.2.2: the datagrams no ICMP error may be about. */
 static bool
 icmp_error_forbidden(const struct ws_worker *w, const struct rte_mbuf *orig,
@@ -117,7 +102,7 @@ icmp_error_forbidden(const struct ws_worker *w, const struct rte_mbuf *orig,
 		type = rte_pktmbuf_read(orig, orig->l2_len + orig->l3_len,
 			sizeof(type_buf), &type_buf);
 		/* Too short to say: it cannot be answered usefully either. */
-		if (type == NULL || icmp_type_is_error(*type))
+		if (type == NULL || ws_icmp_type_is_error(*type))
 			return true;
 	}
 	return false;

@@ -10,6 +10,7 @@
  * rate-limited builder of destination-unreachable errors.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -35,6 +36,22 @@ struct ws_worker;
 
 /* RFC 1812 4.3.2.3: an error datagram, quote included, fits in 576 bytes. */
 #define WS_ICMP_ERROR_MAX_LEN		576
+
+/* The types that report a problem with a datagram (and quote it). */
+static inline bool
+ws_icmp_type_is_error(uint8_t type)
+{
+	switch (type) {
+	case WS_ICMP_DEST_UNREACH:
+	case WS_ICMP_SOURCE_QUENCH:
+	case WS_ICMP_REDIRECT:
+	case WS_ICMP_TIME_EXCEEDED:
+	case WS_ICMP_PARAM_PROBLEM:
+		return true;
+	default:
+		return false;
+	}
+}
 
 /* Token bucket for outgoing ICMP errors, per worker. */
 struct ws_icmp_ratelimit {

@@ -18,6 +18,7 @@
 #include <rte_udp.h>
 
 #include "ws_arp.h"
+#include "ws_icmp.h"
 #include "ws_ipv4.h"
 #include "ws_steer.h"
 #include "ws_tcp.h"
@@ -233,16 +234,8 @@ icmp_error_owner(const struct ws_worker *w, const struct rte_mbuf *m,
 	if (p == NULL || len < sizeof(*icmp) + sizeof(*ip) + 8)
 		return w->index;
 	icmp = (const struct rte_icmp_hdr *)p;
-	switch (icmp->icmp_type) {
-	case 3:		/* destination unreachable */
-	case 4:		/* source quench */
-	case 5:		/* redirect */
-	case 11:	/* time exceeded */
-	case 12:	/* parameter problem */
-		break;
-	default:
+	if (!ws_icmp_type_is_error(icmp->icmp_type))
 		return w->index;
-	}
 	ip = (const struct rte_ipv4_hdr *)(p + sizeof(*icmp));
 	ihl = (ip->version_ihl & 0x0f) * 4u;
 	if (ihl < sizeof(*ip) || len < sizeof(*icmp) + ihl + 8)
