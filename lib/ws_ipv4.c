@@ -277,6 +277,11 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 	/* RFC 1122 3.2.1.3: we join no multicast group. */
 	if (ip->dst_addr != iface->addr &&
 			!ws_ipv4_is_broadcast(w, ip->dst_addr)) {
+		/* A generator counts the answers to what it spoofed. */
+		m->l3_len = hdr_len;
+		if (w->foreign_hook != NULL &&
+				w->foreign_hook(w, m, w->foreign_arg))
+			return;
 		counter = &st->drop_not_ours;
 		goto drop;
 	}

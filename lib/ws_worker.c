@@ -7,11 +7,13 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
 #include <rte_prefetch.h>
 #include <rte_random.h>
 
 #include "woshou.h"
 #include "ws_eth.h"
+#include "ws_ipv4.h"
 #include "ws_resolver.h"
 #include "ws_steer.h"
 #include "ws_tcp.h"
@@ -200,6 +202,8 @@ ws_worker_poll(struct ws_worker *w)
 	n += ws_steer_drain(w);
 	if (n == 0)
 		w->stats.loop.empty_polls++;
+	if (w->poll_hook != NULL)
+		w->poll_hook(w, w->poll_arg);
 	ws_worker_timers(w);
 	ws_tx_flush(w);
 	if (w->ho_pending != 0)
@@ -246,4 +250,52 @@ ws_worker_loop(void *arg)
 	}
 	ws_tx_flush(w);
 	return 0;
+}
+
+int
+ws_worker_set_poll_hook(struct ws_worker *w, ws_poll_hook_fn fn, void *arg)
+{
+	if (w == NULL)
+		return -EINVAL;
+	w->poll_hook = fn;
+	w->poll_arg = arg;
+	return 0;
+}
+
+int
+ws_worker_set_foreign_hook(struct ws_worker *w, ws_foreign_hook_fn fn,
+		void *arg)
+{
+	if (w == NULL)
+		return -EINVAL;
+	w->foreign_hook = fn;
+	w->foreign_arg = arg;
+	return 0;
+}
+
+unsigned int
+ws_worker_index(const struct ws_worker *w)
+{
+	return w->index;
+}
+
+struct rte_mempool *
+ws_worker_mempool(const struct ws_worker *w)
+{
+	return w->pool;
+}
+
+uint32_t
+ws_worker_addr(const struct ws_worker *w)
+{
+	return w->iface->addr;
+}
+
+void
+ws_worker_send_ipv4(struct ws_worker *w, struct rte_mbuf *m)
+{
+	m->l2_len = 0;
+	m->l3_len = rte_ipv4_hdr_len(rte_pktmbuf_mtod(m,
+		const struct rte_ipv4_hdr *));
+	ws_ipv4_output(w, m);
 }

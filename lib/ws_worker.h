@@ -25,6 +25,7 @@
 #include "ws_ipv4.h"
 #include "ws_snapshot.h"
 #include "ws_stats.h"
+#include "ws_worker_api.h"
 
 #define WS_BURST 32
 #define WS_PORT_NONE UINT16_MAX
@@ -75,6 +76,10 @@ struct ws_worker {
 	void *tx_ctx;			/* for the tx function */
 	volatile bool stop;		/* set by the control thread */
 	struct ws_steer *steer;		/* shared; NULL with one worker */
+	ws_poll_hook_fn poll_hook;	/* the application's (ws_worker_api.h) */
+	void *poll_arg;
+	ws_foreign_hook_fn foreign_hook;
+	void *foreign_arg;
 
 	/* Fast-path state. */
 	uint64_t now;			/* ticks, refreshed once per poll */
