@@ -24,7 +24,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ring.h>
 
@@ -1358,36 +1357,16 @@ struct fabric {
 };
 
 static struct ws_stack *
-make_stack(const char *port_name, const char *const *extra,
-		unsigned int n_extra, struct rte_ring *rx, struct rte_ring *tx)
+make_stack(const char *const *extra, unsigned int n_extra,
+		struct rte_ring *rx, struct rte_ring *tx)
 {
-	const char *sets[24];
-	char dev_set[64 + RTE_ETH_NAME_MAX_LEN], dev_name[RTE_ETH_NAME_MAX_LEN];
-	char path[] = "/tmp/ws_dns_XXXXXX", err[WS_CFG_ERR_LEN];
-	struct ws_config cfg;
-	struct ws_stack *s;
+	const char *sets[24] = { "port.mbufs=2047", "arp.gratuitous=no" };
 	unsigned int i;
-	int fd, port;
 
-	port = rte_eth_from_rings(port_name, &rx, 1, &tx, 1, SOCKET_ID_ANY);
-	assert_true(port >= 0);
-	assert_int_equal(rte_eth_dev_get_name_by_port(port, dev_name), 0);
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "[ip]\naddr = 198.18.0.9/24\n", 26), 26);
-	close(fd);
-	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
-	sets[0] = dev_set;
-	sets[1] = "port.mbufs=2047";
-	sets[2] = "arp.gratuitous=no";
+	assert_true(2 + n_extra <= RTE_DIM(sets));
 	for (i = 0; i < n_extra; i++)
-		sets[3 + i] = extra[i];
-	assert_int_equal(ws_config_load(&cfg, path, sets, 3 + n_extra, err,
-		sizeof(err)), 0);
-	unlink(path);
-	s = ws_stack_create(&cfg);
-	assert_non_null(s);
-	return s;
+		sets[2 + i] = extra[i];
+	return ws_test_ring_stack(&rx, &tx, 1, sets, 2 + n_extra);
 }
 
 static void
@@ -1427,7 +1406,7 @@ fabric_setup(void **state)
 	};
 	static unsigned int seq;
 	struct fabric *f = calloc(1, sizeof(*f));
-	char name[32], pa[32], pb[32];
+	char name[32];
 
 	assert_non_null(f);
 	snprintf(name, sizeof(name), "ws_dns_ab%u", seq);
@@ -1436,10 +1415,9 @@ fabric_setup(void **state)
 	f->b_to_a = rte_ring_create(name, 1024, SOCKET_ID_ANY, 0);
 	assert_non_null(f->a_to_b);
 	assert_non_null(f->b_to_a);
-	snprintf(pa, sizeof(pa), "ws_dnsr_a%u", seq);
-	snprintf(pb, sizeof(pb), "ws_dnsr_b%u", seq++);
-	f->a = make_stack(pa, a_sets, RTE_DIM(a_sets), f->b_to_a, f->a_to_b);
-	f->b = make_stack(pb, b_sets, RTE_DIM(b_sets), f->a_to_b, f->b_to_a);
+	seq++;
+	f->a = make_stack(a_sets, RTE_DIM(a_sets), f->b_to_a, f->a_to_b);
+	f->b = make_stack(b_sets, RTE_DIM(b_sets), f->a_to_b, f->b_to_a);
 	assert_int_equal(ws_dns_server_start(f->b, &ws_stack_config(f->b)->dns,
 		&f->srv), 0);
 	assert_non_null(f->srv);

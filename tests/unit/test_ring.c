@@ -14,9 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_mempool.h>
@@ -42,46 +40,25 @@ struct fabric {
  * they override the common settings.
  */
 static struct ws_stack *
-make_stack(const char *port_name, const char *addr, const char *mac,
-		struct rte_ring *rx, struct rte_ring *tx,
-		const char *const *extra, unsigned int n_extra)
+make_stack(const char *addr, const char *mac, struct rte_ring *rx,
+		struct rte_ring *tx, const char *const *extra,
+		unsigned int n_extra)
 {
-	struct ws_config cfg;
-	char err[WS_CFG_ERR_LEN];
-	char addr_set[64], dev_set[64 + RTE_ETH_NAME_MAX_LEN];
-	char dev_name[RTE_ETH_NAME_MAX_LEN];
-	char mac_set[64];
-	const char *sets[8 + MAX_EXTRA_SETS] = {
-		addr_set, dev_set, mac_set, "port.mbufs=16383",
+	char addr_set[64], mac_set[64];
+	const char *sets[7 + MAX_EXTRA_SETS] = {
+		addr_set, mac_set, "port.mbufs=16383",
 		"tcp.max_connections=2048", "tcp.sndbuf=65536",
 		"tcp.rcvbuf=65536", "tcp.msl_ms=1000",
 	};
-	unsigned int n_sets = 8, i;
-	char path[] = "/tmp/ws_ring_XXXXXX";
+	unsigned int n_sets = 7, i;
 	struct ws_stack *s;
-	int fd, port;
 
 	assert_true(n_extra <= MAX_EXTRA_SETS);
 	for (i = 0; i < n_extra; i++)
 		sets[n_sets++] = extra[i];
-
-	port = rte_eth_from_rings(port_name, &rx, 1, &tx, 1, SOCKET_ID_ANY);
-	assert_true(port >= 0);
-	/* The driver prefixes the name it is given; ask for the real one. */
-	assert_int_equal(rte_eth_dev_get_name_by_port(port, dev_name), 0);
-	/* The loader wants a file; an empty one means "all defaults". */
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "[ip]\naddr = 198.18.0.9/24\n", 26), 26);
-	close(fd);
 	snprintf(addr_set, sizeof(addr_set), "ip.addr=%s", addr);
-	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
 	snprintf(mac_set, sizeof(mac_set), "port.mac=%s", mac);
-	if (ws_config_load(&cfg, path, sets, n_sets, err, sizeof(err)) != 0)
-		fail_msg("config: %s", err);
-	unlink(path);
-	s = ws_stack_create(&cfg);
-	assert_non_null(s);
+	s = ws_test_ring_stack(&rx, &tx, 1, sets, n_sets);
 	assert_int_equal(ws_stack_start_manual(s), 0);
 	return s;
 }
@@ -96,7 +73,7 @@ fabric_create(void **state, unsigned int ring_size,
 {
 	static unsigned int seq;
 	struct fabric *f = calloc(1, sizeof(*f));
-	char name[32], pa[32], pb[32];
+	char name[32];
 
 	assert_non_null(f);
 	snprintf(name, sizeof(name), "ws_ab_%u", seq);
@@ -105,11 +82,10 @@ fabric_create(void **state, unsigned int ring_size,
 	f->b_to_a = rte_ring_create(name, ring_size, SOCKET_ID_ANY, 0);
 	assert_non_null(f->a_to_b);
 	assert_non_null(f->b_to_a);
-	snprintf(pa, sizeof(pa), "ws_ring_a%u", seq);
-	snprintf(pb, sizeof(pb), "ws_ring_b%u", seq++);
-	f->a = make_stack(pa, "198.18.0.1/24", "02:00:00:00:0a:01", f->b_to_a,
+	seq++;
+	f->a = make_stack("198.18.0.1/24", "02:00:00:00:0a:01", f->b_to_a,
 		f->a_to_b, NULL, 0);
-	f->b = make_stack(pb, "198.18.0.2/24", "02:00:00:00:0b:02", f->a_to_b,
+	f->b = make_stack("198.18.0.2/24", "02:00:00:00:0b:02", f->a_to_b,
 		f->b_to_a, b_extra, n_extra);
 	f->wa = ws_stack_worker(f->a, 0);
 	f->wb = ws_stack_worker(f->b, 0);

@@ -20,9 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_mempool.h>
@@ -81,47 +79,25 @@ b_rx_ring(const struct fabric *f, unsigned int q)
  * 'extra' ("section.key=value") come last, so they override.
  */
 static struct ws_stack *
-make_stack(const char *port_name, const char *addr, const char *mac,
-		struct rte_ring **rx, struct rte_ring **tx,
-		const char *const *extra, unsigned int n_extra)
+make_stack(const char *addr, const char *mac, struct rte_ring **rx,
+		struct rte_ring **tx, const char *const *extra,
+		unsigned int n_extra)
 {
-	struct ws_config cfg;
-	char err[WS_CFG_ERR_LEN];
-	char addr_set[64], dev_set[64 + RTE_ETH_NAME_MAX_LEN];
-	char dev_name[RTE_ETH_NAME_MAX_LEN];
-	char mac_set[64];
-	const char *sets[9 + MAX_EXTRA_SETS] = {
-		addr_set, dev_set, mac_set, "workers.lcores=1,2",
+	char addr_set[64], mac_set[64];
+	const char *sets[8 + MAX_EXTRA_SETS] = {
+		addr_set, mac_set, "workers.lcores=1,2",
 		"port.mbufs=8191", "tcp.max_connections=8192",
 		"tcp.sndbuf=65536", "tcp.rcvbuf=65536", "tcp.msl_ms=250",
 	};
-	unsigned int n_sets = 9, i;
-	char path[] = "/tmp/ws_shard_XXXXXX";
+	unsigned int n_sets = 8, i;
 	struct ws_stack *s;
-	int fd, port;
 
 	assert_true(n_extra <= MAX_EXTRA_SETS);
 	for (i = 0; i < n_extra; i++)
 		sets[n_sets++] = extra[i];
-
-	port = rte_eth_from_rings(port_name, rx, NQ, tx, NQ, SOCKET_ID_ANY);
-	assert_true(port >= 0);
-	assert_int_equal(rte_eth_dev_get_name_by_port(port, dev_name), 0);
-	/* The loader wants a file; one line of it is overridden anyway. */
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "[ip]\naddr = 198.18.0.9/24\n", 26), 26);
-	close(fd);
 	snprintf(addr_set, sizeof(addr_set), "ip.addr=%s", addr);
-	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
 	snprintf(mac_set, sizeof(mac_set), "port.mac=%s", mac);
-	if (ws_config_load(&cfg, path, sets, n_sets, err, sizeof(err)) != 0)
-		fail_msg("config: %s", err);
-	unlink(path);
-	s = ws_stack_create(&cfg);
-	if (s == NULL)
-		fail_msg("stack: %s", rte_strerror(rte_errno));
-	assert_int_equal(ws_stack_worker_count(s), NQ);
+	s = ws_test_ring_stack(rx, tx, NQ, sets, n_sets);
 	assert_int_equal(ws_stack_start_manual(s), 0);
 	return s;
 }
@@ -134,7 +110,7 @@ fabric_create(void **state, bool cross_ab, bool cross_ba,
 	static unsigned int seq;
 	struct fabric *f = calloc(1, sizeof(*f));
 	struct rte_ring *a_rx[NQ], *b_rx[NQ];
-	char name[32], pa[32], pb[32];
+	char name[32];
 	unsigned int q;
 
 	assert_non_null(f);
@@ -154,11 +130,10 @@ fabric_create(void **state, bool cross_ab, bool cross_ba,
 		b_rx[q] = f->ab[cross_ab ? NQ - 1 - q : q];
 		a_rx[q] = f->ba[cross_ba ? NQ - 1 - q : q];
 	}
-	snprintf(pa, sizeof(pa), "ws_shard_a%u", seq);
-	snprintf(pb, sizeof(pb), "ws_shard_b%u", seq++);
-	f->a = make_stack(pa, "198.18.0.1/24", "02:00:00:00:0a:01", a_rx,
+	seq++;
+	f->a = make_stack("198.18.0.1/24", "02:00:00:00:0a:01", a_rx,
 		f->ab, a_extra, n_a);
-	f->b = make_stack(pb, "198.18.0.2/24", "02:00:00:00:0b:02", b_rx,
+	f->b = make_stack("198.18.0.2/24", "02:00:00:00:0b:02", b_rx,
 		f->ba, b_extra, n_b);
 	for (q = 0; q < NQ; q++) {
 		f->wa[q] = ws_stack_worker(f->a, q);

@@ -21,10 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <netinet/in.h>
 
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
 #include <rte_random.h>
@@ -891,36 +889,14 @@ test_owner_of_frames(void **state)
 static struct ws_stack *
 two_worker_stack(struct rte_ring *ring)
 {
-	static unsigned int seq;
 	struct rte_ring *rings[2] = { ring, ring };
-	char port_name[32], dev_name[RTE_ETH_NAME_MAX_LEN];
-	char dev_set[64 + RTE_ETH_NAME_MAX_LEN], err[WS_CFG_ERR_LEN];
 	const char *sets[] = {
-		"ip.addr=198.18.0.2/24", dev_set, "port.mac=02:00:00:00:0b:02",
+		"ip.addr=198.18.0.2/24", "port.mac=02:00:00:00:0b:02",
 		"port.mbufs=1023", "workers.lcores=1,2",
 		"tcp.max_connections=1024", "workers.handoff_ring=64",
 	};
-	char path[] = "/tmp/ws_steer_XXXXXX";
-	struct ws_config cfg;
-	struct ws_stack *s;
-	int fd, port;
 
-	snprintf(port_name, sizeof(port_name), "ws_steer_ring%u", seq++);
-	port = rte_eth_from_rings(port_name, rings, 2, rings, 2,
-		SOCKET_ID_ANY);
-	assert_true(port >= 0);
-	assert_int_equal(rte_eth_dev_get_name_by_port(port, dev_name), 0);
-	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(ws_config_load(&cfg, path, sets, RTE_DIM(sets), err,
-		sizeof(err)), 0);
-	unlink(path);
-	s = ws_stack_create(&cfg);
-	assert_non_null(s);
-	assert_int_equal(ws_stack_worker_count(s), 2);
-	return s;
+	return ws_test_ring_stack(rings, rings, 2, sets, RTE_DIM(sets));
 }
 
 /* The stack of one test, destroyed by the teardown even when it fails. */

@@ -5,12 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_arp.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
 #include <rte_mempool.h>
 
+#include "woshou.h"
 #include "ws_test.h"
 
 const struct rte_ether_addr ws_test_mac = {
@@ -327,4 +331,44 @@ ws_test_icmp_echo(uint8_t *buf, uint8_t type, uint16_t ident, uint16_t seq,
 	buf[2] = ck >> 8;
 	buf[3] = ck & 0xff;
 	return 8 + data_len;
+}
+
+#define WS_TEST_RING_SETS 32
+
+struct ws_stack *
+ws_test_ring_stack(struct rte_ring **rx, struct rte_ring **tx, unsigned int n,
+		const char *const *sets, unsigned int n_sets)
+{
+	static unsigned int seq;
+	char port_name[32], dev_name[RTE_ETH_NAME_MAX_LEN];
+	char dev_set[64 + RTE_ETH_NAME_MAX_LEN], err[WS_CFG_ERR_LEN];
+	const char *all[WS_TEST_RING_SETS + 1];
+	char path[] = "/tmp/ws_test_XXXXXX";
+	struct ws_config cfg;
+	struct ws_stack *s;
+	unsigned int i;
+	int fd, port;
+
+	assert_true(n_sets <= WS_TEST_RING_SETS);
+	snprintf(port_name, sizeof(port_name), "ws_test_ring%u", seq++);
+	port = rte_eth_from_rings(port_name, rx, n, tx, n, SOCKET_ID_ANY);
+	assert_true(port >= 0);
+	/* The driver prefixes the name it is given; ask for the real one. */
+	assert_int_equal(rte_eth_dev_get_name_by_port(port, dev_name), 0);
+	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
+	all[0] = dev_set;
+	for (i = 0; i < n_sets; i++)
+		all[i + 1] = sets[i];
+	/* The loader wants a file; an empty one means "all defaults". */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	if (ws_config_load(&cfg, path, all, n_sets + 1, err, sizeof(err)) != 0)
+		fail_msg("config: %s", err);
+	unlink(path);
+	s = ws_stack_create(&cfg);
+	if (s == NULL)
+		fail_msg("stack: %s", rte_strerror(rte_errno));
+	assert_int_equal(ws_stack_worker_count(s), n);
+	return s;
 }

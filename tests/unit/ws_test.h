@@ -51,6 +51,19 @@ struct ws_test_env {
 /* Start the EAL once per process (--no-huge --in-memory --no-pci). */
 void ws_test_eal_init(void);
 
+struct rte_ring;
+struct ws_stack;
+
+/*
+ * A whole stack on a net_ring port whose queue q receives from rx[q] and
+ * sends to tx[q] (n queues: one per worker, so 'sets' must list as many
+ * workers.lcores). Configured by 'sets' ("section.key=value", ip.addr
+ * among them) alone, with port.device set here; created, not started.
+ * Any failure fails the test.
+ */
+struct ws_stack *ws_test_ring_stack(struct rte_ring **rx, struct rte_ring **tx,
+		unsigned int n, const char *const *sets, unsigned int n_sets);
+
 /*
  * cmocka group setup/teardown: *state becomes a fresh ws_test_env.
  * Tests may change env->cfg / env->iface and call ws_test_env_reinit().
