@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The woshou authors
+"""One table of the headline figures that scripts/bench's programs wrote.
+
+Usage: summary.py DIR NAME...   (reads DIR/NAME.json for each NAME)
+"""
+
+import json
+import os
+import sys
+
+
+def shard(d):
+    rows = []
+    for c in d["configs"]:
+        rows.append((f"short connections, server {c['name']}",
+                     f"{c['b_cycles_per_conn']:.0f} cycles/conn",
+                     f"{c['core_conns_per_s'] / 1e6:.2f} M conn/s per core",
+                     f"{c['b_handoffs_per_conn']:.1f} hand-offs/conn"))
+    return rows
+
+
+def syn(d):
+    labels = {
+        "stack": "cookie SYN-ACK, one worker",
+        "io_ceiling": "ring I/O ceiling (rx -> tx)",
+        "stack_cost": "stack cost on top of I/O",
+        "syncookie_make": "  cookie hash alone",
+        "ts_off_hash": "  TSval offset hash alone",
+    }
+    rows = []
+    for f in d["figures"]:
+        if f["name"] not in labels:
+            continue
+        rows.append((labels[f["name"]],
+                     f"{f['median_cycles']:.0f} cycles/SYN",
+                     f"{f['median_ns']:.0f} ns",
+                     f"{f['median_mpps_per_core']:.2f} Mpps per core"))
+    return rows
+
+
+SUMMARIES = {"shard": shard, "syn": syn}
+
+
+def main():
+    out, names = sys.argv[1], sys.argv[2:]
+    rows = []
+    for n in names:
+        path = os.path.join(out, n + ".json")
+        with open(path) as f:
+            d = json.load(f)
+        fn = SUMMARIES.get(n)
+        if fn is None:
+            rows.append((n, "see " + path, "", ""))
+            continue
+        rows.extend(fn(d))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    print()
+    print("summary (medians; JSON in %s)" % out)
+    for r in rows:
+        print("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
