@@ -42,6 +42,7 @@ ws_tcp_sb_free(struct ws_tcp_conn *c)
 	}
 	c->sb_head = NULL;
 	c->sb_tail = NULL;
+	c->sb_cur = NULL;
 	c->sb_off = 0;
 	c->sb_len = 0;
 }
@@ -62,32 +63,51 @@ ws_tcp_sb_drop(struct ws_tcp_conn *c, uint32_t n)
 		c->sb_head = seg->next;
 		if (c->sb_head == NULL)
 			c->sb_tail = NULL;
+		if (c->sb_cur == seg)
+			c->sb_cur = NULL;
 		seg->next = NULL;
 		rte_pktmbuf_free(seg);
 	}
 }
 
-/* Copy 'len' bytes starting 'off' bytes after snd_una. */
+/*
+ * Copy 'len' bytes starting 'off' bytes after snd_una. New data follows
+ * what was sent last, so the walk starts where the last copy ended; only
+ * a retransmission (behind that point) walks from snd_una.
+ */
 static void
-sb_copy(const struct ws_tcp_conn *c, uint32_t off, uint32_t len, uint8_t *dst)
+sb_copy(struct ws_tcp_conn *c, uint32_t off, uint32_t len, uint8_t *dst)
 {
-	const struct rte_mbuf *seg = c->sb_head;
-	uint32_t n;
+	uint32_t target = c->snd_una + off, seg_seq, n;
+	const struct rte_mbuf *seg;
 
-	off += c->sb_off;
+	if (c->sb_cur != NULL && SEQ_GEQ(target, c->sb_cur_seq)) {
+		seg = c->sb_cur;
+		seg_seq = c->sb_cur_seq;
+	} else {
+		seg = c->sb_head;
+		seg_seq = c->snd_una - c->sb_off;
+	}
+	off = target - seg_seq;
 	while (off >= seg->data_len) {
 		off -= seg->data_len;
+		seg_seq += seg->data_len;
 		seg = seg->next;
 	}
-	while (len != 0) {
+	for (;;) {
 		n = RTE_MIN(len, (uint32_t)seg->data_len - off);
 		memcpy(dst, rte_pktmbuf_mtod_offset(seg, const uint8_t *, off),
 			n);
 		dst += n;
 		len -= n;
+		if (len == 0)
+			break;
 		off = 0;
+		seg_seq += seg->data_len;
 		seg = seg->next;
 	}
+	c->sb_cur = seg;
+	c->sb_cur_seq = seg_seq;
 }
 
 uint32_t

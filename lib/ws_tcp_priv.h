@@ -219,6 +219,13 @@ struct ws_tcp_conn {
 	struct rte_mbuf *sb_head, *sb_tail;
 	uint32_t sb_off;		/* bytes of sb_head already acked */
 	uint32_t sb_len;		/* bytes from snd_una on */
+	/*
+	 * Where the last copy out of the send buffer ended, so the next
+	 * segment starts there rather than walking from snd_una (a walk
+	 * per segment made sending quadratic in the window).
+	 */
+	const struct rte_mbuf *sb_cur;	/* NULL: start from sb_head */
+	uint32_t sb_cur_seq;		/* sequence number of its first byte */
 
 	/* Receive buffer: one chain the app sees through 'data'. */
 	struct rte_mbuf *rb_head, *rb_tail;	/* chain, its last segment */
