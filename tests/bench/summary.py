@@ -40,7 +40,30 @@ def syn(d):
     return rows
 
 
-SUMMARIES = {"shard": shard, "syn": syn}
+def conn(d):
+    rows = []
+    for c in d.get("bulk", {}).get("configs", []):
+        rows.append((f"one connection, {c['name']}",
+                     f"{c['wall_gbps']:.1f} Gbps in process",
+                     f"receiver {c['core_b_gbps']:.1f} Gbps per core",
+                     f"sender {c['core_a_gbps']:.1f} Gbps per core"))
+    mem = d.get("mem", [])
+    if len(mem) >= 2:
+        lo, hi = mem[0], mem[-1]
+        per_conn = ((hi["heap_after_a"] - hi["heap_base"]) -
+                    (lo["heap_after_a"] - lo["heap_base"])) / \
+            (hi["max_connections"] - lo["max_connections"])
+        rows.append(("memory per connection (allocated with max_connections)",
+                     f"{per_conn:.0f} B of heap per side",
+                     f"TCB {hi['tcb_size']} B", ""))
+    for m in mem:
+        rows.append((f"{m['conns']} idle connections established",
+                     f"+{m['rss_bytes_per_conn']:.0f} B RSS per connection",
+                     f"connected in {m['connect_s']:.2f} s", ""))
+    return rows
+
+
+SUMMARIES = {"shard": shard, "syn": syn, "conn": conn}
 
 
 def main():
