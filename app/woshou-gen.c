@@ -1,0 +1,2222 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+/*
+ * woshou-gen: a traffic generator on the woshou stack.
+ *
+ *   syn-flood  spoofed-source SYNs at a rate, counting the SYN-ACKs and
+ *              RSTs the target sends back to the spoofed sources
+ *   http       real HTTP/1.1 clients over woshou's TCP, with latencies
+ *   bulk       long TCP transfers to a sink, for throughput
+ *
+ * Everything that makes or counts traffic runs in the workers' poll and
+ * foreign hooks (ws_worker_api.h); each worker has its own counters and
+ * histograms, written only by that worker, so the fast path takes no lock.
+ * The main thread reads the counters with relaxed loads once a second for
+ * the progress line, and reads everything else after ws_stack_stop().
+ *
+ * Exit status: 0 ok, 1 target unreachable (no ARP answer, no answer to
+ * any SYN, every HTTP request failed) or a runtime failure, 2 bad usage or
+ * configuration.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* sched_getaffinity */
+#endif
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+#include <rte_version.h>
+
+#include "woshou.h"
+#include "ws_tcp_api.h"
+#include "ws_worker_api.h"
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+#define EAL_ARGV_FIXED 64
+#define EAL_ARGS_BUF 8192
+
+#define GEN_BURST 32		/* SYNs built per allocation */
+#define GEN_MAX_CATCHUP 64	/* SYNs one poll may send to catch up */
+#define GEN_DEFAULT_DURATION 5.0
+/* With --count and no --duration: still bounded in time. */
+#define GEN_COUNT_DURATION_MAX 60.0
+#define GEN_PROBE_WAIT_S 4.0	/* ARP resolve_timeout (3 s) and margin */
+#define GEN_HDR_MAX 4096	/* HTTP response head we parse */
+#define GEN_REQ_MAX 1024
+
+/* Only the benchmarking range (RFC 2544) may be spoofed: 198.18.0.0/15. */
+#define BENCH_NET 0xc6120000u
+#define BENCH_MASK 0xfffe0000u
+
+enum gen_mode {
+	MODE_SYN_FLOOD = 1,
+	MODE_HTTP,
+	MODE_BULK,
+};
+
+struct options {
+	const char *config;
+	const char **sets;
+	unsigned int n_sets;
+	enum gen_mode mode;
+	bool json;
+	const char *json_file;	/* NULL: stdout */
+	uint32_t target;	/* network order */
+	const char *target_text;
+	uint16_t port;
+	bool port_set;
+	uint64_t rate;		/* packets per second; 0 = --max */
+	uint64_t count;		/* 0 = none, run for the duration */
+	double duration;
+	bool duration_set;
+	uint32_t src_net;	/* host order */
+	uint8_t src_len;
+	bool no_options;
+	double wait;		/* syn-flood: seconds for late answers */
+	double delay;		/* seconds between port up and traffic */
+	const char *path;
+	unsigned int concurrency;
+	bool keepalive;
+	unsigned int timeout_ms;
+};
+
+/* A log-linear histogram of microseconds: 16 linear steps per power of 2. */
+#define HIST_SUB_BITS 4
+#define HIST_SUB (1u << HIST_SUB_BITS)
+#define HIST_BUCKETS (HIST_SUB * 60)
+
+struct hist {
+	uint64_t n;
+	uint64_t max;
+	uint64_t sum;
+	uint64_t b[HIST_BUCKETS];
+};
+
+enum fail_reason {
+	FAIL_REFUSED,
+	FAIL_RESET,
+	FAIL_TIMEOUT,
+	FAIL_BAD_STATUS,
+	FAIL_SHORT,
+	FAIL_OTHER,
+	FAIL_N,
+};
+
+static const char *const fail_names[FAIL_N] = {
+	"refused", "reset", "timeout", "bad_status", "short_response", "other",
+};
+
+/* Written by the worker only; the main thread reads them relaxed. */
+struct gen_counters {
+	/* syn-flood */
+	uint64_t sent;
+	uint64_t syn_acks;
+	uint64_t rsts;
+	uint64_t other;
+	uint64_t nombuf;
+	/* http */
+	uint64_t issued;
+	uint64_t ok;
+	uint64_t failed[FAIL_N];
+	uint64_t connect_errors;
+	uint64_t connections;
+	uint64_t bytes;		/* http: received; bulk: taken by send */
+	uint64_t delivered;	/* bulk: bytes of cleanly closed ones */
+	uint64_t active;
+};
+
+enum slot_state {
+	SLOT_IDLE = 0,
+	SLOT_CONNECTING,
+	SLOT_BUSY,		/* request out, response being read */
+	SLOT_CLOSING,		/* closing or done; 'closed' to come */
+};
+
+struct gen_worker;
+
+struct http_slot {
+	struct gen_worker *gw;
+	struct ws_tcp_conn *c;
+	enum slot_state state;
+	uint64_t t_start;	/* connect or request start, TSC */
+	uint64_t deadline;	/* TSC */
+	uint32_t req_off;	/* request bytes sent so far */
+	bool peer_done;		/* FIN received */
+	bool server_close;	/* "Connection: close" in the response */
+	bool hdr_done;
+	bool has_len;
+	int status;
+	uint64_t body_left;
+	uint64_t sent;		/* bulk: bytes taken by ws_tcp_send */
+	uint64_t quota;		/* bulk: bytes; 0 = till the end */
+	uint32_t hdr_len;
+	char hdr[GEN_HDR_MAX];
+};
+
+struct gen;
+
+struct gen_worker {
+	struct gen *g;
+	struct ws_worker *w;
+	unsigned int index;
+	struct gen_counters cnt;
+	/* syn-flood */
+	uint64_t quota;		/* SYNs or requests; 0 = no cap */
+	uint64_t rate;		/* its share of --rate; 0 = --max */
+	uint64_t t0;		/* TSC the flood (after the probe) began */
+	uint64_t paced;		/* SYNs sent since t0 */
+	uint64_t rnd;		/* xorshift state */
+	int phase;		/* 0 probe, 1 waiting, 2 flood, 3 done */
+	uint64_t probe_deadline;
+	uint64_t queued_before;
+	uint64_t flushed_before;
+	bool unreachable;
+	uint32_t done;		/* set by the worker, read by main */
+	uint64_t t_end;		/* TSC it was done; before 'done' */
+	/* http */
+	struct http_slot *slots;
+	unsigned int n_slots;
+	uint64_t next_check;
+	char req[2][GEN_REQ_MAX];	/* [0] close, [1] keep-alive */
+	uint32_t req_len[2];
+	struct hist h_connect;
+	struct hist h_response;
+} __rte_cache_aligned;
+
+struct gen {
+	struct options *opt;
+	struct ws_stack *s;
+	unsigned int n_workers;
+	struct gen_worker *gw[WS_MAX_WORKERS];
+	uint64_t hz;
+	uint64_t begin;		/* TSC: traffic starts (after --delay) */
+	uint64_t deadline;	/* TSC: stop starting new work */
+	uint32_t stop;		/* main -> workers: wind down now */
+	uint32_t src_base;	/* host order */
+	uint32_t src_host_mask;
+	uint16_t port_be;
+};
+
+static const char *const mode_names[] = {
+	[MODE_SYN_FLOOD] = "syn-flood",
+	[MODE_HTTP] = "http",
+	[MODE_BULK] = "bulk",
+};
+
+static volatile sig_atomic_t quit;
+/* Progress and summary: stdout, or stderr when the JSON goes there. */
+static FILE *human;
+
+static void
+cnt_add(uint64_t *p, uint64_t n)
+{
+	__atomic_store_n(p, *p + n, __ATOMIC_RELAXED);
+}
+
+static uint64_t
+cnt_get(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t
+rnd_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+/* ---- histograms ---- */
+
+static unsigned int
+hist_index(uint64_t v)
+{
+	unsigned int msb;
+
+	if (v < HIST_SUB)
+		return (unsigned int)v;
+	msb = 63 - (unsigned int)__builtin_clzll(v);
+	if (msb - HIST_SUB_BITS + 1 >= HIST_BUCKETS / HIST_SUB)
+		return HIST_BUCKETS - 1;
+	return (msb - HIST_SUB_BITS + 1) * HIST_SUB +
+		(unsigned int)((v >> (msb - HIST_SUB_BITS)) & (HIST_SUB - 1));
+}
+
+/* The largest value of bucket i. */
+static uint64_t
+hist_upper(unsigned int i)
+{
+	unsigned int grp = i / HIST_SUB, sub = i % HIST_SUB, shift;
+
+	if (grp == 0)
+		return i;
+	shift = grp - 1;
+	return (((uint64_t)(HIST_SUB + sub) + 1) << shift) - 1;
+}
+
+static void
+hist_add(struct hist *h, uint64_t v)
+{
+	h->n++;
+	h->sum += v;
+	if (v > h->max)
+		h->max = v;
+	h->b[hist_index(v)]++;
+}
+
+static void
+hist_merge(struct hist *to, const struct hist *from)
+{
+	unsigned int i;
+
+	to->n += from->n;
+	to->sum += from->sum;
+	if (from->max > to->max)
+		to->max = from->max;
+	for (i = 0; i < HIST_BUCKETS; i++)
+		to->b[i] += from->b[i];
+}
+
+/* The q-quantile, as its bucket's upper bound (at most the maximum). */
+static uint64_t
+hist_quantile(const struct hist *h, double q)
+{
+	uint64_t rank, seen = 0, v;
+	unsigned int i;
+
+	if (h->n == 0)
+		return 0;
+	rank = (uint64_t)(q * (double)h->n);
+	if ((double)rank < q * (double)h->n)
+		rank++;
+	if (rank == 0)
+		rank = 1;
+	for (i = 0; i < HIST_BUCKETS; i++) {
+		seen += h->b[i];
+		if (seen >= rank)
+			break;
+	}
+	v = hist_upper(i < HIST_BUCKETS ? i : HIST_BUCKETS - 1);
+	return RTE_MIN(v, h->max);
+}
+
+static uint64_t
+tsc_to_us(const struct gen *g, uint64_t t)
+{
+	return t * 1000000 / g->hz;
+}
+
+/* ---- usage ---- */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: woshou-gen --config FILE [--set SECTION.KEY=VALUE]... "
+		"[--json[=FILE]] MODE [OPTIONS]\n"
+		"       woshou-gen --help | --version\n"
+		"\n"
+		"Generate traffic with the woshou stack on the port the "
+		"configuration names.\n"
+		"\n"
+		"Modes:\n"
+		"  syn-flood --target A.B.C.D --port N [--rate PPS | --max] "
+		"[--sources PREFIX]\n"
+		"            [--no-options] [--wait S]\n"
+		"      SYNs from random addresses in PREFIX (default "
+		"198.19.0.0/16, always\n"
+		"      inside 198.18.0.0/15); counts the target's SYN-ACKs "
+		"and RSTs to them.\n"
+		"      Route PREFIX to this stack's address on the target "
+		"so they come back.\n"
+		"  http --target A.B.C.D [--port 80] [--path /] "
+		"[--concurrency C] [--keepalive]\n"
+		"       [--timeout MS]\n"
+		"      HTTP/1.1 GET requests over real connections; "
+		"latency percentiles.\n"
+		"  bulk --target A.B.C.D --port N [--concurrency C] "
+		"[--timeout MS]\n"
+		"      Connections that send zeros to a sink until the end "
+		"(or --count bytes\n"
+		"      in all), then close; throughput of what was "
+		"delivered.\n"
+		"\n"
+		"Before MODE:\n"
+		"  -c, --config FILE       INI configuration "
+		"(see drivers-config/net_tap.ini)\n"
+		"  -s, --set S.K=VALUE     override a configuration key; "
+		"repeatable\n"
+		"  -h, --help              this text\n"
+		"  -V, --version           versions\n"
+		"\n"
+		"After MODE, with the mode's options:\n"
+		"      --duration S        run this long (default 5; with "
+		"--count, a limit of 60)\n"
+		"      --count N           SYNs to send, requests to make, or "
+		"bytes (bulk)\n"
+		"      --json[=FILE]       the result as one JSON object on "
+		"stdout (or FILE);\n"
+		"                          also before MODE\n"
+		"      --delay S           wait S seconds after the port is "
+		"up before sending\n"
+		"                          (to configure the kernel side of "
+		"a tap meanwhile)\n"
+		"\n"
+		"Exit status: 0 ok, 1 target unreachable or runtime failure, "
+		"2 bad usage or configuration.\n");
+}
+
+static void __rte_noreturn __rte_format_printf(1, 2)
+fail_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("woshou-gen: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+static uint64_t
+parse_u64(const char *name, const char *text, uint64_t min, uint64_t max)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
+			v < min || v > max)
+		fail_usage("%s: '%s' is not a number in %" PRIu64 "..%" PRIu64,
+			name, text, min, max);
+	return v;
+}
+
+static double
+parse_seconds(const char *name, const char *text)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno != 0 || end == text || *end != '\0' || !(v > 0) ||
+			v > 86400)
+		fail_usage("%s: '%s' is not a number of seconds in (0, 86400]",
+			name, text);
+	return v;
+}
+
+static uint32_t
+parse_addr(const char *name, const char *text)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, text, &a) != 1)
+		fail_usage("%s: '%s' is not an IPv4 address A.B.C.D", name,
+			text);
+	return a.s_addr;
+}
+
+static void
+parse_prefix(struct options *opt, const char *text)
+{
+	char buf[64], *slash;
+	uint32_t addr, mask;
+	uint64_t len;
+
+	if (strlen(text) >= sizeof(buf))
+		fail_usage("--sources: '%s' is not a prefix A.B.C.D/LEN",
+			text);
+	strcpy(buf, text);
+	slash = strchr(buf, '/');
+	if (slash == NULL)
+		fail_usage("--sources: '%s' is not a prefix A.B.C.D/LEN",
+			text);
+	*slash = '\0';
+	addr = ntohl(parse_addr("--sources", buf));
+	len = parse_u64("--sources length", slash + 1, 1, 32);
+	if (len < 15 || (addr & BENCH_MASK) != BENCH_NET)
+		fail_usage("--sources: '%s' is outside 198.18.0.0/15, the only "
+			"range woshou-gen spoofs", text);
+	/* Random hosts need room: neither network nor broadcast address. */
+	if (len > 30)
+		fail_usage("--sources: '%s' is longer than /30", text);
+	mask = (uint32_t)(0xffffffffu << (32 - len));
+	if ((addr & mask) != addr)
+		fail_usage("--sources: '%s' has host bits set", text);
+	opt->src_net = addr;
+	opt->src_len = (uint8_t)len;
+}
+
+/*
+ * The path goes into the request line as it is, and into the JSON result:
+ * nothing there may need quoting.
+ */
+static bool
+path_ok(const char *p)
+{
+	size_t i;
+
+	if (p[0] != '/' || strlen(p) > 512)
+		return false;
+	for (i = 0; p[i] != '\0'; i++)
+		if ((unsigned char)p[i] <= ' ' || p[i] == 0x7f ||
+				p[i] == '"' || p[i] == '\\')
+			return false;
+	return true;
+}
+
+/* "--json FILE" as well as "--json=FILE", where FILE is not an option. */
+static void
+take_json(struct options *opt, int argc, char **argv, bool before_mode)
+{
+	opt->json = true;
+	opt->json_file = NULL;
+	if (optarg != NULL) {
+		opt->json_file = optarg;
+		return;
+	}
+	if (optind < argc && argv[optind][0] != '-' &&
+			!(before_mode &&
+			(strcmp(argv[optind], "syn-flood") == 0 ||
+			strcmp(argv[optind], "http") == 0 ||
+			strcmp(argv[optind], "bulk") == 0)))
+		opt->json_file = argv[optind++];
+}
+
+static void
+bad_option(int argc, char **argv)
+{
+	RTE_SET_USED(argc);
+	if (optopt != 0 && optopt < 256)
+		fail_usage("unknown option '-%c' (see --help)", optopt);
+	fail_usage("unknown option '%s' (see --help)", argv[optind - 1]);
+}
+
+enum {
+	OPT_JSON = 256, OPT_TARGET, OPT_PORT, OPT_RATE, OPT_MAX, OPT_COUNT,
+	OPT_DURATION, OPT_SOURCES, OPT_NO_OPTIONS, OPT_WAIT, OPT_PATH,
+	OPT_CONCURRENCY, OPT_KEEPALIVE, OPT_TIMEOUT, OPT_DELAY,
+};
+
+static void
+parse_mode_options(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "json", optional_argument, NULL, OPT_JSON },
+		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "max", no_argument, NULL, OPT_MAX },
+		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "sources", required_argument, NULL, OPT_SOURCES },
+		{ "no-options", no_argument, NULL, OPT_NO_OPTIONS },
+		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ "path", required_argument, NULL, OPT_PATH },
+		{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+		{ "keepalive", no_argument, NULL, OPT_KEEPALIVE },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "delay", required_argument, NULL, OPT_DELAY },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool flood = opt->mode == MODE_SYN_FLOOD;
+	bool bulk = opt->mode == MODE_BULK;
+	bool rate_set = false, max_set = false;
+	int c, idx;
+
+	while ((c = getopt_long(argc, argv, ":h", longopts, &idx)) != -1) {
+		/* Options of another mode are mistakes, not no-ops. */
+		if ((!flood && (c == OPT_RATE || c == OPT_MAX ||
+				c == OPT_SOURCES || c == OPT_NO_OPTIONS ||
+				c == OPT_WAIT)) ||
+				(flood && (c == OPT_CONCURRENCY ||
+				c == OPT_TIMEOUT)) ||
+				((flood || bulk) && (c == OPT_PATH ||
+				c == OPT_KEEPALIVE)))
+			fail_usage("option '--%s' does not apply to %s "
+				"(see --help)", longopts[idx].name,
+				mode_names[opt->mode]);
+		switch (c) {
+		case OPT_JSON:
+			take_json(opt, argc, argv, false);
+			break;
+		case OPT_TARGET:
+			opt->target = parse_addr("--target", optarg);
+			opt->target_text = optarg;
+			break;
+		case OPT_PORT:
+			opt->port = (uint16_t)parse_u64("--port", optarg, 1,
+				65535);
+			opt->port_set = true;
+			break;
+		case OPT_RATE:
+			opt->rate = parse_u64("--rate", optarg, 1,
+				100000000);
+			rate_set = true;
+			break;
+		case OPT_MAX:
+			max_set = true;
+			break;
+		case OPT_COUNT:
+			opt->count = parse_u64("--count", optarg, 1,
+				UINT64_C(1) << 40);
+			break;
+		case OPT_DURATION:
+			opt->duration = parse_seconds("--duration", optarg);
+			opt->duration_set = true;
+			break;
+		case OPT_SOURCES:
+			parse_prefix(opt, optarg);
+			break;
+		case OPT_NO_OPTIONS:
+			opt->no_options = true;
+			break;
+		case OPT_WAIT:
+			opt->wait = parse_seconds("--wait", optarg);
+			break;
+		case OPT_DELAY:
+			opt->delay = parse_seconds("--delay", optarg);
+			break;
+		case OPT_PATH:
+			if (!path_ok(optarg))
+				fail_usage("--path: '%s' must start with '/', "
+					"be at most 512 bytes and hold no "
+					"blank, control character, '\"' or "
+					"'\\'", optarg);
+			opt->path = optarg;
+			break;
+		case OPT_CONCURRENCY:
+			opt->concurrency = (unsigned int)parse_u64(
+				"--concurrency", optarg, 1, 65536);
+			break;
+		case OPT_KEEPALIVE:
+			opt->keepalive = true;
+			break;
+		case OPT_TIMEOUT:
+			opt->timeout_ms = (unsigned int)parse_u64("--timeout",
+				optarg, 1, 600000);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		case ':':
+			fail_usage("%s needs an argument (see --help)",
+				argv[optind - 1]);
+			break;
+		default:
+			bad_option(argc, argv);
+		}
+	}
+	if (optind < argc)
+		fail_usage("unexpected argument '%s' (see --help)",
+			argv[optind]);
+	if (opt->target_text == NULL)
+		fail_usage("--target A.B.C.D is required (see --help)");
+	if (flood) {
+		if (!opt->port_set)
+			fail_usage("--port N is required for syn-flood");
+		if (rate_set && max_set)
+			fail_usage("--rate and --max exclude each other");
+		if (!rate_set && !max_set)
+			fail_usage("syn-flood needs --rate PPS or --max");
+		if (max_set)
+			opt->rate = 0;
+	} else if (bulk) {
+		if (!opt->port_set)
+			fail_usage("--port N is required for bulk");
+	} else if (!opt->port_set) {
+		opt->port = 80;
+	}
+	if (!opt->duration_set)
+		opt->duration = opt->count != 0 ? GEN_COUNT_DURATION_MAX :
+			GEN_DEFAULT_DURATION;
+}
+
+/* Exits for --help, --version and every usage error. */
+static void
+parse_options(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 's' },
+		{ "json", optional_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *mode;
+	int c;
+
+	memset(opt, 0, sizeof(*opt));
+	opt->src_net = 0xc6130000u;	/* 198.19.0.0/16 */
+	opt->src_len = 16;
+	opt->path = "/";
+	opt->concurrency = 1;
+	opt->wait = 1.0;
+	opt->timeout_ms = 5000;
+	opt->sets = calloc(argc, sizeof(*opt->sets));
+	if (opt->sets == NULL)
+		fail_usage("out of memory");
+
+	/* '+': stop at the mode; ':': report a missing argument ourselves. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:c:s:hV", longopts,
+			NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opt->config = optarg;
+			break;
+		case 's':
+			opt->sets[opt->n_sets++] = optarg;
+			break;
+		case OPT_JSON:
+			take_json(opt, argc, argv, true);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		case 'V':
+			printf("woshou-gen %s (%s)\n", WS_VERSION,
+				rte_version());
+			exit(EXIT_SUCCESS);
+		case ':':
+			fail_usage("%s needs an argument (see --help)",
+				argv[optind - 1]);
+			break;
+		default:
+			bad_option(argc, argv);
+		}
+	}
+	if (opt->config == NULL)
+		fail_usage("--config FILE is required (see --help)");
+	if (optind >= argc)
+		fail_usage("a mode is required: syn-flood, http or bulk "
+			"(see --help)");
+	mode = argv[optind];
+	if (strcmp(mode, "syn-flood") == 0)
+		opt->mode = MODE_SYN_FLOOD;
+	else if (strcmp(mode, "http") == 0)
+		opt->mode = MODE_HTTP;
+	else if (strcmp(mode, "bulk") == 0)
+		opt->mode = MODE_BULK;
+	else
+		fail_usage("unknown mode '%s': syn-flood, http or bulk", mode);
+	/* Parse what follows the mode as a command line of its own. */
+	argv += optind;
+	argc -= optind;
+	optind = 1;
+	parse_mode_options(argc, argv, opt);
+}
+
+/* ---- EAL and stack, as in woshou.c ---- */
+
+static bool
+hugetlbfs_mounted(void)
+{
+	char line[1024], fstype[64];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/mounts", "r");
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = sscanf(line, "%*s %*s %63s", fstype) == 1 &&
+			strcmp(fstype, "hugetlbfs") == 0;
+	fclose(f);
+	return found;
+}
+
+static unsigned long
+hugepages_free(void)
+{
+	char line[256];
+	unsigned long n = 0;
+	FILE *f;
+
+	if (!hugetlbfs_mounted())
+		return 0;
+	f = fopen("/proc/meminfo", "r");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "HugePages_Free: %lu", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* The EAL refuses an lcore on a CPU we may not use with a page of text. */
+static void
+check_lcore_cpus(const struct ws_config *cfg)
+{
+	unsigned int i, lc;
+	cpu_set_t allowed;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+		return;
+	for (i = 0; i <= cfg->workers.count; i++) {
+		if (i < cfg->workers.count)
+			lc = cfg->workers.n_cpus > 0 ?
+				cfg->workers.cpus[i] : cfg->workers.lcores[i];
+		else
+			lc = cfg->eal.main_lcore;
+		if (lc < CPU_SETSIZE && CPU_ISSET(lc, &allowed))
+			continue;
+		fail_usage("%s needs CPU %u, which this process cannot use; "
+			"set workers.cpus or eal.main_lcore",
+			i < cfg->workers.count ? "a worker lcore" :
+			"the main lcore", lc);
+	}
+}
+
+static void
+start_eal(const struct ws_config *cfg, const char *prog)
+{
+	static char buf[EAL_ARGS_BUF];
+	char **eal_argv;
+	int eal_argc;
+
+	eal_argv = calloc(EAL_ARGV_FIXED, sizeof(*eal_argv));
+	if (eal_argv == NULL)
+		fail_usage("out of memory");
+	eal_argc = ws_config_eal_args(cfg, prog, hugepages_free(), NULL, 0,
+		eal_argv, EAL_ARGV_FIXED, buf, sizeof(buf));
+	if (eal_argc < 0)
+		fail_usage("EAL arguments: %s", strerror(-eal_argc));
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "woshou-gen: EAL init failed: %s\n",
+			rte_strerror(rte_errno));
+		exit(EXIT_RUNTIME);
+	}
+}
+
+static void
+on_signal(int signo)
+{
+	RTE_SET_USED(signo);
+	quit = 1;
+}
+
+static void
+install_signal_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static bool
+gen_stopping(struct gen *g)
+{
+	return __atomic_load_n(&g->stop, __ATOMIC_RELAXED) != 0;
+}
+
+static void
+worker_done(struct gen_worker *gw)
+{
+	if (gw->t_end == 0)
+		gw->t_end = rte_rdtsc();
+	__atomic_store_n(&gw->done, 1, __ATOMIC_RELEASE);
+}
+
+/* ---- syn-flood ---- */
+
+/* MSS 1460, SACK permitted, timestamps, NOP, window scale 7: Linux order. */
+#define SYN_OPT_LEN 20
+
+static void
+build_syn(struct gen_worker *gw, struct rte_mbuf *m)
+{
+	struct gen *g = gw->g;
+	const struct options *opt = g->opt;
+	uint16_t tcp_len = sizeof(struct rte_tcp_hdr) +
+		(opt->no_options ? 0 : SYN_OPT_LEN);
+	uint16_t len = sizeof(struct rte_ipv4_hdr) + tcp_len;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint32_t host;
+	uint64_t r = rnd_next(&gw->rnd), r2 = rnd_next(&gw->rnd);
+	uint8_t *o;
+
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, len);
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	/* Neither the network nor the broadcast address of the prefix. */
+	host = (uint32_t)r & g->src_host_mask;
+	if (host == 0 || host == g->src_host_mask)
+		host = 1;
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16(len);
+	ip->packet_id = (uint16_t)(r >> 32);
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->hdr_checksum = 0;
+	ip->src_addr = rte_cpu_to_be_32(g->src_base | host);
+	ip->dst_addr = opt->target;
+	th->src_port = rte_cpu_to_be_16((uint16_t)(1024 +
+		(uint16_t)(r >> 48) % (65536 - 1024)));
+	th->dst_port = g->port_be;
+	th->sent_seq = (uint32_t)r2;
+	th->recv_ack = 0;
+	th->data_off = (uint8_t)((tcp_len / 4) << 4);
+	th->tcp_flags = RTE_TCP_SYN_FLAG;
+	th->rx_win = rte_cpu_to_be_16(64240);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	if (!opt->no_options) {
+		o = (uint8_t *)(th + 1);
+		o[0] = 2;	/* MSS */
+		o[1] = 4;
+		o[2] = 1460 >> 8;
+		o[3] = 1460 & 0xff;
+		o[4] = 4;	/* SACK permitted */
+		o[5] = 2;
+		o[6] = 8;	/* timestamps */
+		o[7] = 10;
+		memcpy(&o[8], (const uint8_t *)&r2 + 4, 4);
+		memset(&o[12], 0, 4);
+		o[16] = 1;	/* NOP */
+		o[17] = 3;	/* window scale */
+		o[18] = 3;
+		o[19] = 7;
+	}
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+}
+
+static unsigned int
+send_syns(struct gen_worker *gw, unsigned int n)
+{
+	struct rte_mbuf *pkts[GEN_BURST];
+	unsigned int i;
+
+	n = RTE_MIN(n, (unsigned int)GEN_BURST);
+	if (rte_pktmbuf_alloc_bulk(ws_worker_mempool(gw->w), pkts, n) != 0) {
+		cnt_add(&gw->cnt.nombuf, 1);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		build_syn(gw, pkts[i]);
+		ws_worker_send_ipv4(gw->w, pkts[i]);
+	}
+	cnt_add(&gw->cnt.sent, n);
+	return n;
+}
+
+/*
+ * Each worker has its own ARP cache, and holds only arp.queue_len packets
+ * while it resolves: a flood would lose its first SYNs to that. So each
+ * worker sends one SYN first and floods once the stack's counters say it
+ * went out (sent at once, or held and flushed on the ARP reply).
+ */
+static void
+flood_probe(struct gen_worker *gw, uint64_t now)
+{
+	struct gen *g = gw->g;
+	struct ws_stats st;
+
+	ws_stack_stats(g->s, (int)gw->index, &st);
+	if (gw->phase == 0) {
+		gw->queued_before = st.arp.queued;
+		gw->flushed_before = st.arp.queue_flushed;
+		gw->probe_deadline = now + (uint64_t)(GEN_PROBE_WAIT_S *
+			(double)g->hz);
+		if (send_syns(gw, 1) == 1) {
+			gw->paced = 1;
+			gw->phase = 1;
+		}
+		return;
+	}
+	/* Re-read after the send: queued changes there if ARP held it. */
+	if (st.arp.queued == gw->queued_before ||
+			st.arp.queue_flushed != gw->flushed_before) {
+		gw->phase = 2;
+		gw->t0 = now;
+		gw->paced = 0;
+		return;
+	}
+	if (now > gw->probe_deadline) {
+		gw->unreachable = true;
+		gw->phase = 3;
+		worker_done(gw);
+	}
+}
+
+static void
+flood_poll(struct ws_worker *w, void *arg)
+{
+	struct gen_worker *gw = arg;
+	struct gen *g = gw->g;
+	uint64_t now = rte_rdtsc(), due, n, sent;
+
+	RTE_SET_USED(w);
+	if (gw->phase == 3 || now < g->begin)
+		return;
+	if (gen_stopping(g) || now >= g->deadline) {
+		/* Stopped while the probe still waited for ARP. */
+		if (gw->phase == 1) {
+			struct ws_stats st;
+
+			ws_stack_stats(g->s, (int)gw->index, &st);
+			gw->unreachable = st.arp.queued != gw->queued_before &&
+				st.arp.queue_flushed == gw->flushed_before;
+		}
+		gw->phase = 3;
+		worker_done(gw);
+		return;
+	}
+	if (gw->phase < 2) {
+		flood_probe(gw, now);
+		return;
+	}
+	sent = gw->cnt.sent;
+	if (gw->quota != 0 && sent >= gw->quota) {
+		gw->phase = 3;
+		worker_done(gw);
+		return;
+	}
+	if (gw->rate == 0) {
+		n = GEN_BURST;
+	} else {
+		due = (now - gw->t0) * gw->rate / g->hz;
+		if (due <= gw->paced)
+			return;
+		n = RTE_MIN(due - gw->paced, (uint64_t)GEN_MAX_CATCHUP);
+	}
+	if (gw->quota != 0)
+		n = RTE_MIN(n, gw->quota - sent);
+	while (n > 0) {
+		uint64_t k = send_syns(gw, (unsigned int)n);
+
+		if (k == 0)
+			break;
+		gw->paced += k;
+		n -= k;
+	}
+	/* A worker that fell far behind does not try to catch up at once. */
+	if (gw->rate != 0) {
+		due = (now - gw->t0) * gw->rate / g->hz;
+		if (due > gw->paced + 4 * GEN_MAX_CATCHUP)
+			gw->paced = due - 4 * GEN_MAX_CATCHUP;
+	}
+}
+
+/* The target's answers to our spoofed sources. */
+static bool
+flood_foreign(struct ws_worker *w, struct rte_mbuf *m, void *arg)
+{
+	struct gen_worker *gw = arg;
+	struct gen *g = gw->g;
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *th;
+	uint32_t dst;
+
+	RTE_SET_USED(w);
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+		m->l2_len);
+	dst = rte_be_to_cpu_32(ip->dst_addr);
+	if (ip->next_proto_id != IPPROTO_TCP ||
+			ip->src_addr != g->opt->target ||
+			(dst & ~g->src_host_mask) != g->src_base ||
+			rte_pktmbuf_data_len(m) < m->l2_len + m->l3_len +
+			sizeof(*th))
+		return false;
+	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *,
+		m->l2_len + m->l3_len);
+	if (th->src_port != g->port_be)
+		return false;
+	if ((th->tcp_flags & RTE_TCP_RST_FLAG) != 0)
+		cnt_add(&gw->cnt.rsts, 1);
+	else if ((th->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
+			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG))
+		cnt_add(&gw->cnt.syn_acks, 1);
+	else
+		cnt_add(&gw->cnt.other, 1);
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+/* ---- http ---- */
+
+static void slot_finish_response(struct http_slot *sl);
+
+static void
+slot_fail(struct http_slot *sl, enum fail_reason why)
+{
+	cnt_add(&sl->gw->cnt.failed[why], 1);
+}
+
+static void
+slot_send_request(struct http_slot *sl)
+{
+	struct gen_worker *gw = sl->gw;
+	unsigned int k = gw->g->opt->keepalive ? 1 : 0;
+	int n;
+
+	n = ws_tcp_send(sl->c, gw->req[k] + sl->req_off,
+		gw->req_len[k] - sl->req_off);
+	if (n > 0)
+		sl->req_off += (uint32_t)n;
+}
+
+static void
+slot_begin_request(struct http_slot *sl, uint64_t now)
+{
+	struct gen *g = sl->gw->g;
+
+	sl->state = SLOT_BUSY;
+	sl->t_start = now;
+	sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz / 1000;
+	sl->req_off = 0;
+	sl->hdr_done = false;
+	sl->has_len = false;
+	sl->server_close = false;
+	sl->status = 0;
+	sl->body_left = 0;
+	sl->hdr_len = 0;
+	slot_send_request(sl);
+}
+
+static void
+on_connected(struct ws_tcp_conn *c)
+{
+	struct http_slot *sl = ws_tcp_ctx(c);
+	struct gen_worker *gw = sl->gw;
+	uint64_t now = rte_rdtsc();
+
+	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
+	cnt_add(&gw->cnt.connections, 1);
+	ws_tcp_set_nodelay(c, true);
+	slot_begin_request(sl, now);
+}
+
+static void
+on_writable(struct ws_tcp_conn *c)
+{
+	struct http_slot *sl = ws_tcp_ctx(c);
+
+	if (sl->state == SLOT_BUSY)
+		slot_send_request(sl);
+}
+
+/* Case-insensitive header lookup in the response head; NULL if absent. */
+static const char *
+find_header(const char *head, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = strstr(head, "\r\n");
+
+	while (p != NULL && p[2] != '\r') {
+		p += 2;
+		if (strncasecmp(p, name, len) == 0 && p[len] == ':') {
+			p += len + 1;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			return p;
+		}
+		p = strstr(p, "\r\n");
+	}
+	return NULL;
+}
+
+static bool
+parse_head(struct http_slot *sl)
+{
+	const char *v;
+	char *end;
+
+	sl->hdr[sl->hdr_len] = '\0';
+	if (strncmp(sl->hdr, "HTTP/1.", 7) != 0 || sl->hdr_len < 12)
+		return false;
+	sl->status = (int)strtol(sl->hdr + 9, &end, 10);
+	if (end != sl->hdr + 12)
+		return false;
+	v = find_header(sl->hdr, "Content-Length");
+	if (v != NULL) {
+		sl->body_left = strtoull(v, &end, 10);
+		sl->has_len = end != v;
+	}
+	v = find_header(sl->hdr, "Connection");
+	sl->server_close = v != NULL && strncasecmp(v, "close", 5) == 0;
+	/* HTTP/1.0 closes unless it says keep-alive. */
+	if (sl->hdr[7] == '0' && (v == NULL ||
+			strncasecmp(v, "keep-alive", 10) != 0))
+		sl->server_close = true;
+	/* 1xx, 204 and 304 have no body. */
+	if (sl->status < 200 || sl->status == 204 || sl->status == 304) {
+		sl->has_len = true;
+		sl->body_left = 0;
+	}
+	return true;
+}
+
+/* Consume response bytes; true when the response is complete. */
+static bool
+slot_input(struct http_slot *sl, const uint8_t *p, uint32_t len)
+{
+	uint32_t i, take;
+
+	if (!sl->hdr_done) {
+		for (i = 0; i < len; i++) {
+			if (sl->hdr_len >= GEN_HDR_MAX - 1)
+				return false;
+			sl->hdr[sl->hdr_len++] = (char)p[i];
+			if (sl->hdr_len >= 4 && memcmp(sl->hdr + sl->hdr_len -
+					4, "\r\n\r\n", 4) == 0)
+				break;
+		}
+		if (i == len)
+			return false;
+		sl->hdr_done = true;
+		if (!parse_head(sl)) {
+			sl->status = -1;	/* not HTTP: a bad status */
+			sl->has_len = true;
+			sl->body_left = 0;
+		}
+		p += i + 1;
+		len -= i + 1;
+	}
+	if (!sl->has_len)
+		return false;	/* read until the server closes */
+	take = (uint32_t)RTE_MIN((uint64_t)len, sl->body_left);
+	sl->body_left -= take;
+	return sl->body_left == 0;
+}
+
+static uint32_t
+on_data(struct ws_tcp_conn *c, const struct rte_mbuf *m, uint32_t off,
+		uint32_t len)
+{
+	struct http_slot *sl = ws_tcp_ctx(c);
+	uint32_t left = len, n;
+	bool complete = false;
+
+	cnt_add(&sl->gw->cnt.bytes, len);
+	if (sl->state != SLOT_BUSY)
+		return len;	/* unasked for: ignored */
+	while (m != NULL && off >= rte_pktmbuf_data_len(m)) {
+		off -= rte_pktmbuf_data_len(m);
+		m = m->next;
+	}
+	while (m != NULL && left > 0 && !complete) {
+		n = RTE_MIN(left, (uint32_t)rte_pktmbuf_data_len(m) - off);
+		complete = slot_input(sl, rte_pktmbuf_mtod_offset(m,
+			const uint8_t *, off), n);
+		left -= n;
+		off = 0;
+		m = m->next;
+	}
+	if (complete)
+		slot_finish_response(sl);
+	else if (sl->hdr_len >= GEN_HDR_MAX - 1) {
+		slot_fail(sl, FAIL_OTHER);
+		sl->state = SLOT_CLOSING;
+		ws_tcp_abort(c);
+	}
+	return len;
+}
+
+static bool
+more_requests(struct gen_worker *gw)
+{
+	struct gen *g = gw->g;
+
+	return !gen_stopping(g) && rte_rdtsc() < g->deadline &&
+		(gw->quota == 0 || gw->cnt.issued < gw->quota);
+}
+
+static void
+slot_finish_response(struct http_slot *sl)
+{
+	struct gen_worker *gw = sl->gw;
+	uint64_t now = rte_rdtsc();
+
+	hist_add(&gw->h_response, tsc_to_us(gw->g, now - sl->t_start));
+	if (sl->status >= 200 && sl->status < 300)
+		cnt_add(&gw->cnt.ok, 1);
+	else
+		slot_fail(sl, FAIL_BAD_STATUS);
+	if (gw->g->opt->keepalive && !sl->server_close && !sl->peer_done &&
+			more_requests(gw)) {
+		cnt_add(&gw->cnt.issued, 1);
+		slot_begin_request(sl, now);
+		return;
+	}
+	sl->state = SLOT_CLOSING;
+	ws_tcp_close(sl->c);
+}
+
+static void
+on_peer_closed(struct ws_tcp_conn *c)
+{
+	struct http_slot *sl = ws_tcp_ctx(c);
+
+	sl->peer_done = true;
+	if (sl->state == SLOT_BUSY) {
+		if (sl->hdr_done && !sl->has_len) {
+			slot_finish_response(sl);
+			return;
+		}
+		slot_fail(sl, FAIL_SHORT);
+	}
+	if (sl->state != SLOT_CLOSING) {
+		sl->state = SLOT_CLOSING;
+		ws_tcp_close(c);
+	}
+}
+
+static void
+on_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
+{
+	struct http_slot *sl = ws_tcp_ctx(c);
+	enum fail_reason r;
+
+	if (sl->state == SLOT_CONNECTING || sl->state == SLOT_BUSY) {
+		switch (why) {
+		case WS_TCP_CLOSED_REFUSED:
+			r = FAIL_REFUSED;
+			break;
+		case WS_TCP_CLOSED_RESET:
+			r = FAIL_RESET;
+			break;
+		case WS_TCP_CLOSED_TIMEOUT:
+			r = FAIL_TIMEOUT;
+			break;
+		case WS_TCP_CLOSED_NORMAL:
+			r = FAIL_SHORT;
+			break;
+		default:
+			r = FAIL_OTHER;
+			break;
+		}
+		slot_fail(sl, r);
+	}
+	sl->c = NULL;
+	sl->state = SLOT_IDLE;
+	cnt_add(&sl->gw->cnt.active, (uint64_t)-1);
+}
+
+static const struct ws_tcp_ops http_ops = {
+	.connected = on_connected,
+	.data = on_data,
+	.writable = on_writable,
+	.peer_closed = on_peer_closed,
+	.closed = on_closed,
+};
+
+/* Abort what is in flight; a request cut short by the end is not failed. */
+static void
+http_abort_all(struct gen_worker *gw, bool timed_out_only, uint64_t now)
+{
+	struct http_slot *sl;
+	unsigned int i;
+
+	for (i = 0; i < gw->n_slots; i++) {
+		sl = &gw->slots[i];
+		if (sl->state == SLOT_IDLE)
+			continue;
+		if (timed_out_only) {
+			if ((sl->state != SLOT_CONNECTING &&
+					sl->state != SLOT_BUSY) ||
+					now < sl->deadline)
+				continue;
+			slot_fail(sl, FAIL_TIMEOUT);
+		}
+		sl->state = SLOT_CLOSING;
+		ws_tcp_abort(sl->c);
+	}
+}
+
+static void
+http_poll(struct ws_worker *w, void *arg)
+{
+	struct gen_worker *gw = arg;
+	struct gen *g = gw->g;
+	uint64_t now = rte_rdtsc();
+	struct http_slot *sl;
+	unsigned int i;
+
+	if (gw->done || (now < g->begin && !gen_stopping(g)))
+		return;
+	if (gen_stopping(g)) {
+		http_abort_all(gw, false, now);
+		worker_done(gw);
+		return;
+	}
+	if (now >= gw->next_check) {
+		gw->next_check = now + g->hz / 1000;
+		http_abort_all(gw, true, now);
+	}
+	for (i = 0; i < gw->n_slots; i++) {
+		sl = &gw->slots[i];
+		if (sl->state != SLOT_IDLE)
+			continue;
+		if (!more_requests(gw))
+			break;
+		sl->t_start = now;
+		sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz /
+			1000;
+		sl->peer_done = false;
+		sl->state = SLOT_CONNECTING;
+		sl->c = ws_tcp_connect(w, g->opt->target, g->opt->port,
+			&http_ops, sl);
+		if (sl->c == NULL) {
+			/* Out of ports or TCBs: try again next poll. */
+			sl->state = SLOT_IDLE;
+			cnt_add(&gw->cnt.connect_errors, 1);
+			break;
+		}
+		cnt_add(&gw->cnt.issued, 1);
+		cnt_add(&gw->cnt.active, 1);
+	}
+	if (cnt_get(&gw->cnt.active) == 0 && !more_requests(gw))
+		worker_done(gw);
+}
+
+static int
+http_setup(struct gen_worker *gw, unsigned int slots)
+{
+	const struct options *opt = gw->g->opt;
+	char host[INET_ADDRSTRLEN + 8];
+	unsigned int i, k;
+	int n;
+
+	gw->n_slots = slots;
+	if (slots == 0)
+		return 0;
+	gw->slots = rte_zmalloc("woshou_gen_slots",
+		sizeof(*gw->slots) * slots, RTE_CACHE_LINE_SIZE);
+	if (gw->slots == NULL)
+		return -ENOMEM;
+	for (i = 0; i < slots; i++)
+		gw->slots[i].gw = gw;
+	/* RFC 9110 7.2: the port goes in Host unless it is the default. */
+	if (opt->port == 80)
+		snprintf(host, sizeof(host), "%s", opt->target_text);
+	else
+		snprintf(host, sizeof(host), "%s:%u", opt->target_text,
+			opt->port);
+	for (k = 0; k < 2; k++) {
+		n = snprintf(gw->req[k], GEN_REQ_MAX, "GET %s HTTP/1.1\r\n"
+			"Host: %s\r\nUser-Agent: woshou-gen/%s\r\n"
+			"Connection: %s\r\n\r\n", opt->path, host, WS_VERSION,
+			k ? "keep-alive" : "close");
+		if (n < 0 || n >= GEN_REQ_MAX)
+			return -E2BIG;
+		gw->req_len[k] = (uint32_t)n;
+	}
+	return 0;
+}
+
+/* ---- bulk ---- */
+
+#define BULK_CHUNK 65536
+
+/* What bulk sends: the content does not matter, so zeros. */
+static const uint8_t bulk_zeros[BULK_CHUNK];
+
+static void
+bulk_close(struct http_slot *sl)
+{
+	sl->state = SLOT_CLOSING;
+	ws_tcp_close(sl->c);
+}
+
+/* Fill the send buffer; 'writable' calls again once it has room. */
+static void
+bulk_pump(struct http_slot *sl)
+{
+	struct gen_worker *gw = sl->gw;
+	uint32_t want;
+	int n;
+
+	while (sl->state == SLOT_BUSY) {
+		want = BULK_CHUNK;
+		if (sl->quota != 0)
+			want = (uint32_t)RTE_MIN((uint64_t)want,
+				sl->quota - sl->sent);
+		if (want == 0) {
+			bulk_close(sl);
+			return;
+		}
+		n = ws_tcp_send(sl->c, bulk_zeros, want);
+		if (n <= 0)
+			return;
+		sl->sent += (uint32_t)n;
+		cnt_add(&gw->cnt.bytes, (uint64_t)n);
+		if ((uint32_t)n < want)
+			return;
+	}
+}
+
+static void
+bulk_connected(struct ws_tcp_conn *c)
+{
+	struct http_slot *sl = ws_tcp_ctx(c);
+	struct gen_worker *gw = sl->gw;
+	uint64_t now = rte_rdtsc();
+
+	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
+	cnt_add(&gw->cnt.connections, 1);
+	sl->state = SLOT_BUSY;
+	/* Past the end already (a slow handshake): close at once. */
+	if (now >= gw->g->deadline) {
+		bulk_close(sl);
+		return;
+	}
+	bulk_pump(sl);
+}
+
+static void
+bulk_writable(struct ws_tcp_conn *c)
+{
+	bulk_pump(ws_tcp_ctx(c));
+}
+
+/* A sink sends nothing; whatever it does send is dropped. */
+static uint32_t
+bulk_data(struct ws_tcp_conn *c, const struct rte_mbuf *m, uint32_t off,
+		uint32_t len)
+{
+	RTE_SET_USED(c);
+	RTE_SET_USED(m);
+	RTE_SET_USED(off);
+	return len;
+}
+
+static void
+bulk_peer_closed(struct ws_tcp_conn *c)
+{
+	struct http_slot *sl = ws_tcp_ctx(c);
+
+	/* The sink stopped reading before we were done. */
+	if (sl->state == SLOT_BUSY) {
+		slot_fail(sl, FAIL_SHORT);
+		bulk_close(sl);
+	}
+}
+
+static void
+bulk_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
+{
+	struct http_slot *sl = ws_tcp_ctx(c);
+	struct gen_worker *gw = sl->gw;
+
+	if (sl->state == SLOT_CLOSING && why == WS_TCP_CLOSED_NORMAL) {
+		/* Both FINs acknowledged: every byte reached the sink. */
+		cnt_add(&gw->cnt.ok, 1);
+		cnt_add(&gw->cnt.delivered, sl->sent);
+	} else if (sl->state != SLOT_CLOSING || why != WS_TCP_CLOSED_ABORTED) {
+		/* Our own aborts were counted where they were made. */
+		slot_fail(sl, why == WS_TCP_CLOSED_REFUSED ? FAIL_REFUSED :
+			why == WS_TCP_CLOSED_RESET ? FAIL_RESET :
+			why == WS_TCP_CLOSED_TIMEOUT ? FAIL_TIMEOUT :
+			FAIL_OTHER);
+	}
+	sl->c = NULL;
+	sl->state = SLOT_IDLE;
+	cnt_add(&gw->cnt.active, (uint64_t)-1);
+}
+
+static const struct ws_tcp_ops bulk_ops = {
+	.connected = bulk_connected,
+	.data = bulk_data,
+	.writable = bulk_writable,
+	.peer_closed = bulk_peer_closed,
+	.closed = bulk_closed,
+};
+
+/*
+ * Each slot is one connection for the whole run: opened at the start,
+ * closed (FIN after the queued data) at the end or when its share of
+ * --count has gone, and not reopened.
+ */
+static void
+bulk_poll(struct ws_worker *w, void *arg)
+{
+	struct gen_worker *gw = arg;
+	struct gen *g = gw->g;
+	uint64_t now = rte_rdtsc();
+	struct http_slot *sl;
+	unsigned int i;
+
+	if (gw->done || (now < g->begin && !gen_stopping(g)))
+		return;
+	if (gen_stopping(g)) {
+		http_abort_all(gw, false, now);
+		worker_done(gw);
+		return;
+	}
+	if (gw->phase == 0) {
+		gw->phase = 1;
+		for (i = 0; i < gw->n_slots; i++) {
+			sl = &gw->slots[i];
+			sl->t_start = now;
+			sl->deadline = now + (uint64_t)g->opt->timeout_ms *
+				g->hz / 1000;
+			sl->state = SLOT_CONNECTING;
+			sl->c = ws_tcp_connect(w, g->opt->target,
+				g->opt->port, &bulk_ops, sl);
+			if (sl->c == NULL) {
+				sl->state = SLOT_IDLE;
+				cnt_add(&gw->cnt.connect_errors, 1);
+				slot_fail(sl, FAIL_OTHER);
+				continue;
+			}
+			cnt_add(&gw->cnt.issued, 1);
+			cnt_add(&gw->cnt.active, 1);
+		}
+	}
+	if (now >= gw->next_check) {
+		gw->next_check = now + g->hz / 1000;
+		for (i = 0; i < gw->n_slots; i++) {
+			sl = &gw->slots[i];
+			if (sl->state == SLOT_CONNECTING &&
+					now >= sl->deadline) {
+				slot_fail(sl, FAIL_TIMEOUT);
+				sl->state = SLOT_CLOSING;
+				ws_tcp_abort(sl->c);
+			} else if (sl->state == SLOT_BUSY &&
+					now >= g->deadline) {
+				bulk_close(sl);
+			}
+		}
+	}
+	if (cnt_get(&gw->cnt.active) == 0)
+		worker_done(gw);
+}
+
+/* ---- main ---- */
+
+static uint64_t
+sum_counter(struct gen *g, size_t off)
+{
+	uint64_t t = 0;
+	unsigned int i;
+
+	for (i = 0; i < g->n_workers; i++)
+		t += cnt_get((const uint64_t *)((const char *)&g->gw[i]->cnt +
+			off));
+	return t;
+}
+
+#define SUM(g, field) sum_counter(g, offsetof(struct gen_counters, field))
+
+static uint64_t
+sum_failed(struct gen *g)
+{
+	uint64_t t = 0;
+	unsigned int r;
+
+	for (r = 0; r < FAIL_N; r++)
+		t += sum_counter(g, offsetof(struct gen_counters, failed) +
+			r * sizeof(uint64_t));
+	return t;
+}
+
+static bool
+all_done(struct gen *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->n_workers; i++)
+		if (__atomic_load_n(&g->gw[i]->done, __ATOMIC_ACQUIRE) == 0)
+			return false;
+	return true;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+progress(struct gen *g, double t, double dt, uint64_t *last_a,
+		uint64_t *last_b)
+{
+	uint64_t a, b;
+
+	if (g->opt->mode == MODE_SYN_FLOOD) {
+		a = SUM(g, sent);
+		b = SUM(g, syn_acks) + SUM(g, rsts);
+		fprintf(human, "[%6.1fs] sent %" PRIu64 " (%.0f/s), answers %"
+			PRIu64 " (%.0f/s: syn-ack %" PRIu64 ", rst %" PRIu64
+			")\n", t, a, (double)(a - *last_a) / dt, b,
+			(double)(b - *last_b) / dt, SUM(g, syn_acks),
+			SUM(g, rsts));
+	} else if (g->opt->mode == MODE_BULK) {
+		a = SUM(g, bytes);
+		b = sum_failed(g);
+		fprintf(human, "[%6.1fs] sent %" PRIu64 " bytes (%.1f Mbit/s), "
+			"connections %" PRIu64 ", failed %" PRIu64 "\n", t, a,
+			(double)(a - *last_a) * 8 / dt / 1e6, SUM(g, active),
+			b);
+	} else {
+		a = SUM(g, ok);
+		b = sum_failed(g);
+		fprintf(human, "[%6.1fs] ok %" PRIu64 " (%.0f/s), failed %"
+			PRIu64 " (%.0f/s), active %" PRIu64 "\n", t, a,
+			(double)(a - *last_a) / dt, b,
+			(double)(b - *last_b) / dt, SUM(g, active));
+	}
+	fflush(human);
+	*last_a = a;
+	*last_b = b;
+}
+
+/*
+ * The main thread's loop: a progress line each second, until the workers
+ * are done, the time is up, or a signal; then (syn-flood) a little longer
+ * for the last answers. Returns the seconds the traffic ran.
+ */
+static double
+run_loop(struct gen *g)
+{
+	struct timespec nap = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
+	double t0 = now_s(), t, last = t0, end = 0, ran;
+	uint64_t t_end;
+	unsigned int i;
+	uint64_t la = 0, lb = 0;
+
+	while (!quit) {
+		nanosleep(&nap, NULL);
+		t = now_s();
+		if (t - last >= 1.0) {
+			progress(g, t - t0, t - last, &la, &lb);
+			last = t;
+			/* Keeps scripts/woshou-stat working meanwhile. */
+			ws_stack_snapshot(g->s, 0, 100);
+		}
+		if (end == 0 && all_done(g))
+			end = t;
+		/* Whatever happens, the run ends: stop the stragglers. */
+		if (t - t0 > g->opt->duration +
+				(double)g->opt->timeout_ms / 1000 + 5)
+			break;
+		if (end != 0 && (g->opt->mode != MODE_SYN_FLOOD ||
+				t - end >= g->opt->wait ||
+				SUM(g, syn_acks) + SUM(g, rsts) >=
+				SUM(g, sent)))
+			break;
+	}
+	/*
+	 * The workers' own clock: the main thread shares a CPU and may wake
+	 * late, which would shorten or stretch the run as it sees it.
+	 */
+	t_end = 0;
+	for (i = 0; i < g->n_workers; i++)
+		if (end != 0 && g->gw[i]->t_end > t_end)
+			t_end = g->gw[i]->t_end;
+	if (t_end == 0)
+		t_end = rte_rdtsc();
+	ran = t_end > g->begin ? (double)(t_end - g->begin) /
+		(double)g->hz : 0;
+	/* Tell the workers (http: abort what is open), let them see it. */
+	__atomic_store_n(&g->stop, 1, __ATOMIC_RELAXED);
+	t = now_s();
+	while (!all_done(g) && now_s() - t < 2.0)
+		nanosleep(&nap, NULL);
+	return ran;
+}
+
+static FILE *
+json_open(const struct options *opt)
+{
+	FILE *f;
+
+	if (opt->json_file == NULL)
+		return stdout;
+	f = fopen(opt->json_file, "w");
+	if (f == NULL)
+		fprintf(stderr, "woshou-gen: cannot write %s: %s\n",
+			opt->json_file, strerror(errno));
+	return f;
+}
+
+static void
+json_close(const struct options *opt, FILE *f)
+{
+	if (f != stdout)
+		fclose(f);
+	else
+		fflush(f);
+	RTE_SET_USED(opt);
+}
+
+static int
+report_flood(struct gen *g, double ran, const struct ws_stats *st)
+{
+	const struct options *opt = g->opt;
+	uint64_t sent = SUM(g, sent), sa = SUM(g, syn_acks);
+	uint64_t rst = SUM(g, rsts), other = SUM(g, other);
+	bool unreachable = false;
+	char src[INET_ADDRSTRLEN];
+	struct in_addr a;
+	unsigned int i;
+	const char *why = NULL;
+	double ratio = sent ? (double)(sa + rst) / (double)sent : 0;
+	FILE *f;
+
+	for (i = 0; i < g->n_workers; i++)
+		unreachable |= g->gw[i]->unreachable;
+	a.s_addr = htonl(opt->src_net);
+	inet_ntop(AF_INET, &a, src, sizeof(src));
+	if (unreachable)
+		why = "no ARP answer";
+	else if (sent != 0 && sa + rst == 0)
+		why = "no SYN-ACK or RST came back";
+	if (ran <= 0)
+		ran = 1e-9;
+	fprintf(human, "syn-flood %s:%u from %s/%u, %u worker(s), %.3f s\n",
+		opt->target_text, opt->port, src, opt->src_len, g->n_workers,
+		ran);
+	fprintf(human, "  sent      %" PRIu64 " SYNs (%.0f/s)\n", sent,
+		(double)sent / ran);
+	fprintf(human, "  syn-acks  %" PRIu64 " (%.0f/s, %.2f%% of sent)\n",
+		sa, (double)sa / ran, sent ? 100.0 * (double)sa /
+		(double)sent : 0.0);
+	fprintf(human, "  rsts      %" PRIu64 "\n", rst);
+	if (other != 0)
+		fprintf(human, "  other     %" PRIu64 "\n", other);
+	if (SUM(g, nombuf) != 0)
+		fprintf(human, "  no mbufs  %" PRIu64 " times\n",
+			SUM(g, nombuf));
+	if (st->loop.tx_drop_full != 0)
+		fprintf(human, "  tx drops  %" PRIu64 " (transmit ring full)\n",
+			st->loop.tx_drop_full);
+	if (st->arp.drop_queue_full + st->arp.drop_queue_timeout != 0)
+		fprintf(human, "  arp drops %" PRIu64 "\n",
+			st->arp.drop_queue_full + st->arp.drop_queue_timeout);
+	fflush(human);
+	if (why != NULL)
+		fprintf(stderr, "woshou-gen: target %s unreachable: %s\n",
+			opt->target_text, why);
+	if (opt->json) {
+		f = json_open(opt);
+		if (f == NULL)
+			return EXIT_RUNTIME;
+		fprintf(f, "{\"mode\":\"syn-flood\",\"target\":\"%s\","
+			"\"port\":%u,\"sources\":\"%s/%u\",\"options\":%s,"
+			"\"workers\":%u,\"rate_limit\":%" PRIu64 ","
+			"\"duration_s\":%.6f,\"sent\":%" PRIu64 ","
+			"\"syn_acks\":%" PRIu64 ",\"rsts\":%" PRIu64 ","
+			"\"other\":%" PRIu64 ",\"answers\":%" PRIu64 ","
+			"\"answer_ratio\":%.6f,\"sent_pps\":%.1f,"
+			"\"answers_pps\":%.1f,\"nombuf\":%" PRIu64 ","
+			"\"arp_drops\":%" PRIu64 ",\"tx_drops\":%" PRIu64 ","
+			"\"unreachable\":%s,"
+			"\"error\":%s%s%s}\n",
+			opt->target_text, opt->port, src, opt->src_len,
+			opt->no_options ? "false" : "true", g->n_workers,
+			opt->rate, ran, sent, sa, rst, other, sa + rst, ratio,
+			(double)sent / ran, (double)(sa + rst) / ran,
+			SUM(g, nombuf), st->arp.drop_queue_full +
+			st->arp.drop_queue_timeout, st->loop.tx_drop_full,
+			why != NULL ? "true" : "false",
+			why != NULL ? "\"" : "", why != NULL ? why : "null",
+			why != NULL ? "\"" : "");
+		json_close(opt, f);
+	}
+	return why != NULL ? EXIT_RUNTIME : EXIT_SUCCESS;
+}
+
+static void
+json_hist(FILE *f, const char *name, const struct hist *h)
+{
+	fprintf(f, "\"%s\":{\"count\":%" PRIu64 ",\"p50\":%" PRIu64
+		",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64
+		",\"mean\":%.1f}", name, h->n, hist_quantile(h, 0.5),
+		hist_quantile(h, 0.99), hist_quantile(h, 0.999), h->max,
+		h->n ? (double)h->sum / (double)h->n : 0.0);
+}
+
+static void
+print_hist(const char *name, const struct hist *h)
+{
+	fprintf(human, "  %-9s p50 %" PRIu64 " us, p99 %" PRIu64
+		" us, p999 %" PRIu64 " us, max %" PRIu64 " us (%" PRIu64
+		" samples)\n", name, hist_quantile(h, 0.5),
+		hist_quantile(h, 0.99), hist_quantile(h, 0.999), h->max, h->n);
+}
+
+static int
+report_http(struct gen *g, double ran)
+{
+	const struct options *opt = g->opt;
+	static struct hist hc, hr;
+	uint64_t ok = SUM(g, ok), failed = sum_failed(g), fr[FAIL_N];
+	uint64_t issued = SUM(g, issued), unfinished;
+	unsigned int i, r;
+	FILE *f;
+
+	for (i = 0; i < g->n_workers; i++) {
+		hist_merge(&hc, &g->gw[i]->h_connect);
+		hist_merge(&hr, &g->gw[i]->h_response);
+	}
+	for (r = 0; r < FAIL_N; r++)
+		fr[r] = sum_counter(g, offsetof(struct gen_counters, failed) +
+			r * sizeof(uint64_t));
+	unfinished = issued > ok + failed ? issued - ok - failed : 0;
+	if (ran <= 0)
+		ran = 1e-9;
+	fprintf(human, "http GET http://%s:%u%s, concurrency %u%s, "
+		"%u worker(s), %.3f s\n", opt->target_text, opt->port,
+		opt->path, opt->concurrency,
+		opt->keepalive ? ", keep-alive" : "", g->n_workers, ran);
+	fprintf(human, "  requests  %" PRIu64 " ok, %" PRIu64 " failed "
+		"(%.0f ok/s) over %" PRIu64 " connections\n", ok, failed,
+		(double)ok / ran, SUM(g, connections));
+	if (failed != 0) {
+		fprintf(human, "  failures ");
+		for (r = 0; r < FAIL_N; r++)
+			if (fr[r] != 0)
+				fprintf(human, " %s %" PRIu64, fail_names[r],
+					fr[r]);
+		fputc('\n', human);
+	}
+	if (unfinished != 0)
+		fprintf(human, "  unfinished %" PRIu64 " (cut off at the "
+			"end)\n", unfinished);
+	print_hist("connect", &hc);
+	print_hist("response", &hr);
+	fflush(human);
+	if (ok == 0 && failed != 0)
+		fprintf(stderr, "woshou-gen: target %s:%u unreachable: every "
+			"request failed\n", opt->target_text, opt->port);
+	if (opt->json) {
+		f = json_open(opt);
+		if (f == NULL)
+			return EXIT_RUNTIME;
+		fprintf(f, "{\"mode\":\"http\",\"target\":\"%s\",\"port\":%u,"
+			"\"path\":\"%s\",\"concurrency\":%u,"
+			"\"keepalive\":%s,\"workers\":%u,\"duration_s\":%.6f,"
+			"\"requests\":%" PRIu64 ",\"successes\":%" PRIu64 ","
+			"\"failures\":%" PRIu64 ",\"failure_reasons\":{",
+			opt->target_text, opt->port, opt->path,
+			opt->concurrency, opt->keepalive ? "true" : "false",
+			g->n_workers, ran, issued, ok, failed);
+		for (r = 0; r < FAIL_N; r++)
+			fprintf(f, "%s\"%s\":%" PRIu64, r ? "," : "",
+				fail_names[r], fr[r]);
+		fprintf(f, "},\"unfinished\":%" PRIu64 ",\"connections\":%"
+			PRIu64 ",\"connect_errors\":%" PRIu64 ","
+			"\"bytes\":%" PRIu64 ",\"requests_per_s\":%.1f,"
+			"\"latency_us\":{", unfinished, SUM(g, connections),
+			SUM(g, connect_errors), SUM(g, bytes),
+			(double)ok / ran);
+		json_hist(f, "connect", &hc);
+		fputc(',', f);
+		json_hist(f, "response", &hr);
+		fprintf(f, "}}\n");
+		json_close(opt, f);
+	}
+	return ok == 0 && failed != 0 ? EXIT_RUNTIME : EXIT_SUCCESS;
+}
+
+static void
+print_banner(const struct gen *g)
+{
+	const struct ws_config *cfg = ws_stack_config(g->s);
+	struct in_addr addr = { .s_addr = cfg->ip.addr };
+	char addr_text[INET_ADDRSTRLEN];
+	char mac_text[RTE_ETHER_ADDR_FMT_SIZE];
+	struct rte_ether_addr mac;
+
+	inet_ntop(AF_INET, &addr, addr_text, sizeof(addr_text));
+	ws_stack_mac(g->s, &mac);
+	rte_ether_format_addr(mac_text, sizeof(mac_text), &mac);
+	fprintf(human, "woshou-gen %s: %s/%u mac %s on port %u, %u "
+		"worker(s); %s to %s, traffic in %.1f s\n", WS_VERSION,
+		addr_text, cfg->ip.prefix_len, mac_text, ws_stack_port(g->s),
+		g->n_workers, mode_names[g->opt->mode], g->opt->target_text,
+		g->opt->delay);
+	fflush(human);
+}
+
+static int
+report_bulk(struct gen *g, double ran, const struct ws_stats *st)
+{
+	const struct options *opt = g->opt;
+	uint64_t sent = SUM(g, bytes), dl = SUM(g, delivered);
+	uint64_t ok = SUM(g, ok), failed = sum_failed(g), fr[FAIL_N];
+	static struct hist hc;
+	unsigned int i, r;
+	FILE *f;
+
+	for (i = 0; i < g->n_workers; i++)
+		hist_merge(&hc, &g->gw[i]->h_connect);
+	for (r = 0; r < FAIL_N; r++)
+		fr[r] = sum_counter(g, offsetof(struct gen_counters, failed) +
+			r * sizeof(uint64_t));
+	if (ran <= 0)
+		ran = 1e-9;
+	fprintf(human, "bulk to %s:%u, %u connection(s), %u worker(s), "
+		"%.3f s\n", opt->target_text, opt->port, opt->concurrency,
+		g->n_workers, ran);
+	fprintf(human, "  sent      %" PRIu64 " bytes, delivered %" PRIu64
+		" (%.1f Mbit/s)\n", sent, dl, (double)dl * 8 / ran / 1e6);
+	fprintf(human, "  connections %" PRIu64 " closed cleanly, %" PRIu64
+		" failed", ok, failed);
+	for (r = 0; r < FAIL_N; r++)
+		if (fr[r] != 0)
+			fprintf(human, " (%s %" PRIu64 ")", fail_names[r],
+				fr[r]);
+	fprintf(human, "; tcp retransmits %" PRIu64 "\n",
+		st->tcp.retransmits);
+	print_hist("connect", &hc);
+	fflush(human);
+	if (ok == 0)
+		fprintf(stderr, "woshou-gen: target %s:%u unreachable: no "
+			"transfer completed\n", opt->target_text, opt->port);
+	if (opt->json) {
+		f = json_open(opt);
+		if (f == NULL)
+			return EXIT_RUNTIME;
+		fprintf(f, "{\"mode\":\"bulk\",\"target\":\"%s\",\"port\":%u,"
+			"\"concurrency\":%u,\"workers\":%u,\"duration_s\":%.6f,"
+			"\"sent_bytes\":%" PRIu64 ","
+			"\"delivered_bytes\":%" PRIu64 ",\"mbit_per_s\":%.3f,"
+			"\"successes\":%" PRIu64 ","
+			"\"failures\":%" PRIu64 ",\"failure_reasons\":{",
+			opt->target_text, opt->port, opt->concurrency,
+			g->n_workers, ran, sent, dl, (double)dl * 8 / ran / 1e6,
+			ok, failed);
+		for (r = 0; r < FAIL_N; r++)
+			fprintf(f, "%s\"%s\":%" PRIu64, r ? "," : "",
+				fail_names[r], fr[r]);
+		fprintf(f, "},\"tcp_retransmits\":%" PRIu64 ","
+			"\"latency_us\":{", st->tcp.retransmits);
+		json_hist(f, "connect", &hc);
+		fprintf(f, "}}\n");
+		json_close(opt, f);
+	}
+	return ok == 0 ? EXIT_RUNTIME : EXIT_SUCCESS;
+}
+
+static struct ws_stack *
+create_stack(const struct ws_config *cfg)
+{
+	struct ws_stack *s;
+
+	s = ws_stack_create(cfg);
+	if (s == NULL) {
+		fprintf(stderr, "woshou-gen: cannot create the stack: %s\n",
+			rte_strerror(rte_errno));
+		rte_eal_cleanup();
+		exit(EXIT_RUNTIME);
+	}
+	return s;
+}
+
+/* Slots of this worker, each with its share of --count bytes. */
+static int
+bulk_setup(struct gen_worker *gw, unsigned int n)
+{
+	const struct options *opt = gw->g->opt;
+	unsigned int i, first = 0, k;
+	int ret;
+
+	for (k = 0; k < gw->index; k++)
+		first += opt->concurrency / n + (k < opt->concurrency % n);
+	ret = http_setup(gw, opt->concurrency / n +
+		(gw->index < opt->concurrency % n));
+	if (ret < 0)
+		return ret;
+	/* Connection number first + i takes its share of the bytes. */
+	for (i = 0; i < gw->n_slots; i++)
+		if (opt->count != 0)
+			gw->slots[i].quota = opt->count / opt->concurrency +
+				(first + i < opt->count % opt->concurrency);
+	if (gw->n_slots == 0)
+		gw->done = 1;
+	return 0;
+}
+
+/* Per-worker state and hooks, set before the workers start. */
+static int
+setup_workers(struct gen *g)
+{
+	const struct options *opt = g->opt;
+	struct gen_worker *gw;
+	unsigned int i, n = g->n_workers;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		gw = rte_zmalloc("woshou_gen_worker", sizeof(*gw),
+			RTE_CACHE_LINE_SIZE);
+		if (gw == NULL)
+			return -ENOMEM;
+		g->gw[i] = gw;
+		gw->g = g;
+		gw->index = i;
+		gw->w = ws_stack_worker(g->s, i);
+		gw->rnd = rte_rdtsc() ^ ((uint64_t)(i + 1) << 56) ^
+			(uint64_t)getpid() << 20;
+		if (gw->rnd == 0)
+			gw->rnd = 1;
+		/* Shares: the first (count % n) workers take one more. */
+		if (opt->count != 0)
+			gw->quota = opt->count / n + (i < opt->count % n);
+		if (opt->mode == MODE_SYN_FLOOD) {
+			gw->rate = opt->rate / n + (i < opt->rate % n);
+			/* A worker with no share of the rate or count idles. */
+			if ((opt->rate != 0 && gw->rate == 0) ||
+					(opt->count != 0 && gw->quota == 0)) {
+				gw->phase = 3;
+				gw->done = 1;
+			}
+			ret = ws_worker_set_poll_hook(gw->w, flood_poll, gw);
+			if (ret == 0)
+				ret = ws_worker_set_foreign_hook(gw->w,
+					flood_foreign, gw);
+		} else if (opt->mode == MODE_BULK) {
+			ret = bulk_setup(gw, n);
+			if (ret == 0)
+				ret = ws_worker_set_poll_hook(gw->w, bulk_poll,
+					gw);
+		} else {
+			ret = http_setup(gw, opt->concurrency / n +
+				(i < opt->concurrency % n));
+			if (ret == 0 && (gw->n_slots == 0 ||
+					(opt->count != 0 && gw->quota == 0)))
+				gw->done = 1;
+			if (ret == 0)
+				ret = ws_worker_set_poll_hook(gw->w, http_poll,
+					gw);
+		}
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void
+free_workers(struct gen *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->n_workers; i++) {
+		if (g->gw[i] == NULL)
+			continue;
+		rte_free(g->gw[i]->slots);
+		rte_free(g->gw[i]);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[WS_CFG_ERR_LEN];
+	struct options opt;
+	struct ws_config cfg;
+	struct ws_stats st;
+	struct gen g;
+	uint32_t mask;
+	double ran;
+	int ret;
+
+	parse_options(argc, argv, &opt);
+	if (ws_config_load(&cfg, opt.config, opt.sets, opt.n_sets, err,
+			sizeof(err)) < 0)
+		fail_usage("%s", err);
+	if (opt.mode != MODE_SYN_FLOOD && opt.concurrency >
+			cfg.tcp.max_connections * cfg.workers.count)
+		fail_usage("--concurrency %u is more than tcp.max_connections "
+			"(%u per worker) allows", opt.concurrency,
+			cfg.tcp.max_connections);
+	human = opt.json && opt.json_file == NULL ? stderr : stdout;
+	check_lcore_cpus(&cfg);
+	start_eal(&cfg, argv[0]);
+	install_signal_handlers();
+
+	memset(&g, 0, sizeof(g));
+	g.opt = &opt;
+	g.hz = rte_get_tsc_hz();
+	mask = (uint32_t)(0xffffffffu << (32 - opt.src_len));
+	g.src_base = opt.src_net & mask;
+	g.src_host_mask = ~mask;
+	g.port_be = rte_cpu_to_be_16(opt.port);
+	g.s = create_stack(&cfg);
+	g.n_workers = ws_stack_worker_count(g.s);
+	ret = setup_workers(&g);
+	if (ret < 0) {
+		fprintf(stderr, "woshou-gen: cannot set up the workers: %s\n",
+			rte_strerror(-ret));
+		goto fail;
+	}
+	g.begin = rte_rdtsc() + (uint64_t)(opt.delay * (double)g.hz);
+	g.deadline = g.begin + (uint64_t)(opt.duration * (double)g.hz);
+	ret = ws_stack_start(g.s);
+	if (ret < 0) {
+		fprintf(stderr, "woshou-gen: cannot start the stack: %s\n",
+			rte_strerror(-ret));
+		goto fail;
+	}
+	print_banner(&g);
+	while (!quit && rte_rdtsc() < g.begin)
+		rte_delay_us_sleep(10000);
+	ran = run_loop(&g);
+	ws_stack_stop(g.s);
+	ws_stack_stats(g.s, -1, &st);
+	if (opt.mode == MODE_SYN_FLOOD)
+		ret = report_flood(&g, ran, &st);
+	else if (opt.mode == MODE_BULK)
+		ret = report_bulk(&g, ran, &st);
+	else
+		ret = report_http(&g, ran);
+	/* After the stack: its last 'closed' callbacks use the slots. */
+	ws_stack_destroy(g.s);
+	free_workers(&g);
+	rte_eal_cleanup();
+	free(opt.sets);
+	return ret;
+fail:
+	ws_stack_destroy(g.s);
+	free_workers(&g);
+	rte_eal_cleanup();
+	return EXIT_RUNTIME;
+}
