@@ -6,8 +6,8 @@
 #define WS_CKSUM_H
 
 /*
- * Internet checksum helpers (RFC 1071, RFC 1624) that DPDK lacks or gets
- * wrong. Everything else uses rte_raw_cksum / rte_ipv4_cksum directly.
+ * Internet checksum helpers (RFC 1071, RFC 1624) that DPDK lacks, gets
+ * wrong or does slowly. Headers use rte_ipv4_cksum directly.
  *
  * One's-complement sums are byte-order independent: every value here may
  * be in network order as long as all of them are.
@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
@@ -40,6 +41,79 @@ ws_cksum_update16(uint16_t cksum, uint16_t old_word, uint16_t new_word)
 }
 
 /*
+ * The non-complemented one's-complement sum of 'len' bytes, folded to 16
+ * bits: the same value as rte_raw_cksum(), which in DPDK 22.11 adds one
+ * 16-bit word per step. This adds eight bytes per step into a 64-bit sum
+ * (one's-complement addition does not care how wide the words are, as
+ * long as the carries come back round), about four times fewer steps on
+ * a full segment.
+ */
+static inline uint16_t
+ws_raw_cksum(const void *buf, uint32_t len)
+{
+	const uint8_t *p = buf;
+	uint64_t sum = 0, w;
+	uint32_t w32;
+	uint16_t w16;
+
+	while (len >= 8) {
+		memcpy(&w, p, 8);
+		sum += w;
+		sum += sum < w;		/* the carry out of bit 63 */
+		p += 8;
+		len -= 8;
+	}
+	if (len >= 4) {
+		memcpy(&w32, p, 4);
+		sum += w32;
+		sum += sum < w32;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		memcpy(&w16, p, 2);
+		sum += w16;
+		sum += sum < w16;
+		p += 2;
+		len -= 2;
+	}
+	if (len != 0) {
+		/* The odd byte is the first of a word padded with zero. */
+		w16 = 0;
+		memcpy(&w16, p, 1);
+		sum += w16;
+		sum += sum < w16;
+	}
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * The TCP or UDP checksum of a datagram whose transport header and
+ * payload are contiguous after 'ip' (what rte_ipv4_udptcp_cksum does, with
+ * the faster sum).
+ */
+static inline uint16_t
+ws_ipv4_l4_cksum(const struct rte_ipv4_hdr *ip, const void *l4)
+{
+	uint32_t l4_len = rte_be_to_cpu_16(ip->total_length) -
+		rte_ipv4_hdr_len(ip);
+	uint32_t sum = (uint32_t)ws_raw_cksum(l4, l4_len) +
+		rte_ipv4_phdr_cksum(ip, 0);
+	uint16_t ck;
+
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ck = (uint16_t)~sum;
+	/* UDP: 0 means "no checksum"; RFC 768 sends all ones instead. */
+	return ck == 0 ? 0xffff : ck;
+}
+
+/*
  * Non-complemented one's-complement sum of 'len' bytes at 'off' in a
  * possibly chained mbuf; 0 or -EINVAL when the range is not in the packet.
  *
@@ -57,7 +131,7 @@ ws_raw_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len,
 	uint16_t part;
 
 	if (likely(off + len <= rte_pktmbuf_data_len(m))) {
-		*cksum = rte_raw_cksum(rte_pktmbuf_mtod_offset(m, const void *,
+		*cksum = ws_raw_cksum(rte_pktmbuf_mtod_offset(m, const void *,
 			off), len);
 		return 0;
 	}
@@ -70,7 +144,7 @@ ws_raw_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len,
 		seg_len = rte_pktmbuf_data_len(seg) - off;
 		if (seg_len > len - done)
 			seg_len = len - done;
-		part = rte_raw_cksum(rte_pktmbuf_mtod_offset(seg, const void *,
+		part = ws_raw_cksum(rte_pktmbuf_mtod_offset(seg, const void *,
 			off), seg_len);
 		/* A segment starting at an odd position sums shifted bytes. */
 		if (done & 1)

@@ -166,7 +166,7 @@ icmp_send_error(struct ws_worker *w, const struct rte_mbuf *orig,
 	quote = rte_pktmbuf_read(orig, orig->l2_len, quote_len, body);
 	if (quote != body)
 		memcpy(body, quote, quote_len);
-	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, icmp_len);
+	icmp->icmp_cksum = (uint16_t)~ws_raw_cksum(icmp, icmp_len);
 
 	ws_ipv4_fill_header(w, ip, orig_ip->src_addr, IPPROTO_ICMP,
 		(uint16_t)icmp_len);

@@ -23,6 +23,7 @@
 #include <rte_memcpy.h>
 #include <rte_tcp.h>
 
+#include "ws_cksum.h"
 #include "ws_ipv4.h"
 #include "ws_tcp_priv.h"
 #include "ws_worker.h"
@@ -256,7 +257,7 @@ tcp_cksum(struct ws_worker *w, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IPV4;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else {
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+		th->cksum = ws_ipv4_l4_cksum(ip, th);
 	}
 	w->stats.tcp.tx++;
 }

@@ -205,6 +205,43 @@ test_d2_tcp_frame_ip_checksum(void **state)
 	assert_int_equal(rte_be_to_cpu_16(ck), 0x3c4c);
 }
 
+/* The 8-bytes-a-step sum equals DPDK's, for every length and alignment. */
+static void
+test_fast_cksum_matches_dpdk(void **state)
+{
+	static uint8_t buf[2100];
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)buf;
+	uint32_t len, off, round;
+	size_t i;
+
+	(void)state;
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < sizeof(buf); i++)
+			buf[i] = round == 0 ? (uint8_t)rte_rand() :
+				round == 1 ? 0xff : 0;
+		for (off = 0; off < 8; off++)
+			for (len = 0; len <= 2048; len += len < 80 ? 1 : 61)
+				assert_int_equal(ws_raw_cksum(buf + off, len),
+					rte_raw_cksum(buf + off, len));
+	}
+	/* Carries out of bit 63 on every step. */
+	memset(buf, 0xff, sizeof(buf));
+	buf[0] = 0xfe;
+	assert_int_equal(ws_raw_cksum(buf, 1500), rte_raw_cksum(buf, 1500));
+
+	/* The transport checksum, against DPDK's, with random segments. */
+	for (round = 0; round < 2000; round++) {
+		len = 20 + (uint32_t)(rte_rand() % 1480);
+		for (i = 0; i < 20 + len; i++)
+			buf[i] = (uint8_t)rte_rand();
+		ip->version_ihl = 0x45;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + len));
+		ip->next_proto_id = round & 1 ? IPPROTO_TCP : IPPROTO_UDP;
+		assert_int_equal(ws_ipv4_l4_cksum(ip, buf + 20),
+			rte_ipv4_udptcp_cksum(ip, buf + 20));
+	}
+}
+
 /*
  * DPDK 22.11's rte_raw_cksum_mbuf is wrong when a segment starts at an odd
  * position; ws_raw_cksum_mbuf must agree with the flat sum for any split.
@@ -1017,6 +1054,7 @@ static const struct CMUnitTest tests[] = {
 	IP_TEST(test_ipv4_header_vector),
 	IP_TEST(test_rfc1624_vector),
 	IP_TEST(test_d2_tcp_frame_ip_checksum),
+	IP_TEST(test_fast_cksum_matches_dpdk),
 	IP_TEST(test_chained_cksum_any_split),
 	IP_TEST(test_truncated_header),
 	IP_TEST(test_bad_version),
