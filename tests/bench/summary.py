@@ -63,7 +63,20 @@ def conn(d):
     return rows
 
 
-SUMMARIES = {"shard": shard, "syn": syn, "conn": conn}
+def wire(d):
+    rows = []
+    for c in d["cases"]:
+        us = c.get("median_us_per_syn")
+        ratio = c.get("ratio_cpu_per_syn_vs_linux")
+        rate = "max rate" if c["rate"] == "max" else f"{c['rate'] / 1e3:.0f}k/s offered"
+        rows.append((f"SYN flood over veth, {c['server']}, {rate}",
+                     f"{c['median_synack_pps'] / 1e3:.0f}k SYN-ACK/s",
+                     "n/a" if us is None else f"{us:.2f} us CPU per SYN on the server core",
+                     f"{ratio:.2f}x Linux" if ratio else ""))
+    return rows
+
+
+SUMMARIES = {"shard": shard, "syn": syn, "conn": conn, "wire": wire}
 
 
 def main():

@@ -1,0 +1,440 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The woshou authors
+"""SYN flood on a wire, against Linux and against woshou.
+
+Two namespaces joined by a veth pair: veth0 (generator, 198.18.1.1/24) and
+veth1 (server, 198.18.1.2/24). trafgen, pinned to CPU 0, sends SYNs from
+random sources in 198.19.0.0/16 to 198.18.1.2:80; the server namespace
+routes 198.19.0.0/16 back via 198.18.1.1, where the SYN-ACKs are counted
+(veth0 rx_packets) and dropped (the generator namespace has no address in
+198.19.0.0/16 and does not forward).
+
+The server, in turn:
+  linux   a listener on 198.18.1.2:80, net.ipv4.tcp_syncookies = 2 in its
+          namespace; receive processing moved to CPU 1 with RPS
+          (veth1 rps_cpus = CPU 1, veth0 rps_cpus = CPU 0 so that the
+          SYN-ACKs' receive work goes back to the generator's core).
+          CPU per SYN: CPU 1's softirq time (/proc/stat) / SYN-ACKs.
+  woshou  build/app/woshou on net_af_xdp (veth1), its one worker on CPU 1,
+          syncookies = always. CPU per SYN: the worker's busy cycles / TSC Hz
+          / cookie SYN-ACKs, both from the same telemetry snapshots.
+
+Each measurement: a fixed window (--seconds) inside a bounded flood, at a
+fixed rate (--rate) and at trafgen's maximum; medians of --runs runs.
+Needs root, trafgen (netsniff-ng), two CPUs.
+
+Usage: wire_syn.py [--json FILE] [--seconds S] [--runs N] [--rate PPS]
+                   [--woshou PATH] [--servers linux,woshou]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+import synflood  # noqa: E402
+
+GEN_IP, SRV_IP = "198.18.1.1", "198.18.1.2"
+GEN_CPU, SRV_CPU = 0, 1
+USER_HZ = os.sysconf("SC_CLK_TCK")
+MAX_RATE = 1_000_000          # trafgen "max": far above what it reaches here
+
+
+def sh(*argv, check=True, ns=None, quiet=False):
+    if ns:
+        argv = ("ip", "netns", "exec", ns) + argv
+    r = subprocess.run(list(argv), capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)}: exit {r.returncode}: {r.stderr.strip()}")
+    return r.stdout
+
+
+def cpu_stat(cpu):
+    """(softirq, busy, total) jiffies of one CPU from /proc/stat."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith(f"cpu{cpu} "):
+                v = [int(x) for x in line.split()[1:]]
+                idle = v[3] + v[4]
+                total = sum(v[:8])
+                return v[6], total - idle, total
+    raise RuntimeError(f"cpu{cpu} not in /proc/stat")
+
+
+class Wire:
+    """The two namespaces and the veth pair; close() removes them."""
+
+    def __init__(self):
+        tag = f"{os.getpid()}"
+        self.gen, self.srv = f"wsgen{tag}", f"wssrv{tag}"
+        self.made = []
+        for ns in (self.gen, self.srv):
+            sh("ip", "netns", "add", ns)
+            self.made.append(ns)
+        sh("ip", "link", "add", "veth0", "netns", self.gen, "type", "veth",
+           "peer", "name", "veth1", "netns", self.srv)
+        sh("ip", "-n", self.gen, "addr", "add", f"{GEN_IP}/24", "dev", "veth0")
+        sh("ip", "-n", self.srv, "addr", "add", f"{SRV_IP}/24", "dev", "veth1")
+        for ns, dev in ((self.gen, "veth0"), (self.srv, "veth1")):
+            sh("ip", "-n", ns, "link", "set", "lo", "up")
+            sh("ip", "-n", ns, "link", "set", dev, "up")
+        sh("ip", "-n", self.srv, "route", "add", "198.19.0.0/16", "via", GEN_IP)
+        self.gen_mac = sh("cat", "/sys/class/net/veth0/address", ns=self.gen).strip()
+        self.srv_mac = sh("cat", "/sys/class/net/veth1/address", ns=self.srv).strip()
+        # RPS: SYNs arriving on veth1 are processed on the server CPU, the
+        # SYN-ACKs arriving on veth0 on the generator's CPU.
+        self.set_rps(1 << SRV_CPU, 1 << GEN_CPU)
+
+    def set_rps(self, srv_mask, gen_mask):
+        sh("sh", "-c", f"echo {srv_mask:x} > /sys/class/net/veth1/queues/rx-0/rps_cpus",
+           ns=self.srv)
+        sh("sh", "-c", f"echo {gen_mask:x} > /sys/class/net/veth0/queues/rx-0/rps_cpus",
+           ns=self.gen)
+
+    def counter(self, ns, dev, name):
+        return int(sh("cat", f"/sys/class/net/{dev}/statistics/{name}", ns=ns))
+
+    def close(self):
+        for ns in self.made:
+            sh("ip", "netns", "del", ns, check=False)
+        self.made = []
+
+
+class Flood:
+    """trafgen in the generator namespace, pinned to CPU 0, bounded by
+    count, rate and a kill by its own PID."""
+
+    def __init__(self, wire, rate, seconds):
+        fd, self.cfg = tempfile.mkstemp(prefix="wire-syn-", suffix=".cfg")
+        with os.fdopen(fd, "w") as f:
+            f.write(synflood.syn_config(wire.srv_mac, wire.gen_mac,
+                                        options=True, dport=80, dst_ip=SRV_IP))
+        count = min(int(rate * (seconds + 4)), 10_000_000)
+        argv = synflood.trafgen_argv("veth0", self.cfg, count, rate)
+        # "max": paced at 1M/s, far above trafgen's ~570k/s here (without
+        # --rate trafgen uses its TX_RING, whose flush fails on veth).
+        argv = ["ip", "netns", "exec", wire.gen, "taskset", "-c", str(GEN_CPU)] + argv
+        # ip netns exec and taskset exec: this PID is trafgen's; trafgen
+        # forks its worker, so it gets a process group of its own, and
+        # stop() signals that group (only what this started).
+        self.out = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(argv, stdout=self.out, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.pgid = self.proc.pid
+
+    def output(self):
+        self.out.seek(0)
+        return self.out.read()[-2000:]
+
+    def stop(self):
+        # trafgen is reaped only at the end, so that its process group
+        # (its PID) cannot be anybody else's while it is signalled.
+        if self.proc.returncode is None:
+            os.killpg(self.pgid, signal.SIGINT)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and os.waitid(
+                    os.P_PID, self.proc.pid,
+                    os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+                time.sleep(0.05)
+            try:        # the forked worker, if still there
+                os.killpg(self.pgid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait(timeout=10)
+        self.out.close()
+        if self.cfg and os.path.exists(self.cfg):
+            os.unlink(self.cfg)
+        self.cfg = None
+
+
+WARMUP = 1.5
+
+
+def measure_linux(wire, rate, seconds):
+    fl = Flood(wire, rate, seconds)
+    try:
+        time.sleep(WARMUP)
+        if os.waitid(os.P_PID, fl.proc.pid,
+                     os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+            raise RuntimeError(f"trafgen exited: {fl.output()}")
+        t0 = time.monotonic()
+        s0 = cpu_stat(SRV_CPU)
+        g0 = cpu_stat(GEN_CPU)
+        tx0 = wire.counter(wire.gen, "veth0", "tx_packets")
+        rx0 = wire.counter(wire.gen, "veth0", "rx_packets")
+        ck0 = netstat(wire.srv, "SyncookiesSent")
+        time.sleep(seconds)
+        t1 = time.monotonic()
+        s1 = cpu_stat(SRV_CPU)
+        g1 = cpu_stat(GEN_CPU)
+        tx1 = wire.counter(wire.gen, "veth0", "tx_packets")
+        rx1 = wire.counter(wire.gen, "veth0", "rx_packets")
+        ck1 = netstat(wire.srv, "SyncookiesSent")
+    finally:
+        fl.stop()
+    dt = t1 - t0
+    synacks = rx1 - rx0
+    softirq_s = (s1[0] - s0[0]) / USER_HZ
+    busy_s = (s1[1] - s0[1]) / USER_HZ
+    return {
+        "offered_pps": (tx1 - tx0) / dt,
+        "synack_pps": synacks / dt,
+        "cookies_sent_pps": (ck1 - ck0) / dt,
+        "server_cpu_softirq_pct": 100 * softirq_s / dt,
+        "server_cpu_busy_pct": 100 * busy_s / dt,
+        "gen_cpu_softirq_pct": 100 * (g1[0] - g0[0]) / USER_HZ / dt,
+        "us_per_syn": 1e6 * softirq_s / synacks if synacks else None,
+        "us_per_syn_all_busy": 1e6 * busy_s / synacks if synacks else None,
+        "gen_cpu_softirq_us_per_syn":
+            1e6 * (g1[0] - g0[0]) / USER_HZ / synacks if synacks else None,
+        "seconds": dt,
+    }
+
+
+def netstat(ns, name):
+    """One TcpExt counter of the namespace, from /proc/net/netstat."""
+    text = sh("cat", "/proc/net/netstat", ns=ns).splitlines()
+    for i in range(0, len(text) - 1, 2):
+        keys, vals = text[i].split(), text[i + 1].split()
+        if keys[0] == "TcpExt:" and name in keys:
+            return int(vals[keys.index(name)])
+    return 0
+
+
+class Listener:
+    """python3 listening on 198.18.1.2:80 in the server namespace."""
+
+    CODE = ("import socket,time\n"
+            "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+            f"s.bind(('{SRV_IP}', 80)); s.listen(16)\n"
+            "print('ok', flush=True)\n"
+            "time.sleep(3600)\n")
+
+    def __init__(self, wire):
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", wire.srv, "taskset", "-c", str(GEN_CPU),
+             sys.executable, "-c", self.CODE],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = self.proc.stdout.readline()
+        if line.strip() != "ok":
+            self.stop()
+            raise RuntimeError(f"listener: {line}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+
+class Woshou:
+    """woshou on net_af_xdp over veth1, one worker on CPU 1."""
+
+    def __init__(self, wire, binary):
+        self.prefix = f"wswire{os.getpid()}"
+        self.log = tempfile.NamedTemporaryFile(prefix="wire-woshou-", suffix=".log",
+                                               delete=False)
+        argv = ["ip", "netns", "exec", wire.srv, binary,
+                "--config", os.path.join(ROOT, "drivers-config", "net_tap.ini"),
+                "--set", "eal.vdev=net_af_xdp0,iface=veth1",
+                "--set", "port.device=net_af_xdp0",
+                "--set", f"ip.addr={SRV_IP}/24",
+                "--set", "workers.lcores=1",
+                "--set", f"workers.cpus={SRV_CPU}",
+                "--set", "workers.idle_sleep_us=0",
+                "--set", "tcp.syncookies=always",
+                "--set", f"eal.file_prefix={self.prefix}",
+                "--set", "eal.huge=no",
+                "--set", "control.print_stats=no"]
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                st = self.stats()
+                if st["info"].get("snapshot", 0) >= 1:
+                    break
+            except Exception:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                text = self.log_text()
+                self.stop()
+                raise RuntimeError("woshou did not start:\n" + text)
+            time.sleep(0.3)
+        self.mac = st["info"]["mac"].lower()
+
+    def log_text(self):
+        with open(self.log.name) as f:
+            return f.read()[-3000:]
+
+    def stats(self):
+        out = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "woshou-stat"),
+                              "--prefix", self.prefix, "--json"],
+                             capture_output=True, text=True, timeout=10)
+        if out.returncode != 0:
+            raise RuntimeError(out.stdout + out.stderr)
+        return json.loads(out.stdout)
+
+    def sample(self):
+        """One snapshot: (snapshot seq, uptime_ms, busy, idle, cookie SYN-ACKs)."""
+        st = self.stats()
+        w = st["workers"]["worker_0"]
+        return (st["info"]["snapshot"], st["info"]["uptime_ms"], w["busy_cycles"],
+                w["idle_cycles"], st["stats"]["tcp"]["cookie_synack_tx"],
+                w["rx_pkts"], w["tx_pkts"])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.log.close()
+        if os.path.exists(self.log.name):
+            os.unlink(self.log.name)
+        # the EAL's runtime directory of this run's own file prefix
+        shutil.rmtree(f"/var/run/dpdk/{self.prefix}", ignore_errors=True)
+
+
+def measure_woshou(wire, ws, rate, seconds):
+    fl = Flood(wire, rate, seconds)
+    try:
+        time.sleep(WARMUP)
+        if os.waitid(os.P_PID, fl.proc.pid,
+                     os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+            raise RuntimeError(f"trafgen exited: {fl.output()}")
+        t0 = time.monotonic()
+        a = ws.sample()
+        s0, g0 = cpu_stat(SRV_CPU), cpu_stat(GEN_CPU)
+        tx0 = wire.counter(wire.gen, "veth0", "tx_packets")
+        rx0 = wire.counter(wire.gen, "veth0", "rx_packets")
+        time.sleep(seconds)
+        t1 = time.monotonic()
+        tx1 = wire.counter(wire.gen, "veth0", "tx_packets")
+        rx1 = wire.counter(wire.gen, "veth0", "rx_packets")
+        s1, g1 = cpu_stat(SRV_CPU), cpu_stat(GEN_CPU)
+        b = ws.sample()
+    finally:
+        fl.stop()
+    if b[0] <= a[0]:
+        raise RuntimeError("woshou's snapshot did not advance")
+    dt = t1 - t0
+    busy, idle = b[2] - a[2], b[3] - a[3]
+    snap_s = (b[1] - a[1]) / 1000
+    hz = (busy + idle) / snap_s          # the worker spins: busy + idle = wall
+    synacks = b[4] - a[4]
+    return {
+        "offered_pps": (tx1 - tx0) / dt,
+        "synack_pps": (rx1 - rx0) / dt,
+        "cookie_synack_tx_pps": synacks / snap_s,
+        "worker_rx_pps": (b[5] - a[5]) / snap_s,
+        "worker_busy_pct": 100 * busy / (busy + idle) if busy + idle else None,
+        "tsc_hz_from_counters": hz,
+        "us_per_syn": 1e6 * busy / hz / synacks if synacks else None,
+        "server_cpu_busy_pct": 100 * (s1[1] - s0[1]) / USER_HZ / dt,
+        "server_cpu_system_softirq_pct": 100 * ((s1[0] - s0[0])) / USER_HZ / dt,
+        "gen_cpu_softirq_pct": 100 * (g1[0] - g0[0]) / USER_HZ / dt,
+        # veth1's XDP (the redirect into woshou's AF_XDP socket) runs in the
+        # NAPI of the sending CPU, the generator's: not on woshou's core.
+        "gen_cpu_softirq_us_per_syn":
+            1e6 * (g1[0] - g0[0]) / USER_HZ / (rx1 - rx0) if rx1 > rx0 else None,
+        "seconds": dt,
+        "snapshot_seconds": snap_s,
+    }
+
+
+def median_of(runs, key):
+    v = [r[key] for r in runs if r.get(key) is not None]
+    return statistics.median(v) if v else None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rate", type=int, default=300_000)
+    ap.add_argument("--woshou", default=os.path.join(ROOT, "build", "app", "woshou"))
+    ap.add_argument("--servers", default="linux,woshou")
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("wire_syn.py: needs root (namespaces, trafgen)")
+    if os.cpu_count() < 2:
+        sys.exit("wire_syn.py: needs two CPUs")
+    if not os.access(synflood.TRAFGEN, os.X_OK):
+        sys.exit(f"wire_syn.py: {synflood.TRAFGEN} missing (apt-get install netsniff-ng)")
+    servers = a.servers.split(",")
+    rates = [a.rate, MAX_RATE]
+    results = {"seconds": a.seconds, "runs": a.runs, "gen_cpu": GEN_CPU,
+               "server_cpu": SRV_CPU, "cases": []}
+
+    def record(server, rate, runs):
+        c = {"server": server, "rate": "max" if rate >= MAX_RATE else rate,
+             "runs": runs}
+        for k in runs[0]:
+            c["median_" + k] = median_of(runs, k)
+        results["cases"].append(c)
+        print(f"  {server:7s} {c['rate']!s:>7s}: " + ", ".join(
+            f"{k} {runs[i][k]:.3g}" for i in range(len(runs))
+            for k in ("synack_pps", "us_per_syn") if runs[i].get(k) is not None),
+            flush=True)
+
+    wire = Wire()
+    try:
+        if "linux" in servers:
+            sh("sysctl", "-qw", "net.ipv4.tcp_syncookies=2", ns=wire.srv)
+            li = Listener(wire)
+            try:
+                for rate in rates:
+                    record("linux", rate, [measure_linux(wire, rate, a.seconds)
+                                           for _ in range(a.runs)])
+            finally:
+                li.stop()
+        if "woshou" in servers:
+            ws = Woshou(wire, a.woshou)
+            try:
+                for rate in rates:
+                    record("woshou", rate, [measure_woshou(wire, ws, rate, a.seconds)
+                                            for _ in range(a.runs)])
+            finally:
+                ws.stop()
+    finally:
+        wire.close()
+
+    print()
+    print(f"SYN flood over veth, generator (trafgen) on CPU {GEN_CPU}, server on CPU "
+          f"{SRV_CPU}; medians of {a.runs} run(s) of {a.seconds:g} s")
+    print("CPU/SYN: server core (Linux: its softirq time; woshou: its worker's busy"
+          " cycles);\ngen-core: softirq time on the generator's core per SYN-ACK"
+          " (woshou's XDP receive runs there)")
+    hdr = ("server", "offered", "sent/s", "SYN-ACK/s", "CPU/SYN µs", "woshou/Linux",
+           "gen-core µs")
+    print(f"{hdr[0]:8s} {hdr[1]:>8s} {hdr[2]:>10s} {hdr[3]:>10s} {hdr[4]:>11s} {hdr[5]:>13s}"
+          f" {hdr[6]:>12s}")
+    lin = {c["rate"]: c for c in results["cases"] if c["server"] == "linux"}
+    for c in results["cases"]:
+        ratio = ""
+        l = lin.get(c["rate"])
+        if c["server"] == "woshou" and l and l["median_us_per_syn"] and c["median_us_per_syn"]:
+            c["ratio_cpu_per_syn_vs_linux"] = c["median_us_per_syn"] / l["median_us_per_syn"]
+            ratio = f"{c['ratio_cpu_per_syn_vs_linux']:.2f}"
+        us = c["median_us_per_syn"]
+        print(f"{c['server']:8s} {c['rate']!s:>8s} {c['median_offered_pps']:10.0f} "
+              f"{c['median_synack_pps']:10.0f} {us if us is None else f'{us:.3f}':>11s} "
+              f"{ratio:>13s} {c['median_gen_cpu_softirq_us_per_syn']:12.3f}")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
