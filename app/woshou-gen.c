@@ -21,15 +21,10 @@
  * configuration.
  */
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* sched_getaffinity */
-#endif
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,14 +46,13 @@
 #include <rte_version.h>
 
 #include "woshou.h"
+#include "ws_app.h"
 #include "ws_tcp_api.h"
 #include "ws_worker_api.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
 
-#define EAL_ARGV_FIXED 64
-#define EAL_ARGS_BUF 8192
 
 #define GEN_BURST 32		/* SYNs built per allocation */
 #define GEN_MAX_CATCHUP 64	/* SYNs one poll may send to catch up */
@@ -743,87 +737,21 @@ parse_options(int argc, char **argv, struct options *opt)
 	parse_mode_options(argc, argv, opt);
 }
 
-/* ---- EAL and stack, as in woshou.c ---- */
-
-static bool
-hugetlbfs_mounted(void)
-{
-	char line[1024], fstype[64];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/mounts", "r");
-	if (f == NULL)
-		return false;
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = sscanf(line, "%*s %*s %63s", fstype) == 1 &&
-			strcmp(fstype, "hugetlbfs") == 0;
-	fclose(f);
-	return found;
-}
-
-static unsigned long
-hugepages_free(void)
-{
-	char line[256];
-	unsigned long n = 0;
-	FILE *f;
-
-	if (!hugetlbfs_mounted())
-		return 0;
-	f = fopen("/proc/meminfo", "r");
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "HugePages_Free: %lu", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
-/* The EAL refuses an lcore on a CPU we may not use with a page of text. */
-static void
-check_lcore_cpus(const struct ws_config *cfg)
-{
-	unsigned int i, lc;
-	cpu_set_t allowed;
-
-	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
-		return;
-	for (i = 0; i <= cfg->workers.count; i++) {
-		if (i < cfg->workers.count)
-			lc = cfg->workers.n_cpus > 0 ?
-				cfg->workers.cpus[i] : cfg->workers.lcores[i];
-		else
-			lc = cfg->eal.main_lcore;
-		if (lc < CPU_SETSIZE && CPU_ISSET(lc, &allowed))
-			continue;
-		fail_usage("%s needs CPU %u, which this process cannot use; "
-			"set workers.cpus or eal.main_lcore",
-			i < cfg->workers.count ? "a worker lcore" :
-			"the main lcore", lc);
-	}
-}
+/* ---- EAL and stack ---- */
 
 static void
 start_eal(const struct ws_config *cfg, const char *prog)
 {
-	static char buf[EAL_ARGS_BUF];
-	char **eal_argv;
-	int eal_argc;
+	char why[256];
+	int ret;
 
-	eal_argv = calloc(EAL_ARGV_FIXED, sizeof(*eal_argv));
-	if (eal_argv == NULL)
-		fail_usage("out of memory");
-	eal_argc = ws_config_eal_args(cfg, prog, hugepages_free(), NULL, 0,
-		eal_argv, EAL_ARGV_FIXED, buf, sizeof(buf));
-	if (eal_argc < 0)
-		fail_usage("EAL arguments: %s", strerror(-eal_argc));
-	if (rte_eal_init(eal_argc, eal_argv) < 0) {
-		fprintf(stderr, "woshou-gen: EAL init failed: %s\n",
-			rte_strerror(rte_errno));
+	if (ws_app_check_lcore_cpus(cfg, why, sizeof(why)) < 0)
+		fail_usage("%s", why);
+	ret = ws_app_start_eal(cfg, prog, "woshou-gen", NULL, 0);
+	if (ret == -EINVAL || ret == -ENOMEM)
+		exit(EXIT_USAGE);
+	if (ret < 0)
 		exit(EXIT_RUNTIME);
-	}
 }
 
 static void
@@ -2169,7 +2097,6 @@ main(int argc, char **argv)
 			"(%u per worker) allows", opt.concurrency,
 			cfg.tcp.max_connections);
 	human = opt.json && opt.json_file == NULL ? stderr : stdout;
-	check_lcore_cpus(&cfg);
 	start_eal(&cfg, argv[0]);
 	install_signal_handlers();
 

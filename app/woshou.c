@@ -12,15 +12,10 @@
  * line or configuration.
  */
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* sched_getaffinity */
-#endif
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +29,7 @@
 #include <rte_version.h>
 
 #include "woshou.h"
+#include "ws_app.h"
 #include "ws_dns_server.h"
 #include "ws_services.h"
 #include "ws_udp_services.h"
@@ -42,8 +38,6 @@
 #define EXIT_USAGE 2
 
 /* Room for the EAL's arguments: those from the config plus the caller's. */
-#define EAL_ARGV_FIXED 64
-#define EAL_ARGS_BUF 8192
 
 struct options {
 	const char *config;
@@ -175,104 +169,23 @@ load_config(const struct options *opt, struct ws_config *cfg)
 		fail_usage("%s", err);
 }
 
-/* "hugetlbfs" among the mounted file systems. */
-static bool
-hugetlbfs_mounted(void)
-{
-	char line[1024], fstype[64];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/mounts", "r");
-	if (f == NULL)
-		return false;
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = sscanf(line, "%*s %*s %63s", fstype) == 1 &&
-			strcmp(fstype, "hugetlbfs") == 0;
-	fclose(f);
-	return found;
-}
-
-/*
- * Free hugepages the EAL could use. Pages with nowhere mounted to map them
- * from are no use, so those count as none.
- */
-static unsigned long
-hugepages_free(void)
-{
-	char line[256];
-	unsigned long n = 0;
-	FILE *f;
-
-	if (!hugetlbfs_mounted())
-		return 0;
-	f = fopen("/proc/meminfo", "r");
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "HugePages_Free: %lu", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
-/*
- * An lcore without [workers] cpus runs on the CPU of the same number; the
- * EAL refuses one this process may not use with a page of usage text.
- * Say what to set instead.
- */
-static void
-check_lcore_cpus(const struct ws_config *cfg)
-{
-	unsigned int i, lc;
-	cpu_set_t allowed;
-
-	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
-		return;
-	for (i = 0; i <= cfg->workers.count; i++) {
-		if (i < cfg->workers.count)
-			lc = cfg->workers.n_cpus > 0 ?
-				cfg->workers.cpus[i] : cfg->workers.lcores[i];
-		else
-			lc = cfg->eal.main_lcore;
-		if (lc < CPU_SETSIZE && CPU_ISSET(lc, &allowed))
-			continue;
-		fprintf(stderr, "woshou: %s %u needs CPU %u, which this "
-			"process cannot use (it may use %d CPUs): %s\n",
-			i < cfg->workers.count ? "worker lcore" : "main lcore",
-			i < cfg->workers.count ? cfg->workers.lcores[i] : lc,
-			lc, CPU_COUNT(&allowed),
-			i < cfg->workers.count && cfg->workers.n_cpus == 0 ?
-			"map the worker lcores onto CPUs with [workers] cpus, "
-			"e.g. --set workers.cpus=1,0" :
-			"choose CPUs this process may use");
-		exit(EXIT_USAGE);
-	}
-}
-
 static void
 start_eal(const struct ws_config *cfg, const char *prog,
 		const struct options *opt)
 {
-	unsigned int argv_max = EAL_ARGV_FIXED + opt->n_eal_extra;
-	static char buf[EAL_ARGS_BUF];
-	char **eal_argv;
-	int eal_argc;
+	char why[256];
+	int ret;
 
-	eal_argv = calloc(argv_max, sizeof(*eal_argv));
-	if (eal_argv == NULL)
-		fail_usage("out of memory");
-	eal_argc = ws_config_eal_args(cfg, prog, hugepages_free(),
-		(const char *const *)opt->eal_extra, opt->n_eal_extra,
-		eal_argv, argv_max, buf, sizeof(buf));
-	if (eal_argc < 0)
-		fail_usage("EAL arguments: %s", strerror(-eal_argc));
-	/* The EAL reorders eal_argv; its strings stay in 'buf' for good. */
-	if (rte_eal_init(eal_argc, eal_argv) < 0) {
-		fprintf(stderr, "woshou: EAL init failed: %s\n",
-			rte_strerror(rte_errno));
-		exit(EXIT_RUNTIME);
+	if (ws_app_check_lcore_cpus(cfg, why, sizeof(why)) < 0) {
+		fprintf(stderr, "woshou: %s\n", why);
+		exit(EXIT_USAGE);
 	}
+	ret = ws_app_start_eal(cfg, prog, "woshou",
+		(const char *const *)opt->eal_extra, opt->n_eal_extra);
+	if (ret == -EINVAL || ret == -ENOMEM)
+		exit(EXIT_USAGE);
+	if (ret < 0)
+		exit(EXIT_RUNTIME);
 	/*
 	 * dpdk-dumpcap attaches as a secondary process, which needs the
 	 * primary's memory shared through hugepages.
@@ -413,7 +326,6 @@ main(int argc, char **argv)
 		ws_config_print(stdout, &cfg);
 		return EXIT_SUCCESS;
 	}
-	check_lcore_cpus(&cfg);
 	start_eal(&cfg, argv[0], &opt);
 	install_signal_handlers();
 	s = start_stack(&cfg, &svc);
