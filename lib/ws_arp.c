@@ -505,22 +505,21 @@ arp_learn(struct ws_worker *w, uint32_t ip, const struct rte_ether_addr *mac)
 	}
 }
 
-void
-ws_arp_sync(struct ws_worker *w, uint32_t ip, const struct rte_ether_addr *mac,
-		bool for_us)
+/*
+ * RFC 826 merge: a newer hardware address for a neighbour we know
+ * supersedes the old one, and what waited for it goes out. False when
+ * 'ip' is not in the cache.
+ */
+static bool
+arp_merge(struct ws_worker *w, uint32_t ip, const struct rte_ether_addr *mac)
 {
 	struct ws_arp_cache *c = &w->arp;
+	int64_t slot = arp_find(c, ip);
 	struct ws_arp_entry *e;
-	int64_t slot;
 	uint8_t state;
 
-	/* The worker that received the ARP checked it; apply its rules. */
-	slot = arp_find(c, ip);
-	if (slot < 0) {
-		if (for_us)
-			arp_learn(w, ip, mac);
-		return;
-	}
+	if (slot < 0)
+		return false;
 	state = arp_slot_state(c, (uint32_t)slot);
 	e = &c->entries[slot];
 	rte_ether_addr_copy(mac, &e->mac);
@@ -530,6 +529,16 @@ ws_arp_sync(struct ws_worker *w, uint32_t ip, const struct rte_ether_addr *mac,
 	w->stats.arp.updated++;
 	if (state == WS_ARP_INCOMPLETE)
 		arp_queue_flush(w, e);
+	return true;
+}
+
+void
+ws_arp_sync(struct ws_worker *w, uint32_t ip, const struct rte_ether_addr *mac,
+		bool for_us)
+{
+	/* The worker that received the ARP checked it; apply its rules. */
+	if (!arp_merge(w, ip, mac) && for_us)
+		arp_learn(w, ip, mac);
 }
 
 void
@@ -537,14 +546,11 @@ ws_arp_input(struct ws_worker *w, struct rte_mbuf *m)
 {
 	struct ws_arp_stats *st = &w->stats.arp;
 	const struct ws_iface *ifc = w->iface;
-	struct ws_arp_cache *c = &w->arp;
 	struct rte_arp_hdr *ah;
-	struct ws_arp_entry *e;
 	uint64_t *counter;
 	uint32_t sip, tip;
-	bool for_us, merged = false;
+	bool for_us, merged;
 	uint16_t op;
-	int64_t slot;
 
 	st->rx++;
 	/* The header is read in place, so it must sit in the first segment. */
@@ -619,21 +625,7 @@ ws_arp_input(struct ws_worker *w, struct rte_mbuf *m)
 		goto drop;
 	}
 
-	/* RFC 826 merge: a newer hardware address supersedes the old one. */
-	slot = arp_find(c, sip);
-	if (slot >= 0) {
-		uint8_t state = arp_slot_state(c, (uint32_t)slot);
-
-		e = &c->entries[slot];
-		rte_ether_addr_copy(&ah->arp_data.arp_sha, &e->mac);
-		e->updated = w->now;
-		e->requests = 0;
-		arp_slot_set_state(c, (uint32_t)slot, WS_ARP_REACHABLE);
-		st->updated++;
-		merged = true;
-		if (state == WS_ARP_INCOMPLETE)
-			arp_queue_flush(w, e);
-	}
+	merged = arp_merge(w, sip, &ah->arp_data.arp_sha);
 	if (!for_us) {
 		/*
 		 * Learning from traffic between others (their gratuitous ARP

@@ -376,8 +376,6 @@ ws_steer_drain(struct ws_worker *w)
 	struct rte_mbuf *pkts[WS_BURST];
 	unsigned int n, i;
 
-	if (st == NULL)
-		return 0;
 	n = rte_ring_dequeue_burst_elem(st->neigh[w->index], msgs,
 		sizeof(msgs[0]), WS_BURST, NULL);
 	for (i = 0; i < n; i++)

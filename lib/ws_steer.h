@@ -209,8 +209,9 @@ void ws_steer_handoff(struct ws_worker *w, unsigned int owner,
 void ws_steer_flush(struct ws_worker *w);
 
 /*
- * Take a burst of packets handed to this worker and deliver them, then
- * apply the neighbours other workers learned. Returns the packets taken.
+ * Apply the neighbours other workers learned, then take a burst of
+ * packets handed to this worker and deliver them. Returns the packets
+ * taken. Only for a worker with steering (w->steer set).
  */
 unsigned int ws_steer_drain(struct ws_worker *w);
 

@@ -199,7 +199,8 @@ ws_worker_poll(struct ws_worker *w)
 	if (n != 0)
 		ws_worker_input(w, pkts, n);
 	/* What other workers received for connections we own. */
-	n += ws_steer_drain(w);
+	if (w->steer != NULL)
+		n += ws_steer_drain(w);
 	if (n == 0)
 		w->stats.loop.empty_polls++;
 	if (w->poll_hook != NULL)
