@@ -754,25 +754,6 @@ start_eal(const struct ws_config *cfg, const char *prog)
 		exit(EXIT_RUNTIME);
 }
 
-static void
-on_signal(int signo)
-{
-	RTE_SET_USED(signo);
-	quit = 1;
-}
-
-static void
-install_signal_handlers(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 static bool
 gen_stopping(struct gen *g)
 {
@@ -2098,7 +2079,7 @@ main(int argc, char **argv)
 			cfg.tcp.max_connections);
 	human = opt.json && opt.json_file == NULL ? stderr : stdout;
 	start_eal(&cfg, argv[0]);
-	install_signal_handlers();
+	ws_app_catch_signals(&quit);
 
 	memset(&g, 0, sizeof(g));
 	g.opt = &opt;

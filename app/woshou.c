@@ -200,25 +200,6 @@ start_eal(const struct ws_config *cfg, const char *prog,
 	}
 }
 
-static void
-on_signal(int signo)
-{
-	RTE_SET_USED(signo);
-	quit = 1;
-}
-
-static void
-install_signal_handlers(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 /* The services listen before the workers start, so no SYN finds none. */
 static struct ws_stack *
 start_stack(const struct ws_config *cfg, struct ws_services **svc)
@@ -327,7 +308,7 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	start_eal(&cfg, argv[0], &opt);
-	install_signal_handlers();
+	ws_app_catch_signals(&quit);
 	s = start_stack(&cfg, &svc);
 	print_banner(s);
 	ws_control_run(s, &quit, stdout);

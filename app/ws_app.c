@@ -124,3 +124,25 @@ ws_app_start_eal(const struct ws_config *cfg, const char *prog,
 	}
 	return 0;
 }
+
+static volatile sig_atomic_t *quit_flag;
+
+static void
+on_signal(int signo)
+{
+	(void)signo;
+	*quit_flag = 1;
+}
+
+void
+ws_app_catch_signals(volatile sig_atomic_t *quit)
+{
+	struct sigaction sa;
+
+	quit_flag = quit;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}

@@ -11,6 +11,7 @@
  * the EAL from the configuration.
  */
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "ws_config.h"
@@ -33,5 +34,8 @@ int ws_app_check_lcore_cpus(const struct ws_config *cfg, char *why,
 int ws_app_start_eal(const struct ws_config *cfg, const char *prog,
 		const char *name, const char *const *extra,
 		unsigned int n_extra);
+
+/* SIGINT and SIGTERM set *quit (to 1) and nothing else. */
+void ws_app_catch_signals(volatile sig_atomic_t *quit);
 
 #endif /* WS_APP_H */
