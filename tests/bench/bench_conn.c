@@ -55,6 +55,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "bench_util.h"
 #include "woshou.h"
 #include "ws_tcp_api.h"
 #include "ws_tcp_priv.h"
@@ -77,40 +78,6 @@
 #define MAX_MEM_CASES 4
 
 static uint8_t pat[PERIOD + CHUNK];
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "bench_conn: %s\n", what);
-	exit(1);
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return a < b ? -1 : a > b;
-}
-
-static double
-median(const double *v, unsigned int n)
-{
-	double s[MAX_RUNS];
-
-	memcpy(s, v, n * sizeof(*v));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 struct fabric {
 	struct rte_ring *ab, *ba;
@@ -142,25 +109,25 @@ make_stack(const char *port_name, const char *addr, const char *mac,
 		sets[n_sets++] = more[i];
 	port = rte_eth_from_rings(port_name, &rx, 1, &tx, 1, SOCKET_ID_ANY);
 	if (port < 0 || rte_eth_dev_get_name_by_port(port, dev_name) != 0)
-		die("cannot make a net_ring port");
+		bench_die("cannot make a net_ring port");
 	/* The loader wants a file; what it says is overridden. */
 	fd = mkstemp(path);
 	if (fd < 0 || write(fd, "[ip]\naddr = 198.18.0.9/24\n", 26) != 26)
-		die("cannot write a config file");
+		bench_die("cannot write a config file");
 	close(fd);
 	snprintf(addr_set, sizeof(addr_set), "ip.addr=%s", addr);
 	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
 	snprintf(mac_set, sizeof(mac_set), "port.mac=%s", mac);
 	if (ws_config_load(&cfg, path, sets, n_sets, err, sizeof(err)) != 0) {
 		unlink(path);
-		die(err);
+		bench_die(err);
 	}
 	unlink(path);
 	s = ws_stack_create(&cfg);
 	if (s == NULL)
 		return NULL;
 	if (ws_stack_start_manual(s) != 0)
-		die("cannot start a stack");
+		bench_die("cannot start a stack");
 	return s;
 }
 
@@ -180,7 +147,7 @@ rss_bytes(void)
 	unsigned long kb = 0;
 
 	if (fp == NULL)
-		die("cannot read /proc/self/status");
+		bench_die("cannot read /proc/self/status");
 	while (fgets(line, sizeof(line), fp) != NULL)
 		if (sscanf(line, "VmRSS: %lu kB", &kb) == 1)
 			break;
@@ -219,7 +186,7 @@ tcb_resident(struct ws_worker *w)
 	n = (hi - lo + (uintptr_t)pg - 1) / (uintptr_t)pg;
 	vec = malloc(n);
 	if (vec == NULL)
-		die("out of memory");
+		bench_die("out of memory");
 	if (mincore((void *)lo, n * (uintptr_t)pg, vec) != 0) {
 		free(vec);
 		return 0;
@@ -288,7 +255,7 @@ fabric_create(struct fabric *f, const char *const *more, unsigned int n_more,
 	f->ba = rte_ring_create(name, FABRIC_RING, SOCKET_ID_ANY,
 		RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (f->ab == NULL || f->ba == NULL)
-		die("cannot make the fabric's rings");
+		bench_die("cannot make the fabric's rings");
 	snprintf(pa, sizeof(pa), "bc_a%u", seq);
 	snprintf(pb, sizeof(pb), "bc_b%u", seq++);
 	f->a = make_stack(pa, "198.18.0.1/24", "02:00:00:00:0a:01", f->ba,
@@ -501,14 +468,14 @@ bulk_once(struct bulk_cfg *bc, uint64_t bytes, unsigned int k)
 	ws_stack_stats(f->b, -1, &b0);
 	f->a_busy = 0;
 	f->b_busy = 0;
-	deadline = now_s() + 60;
+	deadline = bench_now_s() + 60;
 	t0 = rte_rdtsc();
 	if (ws_tcp_connect(f->wa, dst, BASE_PORT, &snd_ops, NULL) == NULL)
-		die(rte_strerror(rte_errno));
+		bench_die(rte_strerror(rte_errno));
 	while (fl.rcvd < bytes && !fl.b_closed && !fl.a_closed) {
 		poll_round(f);
-		if (++rounds % 4096 == 0 && now_s() > deadline)
-			die("the transfer stalled");
+		if (++rounds % 4096 == 0 && bench_now_s() > deadline)
+			bench_die("the transfer stalled");
 	}
 	t1 = rte_rdtsc();
 	abusy = f->a_busy;
@@ -521,8 +488,8 @@ bulk_once(struct bulk_cfg *bc, uint64_t bytes, unsigned int k)
 	/* The FINs, outside the measured span. */
 	while (!fl.a_closed || !fl.b_closed) {
 		poll_round(f);
-		if (++rounds % 4096 == 0 && now_s() > deadline)
-			die("the close stalled");
+		if (++rounds % 4096 == 0 && bench_now_s() > deadline)
+			bench_die("the close stalled");
 	}
 	run_until_quiet(f);
 	ws_stack_stats(f->a, -1, &a1);
@@ -552,16 +519,16 @@ bulk_once(struct bulk_cfg *bc, uint64_t bytes, unsigned int k)
 static void
 bulk_summary(struct bulk_cfg *bc, unsigned int runs)
 {
-	bc->m_gbps = median(bc->gbps, runs);
-	bc->m_a_gbps = median(bc->a_gbps, runs);
-	bc->m_b_gbps = median(bc->b_gbps, runs);
-	bc->m_a_cpb = median(bc->a_cpb, runs);
-	bc->m_b_cpb = median(bc->b_cpb, runs);
-	bc->m_b_cps = median(bc->b_cps, runs);
-	bc->m_a_cps = median(bc->a_cps, runs);
-	bc->m_segs = median(bc->segs, runs);
-	bc->m_rtx = median(bc->rtx, runs);
-	bc->m_chk_cpb = median(bc->chk_cpb, runs);
+	bc->m_gbps = bench_median(bc->gbps, runs);
+	bc->m_a_gbps = bench_median(bc->a_gbps, runs);
+	bc->m_b_gbps = bench_median(bc->b_gbps, runs);
+	bc->m_a_cpb = bench_median(bc->a_cpb, runs);
+	bc->m_b_cpb = bench_median(bc->b_cpb, runs);
+	bc->m_b_cps = bench_median(bc->b_cps, runs);
+	bc->m_a_cps = bench_median(bc->a_cps, runs);
+	bc->m_segs = bench_median(bc->segs, runs);
+	bc->m_rtx = bench_median(bc->rtx, runs);
+	bc->m_chk_cpb = bench_median(bc->chk_cpb, runs);
 }
 
 static void
@@ -597,7 +564,7 @@ bulk_bench(struct bulk_cfg *cfgs, unsigned int n_cfg, uint64_t bytes,
 		}
 		if (ws_tcp_listen_worker(bc->f.wb, BASE_PORT, &rcv_ops,
 				NULL) != 0)
-			die("cannot listen");
+			bench_die("cannot listen");
 		/* ARP, caches, the first TCB: settled before it counts. */
 		run_until_quiet(&bc->f);
 		bulk_once(bc, RTE_MIN(bytes, (uint64_t)64 << 20), 0);
@@ -723,19 +690,19 @@ mem_case(uint32_t n, struct mem_result *res)
 	snprintf(max_set, sizeof(max_set), "tcp.max_connections=%u",
 		res->max_conns);
 	if (n_ports > WS_TCP_MAX_LISTENERS)
-		die("more connections than the 4-tuples A->B allow");
+		bench_die("more connections than the 4-tuples A->B allow");
 	r.target = n;
 	mrun = &r;
 	mem_point(&res->base, NULL);
 	if (!fabric_create(&f, more, RTE_DIM(more), &res->after_a,
 			&res->after_b))
-		die(rte_strerror(rte_errno));
+		bench_die(rte_strerror(rte_errno));
 	for (q = 0; q < n_ports; q++)
 		if (ws_tcp_listen_worker(f.wb, BASE_PORT + q, &idle_ops,
 				NULL) != 0)
-			die("cannot listen");
+			bench_die("cannot listen");
 	run_until_quiet(&f);
-	t0 = now_s();
+	t0 = bench_now_s();
 	deadline = t0 + 120;
 	while (r.connected < n || r.accepted < n) {
 		/*
@@ -748,22 +715,22 @@ mem_case(uint32_t n, struct mem_result *res)
 			if (ws_tcp_connect(f.wa, dst,
 					BASE_PORT + r.started / PORT_BLOCK,
 					&idle_ops, NULL) == NULL)
-				die(rte_strerror(rte_errno));
+				bench_die(rte_strerror(rte_errno));
 			r.started++;
 		}
 		poll_round(&f);
 		if (r.failed != 0)
-			die("a connection failed");
-		if (++rounds % 4096 == 0 && now_s() > deadline)
-			die("the connections stalled");
+			bench_die("a connection failed");
+		if (++rounds % 4096 == 0 && bench_now_s() > deadline)
+			bench_die("the connections stalled");
 	}
-	res->connect_s = now_s() - t0;
+	res->connect_s = bench_now_s() - t0;
 	/* Delayed ACKs and the like, so that idle means idle. */
 	run_until_quiet(&f);
 	mem_point(&res->est, &f);
 	/* Idle means idle: nothing moves for a second (no keep-alive). */
-	t0 = now_s();
-	while (now_s() - t0 < 1.0)
+	t0 = bench_now_s();
+	while (bench_now_s() - t0 < 1.0)
 		for (q = 0; q < 1024; q++)
 			res->idle_pkts += poll_round(&f);
 	ws_stack_stats(f.a, -1, &sa);
@@ -802,15 +769,15 @@ mem_child(uint32_t n, struct mem_result *res)
 	snprintf(mem_mb, sizeof(mem_mb), "%u", 512 + n / 300);
 	snprintf(prefix, sizeof(prefix), "ws_bconn_m%u", n);
 	if (pipe(fds) != 0)
-		die("pipe");
+		bench_die("pipe");
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		die("fork");
+		bench_die("fork");
 	if (pid == 0) {
 		close(fds[0]);
 		if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
-			die(rte_strerror(rte_errno));
+			bench_die(rte_strerror(rte_errno));
 		mem_case(n, res);
 		if (write(fds[1], res, sizeof(*res)) != (ssize_t)sizeof(*res))
 			_exit(1);
@@ -821,7 +788,7 @@ mem_child(uint32_t n, struct mem_result *res)
 	got = read(fds[0], res, sizeof(*res));
 	close(fds[0]);
 	if (waitpid(pid, &status, 0) != pid)
-		die("waitpid");
+		bench_die("waitpid");
 	return got == (ssize_t)sizeof(*res) && res->ok;
 }
 
@@ -958,7 +925,7 @@ write_json(const char *path, const struct bulk_cfg *b, unsigned int n_b,
 	unsigned int i, k;
 
 	if (fp == NULL)
-		die("cannot write the JSON file");
+		bench_die("cannot write the JSON file");
 	fprintf(fp, "{\n  \"benchmark\": \"bench_conn\",\n"
 		"  \"tsc_hz\": %" PRIu64 ",\n  \"bulk\": {\"bytes\": %" PRIu64
 		", \"runs\": %u, \"configs\": [", rte_get_tsc_hz(), bytes,
@@ -1023,7 +990,7 @@ write_json(const char *path, const struct bulk_cfg *b, unsigned int n_b,
 	}
 	fprintf(fp, "\n  ]\n}\n");
 	if (fclose(fp) != 0)
-		die("cannot write the JSON file");
+		bench_die("cannot write the JSON file");
 }
 
 int
@@ -1055,7 +1022,7 @@ main(int argc, char **argv)
 	uint64_t bytes = 1ull << 30, x = 0x9e3779b97f4a7c15ull;
 	bool do_bulk = true, do_mem = true;
 	const char *json = NULL;
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	char *p;
 	int opt;
 
@@ -1091,14 +1058,14 @@ main(int argc, char **argv)
 		do_bulk = strcmp(argv[optind], "bulk") == 0;
 		do_mem = strcmp(argv[optind], "mem") == 0;
 		if (!do_bulk && !do_mem)
-			die("the subcommand is bulk or mem");
+			bench_die("the subcommand is bulk or mem");
 	}
 	if (bytes < (1u << 20) || runs == 0 || runs > MAX_RUNS)
-		die("--bytes must be at least 1 MiB, --runs 1 to 15");
+		bench_die("--bytes must be at least 1 MiB, --runs 1 to 15");
 	for (i = 0; i < n_conns; i++)
 		if (conns[i] < 1 || conns[i] > PORT_BLOCK *
 				WS_TCP_MAX_LISTENERS)
-			die("--conns: 1 to 512000 (A's and B's one address "
+			bench_die("--conns: 1 to 512000 (A's and B's one address "
 				"each give 16384 ports x 32 listeners)");
 	/* xorshift bytes: no short repeats inside the period. */
 	for (i = 0; i < RTE_DIM(pat); i++) {
@@ -1122,14 +1089,14 @@ main(int argc, char **argv)
 				mres[i].n = 0;
 			}
 	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
-		die(rte_strerror(rte_errno));
+		bench_die(rte_strerror(rte_errno));
 	if (do_bulk) {
 		bulk_bench(cfgs, RTE_DIM(cfgs), bytes, runs);
 		bulk_print(cfgs, RTE_DIM(cfgs), bytes, runs);
 	}
 	if (do_mem)
 		mem_print(mres, n_conns);
-	printf("(%.1f s in all)\n", now_s() - t0);
+	printf("(%.1f s in all)\n", bench_now_s() - t0);
 	if (json != NULL)
 		write_json(json, cfgs, do_bulk ? RTE_DIM(cfgs) : 0, bytes, runs,
 			mres, do_mem ? n_conns : 0);

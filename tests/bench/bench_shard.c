@@ -45,6 +45,7 @@
 #include <rte_ip.h>
 #include <rte_ring.h>
 
+#include "bench_util.h"
 #include "woshou.h"
 #include "ws_tcp_api.h"
 
@@ -93,22 +94,6 @@ struct result {
 
 static struct bench_run *run;
 static uint8_t request[MSG_LEN], reply[MSG_LEN];
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "bench_shard: %s\n", what);
-	exit(1);
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Server: answer a whole request, close when the client has. */
 static int
@@ -214,11 +199,11 @@ make_stack(const char *port_name, const char *addr, const char *mac,
 
 	port = rte_eth_from_rings(port_name, rx, nq, tx, nq, SOCKET_ID_ANY);
 	if (port < 0 || rte_eth_dev_get_name_by_port(port, dev_name) != 0)
-		die("cannot make a net_ring port");
+		bench_die("cannot make a net_ring port");
 	/* The loader wants a file; what it says is overridden. */
 	fd = mkstemp(path);
 	if (fd < 0 || write(fd, "[ip]\naddr = 198.18.0.9/24\n", 26) != 26)
-		die("cannot write a config file");
+		bench_die("cannot write a config file");
 	close(fd);
 	snprintf(addr_set, sizeof(addr_set), "ip.addr=%s", addr);
 	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
@@ -226,14 +211,14 @@ make_stack(const char *port_name, const char *addr, const char *mac,
 	if (ws_config_load(&cfg, path, sets, RTE_DIM(sets), err,
 			sizeof(err)) != 0) {
 		unlink(path);
-		die(err);
+		bench_die(err);
 	}
 	unlink(path);
 	s = ws_stack_create(&cfg);
 	if (s == NULL)
-		die(rte_strerror(rte_errno));
+		bench_die(rte_strerror(rte_errno));
 	if (ws_stack_start_manual(s) != 0)
-		die("cannot start a stack");
+		bench_die("cannot start a stack");
 	return s;
 }
 
@@ -256,7 +241,7 @@ fabric_create(struct fabric *f, unsigned int nq, bool crossed)
 		f->ba[q] = rte_ring_create(name, FABRIC_RING, SOCKET_ID_ANY,
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (f->ab[q] == NULL || f->ba[q] == NULL)
-			die("cannot make the fabric's rings");
+			bench_die("cannot make the fabric's rings");
 	}
 	for (q = 0; q < nq; q++) {
 		other = crossed ? nq - 1 - q : q;
@@ -279,7 +264,7 @@ fabric_create(struct fabric *f, unsigned int nq, bool crossed)
 	}
 	for (q = 0; q < N_PORTS; q++)
 		if (ws_tcp_listen(f->b, BASE_PORT + q, &srv_ops, NULL) != 0)
-			die("cannot listen");
+			bench_die("cannot listen");
 }
 
 static void
@@ -347,7 +332,7 @@ open_some(struct fabric *f)
 		if (cl->c == NULL) {
 			if (rte_errno == EADDRINUSE)
 				return;	/* TIME_WAIT holds them: later */
-			die(rte_strerror(rte_errno));
+			bench_die(rte_strerror(rte_errno));
 		}
 		run->started++;
 		run->open++;
@@ -378,18 +363,18 @@ bench_once(struct fabric *f, unsigned int n, double *cycles, double *wall,
 	r.target = n;
 	r.cl = calloc(n, sizeof(*r.cl));
 	if (r.cl == NULL)
-		die("out of memory");
+		bench_die("out of memory");
 	run = &r;
 	before = b_stats(f);
-	t0 = now_s();
+	t0 = bench_now_s();
 	deadline = t0 + 60;
 	while (r.done < n) {
 		open_some(f);
 		poll_round(f);
-		if (++rounds % 4096 == 0 && now_s() > deadline)
-			die("connections stalled");
+		if (++rounds % 4096 == 0 && bench_now_s() > deadline)
+			bench_die("connections stalled");
 	}
-	t1 = now_s();
+	t1 = bench_now_s();
 	if (r.failed != 0) {
 		fprintf(stderr, "bench_shard: %u of %u connections failed\n",
 			r.failed, n);
@@ -405,7 +390,7 @@ bench_once(struct fabric *f, unsigned int n, double *cycles, double *wall,
 			after.tcp.rst_tx != before.tcp.rst_tx ||
 			after.steer.drop_handoff_full !=
 			before.steer.drop_handoff_full)
-		die("the server did not serve every connection cleanly");
+		bench_die("the server did not serve every connection cleanly");
 	*handoffs = (double)(after.steer.handoff_tx -
 		before.steer.handoff_tx) / n;
 	*segs = (double)(after.tcp.rx - before.tcp.rx) / n;
@@ -423,24 +408,6 @@ bench_once(struct fabric *f, unsigned int n, double *cycles, double *wall,
 	}
 	run = NULL;
 	free(r.cl);
-}
-
-static int
-cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return a < b ? -1 : a > b;
-}
-
-static double
-median(const double *v, unsigned int n)
-{
-	double s[MAX_RUNS];
-
-	memcpy(s, v, n * sizeof(*v));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
 /* ARP, caches, the first TCBs: settled before anything counts. */
@@ -461,11 +428,11 @@ bench_summary(struct result *res, unsigned int runs)
 {
 	unsigned int i;
 
-	res->med_cycles = median(res->cycles, runs);
+	res->med_cycles = bench_median(res->cycles, runs);
 	res->med_core_rate = (double)rte_get_tsc_hz() / res->med_cycles;
-	res->med_wall = median(res->wall, runs);
-	res->med_handoffs = median(res->handoffs, runs);
-	res->med_segs = median(res->segs, runs);
+	res->med_wall = bench_median(res->wall, runs);
+	res->med_handoffs = bench_median(res->handoffs, runs);
+	res->med_segs = bench_median(res->segs, runs);
 	res->best_cycles = res->cycles[0];
 	for (i = 1; i < runs; i++)
 		res->best_cycles = RTE_MIN(res->best_cycles, res->cycles[i]);
@@ -479,7 +446,7 @@ write_json(const char *path, const struct result *res, unsigned int n_res,
 	unsigned int i, k;
 
 	if (fp == NULL)
-		die("cannot write the JSON file");
+		bench_die("cannot write the JSON file");
 	fprintf(fp, "{\n  \"benchmark\": \"bench_shard\",\n"
 		"  \"conns_per_run\": %u,\n  \"runs\": %u,\n"
 		"  \"request_bytes\": %u,\n  \"reply_bytes\": %u,\n"
@@ -510,7 +477,7 @@ write_json(const char *path, const struct result *res, unsigned int n_res,
 	}
 	fprintf(fp, "  ]\n}\n");
 	if (fclose(fp) != 0)
-		die("cannot write the JSON file");
+		bench_die("cannot write the JSON file");
 }
 
 int
@@ -537,7 +504,7 @@ main(int argc, char **argv)
 	struct fabric fab[RTE_DIM(res)];
 	const char *json = NULL;
 	unsigned int n = 20000, runs = 5, i, k;
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "n:r:j:h", opts, NULL)) != -1) {
@@ -558,13 +525,13 @@ main(int argc, char **argv)
 		}
 	}
 	if (n < 100 || runs == 0 || runs > MAX_RUNS)
-		die("--conns must be at least 100, --runs 1 to 15");
+		bench_die("--conns must be at least 100, --runs 1 to 15");
 	for (i = 0; i < MSG_LEN; i++) {
 		request[i] = (uint8_t)('a' + i % 26);
 		reply[i] = (uint8_t)('A' + i % 26);
 	}
 	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
-		die(rte_strerror(rte_errno));
+		bench_die(rte_strerror(rte_errno));
 
 	for (i = 0; i < RTE_DIM(res); i++) {
 		fabric_create(&fab[i], res[i].workers, res[i].crossed);
@@ -595,7 +562,7 @@ main(int argc, char **argv)
 			res[i].name, res[i].med_cycles, res[i].med_core_rate,
 			res[i].med_wall, res[i].med_segs,
 			res[i].med_handoffs, res[i].best_cycles);
-	printf("(%.1f s in all)\n", now_s() - t0);
+	printf("(%.1f s in all)\n", bench_now_s() - t0);
 	if (json != NULL)
 		write_json(json, res, RTE_DIM(res), n, runs);
 	rte_eal_cleanup();

@@ -50,6 +50,7 @@
 #include <rte_ring.h>
 #include <rte_tcp.h>
 
+#include "bench_util.h"
 #include "woshou.h"
 #include "ws_syncookie.h"
 #include "ws_tcp_api.h"
@@ -101,22 +102,6 @@ struct figure {
 	double med, best;
 };
 
-static void
-die(const char *what)
-{
-	fprintf(stderr, "bench_syn: %s\n", what);
-	exit(1);
-}
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Fixed seed: every run of the program sends the same SYNs. */
 static uint64_t
 xorshift(uint64_t *x)
@@ -160,7 +145,7 @@ build_frames(struct bench *b)
 	b->tsval = calloc(N_FRAMES, sizeof(*b->tsval));
 	if (b->frames == NULL || b->keys == NULL || b->isn == NULL ||
 			b->tsval == NULL)
-		die("out of memory");
+		bench_die("out of memory");
 	for (i = 0; i < N_FRAMES; i++) {
 		uint8_t *f = b->frames + (size_t)i * FRAME_LEN;
 		struct rte_ether_hdr *eh = (struct rte_ether_hdr *)f;
@@ -244,38 +229,38 @@ make_stack(struct bench *b)
 	b->tx = rte_ring_create("bsyn_tx", RING_SIZE, SOCKET_ID_ANY,
 		RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (b->rx == NULL || b->tx == NULL)
-		die("cannot make the rings");
+		bench_die("cannot make the rings");
 	port = rte_eth_from_rings("bsyn_b", &b->rx, 1, &b->tx, 1,
 		SOCKET_ID_ANY);
 	if (port < 0 || rte_eth_dev_get_name_by_port(port, dev_name) != 0)
-		die("cannot make a net_ring port");
+		bench_die("cannot make a net_ring port");
 	b->port = (uint16_t)port;
 	/* The loader wants a file; what it says is overridden. */
 	fd = mkstemp(path);
 	if (fd < 0 || write(fd, "[ip]\naddr = 198.18.0.9/24\n", 26) != 26)
-		die("cannot write a config file");
+		bench_die("cannot write a config file");
 	close(fd);
 	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
 	if (ws_config_load(&cfg, path, sets, RTE_DIM(sets), err,
 			sizeof(err)) != 0) {
 		unlink(path);
-		die(err);
+		bench_die(err);
 	}
 	unlink(path);
 	b->s = ws_stack_create(&cfg);
 	if (b->s == NULL)
-		die(rte_strerror(rte_errno));
+		bench_die(rte_strerror(rte_errno));
 	b->w = ws_stack_worker(b->s, 0);
 	if (b->w == NULL || ws_tcp_listen_worker(b->w, LISTEN_PORT, &srv_ops,
 			NULL) != 0)
-		die("cannot listen");
+		bench_die("cannot listen");
 	if (ws_stack_start_manual(b->s) != 0)
-		die("cannot start the stack");
+		bench_die("cannot start the stack");
 	/* Private to the SYNs, so their count in use shows any leak. */
 	b->pool = rte_pktmbuf_pool_create("bsyn_pool", POOL_SIZE, 256, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (b->pool == NULL)
-		die("cannot make the SYNs' pool");
+		bench_die("cannot make the SYNs' pool");
 }
 
 /* The next n frames (n <= BATCH), each in an mbuf of its own, queued. */
@@ -286,7 +271,7 @@ load_batch(struct bench *b, unsigned int n)
 	unsigned int i;
 
 	if (rte_pktmbuf_alloc_bulk(b->pool, pkts, n) != 0)
-		die("the SYNs' mbufs do not come back");
+		bench_die("the SYNs' mbufs do not come back");
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
@@ -297,7 +282,7 @@ load_batch(struct bench *b, unsigned int n)
 		m->pkt_len = FRAME_LEN;
 	}
 	if (rte_ring_enqueue_bulk(b->rx, (void **)pkts, n, NULL) != n)
-		die("the receive ring is not empty");
+		bench_die("the receive ring is not empty");
 }
 
 /*
@@ -324,14 +309,14 @@ drain_check(struct bench *b, uint32_t first, unsigned int n, bool synack)
 			if (got >= n || m->nb_segs != 1 ||
 					m->data_len < RTE_ETHER_HDR_LEN +
 					sizeof(*ip) + sizeof(*th))
-				die("an extra or malformed frame came out");
+				bench_die("an extra or malformed frame came out");
 			eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 			ip = (struct rte_ipv4_hdr *)(eh + 1);
 			th = (struct rte_tcp_hdr *)(ip + 1);
 			if (!synack) {
 				if (m->data_len != FRAME_LEN ||
 						memcmp(eh, syn, FRAME_LEN) != 0)
-					die("a forwarded frame changed");
+					bench_die("a forwarded frame changed");
 				continue;
 			}
 			if (!rte_is_same_ether_addr(&eh->dst_addr,
@@ -344,16 +329,16 @@ drain_check(struct bench *b, uint32_t first, unsigned int n, bool synack)
 					RTE_TCP_ACK_FLAG) ||
 					rte_be_to_cpu_32(th->recv_ack) !=
 					b->isn[f] + 1)
-				die("a SYN-ACK does not answer its SYN");
+				bench_die("a SYN-ACK does not answer its SYN");
 			if (rte_ipv4_cksum(ip) != 0 ||
 					rte_ipv4_udptcp_cksum_verify(ip,
 					th) != 0)
-				die("a SYN-ACK has a bad checksum");
+				bench_die("a SYN-ACK has a bad checksum");
 		}
 		rte_pktmbuf_free_bulk(pkts, k);
 	}
 	if (got != n)
-		die("fewer frames came out than went in");
+		bench_die("fewer frames came out than went in");
 	return got;
 }
 
@@ -393,7 +378,7 @@ stats(const struct bench *b)
 	struct ws_stats st;
 
 	if (ws_stack_stats(b->s, -1, &st) != 0)
-		die("cannot read the stack's counters");
+		bench_die("cannot read the stack's counters");
 	return st;
 }
 
@@ -425,17 +410,17 @@ stack_pass(struct bench *b, unsigned int n)
 			after.tcp.syn_rx - before.tcp.syn_rx != n ||
 			after.loop.rx_pkts - before.loop.rx_pkts != n ||
 			after.loop.tx_pkts - before.loop.tx_pkts != n)
-		die("not every SYN got a cookie SYN-ACK");
+		bench_die("not every SYN got a cookie SYN-ACK");
 	if (after.tcp.synack_tx != before.tcp.synack_tx ||
 			after.tcp.st_syn_received != 0)
-		die("the listener kept half-open state");
+		bench_die("the listener kept half-open state");
 	if (after.tcp.cookie_synack_copied !=
 			before.tcp.cookie_synack_copied)
-		die("a SYN-ACK was copied, not built in its SYN's mbuf");
+		bench_die("a SYN-ACK was copied, not built in its SYN's mbuf");
 	if (drops(&after) != drops(&before))
-		die("the stack dropped something");
+		bench_die("the stack dropped something");
 	if (rte_mempool_in_use_count(b->pool) != 0)
-		die("the SYNs' mbufs leak");
+		bench_die("the SYNs' mbufs leak");
 	return (double)cycles / n;
 }
 
@@ -466,12 +451,12 @@ io_pass(struct bench *b, unsigned int n)
 			}
 		}
 		if (dropped != 0)
-			die("the transmit ring overflowed");
+			bench_die("the transmit ring overflowed");
 		drain_check(b, first, k, false);
 		b->next = (first + k) % N_FRAMES;
 	}
 	if (rte_mempool_in_use_count(b->pool) != 0)
-		die("the forwarded mbufs leak");
+		bench_die("the forwarded mbufs leak");
 	return (double)cycles / n;
 }
 
@@ -552,24 +537,11 @@ bench_once(struct bench *b, unsigned int n, struct run *r)
 	hash_pass(b, n, &r->cookie, &r->tshash);
 }
 
-static int
-cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 static void
 summarise(struct figure *fg, unsigned int runs)
 {
-	double s[MAX_RUNS];
-
-	memcpy(s, fg->v, runs * sizeof(*s));
-	qsort(s, runs, sizeof(*s), cmp_double);
-	fg->med = runs % 2 == 1 ? s[runs / 2] :
-		(s[runs / 2 - 1] + s[runs / 2]) / 2;
-	fg->best = s[0];
+	fg->med = bench_median(fg->v, runs);
+	fg->best = bench_min(fg->v, runs);
 }
 
 static void
@@ -589,7 +561,7 @@ write_json(const char *path, const struct figure *fg, unsigned int n_fg,
 	unsigned int i, k;
 
 	if (fp == NULL)
-		die("cannot write the JSON file");
+		bench_die("cannot write the JSON file");
 	fprintf(fp, "{\n  \"benchmark\": \"bench_syn\",\n"
 		"  \"syns_per_run\": %u,\n  \"runs\": %u,\n"
 		"  \"distinct_syns\": %u,\n  \"batch\": %u,\n"
@@ -612,7 +584,7 @@ write_json(const char *path, const struct figure *fg, unsigned int n_fg,
 	}
 	fprintf(fp, "  ]\n}\n");
 	if (fclose(fp) != 0)
-		die("cannot write the JSON file");
+		bench_die("cannot write the JSON file");
 }
 
 int
@@ -648,7 +620,7 @@ main(int argc, char **argv)
 	struct run r, warm;
 	const char *json = NULL;
 	unsigned int n = 1000000, runs = 5, k, i;
-	double t0 = now_s(), ghz;
+	double t0 = bench_now_s(), ghz;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "n:r:j:h", opts, NULL)) != -1) {
@@ -669,11 +641,11 @@ main(int argc, char **argv)
 		}
 	}
 	if (n < BATCH || n > 100000000 || runs == 0 || runs > MAX_RUNS)
-		die("--syns must be 2048 to 1e8, --runs 1 to 15");
+		bench_die("--syns must be 2048 to 1e8, --runs 1 to 15");
 	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
-		die(rte_strerror(rte_errno));
+		bench_die(rte_strerror(rte_errno));
 	if (sodium_init() < 0)
-		die("cannot initialise libsodium");
+		bench_die("cannot initialise libsodium");
 
 	memset(&b, 0, sizeof(b));
 	build_frames(&b);
@@ -717,7 +689,7 @@ main(int argc, char **argv)
 	printf("\nverified each run: %u cookie SYN-ACKs in the SYNs' own "
 		"mbufs, each answering its SYN,\nno half-open state, no "
 		"stateful SYN-ACK, no drop, no leak (%.1f s in all)\n", n,
-		now_s() - t0);
+		bench_now_s() - t0);
 	if (json != NULL)
 		write_json(json, fg, F_N, n, runs);
 	ws_stack_destroy(b.s);
