@@ -1276,6 +1276,32 @@ http_abort_all(struct gen_worker *gw, bool timed_out_only, uint64_t now)
 	}
 }
 
+/*
+ * Open slot 'sl''s connection, with its timeout starting now. False (and
+ * counted as a connect error, the slot idle again) when the stack has no
+ * port or TCB for it.
+ */
+static bool
+slot_connect(struct ws_worker *w, struct http_slot *sl, uint64_t now,
+		const struct ws_tcp_ops *ops)
+{
+	struct gen_worker *gw = sl->gw;
+	const struct gen *g = gw->g;
+
+	sl->t_start = now;
+	sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz / 1000;
+	sl->state = SLOT_CONNECTING;
+	sl->c = ws_tcp_connect(w, g->opt->target, g->opt->port, ops, sl);
+	if (sl->c == NULL) {
+		sl->state = SLOT_IDLE;
+		cnt_add(&gw->cnt.connect_errors, 1);
+		return false;
+	}
+	cnt_add(&gw->cnt.issued, 1);
+	cnt_add(&gw->cnt.active, 1);
+	return true;
+}
+
 static void
 http_poll(struct ws_worker *w, void *arg)
 {
@@ -1302,21 +1328,10 @@ http_poll(struct ws_worker *w, void *arg)
 			continue;
 		if (!more_requests(gw))
 			break;
-		sl->t_start = now;
-		sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz /
-			1000;
 		sl->peer_done = false;
-		sl->state = SLOT_CONNECTING;
-		sl->c = ws_tcp_connect(w, g->opt->target, g->opt->port,
-			&http_ops, sl);
-		if (sl->c == NULL) {
-			/* Out of ports or TCBs: try again next poll. */
-			sl->state = SLOT_IDLE;
-			cnt_add(&gw->cnt.connect_errors, 1);
+		/* Out of ports or TCBs: try again next poll. */
+		if (!slot_connect(w, sl, now, &http_ops))
 			break;
-		}
-		cnt_add(&gw->cnt.issued, 1);
-		cnt_add(&gw->cnt.active, 1);
 	}
 	if (cnt_get(&gw->cnt.active) == 0 && !more_requests(gw))
 		worker_done(gw);
@@ -1500,20 +1515,9 @@ bulk_poll(struct ws_worker *w, void *arg)
 		gw->phase = 1;
 		for (i = 0; i < gw->n_slots; i++) {
 			sl = &gw->slots[i];
-			sl->t_start = now;
-			sl->deadline = now + (uint64_t)g->opt->timeout_ms *
-				g->hz / 1000;
-			sl->state = SLOT_CONNECTING;
-			sl->c = ws_tcp_connect(w, g->opt->target,
-				g->opt->port, &bulk_ops, sl);
-			if (sl->c == NULL) {
-				sl->state = SLOT_IDLE;
-				cnt_add(&gw->cnt.connect_errors, 1);
+			/* Bulk connections are not reopened. */
+			if (!slot_connect(w, sl, now, &bulk_ops))
 				slot_fail(sl, FAIL_OTHER);
-				continue;
-			}
-			cnt_add(&gw->cnt.issued, 1);
-			cnt_add(&gw->cnt.active, 1);
 		}
 	}
 	if (now >= gw->next_check) {
