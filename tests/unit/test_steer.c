@@ -1054,6 +1054,39 @@ test_neigh_publish(void **state)
 	assert_int_equal(rte_mempool_in_use_count(w1->pool), e->in_use1);
 }
 
+/*
+ * A flood of ARP news (every on-link address announcing itself) fills the
+ * neighbour ring: the excess is dropped and counted, and what fitted is
+ * still applied.
+ */
+static void
+test_neigh_ring_full(void **state)
+{
+	static const struct rte_ether_addr mac = {
+		.addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x4f } };
+	struct stack_env *e = *state;
+	struct ws_worker *w0 = e->w0, *w1 = e->w1;
+	unsigned int i, rounds;
+
+	w1->now = ws_clock_read(&w1->clock);
+	for (i = 0; i < 1100; i++)
+		ws_steer_neigh_publish(w0,
+			rte_cpu_to_be_32(IPV4(198, 18, 0, 0) + 1000 + i),
+			&mac, true);
+	assert_int_equal(w0->stats.steer.neigh_tx, 1024);
+	assert_int_equal(w0->stats.steer.drop_neigh_full, 1100 - 1024);
+	/* A burst of news per poll, so a flood cannot stall the worker. */
+	for (rounds = 0; w1->stats.steer.neigh_rx < 1024 && rounds < 64;
+			rounds++)
+		ws_steer_drain(w1);
+	assert_int_equal(rounds, 1024 / 32);
+	assert_int_equal(w1->stats.steer.neigh_rx, 1024);
+	/* Each was learned, or refused by the bounded cache, and counted. */
+	assert_int_equal(w1->stats.arp.learned + w1->stats.arp.drop_cache_full,
+		1024);
+	assert_true(w1->stats.arp.learned > 0);
+}
+
 #define STEER_ENV_TEST(fn) cmocka_unit_test_setup_teardown(fn, ws_test_setup, \
 	ws_test_teardown)
 #define STACK_TEST(fn) cmocka_unit_test_setup_teardown(fn, stack_setup, \
@@ -1069,6 +1102,7 @@ static const struct CMUnitTest tests[] = {
 	STEER_ENV_TEST(test_owner_of_frames),
 	STACK_TEST(test_handoff_ring_full),
 	STACK_TEST(test_neigh_publish),
+	STACK_TEST(test_neigh_ring_full),
 };
 
 WS_TEST_MAIN(tests)
