@@ -76,7 +76,41 @@ def wire(d):
     return rows
 
 
-SUMMARIES = {"shard": shard, "syn": syn, "conn": conn, "wire": wire}
+def profile(d):
+    if "skipped" in d:
+        return [("profile (callgrind)", "skipped: " + d["skipped"], "", "")]
+    labels = {"syn": "profile: cookie SYN-ACK",
+              "shard_server": "profile: short connection, server side",
+              "shard_client": "profile: short connection, client side"}
+    rows = []
+    for p in d["paths"]:
+        big = p["modules"][0] if p["modules"] else None
+        rows.append((labels.get(p["name"], "profile: " + p["name"]),
+                     f"{p['ir_per_unit']:.0f} instructions/{p['unit']}",
+                     f"top: {p['top'][0]['function'].split(' ')[0]} "
+                     f"{p['top'][0]['pct']:.0f}%" if p["top"] else "",
+                     f"{big['module']} {big['pct']:.0f}%" if big else ""))
+    return rows
+
+
+def http(d):
+    rows = []
+    for c in d["cases"]:
+        rps = c.get("median_requests_per_server_cpu_s")
+        us = c.get("median_server_cpu_us_per_request")
+        ratio = c.get("ratio_vs_nginx")
+        mode = "short connections" if c["mode"] == "close" else "keep-alive"
+        flag = " (all runs contended)" if c.get("all_contended") else ""
+        rows.append((f"HTTP {mode}, {c['server']} over {c['wire']}",
+                     f"{c['median_requests_per_s'] / 1e3:.1f}k req/s",
+                     "n/a" if not rps else
+                     f"{rps / 1e3:.0f}k req/s of server-core CPU, {us:.2f} us/req{flag}",
+                     f"{ratio:.2f}x nginx" if ratio else ""))
+    return rows
+
+
+SUMMARIES = {"shard": shard, "syn": syn, "conn": conn, "wire": wire,
+             "profile": profile, "http": http}
 
 
 def main():
