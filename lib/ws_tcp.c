@@ -1088,7 +1088,7 @@ dst_invalid(const struct ws_worker *w, uint32_t dst)
 	/* MUST-46: no broadcast, multicast, or "this host" destinations. */
 	return dst == 0 || first_octet == 0 || first_octet == 127 ||
 		first_octet >= 224 || ws_ipv4_is_broadcast(w, dst) ||
-		dst == w->iface->addr;
+		ws_iface_is_local(w->iface, dst);
 }
 
 struct port_search {
@@ -1110,18 +1110,28 @@ struct ws_tcp_conn *
 ws_tcp_connect(struct ws_worker *w, uint32_t dst, uint16_t dst_port,
 		const struct ws_tcp_ops *ops, void *ctx)
 {
+	return ws_tcp_connect_from(w, 0, dst, dst_port, ops, ctx);
+}
+
+struct ws_tcp_conn *
+ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
+		uint16_t dst_port, const struct ws_tcp_ops *ops, void *ctx)
+{
 	struct ws_tcp_worker *tw = w->tcp;
 	struct port_search ps;
 	struct ws_tcp_key key;
 	struct ws_tcp_conn *c;
 	int port;
 
-	if (tw == NULL || dst_port == 0 || dst_invalid(w, dst)) {
+	if (src == 0)
+		src = w->iface->addr;
+	if (tw == NULL || dst_port == 0 || dst_invalid(w, dst) ||
+			!ws_iface_is_local(w->iface, src)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
 	key.raddr = dst;
-	key.laddr = w->iface->addr;
+	key.laddr = src;
 	key.rport = rte_cpu_to_be_16(dst_port);
 	/* With several workers, only ports whose replies come back to us. */
 	ps.tw = tw;

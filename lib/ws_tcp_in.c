@@ -1322,7 +1322,7 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 		goto drop;
 	}
 	/* MUST-57: TCP is unicast. */
-	if (unlikely(ip->dst_addr != w->iface->addr)) {
+	if (unlikely(!ws_iface_is_local(w->iface, ip->dst_addr))) {
 		st->drop_broadcast++;
 		goto drop;
 	}
@@ -1406,7 +1406,7 @@ ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
 	ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
 	if (ihl < sizeof(*ip) || len < ihl + 8 ||
 			ip->next_proto_id != IPPROTO_TCP ||
-			ip->src_addr != w->iface->addr)
+			!ws_iface_is_local(w->iface, ip->src_addr))
 		goto unmatched;
 	/* The quoted segment went from us to the peer. */
 	key.laddr = ip->src_addr;

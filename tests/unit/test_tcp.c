@@ -2767,7 +2767,7 @@ e2e_run(struct ws_test_env *a, unsigned int drop_every, bool pass_mbufs)
 	b->cfg.tcp.ooo_segments = 64;
 	b->cfg.tcp.ooo_worker_segments = 256;
 	b->cfg.ip.addr = rte_cpu_to_be_32(PEER_IP);
-	b->iface.addr = rte_cpu_to_be_32(PEER_IP);
+	ws_iface_set_addrs(&b->iface, rte_cpu_to_be_32(PEER_IP), 1);
 	b->iface.mac = ws_test_peer_mac;
 	ws_test_env_reinit(b);
 	b->ticks = a->ticks;
