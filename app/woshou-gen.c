@@ -1964,21 +1964,17 @@ static void
 print_banner(const struct gen *g)
 {
 	const struct ws_config *cfg = ws_stack_config(g->s);
-	struct in_addr addr = { .s_addr = cfg->ip.addr };
-	char addr_text[INET_ADDRSTRLEN];
+	char addr_text[64];
 	char mac_text[RTE_ETHER_ADDR_FMT_SIZE];
 	struct rte_ether_addr mac;
-	char more[24] = "";
 
-	inet_ntop(AF_INET, &addr, addr_text, sizeof(addr_text));
+	ws_app_format_addrs(cfg, addr_text, sizeof(addr_text));
 	ws_stack_mac(g->s, &mac);
 	rte_ether_format_addr(mac_text, sizeof(mac_text), &mac);
 	/* The banner the tests wait for: "mac MAC on port". */
-	if (cfg->ip.addr_count > 1)
-		snprintf(more, sizeof(more), " (+%u)", cfg->ip.addr_count - 1);
-	fprintf(human, "woshou-gen %s: %s/%u%s mac %s on port %u, %u "
+	fprintf(human, "woshou-gen %s: %s mac %s on port %u, %u "
 		"worker(s); %s %s %s, traffic in %.1f s\n", WS_VERSION,
-		addr_text, cfg->ip.prefix_len, more, mac_text,
+		addr_text, mac_text,
 		ws_stack_port(g->s), g->n_workers, mode_names[g->opt->mode],
 		g->opt->receive ? "from" : "to", g->opt->target_text,
 		g->opt->delay);
