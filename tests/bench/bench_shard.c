@@ -24,7 +24,13 @@
  * the quietest run's cycles are shown too, since a shared machine's
  * neighbours only ever add to them.
  *
- * Usage: bench_shard [--conns N] [--runs R] [--json FILE]
+ * With --profile (tests/bench/profile.py runs it under callgrind), the
+ * 1-worker set-up only: a warm-up, then one run of N connections with
+ * collection on only inside B's polls (busy or idle), dumped as
+ * "server", then one with it on only inside A's polls and its
+ * ws_tcp_connect() calls, dumped as "client". It prints the counts.
+ *
+ * Usage: bench_shard [--conns N] [--runs R] [--json FILE] [--profile]
  */
 
 #include <errno.h>
@@ -80,6 +86,7 @@ struct bench_run {
 	unsigned int open_on[MAX_Q];
 	struct client *cl;
 	uint64_t b_busy;		/* B's busy TSC cycles */
+	unsigned int b_polls, b_idle;	/* B's polls, those that were idle */
 };
 
 struct result {
@@ -93,6 +100,11 @@ struct result {
 };
 
 static struct bench_run *run;
+/*
+ * Which side's work --profile collects: 0 (none), 'a' or 'b'; prof_side
+ * is prof_want only inside bench_once()'s measured loop.
+ */
+static int prof_want, prof_side;
 static uint8_t request[MSG_LEN], reply[MSG_LEN];
 
 /* Server: answer a whole request, close when the client has. */
@@ -287,14 +299,26 @@ poll_round(struct fabric *f)
 	unsigned int q, n, total = 0;
 	uint64_t t0, t1;
 
-	for (q = 0; q < f->nq; q++)
-		total += ws_worker_poll(f->wa[q]);
 	for (q = 0; q < f->nq; q++) {
+		if (prof_side == 'a')
+			BENCH_PROF_TOGGLE();
+		total += ws_worker_poll(f->wa[q]);
+		if (prof_side == 'a')
+			BENCH_PROF_TOGGLE();
+	}
+	for (q = 0; q < f->nq; q++) {
+		if (prof_side == 'b')
+			BENCH_PROF_TOGGLE();
 		t0 = rte_rdtsc();
 		n = ws_worker_poll(f->wb[q]);
 		t1 = rte_rdtsc();
+		if (prof_side == 'b')
+			BENCH_PROF_TOGGLE();
 		if (n > 0)
 			run->b_busy += t1 - t0;
+		else
+			run->b_idle++;
+		run->b_polls++;
 		total += n;
 	}
 	return total;
@@ -352,7 +376,7 @@ b_stats(const struct fabric *f)
 /* N connections; their B cycles per connection and wall rate. */
 static void
 bench_once(struct fabric *f, unsigned int n, double *cycles, double *wall,
-		double *handoffs, double *segs)
+		double *handoffs, double *segs, struct bench_run *profile_run)
 {
 	struct bench_run r;
 	struct ws_stats before, after;
@@ -368,13 +392,21 @@ bench_once(struct fabric *f, unsigned int n, double *cycles, double *wall,
 	before = b_stats(f);
 	t0 = bench_now_s();
 	deadline = t0 + 60;
+	prof_side = prof_want;
 	while (r.done < n) {
+		if (prof_side == 'a')
+			BENCH_PROF_TOGGLE();
 		open_some(f);
+		if (prof_side == 'a')
+			BENCH_PROF_TOGGLE();
 		poll_round(f);
 		if (++rounds % 4096 == 0 && bench_now_s() > deadline)
 			bench_die("connections stalled");
 	}
 	t1 = bench_now_s();
+	prof_side = 0;
+	if (profile_run != NULL)
+		*profile_run = r;
 	if (r.failed != 0) {
 		fprintf(stderr, "bench_shard: %u of %u connections failed\n",
 			r.failed, n);
@@ -420,7 +452,7 @@ bench_warm(struct fabric *f, unsigned int n)
 	run = &warm;
 	run_until_quiet(f);
 	run = NULL;
-	bench_once(f, n, &c, &w, &h, &sg);
+	bench_once(f, n, &c, &w, &h, &sg, NULL);
 }
 
 static void
@@ -480,6 +512,33 @@ write_json(const char *path, const struct result *res, unsigned int n_res,
 		bench_die("cannot write the JSON file");
 }
 
+/* --profile: the server's side, then the client's, of the 1-worker run. */
+static int
+profile_main(unsigned int n)
+{
+	static const char *const what[] = { "server", "client" };
+	struct fabric f;
+	struct bench_run r;
+	double c, w, h, sg;
+	unsigned int side;
+
+	fabric_create(&f, 1, false);
+	bench_warm(&f, n / 4);
+	for (side = 0; side < RTE_DIM(what); side++) {
+		prof_want = side == 0 ? 'b' : 'a';
+		bench_prof_begin();
+		bench_once(&f, n, &c, &w, &h, &sg, &r);
+		bench_prof_end(what[side]);
+		prof_want = 0;
+		printf("profile: %s: %u connections in %u poll rounds "
+			"(B idle in %u), %.2f B segs/conn (verified)\n",
+			what[side], n, r.b_polls, r.b_idle, sg);
+	}
+	fabric_destroy(&f);
+	rte_eal_cleanup();
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -493,6 +552,7 @@ main(int argc, char **argv)
 		{ "conns", required_argument, NULL, 'n' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "profile", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -505,9 +565,10 @@ main(int argc, char **argv)
 	const char *json = NULL;
 	unsigned int n = 20000, runs = 5, i, k;
 	double t0 = bench_now_s();
+	bool profile = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "n:r:j:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:r:j:ph", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			n = (unsigned int)strtoul(optarg, NULL, 10);
@@ -518,9 +579,12 @@ main(int argc, char **argv)
 		case 'j':
 			json = optarg;
 			break;
+		case 'p':
+			profile = true;
+			break;
 		default:
 			fprintf(stderr, "usage: %s [--conns N] [--runs R] "
-				"[--json FILE]\n", argv[0]);
+				"[--json FILE] [--profile]\n", argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
 	}
@@ -530,8 +594,14 @@ main(int argc, char **argv)
 		request[i] = (uint8_t)('a' + i % 26);
 		reply[i] = (uint8_t)('A' + i % 26);
 	}
+	if (profile) {
+		bench_prof_check();
+		eal_argv[RTE_DIM(eal_argv) - 2] = "ws_prof_shard";
+	}
 	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
 		bench_die(rte_strerror(rte_errno));
+	if (profile)
+		return profile_main(n);
 
 	for (i = 0; i < RTE_DIM(res); i++) {
 		fabric_create(&fab[i], res[i].workers, res[i].crossed);
@@ -545,7 +615,7 @@ main(int argc, char **argv)
 		for (i = 0; i < RTE_DIM(res); i++)
 			bench_once(&fab[i], n, &res[i].cycles[k],
 				&res[i].wall[k], &res[i].handoffs[k],
-				&res[i].segs[k]);
+				&res[i].segs[k], NULL);
 	for (i = 0; i < RTE_DIM(res); i++) {
 		fabric_destroy(&fab[i]);
 		bench_summary(&res[i], runs);

@@ -14,6 +14,8 @@
 
 #include "bench_util.h"
 
+bool bench_profiling;
+
 void
 bench_die(const char *what)
 {
@@ -62,4 +64,35 @@ bench_min(const double *v, unsigned int n)
 		if (v[i] < m)
 			m = v[i];
 	return m;
+}
+
+void
+bench_prof_check(void)
+{
+#ifdef WS_HAVE_CALLGRIND
+	if (!RUNNING_ON_VALGRIND)
+		fprintf(stderr, "%s: --profile outside valgrind collects "
+			"nothing (see tests/bench/profile.py)\n",
+			program_invocation_short_name);
+#else
+	bench_die("--profile needs valgrind/callgrind.h at build time "
+		"(install valgrind, then reconfigure)");
+#endif
+}
+
+void
+bench_prof_begin(void)
+{
+	bench_profiling = true;
+}
+
+void
+bench_prof_end(const char *what)
+{
+	bench_profiling = false;
+#ifdef WS_HAVE_CALLGRIND
+	CALLGRIND_DUMP_STATS_AT(what);
+#else
+	(void)what;
+#endif
 }
