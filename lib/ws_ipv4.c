@@ -14,6 +14,7 @@
 
 #include "ws_arp.h"
 #include "ws_clock.h"
+#include "ws_cksum.h"
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
 #include "ws_mbuf.h"
@@ -122,7 +123,7 @@ ipv4_header_cksum_ok(const struct ws_worker *w, const struct rte_mbuf *m,
 			return true;
 	}
 	/* Summed with the checksum in place, a correct header gives ~0. */
-	return rte_ipv4_cksum(ip) == 0;
+	return ws_ipv4_hdr_cksum(ip) == 0;
 }
 
 /* A datagram timed out in reassembly; 'frag' is one of its fragments. */
@@ -308,7 +309,7 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 		 * checksum. Make the header valid again for whatever quotes
 		 * it (ICMP errors) or captures it.
 		 */
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = ws_ipv4_hdr_cksum(ip);
 		/* The first fragment's hash covered addresses only. */
 		m->ol_flags &= ~RTE_MBUF_F_RX_RSS_HASH;
 	}
@@ -422,7 +423,7 @@ ipv4_send_frame(struct ws_worker *w, struct rte_mbuf *m, uint32_t nh)
 	if (w->iface->offload.tx_ip_cksum)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = ws_ipv4_hdr_cksum(ip);
 	w->stats.ip.tx++;
 	ws_arp_resolve_output(w, m, nh);
 }

@@ -255,7 +255,7 @@ tcp_cksum(struct ws_worker *w, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
 	th->cksum = 0;
 	if (w->iface->offload.tx_tcp_cksum) {
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IPV4;
-		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+		th->cksum = ws_ipv4_phdr_sum(ip);
 	} else {
 		th->cksum = ws_ipv4_l4_cksum(ip, th);
 	}
@@ -510,7 +510,7 @@ ws_tcp_send_synack_stateless(struct ws_tcp_worker *tw, struct rte_mbuf *syn,
 	if (w->iface->offload.tx_ip_cksum)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = ws_ipv4_hdr_cksum(ip);
 	w->stats.ip.tx++;
 	w->stats.eth.tx++;
 	ws_tx(w, m);

@@ -425,7 +425,7 @@ udp_output(struct ws_udp_sock *s, struct rte_mbuf *m, uint32_t dst_addr,
 	if (w->iface->offload.tx_udp_cksum &&
 			rte_pktmbuf_pkt_len(m) <= w->iface->mtu) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_UDP_CKSUM;
-		uh->dgram_cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+		uh->dgram_cksum = ws_ipv4_phdr_sum(ip);
 	} else {
 		/* Our own chain: the range is always there. */
 		ws_raw_cksum_mbuf(m, sizeof(*ip), udp_len, &sum);
