@@ -1350,6 +1350,18 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 		.help = "after 100 polls in a row found nothing, sleep this "
 		"long between polls: for workers sharing CPUs with other "
 		"work; 0 = always spin" },
+	{ "workers", "tx_hold_us", UINT("0", 0, 1000),
+		FIELD(workers.tx_hold_us),
+		.help = "hold outgoing frames in the worker until 32 are "
+		"queued or the oldest has waited this long (us), so that one "
+		"transmit call (a system call on net_af_xdp) carries many; "
+		"0 = send at the end of every poll" },
+	{ "workers", "rx_wait_us", UINT("0", 0, 1000),
+		FIELD(workers.rx_wait_us),
+		.help = "after a poll that received less than a burst of 32, "
+		"start the next one this long (us) after it, so that it finds "
+		"more and one transmit call carries its replies; 0 = poll "
+		"again at once" },
 
 	{ "control", "interval_ms", UINT("1000", 10, 60000),
 		FIELD(control.interval_ms),

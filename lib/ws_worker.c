@@ -51,6 +51,9 @@ ws_worker_init(struct ws_worker *w, unsigned int index,
 	w->indirect_pool = indirect_pool;
 	w->clock = *clock;
 	w->tx_fn = port_tx;
+	w->tx_hold = (uint64_t)cfg->workers.tx_hold_us * clock->hz / 1000000;
+	if (cfg->workers.tx_hold_us != 0 && w->tx_hold == 0)
+		w->tx_hold = 1;
 	w->now = ws_clock_read(&w->clock);
 	/* Unpredictable IDs make blind fragment injection harder. */
 	w->ip_id = (uint16_t)rte_rand();
@@ -128,10 +131,23 @@ ws_tx_flush(struct ws_worker *w)
 }
 
 void
+ws_tx_flush_due(struct ws_worker *w)
+{
+	if (w->tx_n == 0)
+		return;
+	/* Unsigned: a clock that went back (a test's) flushes at once. */
+	if (w->tx_hold == 0 || w->tx_n >= WS_BURST ||
+			w->now - w->tx_since >= w->tx_hold)
+		ws_tx_flush(w);
+}
+
+void
 ws_tx(struct ws_worker *w, struct rte_mbuf *m)
 {
 	if (unlikely(w->tx_n == WS_BURST))
 		ws_tx_flush(w);
+	if (w->tx_n == 0)
+		w->tx_since = w->now;
 	w->tx_pkts[w->tx_n++] = m;
 }
 
@@ -151,7 +167,7 @@ ws_worker_input(struct ws_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	}
 	/* One ACK per connection for the whole burst (RFC 9293 MUST-58). */
 	ws_tcp_flush(w);
-	ws_tx_flush(w);
+	ws_tx_flush_due(w);
 	if (w->ho_pending != 0)
 		ws_steer_flush(w);
 }
@@ -206,7 +222,7 @@ ws_worker_poll(struct ws_worker *w)
 	if (w->poll_hook != NULL)
 		w->poll_hook(w, w->poll_arg);
 	ws_worker_timers(w);
-	ws_tx_flush(w);
+	ws_tx_flush_due(w);
 	if (w->ho_pending != 0)
 		ws_steer_flush(w);
 	/* Between bursts, so the copy is one consistent instant. */
@@ -221,16 +237,43 @@ ws_worker_loop(void *arg)
 {
 	struct ws_worker *w = arg;
 	uint32_t sleep_us = w->cfg->workers.idle_sleep_us;
-	unsigned int n, idle = 0;
-	uint64_t prev, cur;
+	uint64_t rx_wait = (uint64_t)w->cfg->workers.rx_wait_us *
+		rte_get_tsc_hz() / 1000000;
+	unsigned int n = WS_BURST, idle = 0;
+	uint64_t prev, cur, tx, start = 0;
 
 	prev = rte_rdtsc();
 	while (!w->stop) {
+		/*
+		 * Receive batching (rx_wait_us): after a poll that found less
+		 * than a burst, the next one starts rx_wait after it, so that
+		 * it finds more and its fixed costs (on net_af_xdp the
+		 * sendto() of its replies) are shared. The wait is idle time:
+		 * the worker does nothing in it. Adds at most rx_wait to the
+		 * latency of a packet.
+		 */
+		if (rx_wait != 0 && n < WS_BURST) {
+			cur = prev;
+			while (cur - start < rx_wait && !w->stop) {
+				rte_pause();
+				cur = rte_rdtsc();
+			}
+			w->stats.loop.idle_cycles += cur - prev;
+			prev = cur;
+		}
+		start = prev;
+		tx = w->stats.loop.tx_pkts + w->stats.loop.tx_drop_full;
 		n = ws_worker_poll(w);
 
-		/* A poll is busy if it moved packets; idle polls are the headroom. */
+		/*
+		 * A poll is busy if it received or sent packets (a held burst
+		 * goes out, with its system call on net_af_xdp, in a poll
+		 * that may have received nothing); idle polls are the
+		 * headroom.
+		 */
 		cur = rte_rdtsc();
-		if (n != 0) {
+		if (n != 0 || w->stats.loop.tx_pkts +
+				w->stats.loop.tx_drop_full != tx) {
 			w->stats.loop.busy_cycles += cur - prev;
 			idle = 0;
 		} else {
@@ -240,7 +283,8 @@ ws_worker_loop(void *arg)
 			 * it back while nothing comes; one with a core of its
 			 * own never sleeps (idle_sleep_us = 0).
 			 */
-			if (sleep_us != 0 && ++idle >= WS_IDLE_POLLS) {
+			if (sleep_us != 0 && ++idle >= WS_IDLE_POLLS &&
+					w->tx_n == 0) {
 				rte_delay_us_sleep(sleep_us);
 				prev = cur;
 				cur = rte_rdtsc();

@@ -108,6 +108,13 @@ struct ws_worker {
 	uint16_t ip_id;			/* next IPv4 identification */
 	uint16_t tx_n;
 	struct rte_mbuf *tx_pkts[WS_BURST];
+	/*
+	 * Transmit holding ([workers] tx_hold_us): a poll sends what is
+	 * queued only once a burst is full or the oldest frame has waited
+	 * tx_hold ticks; 0 = at the end of every poll.
+	 */
+	uint64_t tx_hold;		/* ticks; 0 = no holding */
+	uint64_t tx_since;		/* w->now when tx_pkts[0] was queued */
 	bool steered_in;		/* delivering what another handed us */
 	uint32_t ho_pending;		/* owners with packets staged */
 	uint16_t ho_n[WS_MAX_WORKERS];
@@ -162,6 +169,12 @@ void ws_tx(struct ws_worker *w, struct rte_mbuf *m);
 
 /* Send whatever is queued; frames the queue refuses are freed and counted. */
 void ws_tx_flush(struct ws_worker *w);
+
+/*
+ * The end of a poll's work: send what is queued, unless tx_hold is set and
+ * the burst is neither full nor held for tx_hold ticks yet.
+ */
+void ws_tx_flush_due(struct ws_worker *w);
 
 /*
  * Process a received burst: classify, run the protocol input paths, flush

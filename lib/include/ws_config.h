@@ -85,6 +85,8 @@ struct ws_workers_config {
 	unsigned int n_cpus;			/* 0: CPU N runs lcore N */
 	uint32_t handoff_ring;		/* packets waiting per worker */
 	uint32_t idle_sleep_us;		/* sleep after idle polls; 0 = spin */
+	uint32_t tx_hold_us;		/* hold tx for a fuller burst; 0 = no */
+	uint32_t rx_wait_us;		/* poll gap after a short burst; 0 = no */
 };
 
 struct ws_control_config {

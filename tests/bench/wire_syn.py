@@ -17,15 +17,31 @@ The server, in turn:
           SYN-ACKs' receive work goes back to the generator's core).
           CPU per SYN: CPU 1's softirq time (/proc/stat) / SYN-ACKs.
   woshou  build/app/woshou on net_af_xdp (veth1), its one worker on CPU 1,
-          syncookies = always. CPU per SYN: the worker's busy cycles / TSC Hz
-          / cookie SYN-ACKs, both from the same telemetry snapshots.
+          syncookies = always, with WOSHOU_SETTINGS (below: replies held
+          for fuller transmit bursts, receive polls spaced after short
+          bursts, no busy-poll recvfrom on empty polls). CPU per SYN: the
+          worker's busy cycles / TSC Hz / cookie SYN-ACKs, both from the
+          same telemetry snapshots. A poll is busy if it received or sent.
+  woshou-nohold
+          the same without WOSHOU_SETTINGS (every poll sends what it made,
+          polls back to back): the configuration before those settings.
+
+For all, gen-core figures are CPU 0's time per SYN-ACK from /proc/stat:
+its softirq time (veth1's XDP receive for woshou runs there, in the
+sender's NAPI) and all its busy time (trafgen included). CPU1 other
+(server_cpu_other_pct) is CPU 1's time taken by something else than the
+server: Linux's busy time outside softirq, 100% less woshou's worker's
+time on the CPU (worker_oncpu_pct, from schedstat). Above a few percent
+the figures are noisy: woshou's us_per_syn then includes the time its
+worker was off its core; us_per_syn_oncpu takes that time out.
 
 Each measurement: a fixed window (--seconds) inside a bounded flood, at a
 fixed rate (--rate) and at trafgen's maximum; medians of --runs runs.
 Needs root, trafgen (netsniff-ng), two CPUs.
 
 Usage: wire_syn.py [--json FILE] [--seconds S] [--runs N] [--rate PPS]
-                   [--woshou PATH] [--servers linux,woshou]
+                   [--woshou PATH] [--servers linux,woshou,woshou-nohold]
+                   [--woshou-set SECTION.KEY=VALUE]...
 """
 
 import argparse
@@ -47,6 +63,16 @@ GEN_IP, SRV_IP = "198.18.1.1", "198.18.1.2"
 GEN_CPU, SRV_CPU = 0, 1
 USER_HZ = os.sysconf("SC_CLK_TCK")
 MAX_RATE = 1_000_000          # trafgen "max": far above what it reaches here
+
+# woshou's settings for this wire (see the README's Benchmarks section):
+# a reply burst waits up to 50 us to fill, so that one sendto() wake-up of
+# the AF_XDP socket carries up to 32 SYN-ACKs instead of 3-4; after a
+# poll that found less than a burst the next starts 50 us later, so that
+# it finds more; busy_budget=0 turns off the PMD's preferred busy polling,
+# whose recvfrom() on every empty poll found no work to do on veth (perf):
+# without it an empty poll makes no system call.
+WOSHOU_SETTINGS = ("workers.tx_hold_us=50", "workers.rx_wait_us=50",
+                   "eal.vdev=net_af_xdp0,iface=veth1,busy_budget=0")
 
 
 def sh(*argv, check=True, ns=None, quiet=False):
@@ -191,11 +217,16 @@ def measure_linux(wire, rate, seconds):
         "cookies_sent_pps": (ck1 - ck0) / dt,
         "server_cpu_softirq_pct": 100 * softirq_s / dt,
         "server_cpu_busy_pct": 100 * busy_s / dt,
+        # CPU 1's time not in softirq: something else ran there (a noisy figure).
+        "server_cpu_other_pct": 100 * (busy_s - softirq_s) / dt,
         "gen_cpu_softirq_pct": 100 * (g1[0] - g0[0]) / USER_HZ / dt,
         "us_per_syn": 1e6 * softirq_s / synacks if synacks else None,
         "us_per_syn_all_busy": 1e6 * busy_s / synacks if synacks else None,
         "gen_cpu_softirq_us_per_syn":
             1e6 * (g1[0] - g0[0]) / USER_HZ / synacks if synacks else None,
+        "gen_cpu_busy_pct": 100 * (g1[1] - g0[1]) / USER_HZ / dt,
+        "gen_cpu_busy_us_per_syn":
+            1e6 * (g1[1] - g0[1]) / USER_HZ / synacks if synacks else None,
         "seconds": dt,
     }
 
@@ -238,7 +269,7 @@ class Listener:
 class Woshou:
     """woshou on net_af_xdp over veth1, one worker on CPU 1."""
 
-    def __init__(self, wire, binary):
+    def __init__(self, wire, binary, sets=()):
         self.prefix = f"wswire{os.getpid()}"
         self.log = tempfile.NamedTemporaryFile(prefix="wire-woshou-", suffix=".log",
                                                delete=False)
@@ -254,6 +285,17 @@ class Woshou:
                 "--set", f"eal.file_prefix={self.prefix}",
                 "--set", "eal.huge=no",
                 "--set", "control.print_stats=no"]
+        # Later settings replace earlier ones of the same key.
+        keys = {}
+        for i in range(1, len(argv)):
+            if argv[i - 1] == "--set":
+                keys[argv[i].split("=", 1)[0]] = i
+        for kv in sets:
+            k = kv.split("=", 1)[0]
+            if k in keys:
+                argv[keys[k]] = kv
+            else:
+                argv += ["--set", kv]
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while True:
@@ -269,6 +311,21 @@ class Woshou:
                 raise RuntimeError("woshou did not start:\n" + text)
             time.sleep(0.3)
         self.mac = st["info"]["mac"].lower()
+
+    def worker_oncpu_ns(self):
+        """The worker thread's time on a CPU so far (schedstat, ns): with
+        one worker on CPU 1, how much of that core woshou had."""
+        base = f"/proc/{self.proc.pid}/task"
+        for tid in os.listdir(base):
+            try:
+                with open(f"{base}/{tid}/comm") as f:
+                    if not f.read().startswith("rte-worker"):
+                        continue
+                with open(f"{base}/{tid}/schedstat") as f:
+                    return int(f.read().split()[0])
+            except OSError:
+                continue
+        return None
 
     def log_text(self):
         with open(self.log.name) as f:
@@ -314,6 +371,7 @@ def measure_woshou(wire, ws, rate, seconds):
             raise RuntimeError(f"trafgen exited: {fl.output()}")
         t0 = time.monotonic()
         a = ws.sample()
+        on0 = ws.worker_oncpu_ns()
         s0, g0 = cpu_stat(SRV_CPU), cpu_stat(GEN_CPU)
         tx0 = wire.counter(wire.gen, "veth0", "tx_packets")
         rx0 = wire.counter(wire.gen, "veth0", "rx_packets")
@@ -322,6 +380,7 @@ def measure_woshou(wire, ws, rate, seconds):
         tx1 = wire.counter(wire.gen, "veth0", "tx_packets")
         rx1 = wire.counter(wire.gen, "veth0", "rx_packets")
         s1, g1 = cpu_stat(SRV_CPU), cpu_stat(GEN_CPU)
+        on1 = ws.worker_oncpu_ns()
         b = ws.sample()
     finally:
         fl.stop()
@@ -343,6 +402,20 @@ def measure_woshou(wire, ws, rate, seconds):
         "server_cpu_busy_pct": 100 * (s1[1] - s0[1]) / USER_HZ / dt,
         "server_cpu_system_softirq_pct": 100 * ((s1[0] - s0[0])) / USER_HZ / dt,
         "gen_cpu_softirq_pct": 100 * (g1[0] - g0[0]) / USER_HZ / dt,
+        "gen_cpu_busy_pct": 100 * (g1[1] - g0[1]) / USER_HZ / dt,
+        "gen_cpu_busy_us_per_syn":
+            1e6 * (g1[1] - g0[1]) / USER_HZ / (rx1 - rx0) if rx1 > rx0 else None,
+        # The worker spins: below about 97% something else ran on its
+        # core and its busy cycles include that time (a noisy figure).
+        "worker_oncpu_pct": 100 * (on1 - on0) / 1e9 / dt
+            if on0 is not None and on1 is not None else None,
+        "server_cpu_other_pct": 100 - 100 * (on1 - on0) / 1e9 / dt
+            if on0 is not None and on1 is not None else None,
+        # The same with the time the worker was off its core taken out:
+        # a preemption lands in busy and idle polls alike, so busy% holds
+        # for the time it ran.
+        "us_per_syn_oncpu": 1e6 * busy / (busy + idle) * (on1 - on0) / 1e9 / synacks
+            if synacks and on0 is not None and on1 is not None else None,
         # veth1's XDP (the redirect into woshou's AF_XDP socket) runs in the
         # NAPI of the sending CPU, the generator's: not on woshou's core.
         "gen_cpu_softirq_us_per_syn":
@@ -364,7 +437,11 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--rate", type=int, default=300_000)
     ap.add_argument("--woshou", default=os.path.join(ROOT, "build", "app", "woshou"))
-    ap.add_argument("--servers", default="linux,woshou")
+    ap.add_argument("--servers", default="linux,woshou",
+                    help="any of linux, woshou, woshou-nohold")
+    ap.add_argument("--woshou-set", action="append", default=[],
+                    metavar="SECTION.KEY=VALUE",
+                    help="on top of WOSHOU_SETTINGS for the woshou server")
     a = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("wire_syn.py: needs root (namespaces, trafgen)")
@@ -374,8 +451,9 @@ def main():
         sys.exit(f"wire_syn.py: {synflood.TRAFGEN} missing (apt-get install netsniff-ng)")
     servers = a.servers.split(",")
     rates = [a.rate, MAX_RATE]
+    settings = {"woshou": list(WOSHOU_SETTINGS) + a.woshou_set, "woshou-nohold": []}
     results = {"seconds": a.seconds, "runs": a.runs, "gen_cpu": GEN_CPU,
-               "server_cpu": SRV_CPU, "cases": []}
+               "server_cpu": SRV_CPU, "woshou_settings": settings, "cases": []}
 
     def record(server, rate, runs):
         c = {"server": server, "rate": "max" if rate >= MAX_RATE else rate,
@@ -383,7 +461,7 @@ def main():
         for k in runs[0]:
             c["median_" + k] = median_of(runs, k)
         results["cases"].append(c)
-        print(f"  {server:7s} {c['rate']!s:>7s}: " + ", ".join(
+        print(f"  {server:13s} {c['rate']!s:>7s}: " + ", ".join(
             f"{k} {runs[i][k]:.3g}" for i in range(len(runs))
             for k in ("synack_pps", "us_per_syn") if runs[i].get(k) is not None),
             flush=True)
@@ -399,12 +477,14 @@ def main():
                                            for _ in range(a.runs)])
             finally:
                 li.stop()
-        if "woshou" in servers:
-            ws = Woshou(wire, a.woshou)
+        for name in ("woshou", "woshou-nohold"):
+            if name not in servers:
+                continue
+            ws = Woshou(wire, a.woshou, settings[name])
             try:
                 for rate in rates:
-                    record("woshou", rate, [measure_woshou(wire, ws, rate, a.seconds)
-                                            for _ in range(a.runs)])
+                    record(name, rate, [measure_woshou(wire, ws, rate, a.seconds)
+                                        for _ in range(a.runs)])
             finally:
                 ws.stop()
     finally:
@@ -414,23 +494,36 @@ def main():
     print(f"SYN flood over veth, generator (trafgen) on CPU {GEN_CPU}, server on CPU "
           f"{SRV_CPU}; medians of {a.runs} run(s) of {a.seconds:g} s")
     print("CPU/SYN: server core (Linux: its softirq time; woshou: its worker's busy"
-          " cycles);\ngen-core: softirq time on the generator's core per SYN-ACK"
-          " (woshou's XDP receive runs there)")
+          " cycles)")
+    print("gen-core: CPU 0's softirq / all busy time per SYN-ACK (woshou's XDP receive"
+          " runs there)")
+    print("CPU1 other: CPU 1's time taken by something other than the server (Linux: busy"
+          " but not softirq;\nwoshou: its worker off the CPU); above a few %, the figures"
+          " are noisy")
+    for name in ("woshou", "woshou-nohold"):
+        if name in servers:
+            print(f"{name}: " + (" ".join(settings[name]) or "defaults"))
     hdr = ("server", "offered", "sent/s", "SYN-ACK/s", "CPU/SYN µs", "woshou/Linux",
-           "gen-core µs")
-    print(f"{hdr[0]:8s} {hdr[1]:>8s} {hdr[2]:>10s} {hdr[3]:>10s} {hdr[4]:>11s} {hdr[5]:>13s}"
-          f" {hdr[6]:>12s}")
+           "gen-core µs", "CPU1 other")
+    print(f"{hdr[0]:13s} {hdr[1]:>8s} {hdr[2]:>10s} {hdr[3]:>10s} {hdr[4]:>11s} "
+          f"{hdr[5]:>13s} {hdr[6]:>13s} {hdr[7]:>10s}")
     lin = {c["rate"]: c for c in results["cases"] if c["server"] == "linux"}
+
+    def num(v, fmt):
+        return "-" if v is None else format(v, fmt)
+
     for c in results["cases"]:
         ratio = ""
         l = lin.get(c["rate"])
-        if c["server"] == "woshou" and l and l["median_us_per_syn"] and c["median_us_per_syn"]:
+        if c["server"] != "linux" and l and l["median_us_per_syn"] and c["median_us_per_syn"]:
             c["ratio_cpu_per_syn_vs_linux"] = c["median_us_per_syn"] / l["median_us_per_syn"]
             ratio = f"{c['ratio_cpu_per_syn_vs_linux']:.2f}"
-        us = c["median_us_per_syn"]
-        print(f"{c['server']:8s} {c['rate']!s:>8s} {c['median_offered_pps']:10.0f} "
-              f"{c['median_synack_pps']:10.0f} {us if us is None else f'{us:.3f}':>11s} "
-              f"{ratio:>13s} {c['median_gen_cpu_softirq_us_per_syn']:12.3f}")
+        gen = (f"{num(c.get('median_gen_cpu_softirq_us_per_syn'), '.2f')} / "
+               f"{num(c.get('median_gen_cpu_busy_us_per_syn'), '.2f')}")
+        other = c.get("median_server_cpu_other_pct")
+        print(f"{c['server']:13s} {c['rate']!s:>8s} {c['median_offered_pps']:10.0f} "
+              f"{c['median_synack_pps']:10.0f} {num(c['median_us_per_syn'], '.3f'):>11s} "
+              f"{ratio:>13s} {gen:>13s} {'-' if other is None else f'{other:.0f}%':>10s}")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(results, f, indent=1)
