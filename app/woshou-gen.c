@@ -96,6 +96,7 @@ struct options {
 	const char *path;
 	unsigned int concurrency;
 	bool keepalive;
+	bool receive;		/* bulk: read what the target sends */
 	unsigned int timeout_ms;
 };
 
@@ -139,8 +140,9 @@ struct gen_counters {
 	uint64_t failed[FAIL_N];
 	uint64_t connect_errors;
 	uint64_t connections;
-	uint64_t bytes;		/* http: received; bulk: taken by send */
-	uint64_t delivered;	/* bulk: bytes of cleanly closed ones */
+	uint64_t bytes;		/* http: received; bulk: sent or received */
+	/* bulk: bytes of cleanly closed ones; received ones all count */
+	uint64_t delivered;
 	uint64_t active;
 };
 
@@ -148,6 +150,12 @@ enum slot_state {
 	SLOT_IDLE = 0,
 	SLOT_CONNECTING,
 	SLOT_BUSY,		/* request out, response being read */
+	/*
+	 * Response complete and the server said "Connection: close": wait
+	 * for its FIN, so that TIME_WAIT (2 MSL) is the server's, as HTTP
+	 * intends, and does not hold our ports.
+	 */
+	SLOT_DRAINING,
 	SLOT_CLOSING,		/* closing or done; 'closed' to come */
 };
 
@@ -161,12 +169,13 @@ struct http_slot {
 	uint64_t deadline;	/* TSC */
 	uint32_t req_off;	/* request bytes sent so far */
 	bool peer_done;		/* FIN received */
+	bool finished;		/* bulk receive: ended by the peer or by us */
 	bool server_close;	/* "Connection: close" in the response */
 	bool hdr_done;
 	bool has_len;
 	int status;
 	uint64_t body_left;
-	uint64_t sent;		/* bulk: bytes taken by ws_tcp_send */
+	uint64_t sent;		/* bulk: bytes taken by send, or received */
 	uint64_t quota;		/* bulk: bytes; 0 = till the end */
 	uint32_t hdr_len;
 	char hdr[GEN_HDR_MAX];
@@ -198,6 +207,10 @@ struct gen_worker {
 	uint64_t next_check;
 	char req[2][GEN_REQ_MAX];	/* [0] close, [1] keep-alive */
 	uint32_t req_len[2];
+	/* Connections take the stack's addresses (ip.addr_count) in turn. */
+	uint32_t src_first;	/* host order */
+	uint32_t n_src;
+	uint32_t next_src;
 	struct hist h_connect;
 	struct hist h_response;
 } __rte_cache_aligned;
@@ -359,11 +372,16 @@ usage(FILE *f)
 		"      HTTP/1.1 GET requests over real connections; "
 		"latency percentiles.\n"
 		"  bulk --target A.B.C.D --port N [--concurrency C] "
-		"[--timeout MS]\n"
+		"[--receive] [--timeout MS]\n"
 		"      Connections that send zeros to a sink until the end "
 		"(or --count bytes\n"
 		"      in all), then close; throughput of what was "
-		"delivered.\n"
+		"delivered. With --receive,\n"
+		"      they read what the target sends (a chargen, nc < "
+		"file) instead.\n"
+		"  http and bulk connect from each of the stack's "
+		"addresses in turn\n"
+		"  (ip.addr and the ip.addr_count - 1 after it).\n"
 		"\n"
 		"Before MODE:\n"
 		"  -c, --config FILE       INI configuration "
@@ -523,7 +541,7 @@ bad_option(int argc, char **argv)
 enum {
 	OPT_JSON = 256, OPT_TARGET, OPT_PORT, OPT_RATE, OPT_MAX, OPT_COUNT,
 	OPT_DURATION, OPT_SOURCES, OPT_NO_OPTIONS, OPT_WAIT, OPT_PATH,
-	OPT_CONCURRENCY, OPT_KEEPALIVE, OPT_TIMEOUT, OPT_DELAY,
+	OPT_CONCURRENCY, OPT_KEEPALIVE, OPT_TIMEOUT, OPT_DELAY, OPT_RECEIVE,
 };
 
 static void
@@ -545,6 +563,7 @@ parse_mode_options(int argc, char **argv, struct options *opt)
 		{ "keepalive", no_argument, NULL, OPT_KEEPALIVE },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "delay", required_argument, NULL, OPT_DELAY },
+		{ "receive", no_argument, NULL, OPT_RECEIVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -561,7 +580,8 @@ parse_mode_options(int argc, char **argv, struct options *opt)
 				(flood && (c == OPT_CONCURRENCY ||
 				c == OPT_TIMEOUT)) ||
 				((flood || bulk) && (c == OPT_PATH ||
-				c == OPT_KEEPALIVE)))
+				c == OPT_KEEPALIVE)) ||
+				(!bulk && c == OPT_RECEIVE))
 			fail_usage("option '--%s' does not apply to %s "
 				"(see --help)", longopts[idx].name,
 				mode_names[opt->mode]);
@@ -620,6 +640,9 @@ parse_mode_options(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_KEEPALIVE:
 			opt->keepalive = true;
+			break;
+		case OPT_RECEIVE:
+			opt->receive = true;
 			break;
 		case OPT_TIMEOUT:
 			opt->timeout_ms = (unsigned int)parse_u64("--timeout",
@@ -1191,6 +1214,12 @@ slot_finish_response(struct http_slot *sl)
 		slot_begin_request(sl, now);
 		return;
 	}
+	if (sl->server_close && !sl->peer_done) {
+		sl->state = SLOT_DRAINING;
+		sl->deadline = now + (uint64_t)gw->g->opt->timeout_ms *
+			gw->g->hz / 1000;
+		return;
+	}
 	sl->state = SLOT_CLOSING;
 	ws_tcp_close(sl->c);
 }
@@ -1266,9 +1295,16 @@ http_abort_all(struct gen_worker *gw, bool timed_out_only, uint64_t now)
 			continue;
 		if (timed_out_only) {
 			if ((sl->state != SLOT_CONNECTING &&
-					sl->state != SLOT_BUSY) ||
+					sl->state != SLOT_BUSY &&
+					sl->state != SLOT_DRAINING) ||
 					now < sl->deadline)
 				continue;
+			/* Its answer came: only the server's FIN did not. */
+			if (sl->state == SLOT_DRAINING) {
+				sl->state = SLOT_CLOSING;
+				ws_tcp_close(sl->c);
+				continue;
+			}
 			slot_fail(sl, FAIL_TIMEOUT);
 		}
 		sl->state = SLOT_CLOSING;
@@ -1291,7 +1327,10 @@ slot_connect(struct ws_worker *w, struct http_slot *sl, uint64_t now,
 	sl->t_start = now;
 	sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz / 1000;
 	sl->state = SLOT_CONNECTING;
-	sl->c = ws_tcp_connect(w, g->opt->target, g->opt->port, ops, sl);
+	sl->c = ws_tcp_connect_from(w, rte_cpu_to_be_32(gw->src_first +
+		gw->next_src), g->opt->target, g->opt->port, ops, sl);
+	if (++gw->next_src == gw->n_src)
+		gw->next_src = 0;
 	if (sl->c == NULL) {
 		sl->state = SLOT_IDLE;
 		cnt_add(&gw->cnt.connect_errors, 1);
@@ -1386,6 +1425,23 @@ bulk_close(struct http_slot *sl)
 	ws_tcp_close(sl->c);
 }
 
+/*
+ * Time or --count is up. A sender closes after its queued data; a
+ * receiver resets, since a FIN would not stop the source from sending,
+ * and everything it read so far has counted already.
+ */
+static void
+bulk_end(struct http_slot *sl)
+{
+	if (!sl->gw->g->opt->receive) {
+		bulk_close(sl);
+		return;
+	}
+	sl->finished = true;
+	sl->state = SLOT_CLOSING;
+	ws_tcp_abort(sl->c);
+}
+
 /* Fill the send buffer; 'writable' calls again once it has room. */
 static void
 bulk_pump(struct http_slot *sl)
@@ -1425,10 +1481,11 @@ bulk_connected(struct ws_tcp_conn *c)
 	sl->state = SLOT_BUSY;
 	/* Past the end already (a slow handshake): close at once. */
 	if (now >= gw->g->deadline) {
-		bulk_close(sl);
+		bulk_end(sl);
 		return;
 	}
-	bulk_pump(sl);
+	if (!gw->g->opt->receive)
+		bulk_pump(sl);
 }
 
 static void
@@ -1437,14 +1494,24 @@ bulk_writable(struct ws_tcp_conn *c)
 	bulk_pump(ws_tcp_ctx(c));
 }
 
-/* A sink sends nothing; whatever it does send is dropped. */
+/*
+ * Received data is consumed and counted (--receive), or dropped: a sink
+ * sends nothing worth keeping.
+ */
 static uint32_t
 bulk_data(struct ws_tcp_conn *c, const struct rte_mbuf *m, uint32_t off,
 		uint32_t len)
 {
-	RTE_SET_USED(c);
+	struct http_slot *sl = ws_tcp_ctx(c);
+
 	RTE_SET_USED(m);
 	RTE_SET_USED(off);
+	if (!sl->gw->g->opt->receive || sl->state != SLOT_BUSY)
+		return len;
+	sl->sent += len;
+	cnt_add(&sl->gw->cnt.bytes, len);
+	if (sl->quota != 0 && sl->sent >= sl->quota)
+		bulk_end(sl);
 	return len;
 }
 
@@ -1453,11 +1520,16 @@ bulk_peer_closed(struct ws_tcp_conn *c)
 {
 	struct http_slot *sl = ws_tcp_ctx(c);
 
-	/* The sink stopped reading before we were done. */
-	if (sl->state == SLOT_BUSY) {
+	if (sl->state != SLOT_BUSY)
+		return;
+	if (sl->gw->g->opt->receive) {
+		/* The source has sent everything. */
+		sl->finished = true;
+	} else {
+		/* The sink stopped reading before we were done. */
 		slot_fail(sl, FAIL_SHORT);
-		bulk_close(sl);
 	}
+	bulk_close(sl);
 }
 
 static void
@@ -1466,6 +1538,22 @@ bulk_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 	struct http_slot *sl = ws_tcp_ctx(c);
 	struct gen_worker *gw = sl->gw;
 
+	if (gw->g->opt->receive) {
+		/* What was received was delivered, however it ended. */
+		cnt_add(&gw->cnt.delivered, sl->sent);
+		if (sl->finished)
+			cnt_add(&gw->cnt.ok, 1);
+		else if (sl->state == SLOT_CONNECTING || why !=
+				WS_TCP_CLOSED_ABORTED)
+			slot_fail(sl, why == WS_TCP_CLOSED_REFUSED ?
+				FAIL_REFUSED : why == WS_TCP_CLOSED_RESET ?
+				FAIL_RESET : why == WS_TCP_CLOSED_TIMEOUT ?
+				FAIL_TIMEOUT : FAIL_SHORT);
+		sl->c = NULL;
+		sl->state = SLOT_IDLE;
+		cnt_add(&gw->cnt.active, (uint64_t)-1);
+		return;
+	}
 	if (sl->state == SLOT_CLOSING && why == WS_TCP_CLOSED_NORMAL) {
 		/* Both FINs acknowledged: every byte reached the sink. */
 		cnt_add(&gw->cnt.ok, 1);
@@ -1531,7 +1619,7 @@ bulk_poll(struct ws_worker *w, void *arg)
 				ws_tcp_abort(sl->c);
 			} else if (sl->state == SLOT_BUSY &&
 					now >= g->deadline) {
-				bulk_close(sl);
+				bulk_end(sl);
 			}
 		}
 	}
@@ -1817,9 +1905,10 @@ report_http(struct gen *g, double ran)
 	if (ran <= 0)
 		ran = 1e-9;
 	fprintf(human, "http GET http://%s:%u%s, concurrency %u%s, "
-		"%u worker(s), %.3f s\n", opt->target_text, opt->port,
-		opt->path, opt->concurrency,
-		opt->keepalive ? ", keep-alive" : "", g->n_workers, ran);
+		"%u source address(es), %u worker(s), %.3f s\n",
+		opt->target_text, opt->port, opt->path, opt->concurrency,
+		opt->keepalive ? ", keep-alive" : "", g->gw[0]->n_src,
+		g->n_workers, ran);
 	fprintf(human, "  requests  %" PRIu64 " ok, %" PRIu64 " failed "
 		"(%.0f ok/s) over %" PRIu64 " connections\n", ok, failed,
 		(double)ok / ran, SUM(g, connections));
@@ -1846,12 +1935,13 @@ report_http(struct gen *g, double ran)
 			return EXIT_RUNTIME;
 		fprintf(f, "{\"mode\":\"http\",\"target\":\"%s\",\"port\":%u,"
 			"\"path\":\"%s\",\"concurrency\":%u,"
-			"\"keepalive\":%s,\"workers\":%u,\"duration_s\":%.6f,"
+			"\"keepalive\":%s,\"sources\":%u,\"workers\":%u,"
+			"\"duration_s\":%.6f,"
 			"\"requests\":%" PRIu64 ",\"successes\":%" PRIu64 ","
 			"\"failures\":%" PRIu64 ",\"failure_reasons\":{",
 			opt->target_text, opt->port, opt->path,
 			opt->concurrency, opt->keepalive ? "true" : "false",
-			g->n_workers, ran, issued, ok, failed);
+			g->gw[0]->n_src, g->n_workers, ran, issued, ok, failed);
 		for (r = 0; r < FAIL_N; r++)
 			fprintf(f, "%s\"%s\":%" PRIu64, r ? "," : "",
 				fail_names[r], fr[r]);
@@ -1874,18 +1964,19 @@ static void
 print_banner(const struct gen *g)
 {
 	const struct ws_config *cfg = ws_stack_config(g->s);
-	struct in_addr addr = { .s_addr = cfg->ip.addr };
-	char addr_text[INET_ADDRSTRLEN];
+	char addr_text[64];
 	char mac_text[RTE_ETHER_ADDR_FMT_SIZE];
 	struct rte_ether_addr mac;
 
-	inet_ntop(AF_INET, &addr, addr_text, sizeof(addr_text));
+	ws_app_format_addrs(cfg, addr_text, sizeof(addr_text));
 	ws_stack_mac(g->s, &mac);
 	rte_ether_format_addr(mac_text, sizeof(mac_text), &mac);
-	fprintf(human, "woshou-gen %s: %s/%u mac %s on port %u, %u "
-		"worker(s); %s to %s, traffic in %.1f s\n", WS_VERSION,
-		addr_text, cfg->ip.prefix_len, mac_text, ws_stack_port(g->s),
-		g->n_workers, mode_names[g->opt->mode], g->opt->target_text,
+	/* The banner the tests wait for: "mac MAC on port". */
+	fprintf(human, "woshou-gen %s: %s mac %s on port %u, %u "
+		"worker(s); %s %s %s, traffic in %.1f s\n", WS_VERSION,
+		addr_text, mac_text,
+		ws_stack_port(g->s), g->n_workers, mode_names[g->opt->mode],
+		g->opt->receive ? "from" : "to", g->opt->target_text,
 		g->opt->delay);
 	fflush(human);
 }
@@ -1907,11 +1998,16 @@ report_bulk(struct gen *g, double ran, const struct ws_stats *st)
 			r * sizeof(uint64_t));
 	if (ran <= 0)
 		ran = 1e-9;
-	fprintf(human, "bulk to %s:%u, %u connection(s), %u worker(s), "
-		"%.3f s\n", opt->target_text, opt->port, opt->concurrency,
-		g->n_workers, ran);
-	fprintf(human, "  sent      %" PRIu64 " bytes, delivered %" PRIu64
-		" (%.1f Mbit/s)\n", sent, dl, (double)dl * 8 / ran / 1e6);
+	fprintf(human, "bulk %s %s:%u, %u connection(s), %u worker(s), "
+		"%.3f s\n", opt->receive ? "from" : "to", opt->target_text,
+		opt->port, opt->concurrency, g->n_workers, ran);
+	if (opt->receive)
+		fprintf(human, "  received  %" PRIu64 " bytes (%.1f Mbit/s)\n",
+			dl, (double)dl * 8 / ran / 1e6);
+	else
+		fprintf(human, "  sent      %" PRIu64 " bytes, delivered %"
+			PRIu64 " (%.1f Mbit/s)\n", sent, dl,
+			(double)dl * 8 / ran / 1e6);
 	fprintf(human, "  connections %" PRIu64 " closed cleanly, %" PRIu64
 		" failed", ok, failed);
 	for (r = 0; r < FAIL_N; r++)
@@ -1929,15 +2025,17 @@ report_bulk(struct gen *g, double ran, const struct ws_stats *st)
 		f = json_open(opt);
 		if (f == NULL)
 			return EXIT_RUNTIME;
-		fprintf(f, "{\"mode\":\"bulk\",\"target\":\"%s\",\"port\":%u,"
+		fprintf(f, "{\"mode\":\"bulk\",\"direction\":\"%s\","
+			"\"target\":\"%s\",\"port\":%u,"
 			"\"concurrency\":%u,\"workers\":%u,\"duration_s\":%.6f,"
 			"\"sent_bytes\":%" PRIu64 ","
 			"\"delivered_bytes\":%" PRIu64 ",\"mbit_per_s\":%.3f,"
 			"\"successes\":%" PRIu64 ","
 			"\"failures\":%" PRIu64 ",\"failure_reasons\":{",
-			opt->target_text, opt->port, opt->concurrency,
-			g->n_workers, ran, sent, dl, (double)dl * 8 / ran / 1e6,
-			ok, failed);
+			opt->receive ? "receive" : "send", opt->target_text,
+			opt->port, opt->concurrency, g->n_workers, ran,
+			opt->receive ? 0 : sent, dl,
+			(double)dl * 8 / ran / 1e6, ok, failed);
 		for (r = 0; r < FAIL_N; r++)
 			fprintf(f, "%s\"%s\":%" PRIu64, r ? "," : "",
 				fail_names[r], fr[r]);
@@ -2007,6 +2105,10 @@ setup_workers(struct gen *g)
 		gw->g = g;
 		gw->index = i;
 		gw->w = ws_stack_worker(g->s, i);
+		gw->src_first = rte_be_to_cpu_32(ws_worker_addr(gw->w));
+		gw->n_src = ws_worker_addr_count(gw->w);
+		/* Workers start on different addresses. */
+		gw->next_src = i % gw->n_src;
 		gw->rnd = rte_rdtsc() ^ ((uint64_t)(i + 1) << 56) ^
 			(uint64_t)getpid() << 20;
 		if (gw->rnd == 0)

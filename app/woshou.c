@@ -12,7 +12,6 @@
  * line or configuration.
  */
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -247,17 +246,16 @@ static void
 print_banner(const struct ws_stack *s)
 {
 	const struct ws_config *cfg = ws_stack_config(s);
-	struct in_addr addr = { .s_addr = cfg->ip.addr };
-	char addr_text[INET_ADDRSTRLEN];
+	char addr_text[64];
 	char mac_text[RTE_ETHER_ADDR_FMT_SIZE];
 	struct rte_ether_addr mac;
 
-	inet_ntop(AF_INET, &addr, addr_text, sizeof(addr_text));
+	ws_app_format_addrs(cfg, addr_text, sizeof(addr_text));
 	ws_stack_mac(s, &mac);
 	rte_ether_format_addr(mac_text, sizeof(mac_text), &mac);
-	printf("woshou %s: %s/%u mac %s on port %u, %u worker(s); "
-		"Ctrl-C to stop\n", WS_VERSION, addr_text, cfg->ip.prefix_len,
-		mac_text, ws_stack_port(s), ws_stack_worker_count(s));
+	printf("woshou %s: %s mac %s on port %u, %u worker(s); "
+		"Ctrl-C to stop\n", WS_VERSION, addr_text, mac_text,
+		ws_stack_port(s), ws_stack_worker_count(s));
 	printf("services: http %u, echo %u, discard %u (0 = off)\n",
 		cfg->services.http_port, cfg->services.echo_port,
 		cfg->services.discard_port);

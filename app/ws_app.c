@@ -6,6 +6,7 @@
 #define _GNU_SOURCE	/* sched_getaffinity */
 #endif
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -145,4 +146,18 @@ ws_app_catch_signals(volatile sig_atomic_t *quit)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+void
+ws_app_format_addrs(const struct ws_config *cfg, char *buf, size_t len)
+{
+	struct in_addr addr = { .s_addr = cfg->ip.addr };
+	char text[INET_ADDRSTRLEN];
+	int n;
+
+	inet_ntop(AF_INET, &addr, text, sizeof(text));
+	n = snprintf(buf, len, "%s/%u", text, cfg->ip.prefix_len);
+	if (cfg->ip.addr_count > 1 && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " (+%u)",
+			cfg->ip.addr_count - 1);
 }

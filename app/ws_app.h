@@ -38,4 +38,10 @@ int ws_app_start_eal(const struct ws_config *cfg, const char *prog,
 /* SIGINT and SIGTERM set *quit (to 1) and nothing else. */
 void ws_app_catch_signals(volatile sig_atomic_t *quit);
 
+/*
+ * "A.B.C.D/P" of ip.addr, with " (+N)" when ip.addr_count gives N more,
+ * for the start-up banner.
+ */
+void ws_app_format_addrs(const struct ws_config *cfg, char *buf, size_t len);
+
 #endif /* WS_APP_H */

@@ -453,13 +453,14 @@ arp_reply(struct ws_worker *w, struct rte_mbuf *m, struct rte_arp_hdr *ah)
 {
 	struct rte_ether_addr requester;
 	uint32_t requester_ip = ah->arp_data.arp_sip;
+	uint32_t asked_ip = ah->arp_data.arp_tip;	/* one of ours */
 
 	rte_ether_addr_copy(&ah->arp_data.arp_sha, &requester);
 	ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
 	rte_ether_addr_copy(&requester, &ah->arp_data.arp_tha);
 	ah->arp_data.arp_tip = requester_ip;
 	rte_ether_addr_copy(&w->iface->mac, &ah->arp_data.arp_sha);
-	ah->arp_data.arp_sip = w->iface->addr;
+	ah->arp_data.arp_sip = asked_ip;
 
 	/* The request may have been chained or padded; the reply is not. */
 	if (m->next != NULL) {
@@ -593,7 +594,7 @@ ws_arp_input(struct ws_worker *w, struct rte_mbuf *m)
 
 	sip = ah->arp_data.arp_sip;
 	tip = ah->arp_data.arp_tip;
-	for_us = tip == ifc->addr;
+	for_us = ws_iface_is_local(ifc, tip);
 
 	if (sip == 0) {
 		/*
@@ -608,7 +609,7 @@ ws_arp_input(struct ws_worker *w, struct rte_mbuf *m)
 		counter = &st->drop_not_for_us;
 		goto drop;
 	}
-	if (unlikely(sip == ifc->addr)) {
+	if (unlikely(ws_iface_is_local(ifc, sip))) {
 		/* Our own announcement coming back is no conflict. */
 		if (rte_is_same_ether_addr(&ah->arp_data.arp_sha, &ifc->mac)) {
 			counter = &st->drop_not_for_us;

@@ -520,6 +520,42 @@ static const struct ws_cfg_type ws_cfg_gateway = {
 	.parse = parse_gateway, .format = format_gateway,
 };
 
+/*
+ * Parsed after ip.addr and ip.gateway: the addresses from ip.addr on must
+ * all be hosts of the subnet, and the gateway none of them.
+ */
+static int
+parse_addr_count(const struct ws_cfg_key *k, const char *text,
+		struct ws_config *cfg, char *why, size_t why_len)
+{
+	uint32_t host_mask = ~prefix_mask(cfg->ip.prefix_len);
+	uint32_t first = ntohl(cfg->ip.addr), last, gw;
+	char subnet[INET_ADDRSTRLEN + 4];
+
+	if (parse_unsigned(k, text, cfg, why, why_len) < 0)
+		return -EINVAL;
+	if (cfg->ip.prefix_len == 0)
+		return 0;	/* no ip.addr: that is reported on its own */
+	last = first + cfg->ip.addr_count - 1;
+	if (cfg->ip.addr_count - 1 >= host_mask - (first & host_mask)) {
+		format_subnet(cfg, subnet, sizeof(subnet));
+		snprintf(why, why_len, "%s addresses from ip.addr do not fit "
+			"in %s before its broadcast address", text, subnet);
+		return -EINVAL;
+	}
+	gw = ntohl(cfg->ip.gateway);
+	if (cfg->ip.gateway != 0 && gw >= first && gw <= last) {
+		snprintf(why, why_len, "ip.gateway is one of the %s addresses "
+			"from ip.addr", text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct ws_cfg_type ws_cfg_addr_count = {
+	.parse = parse_addr_count, .format = format_unsigned,
+};
+
 /* workers.lcores: "1", "1,3", "1-3,5"; parsed after eal.main_lcore. */
 
 static int
@@ -1259,6 +1295,10 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 		.help = "our address and prefix length, A.B.C.D/P (required)" },
 	{ "ip", "gateway", &ws_cfg_gateway, "", FIELD(ip.gateway),
 		.help = "next hop for other subnets, empty = none" },
+	{ "ip", "addr_count", &ws_cfg_addr_count, "1", .min = 1,
+		.max = 65536, FIELD(ip.addr_count),
+		.help = "addresses we own: ip.addr and the ones after it "
+		"(TCP and ping; a generator's sources)" },
 	{ "ip", "ttl", UINT("64", 1, 255), FIELD(ip.ttl),
 		.help = "time to live of datagrams we send" },
 	{ "ip", "frag_entries", UINT("1024", 1, 65536),

@@ -109,6 +109,16 @@ icmp_error_forbidden(const struct ws_worker *w, const struct rte_mbuf *orig,
 }
 
 /*
+ * What we send about a datagram goes from the address it was sent to, so
+ * the peer matches it; a broadcast's answer goes from ip.addr.
+ */
+static uint32_t
+icmp_source(const struct ws_worker *w, uint32_t to)
+{
+	return ws_iface_is_local(w->iface, to) ? to : w->iface->addr;
+}
+
+/*
  * Build and send an ICMP error (RFC 792) about 'orig': our header, 4
  * unused bytes, then the offending header and as much of its data as
  * keeps the error datagram within 576 bytes (RFC 1812 4.3.2.3; RFC 1122
@@ -168,8 +178,8 @@ icmp_send_error(struct ws_worker *w, const struct rte_mbuf *orig,
 		memcpy(body, quote, quote_len);
 	icmp->icmp_cksum = (uint16_t)~ws_raw_cksum(icmp, icmp_len);
 
-	ws_ipv4_fill_header(w, ip, orig_ip->src_addr, IPPROTO_ICMP,
-		(uint16_t)icmp_len);
+	ws_ipv4_fill_header_src(w, ip, icmp_source(w, orig_ip->dst_addr),
+		orig_ip->src_addr, IPPROTO_ICMP, (uint16_t)icmp_len);
 	m->l3_len = sizeof(*ip);
 	ws_ipv4_output(w, m);
 	return 0;
@@ -210,6 +220,7 @@ icmp_echo_reply(struct ws_worker *w, struct rte_mbuf *m,
 	struct rte_ipv4_hdr *ip;
 	struct rte_icmp_hdr *icmp;
 	uint32_t requester = req_ip->src_addr;
+	uint32_t src = icmp_source(w, req_ip->dst_addr);
 	uint8_t tos = req_ip->type_of_service;
 	uint16_t old_word, new_word;
 
@@ -218,7 +229,8 @@ icmp_echo_reply(struct ws_worker *w, struct rte_mbuf *m,
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, sizeof(*ip));
 	/* adj freed more room than this takes back. */
 	RTE_ASSERT(ip != NULL);
-	ws_ipv4_fill_header(w, ip, requester, IPPROTO_ICMP, (uint16_t)icmp_len);
+	ws_ipv4_fill_header_src(w, ip, src, requester, IPPROTO_ICMP,
+		(uint16_t)icmp_len);
 	/* RFC 1122 3.2.2.6: the reply SHOULD keep the request's TOS. */
 	ip->type_of_service = tos;
 

@@ -14,6 +14,7 @@
 
 #include "ws_arp.h"
 #include "ws_clock.h"
+#include "ws_cksum.h"
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
 #include "ws_mbuf.h"
@@ -103,7 +104,8 @@ ipv4_src_invalid(const struct ws_worker *w, uint32_t src)
 	if (first_octet == 0 || first_octet == 127 || first_octet >= 224)
 		return true;
 	/* Our own address coming in is spoofed or looped back. */
-	return src == w->iface->addr || ws_ipv4_is_broadcast(w, src);
+	return ws_iface_is_local(w->iface, src) ||
+		ws_ipv4_is_broadcast(w, src);
 }
 
 static bool
@@ -121,7 +123,7 @@ ipv4_header_cksum_ok(const struct ws_worker *w, const struct rte_mbuf *m,
 			return true;
 	}
 	/* Summed with the checksum in place, a correct header gives ~0. */
-	return rte_ipv4_cksum(ip) == 0;
+	return ws_ipv4_hdr_cksum(ip) == 0;
 }
 
 /* A datagram timed out in reassembly; 'frag' is one of its fragments. */
@@ -275,7 +277,7 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 		goto drop;
 	}
 	/* RFC 1122 3.2.1.3: we join no multicast group. */
-	if (ip->dst_addr != iface->addr &&
+	if (!ws_iface_is_local(iface, ip->dst_addr) &&
 			!ws_ipv4_is_broadcast(w, ip->dst_addr)) {
 		/* A generator counts the answers to what it spoofed. */
 		m->l3_len = hdr_len;
@@ -307,7 +309,7 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 		 * checksum. Make the header valid again for whatever quotes
 		 * it (ICMP errors) or captures it.
 		 */
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = ws_ipv4_hdr_cksum(ip);
 		/* The first fragment's hash covered addresses only. */
 		m->ol_flags &= ~RTE_MBUF_F_RX_RSS_HASH;
 	}
@@ -421,7 +423,7 @@ ipv4_send_frame(struct ws_worker *w, struct rte_mbuf *m, uint32_t nh)
 	if (w->iface->offload.tx_ip_cksum)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = ws_ipv4_hdr_cksum(ip);
 	w->stats.ip.tx++;
 	ws_arp_resolve_output(w, m, nh);
 }
@@ -476,6 +478,15 @@ void
 ws_ipv4_fill_header(struct ws_worker *w, struct rte_ipv4_hdr *ip,
 		uint32_t dst, uint8_t proto, uint16_t payload_len)
 {
+	/* RFC 1122 3.2.1.3: always our own unicast address. */
+	ws_ipv4_fill_header_src(w, ip, w->iface->addr, dst, proto,
+		payload_len);
+}
+
+void
+ws_ipv4_fill_header_src(struct ws_worker *w, struct rte_ipv4_hdr *ip,
+		uint32_t src, uint32_t dst, uint8_t proto, uint16_t payload_len)
+{
 	uint8_t ttl = w->cfg->ip.ttl;
 
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
@@ -487,7 +498,6 @@ ws_ipv4_fill_header(struct ws_worker *w, struct rte_ipv4_hdr *ip,
 	ip->time_to_live = ttl != 0 ? ttl : WS_IPV4_DEFAULT_TTL;
 	ip->next_proto_id = proto;
 	ip->hdr_checksum = 0;
-	/* RFC 1122 3.2.1.3: always our own unicast address. */
-	ip->src_addr = w->iface->addr;
+	ip->src_addr = src;
 	ip->dst_addr = dst;
 }

@@ -64,6 +64,10 @@ void ws_ipv4_output(struct ws_worker *w, struct rte_mbuf *m);
 void ws_ipv4_fill_header(struct ws_worker *w, struct rte_ipv4_hdr *ip,
 		uint32_t dst, uint8_t proto, uint16_t payload_len);
 
+/* The same from 'src', one of our addresses (ip.addr_count). */
+void ws_ipv4_fill_header_src(struct ws_worker *w, struct rte_ipv4_hdr *ip,
+		uint32_t src, uint32_t dst, uint8_t proto, uint16_t payload_len);
+
 /* True if 'addr' (network order) is a limited or our subnet broadcast. */
 bool ws_ipv4_is_broadcast(const struct ws_worker *w, uint32_t addr);
 

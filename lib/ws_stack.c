@@ -317,7 +317,7 @@ ws_stack_create(const struct ws_config *cfg)
 		s->socket = (int)rte_socket_id();
 	check_numa(s);
 
-	s->iface.addr = cfg->ip.addr;
+	ws_iface_set_addrs(&s->iface, cfg->ip.addr, cfg->ip.addr_count);
 	s->iface.netmask = prefix_to_mask(cfg->ip.prefix_len);
 	s->iface.gateway = cfg->ip.gateway;
 	s->iface.mtu = cfg->port.mtu;

@@ -165,6 +165,25 @@ ws_tcp_isn(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
 /* ------------------------------------------------------------------ */
 /* Connection table and TCB pool.                                      */
 
+static_assert(sizeof(struct ws_tcp_key) == 12, "tcp_key_hash reads 12 bytes");
+
+/*
+ * rte_hash_crc() of the 12-byte 4-tuple, without its generic loop: the
+ * table hashes every segment's key, twice for a new connection, and the
+ * loop cost half again as much as the two CRC steps.
+ */
+static uint32_t
+tcp_key_hash(const void *key, uint32_t len, uint32_t init)
+{
+	uint64_t head;
+	uint32_t tail;
+
+	RTE_SET_USED(len);
+	memcpy(&head, key, sizeof(head));
+	memcpy(&tail, (const uint8_t *)key + sizeof(head), sizeof(tail));
+	return rte_hash_crc_4byte(tail, rte_hash_crc_8byte(head, init));
+}
+
 struct ws_tcp_conn *
 ws_tcp_lookup(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 {
@@ -180,8 +199,8 @@ ws_tcp_find_listener(struct ws_tcp_worker *tw, uint16_t port)
 {
 	unsigned int i;
 
-	for (i = 0; i < WS_TCP_MAX_LISTENERS; i++)
-		if (tw->listeners[i].port == port && port != 0)
+	for (i = 0; i < tw->n_listeners; i++)
+		if (tw->listeners[i].port == port)
 			return &tw->listeners[i];
 	return NULL;
 }
@@ -352,7 +371,8 @@ conn_unhook(struct ws_tcp_conn *c)
 	c->listener = NULL;
 }
 
-uint8_t
+/* The window scale that advertises all of 'rcvbuf' (RFC 7323 2.3). */
+static uint8_t
 ws_tcp_rcv_shift_for(uint32_t rcvbuf)
 {
 	uint8_t shift = 0;
@@ -836,6 +856,7 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	tw->isn_key = ws_syncookie_secret_shared()->isn_key;
 	ws_syncookie_keys_init(&tw->cookie_keys, ws_syncookie_secret_shared());
 	tw->next_port = randombytes_uniform(WS_TCP_EPHEMERAL_N);
+	tw->rcv_shift = ws_tcp_rcv_shift_for(tw->cfg.rcvbuf);
 
 	memset(&hp, 0, sizeof(hp));
 	snprintf(name, sizeof(name), "ws_tcp_%u_%u", w->index,
@@ -843,7 +864,7 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	hp.name = name;
 	hp.entries = RTE_MAX(tw->cfg.max_connections, 8u);
 	hp.key_len = sizeof(struct ws_tcp_key);
-	hp.hash_func = rte_hash_crc;
+	hp.hash_func = tcp_key_hash;
 	hp.socket_id = socket;
 	/* A full bucket must not refuse a connection before the limit. */
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
@@ -908,6 +929,7 @@ ws_tcp_fini(struct ws_worker *w)
 			tw->st->st_listen--;
 		}
 	}
+	tw->n_listeners = 0;
 	if (tw->wheel_ok)
 		ws_timer_wheel_fini(&tw->wheel);
 	rte_hash_free(tw->table);
@@ -1037,29 +1059,25 @@ ws_tcp_listen_worker(struct ws_worker *w, uint16_t port,
 		const struct ws_tcp_ops *ops, void *listen_arg)
 {
 	struct ws_tcp_worker *tw = w->tcp;
-	unsigned int i;
+	struct ws_tcp_listener *l;
 
 	if (tw == NULL || port == 0 || ops == NULL)
 		return -EINVAL;
 	if (ws_tcp_find_listener(tw, port) != NULL)
 		return -EEXIST;
-	for (i = 0; i < WS_TCP_MAX_LISTENERS; i++) {
-		struct ws_tcp_listener *l = &tw->listeners[i];
-
-		if (l->port != 0)
-			continue;
-		l->port = port;
-		l->ops = ops;
-		l->arg = listen_arg;
-		l->pending = 0;
-		l->cookie_mode = false;
-		l->cookie_last = 0;
-		l->cookies_sent = 0;
-		l->cookies_validated = 0;
-		tw->st->st_listen++;
-		return 0;
-	}
-	return -ENOSPC;
+	if (tw->n_listeners == WS_TCP_MAX_LISTENERS)
+		return -ENOSPC;
+	l = &tw->listeners[tw->n_listeners++];
+	l->port = port;
+	l->ops = ops;
+	l->arg = listen_arg;
+	l->pending = 0;
+	l->cookie_mode = false;
+	l->cookie_last = 0;
+	l->cookies_sent = 0;
+	l->cookies_validated = 0;
+	tw->st->st_listen++;
+	return 0;
 }
 
 int
@@ -1088,7 +1106,7 @@ dst_invalid(const struct ws_worker *w, uint32_t dst)
 	/* MUST-46: no broadcast, multicast, or "this host" destinations. */
 	return dst == 0 || first_octet == 0 || first_octet == 127 ||
 		first_octet >= 224 || ws_ipv4_is_broadcast(w, dst) ||
-		dst == w->iface->addr;
+		ws_iface_is_local(w->iface, dst);
 }
 
 struct port_search {
@@ -1110,18 +1128,28 @@ struct ws_tcp_conn *
 ws_tcp_connect(struct ws_worker *w, uint32_t dst, uint16_t dst_port,
 		const struct ws_tcp_ops *ops, void *ctx)
 {
+	return ws_tcp_connect_from(w, 0, dst, dst_port, ops, ctx);
+}
+
+struct ws_tcp_conn *
+ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
+		uint16_t dst_port, const struct ws_tcp_ops *ops, void *ctx)
+{
 	struct ws_tcp_worker *tw = w->tcp;
 	struct port_search ps;
 	struct ws_tcp_key key;
 	struct ws_tcp_conn *c;
 	int port;
 
-	if (tw == NULL || dst_port == 0 || dst_invalid(w, dst)) {
+	if (src == 0)
+		src = w->iface->addr;
+	if (tw == NULL || dst_port == 0 || dst_invalid(w, dst) ||
+			!ws_iface_is_local(w->iface, src)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
 	key.raddr = dst;
-	key.laddr = w->iface->addr;
+	key.laddr = src;
 	key.rport = rte_cpu_to_be_16(dst_port);
 	/* With several workers, only ports whose replies come back to us. */
 	ps.tw = tw;
@@ -1146,9 +1174,7 @@ ws_tcp_connect(struct ws_worker *w, uint32_t dst, uint16_t dst_port,
 	c->ws_ok = tw->cfg.window_scaling;
 	c->ts_ok = tw->cfg.timestamps;
 	c->sack_ok = tw->cfg.sack;
-	while (c->ws_ok && c->rcv_shift < WS_TCP_MAX_WSCALE &&
-			(tw->cfg.rcvbuf >> c->rcv_shift) > UINT16_MAX)
-		c->rcv_shift++;
+	c->rcv_shift = c->ws_ok ? tw->rcv_shift : 0;
 	c->iss = ws_tcp_isn(tw, &key, &c->ts_off);
 	c->snd_una = c->iss;
 	c->snd_nxt = c->iss;

@@ -177,14 +177,13 @@ static void
 negotiate(struct ws_tcp_conn *c, const struct seg *sg)
 {
 	const struct ws_tcp_opts *o = &sg->opts;
-	uint32_t rcvbuf = c->tw->cfg.rcvbuf;
 
 	c->ws_ok = c->ws_ok && (o->present & WS_TCP_OPT_HAS_WS);
 	c->ts_ok = c->ts_ok && (o->present & WS_TCP_OPT_HAS_TS);
 	c->sack_ok = c->sack_ok && (o->present & WS_TCP_OPT_HAS_SACK_OK);
 	if (c->ws_ok) {
 		c->snd_shift = o->wscale;
-		c->rcv_shift = ws_tcp_rcv_shift_for(rcvbuf);
+		c->rcv_shift = c->tw->rcv_shift;
 	} else {
 		c->snd_shift = 0;
 		c->rcv_shift = 0;
@@ -330,7 +329,7 @@ cookie_synack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 		&sg->key, sg->seq, &o, sa.tsval);
 	sa.ack = sg->seq + 1;
 	sa.mss = (uint16_t)(tw->w->iface->mtu - 40);
-	sa.wscale = o.has_ws ? (int8_t)ws_tcp_rcv_shift_for(cfg->rcvbuf) : -1;
+	sa.wscale = o.has_ws ? (int8_t)tw->rcv_shift : -1;
 	sa.sack_ok = o.sack_ok;
 	sa.wnd = (uint16_t)RTE_MIN(cfg->rcvbuf, (uint32_t)UINT16_MAX);
 	l->cookie_last = tw->w->now;
@@ -399,7 +398,7 @@ cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	c->ws_ok = o.has_ws;
 	c->sack_ok = o.sack_ok;
 	c->snd_shift = o.has_ws ? o.wscale : 0;
-	c->rcv_shift = o.has_ws ? ws_tcp_rcv_shift_for(cfg->rcvbuf) : 0;
+	c->rcv_shift = o.has_ws ? tw->rcv_shift : 0;
 	if (c->ts_ok) {
 		c->ts_off = ws_tcp_ts_off(tw, &sg->key);
 		c->ts_recent = sg->opts.tsval;
@@ -1270,7 +1269,7 @@ cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 		return true;
 	if (ws_raw_cksum_mbuf(m, l4off, l4len, &raw) < 0)
 		return false;
-	sum = (uint32_t)raw + rte_ipv4_phdr_cksum(ip, 0);
+	sum = (uint32_t)raw + ws_ipv4_phdr_sum(ip);
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return sum == 0xffff;
@@ -1322,7 +1321,7 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 		goto drop;
 	}
 	/* MUST-57: TCP is unicast. */
-	if (unlikely(ip->dst_addr != w->iface->addr)) {
+	if (unlikely(!ws_iface_is_local(w->iface, ip->dst_addr))) {
 		st->drop_broadcast++;
 		goto drop;
 	}
@@ -1406,7 +1405,7 @@ ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
 	ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
 	if (ihl < sizeof(*ip) || len < ihl + 8 ||
 			ip->next_proto_id != IPPROTO_TCP ||
-			ip->src_addr != w->iface->addr)
+			!ws_iface_is_local(w->iface, ip->src_addr))
 		goto unmatched;
 	/* The quoted segment went from us to the peer. */
 	key.laddr = ip->src_addr;

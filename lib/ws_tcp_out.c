@@ -255,7 +255,7 @@ tcp_cksum(struct ws_worker *w, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
 	th->cksum = 0;
 	if (w->iface->offload.tx_tcp_cksum) {
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IPV4;
-		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+		th->cksum = ws_ipv4_phdr_sum(ip);
 	} else {
 		th->cksum = ws_ipv4_l4_cksum(ip, th);
 	}
@@ -367,8 +367,8 @@ xmit(struct ws_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
 	if (len != 0)
 		sb_copy(c, seq - c->snd_una, len, (uint8_t *)th + thl);
 
-	ws_ipv4_fill_header(w, ip, c->key.raddr, IPPROTO_TCP,
-		(uint16_t)(thl + len));
+	ws_ipv4_fill_header_src(w, ip, c->key.laddr, c->key.raddr,
+		IPPROTO_TCP, (uint16_t)(thl + len));
 	if (flags & TH_ACK) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->ack_now = 0;
@@ -492,7 +492,8 @@ ws_tcp_send_synack_stateless(struct ws_tcp_worker *tw, struct rte_mbuf *syn,
 
 	ip = (struct rte_ipv4_hdr *)(eh + 1);
 	th = (struct rte_tcp_hdr *)(ip + 1);
-	ws_ipv4_fill_header(w, ip, key->raddr, IPPROTO_TCP, (uint16_t)thl);
+	ws_ipv4_fill_header_src(w, ip, key->laddr, key->raddr, IPPROTO_TCP,
+		(uint16_t)thl);
 	th->src_port = key->lport;
 	th->dst_port = key->rport;
 	th->sent_seq = rte_cpu_to_be_32(sa->iss);
@@ -509,7 +510,7 @@ ws_tcp_send_synack_stateless(struct ws_tcp_worker *tw, struct rte_mbuf *syn,
 	if (w->iface->offload.tx_ip_cksum)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = ws_ipv4_hdr_cksum(ip);
 	w->stats.ip.tx++;
 	w->stats.eth.tx++;
 	ws_tx(w, m);
@@ -543,7 +544,8 @@ ws_tcp_send_rst(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
 	th->tcp_flags = flags;
 	th->rx_win = 0;
 	th->tcp_urp = 0;
-	ws_ipv4_fill_header(w, ip, key->raddr, IPPROTO_TCP, WS_TCP_HDR_LEN);
+	ws_ipv4_fill_header_src(w, ip, key->laddr, key->raddr, IPPROTO_TCP,
+		WS_TCP_HDR_LEN);
 	tcp_cksum_and_send(w, m, ip, th, WS_TCP_HDR_LEN);
 }
 

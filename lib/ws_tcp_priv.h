@@ -278,6 +278,9 @@ struct ws_tcp_worker {
 	struct ws_syncookie_keys cookie_keys;
 	const uint8_t *isn_key;		/* the process's (ws_syncookie.h) */
 	uint32_t next_port;		/* ephemeral search cursor */
+	/* listeners[0 .. n_listeners - 1]: none is ever removed */
+	unsigned int n_listeners;
+	uint8_t rcv_shift;		/* our window scale for cfg.rcvbuf */
 	uint64_t chack_start;		/* ticks: current 1 s window */
 	uint32_t chack_count;
 	uint64_t ms_div;		/* ticks per millisecond */
@@ -319,7 +322,6 @@ void ws_tcp_deliver(struct ws_tcp_conn *c);
 void ws_tcp_after_input(struct ws_tcp_conn *c, bool acked_new);
 
 /* The window shift we offer: the least that lets rcvbuf be advertised. */
-uint8_t ws_tcp_rcv_shift_for(uint32_t rcvbuf);
 /* c stops being half-open (established or gone): the listener's count. */
 void ws_tcp_half_open_done(struct ws_tcp_conn *c);
 

@@ -589,6 +589,7 @@ info(struct ws_stack *s, const struct ws_snapshot *sn,
 	ip_text(cfg->ip.addr, a, sizeof(a));
 	snprintf(buf, sizeof(buf), "%s/%u", a, cfg->ip.prefix_len);
 	rte_tel_data_add_dict_string(d, "addr", buf);
+	ws_tel_dict_u64(d, "addr_count", cfg->ip.addr_count);
 	ip_text(cfg->ip.gateway, a, sizeof(a));
 	rte_tel_data_add_dict_string(d, "gateway",
 		cfg->ip.gateway != 0 ? a : "");

@@ -294,7 +294,7 @@ udp_not_unicast(const struct ws_worker *w, const struct rte_mbuf *m,
 {
 	const struct rte_ether_hdr *eh;
 
-	if (ip->dst_addr != w->iface->addr)
+	if (!ws_iface_is_local(w->iface, ip->dst_addr))
 		return true;
 	if (m->l2_len < sizeof(*eh))
 		return false;
@@ -346,7 +346,9 @@ ws_udp_input(struct ws_worker *w, struct rte_mbuf *m)
 		goto drop;
 	}
 
-	s = udp_lookup(w->udp, rte_be_to_cpu_16(uh->dst_port));
+	/* Sockets send from ip.addr only, so they receive only there. */
+	s = ip->dst_addr == w->iface->addr ?
+		udp_lookup(w->udp, rte_be_to_cpu_16(uh->dst_port)) : NULL;
 	if (unlikely(s == NULL)) {
 		/* RFC 1122 4.1.3.1: port unreachable SHOULD be sent. */
 		if (ws_icmp_send_unreach(w, m, WS_ICMP_UNREACH_PORT) == 0)
@@ -377,7 +379,7 @@ udp_dst_invalid(const struct ws_worker *w, uint32_t dst)
 	uint8_t first_octet = (uint8_t)(rte_be_to_cpu_32(dst) >> 24);
 
 	return first_octet == 0 || first_octet == 127 || first_octet >= 224 ||
-		ws_ipv4_is_broadcast(w, dst) || dst == w->iface->addr;
+		ws_ipv4_is_broadcast(w, dst) || ws_iface_is_local(w->iface, dst);
 }
 
 static int
@@ -423,7 +425,7 @@ udp_output(struct ws_udp_sock *s, struct rte_mbuf *m, uint32_t dst_addr,
 	if (w->iface->offload.tx_udp_cksum &&
 			rte_pktmbuf_pkt_len(m) <= w->iface->mtu) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_UDP_CKSUM;
-		uh->dgram_cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+		uh->dgram_cksum = ws_ipv4_phdr_sum(ip);
 	} else {
 		/* Our own chain: the range is always there. */
 		ws_raw_cksum_mbuf(m, sizeof(*ip), udp_len, &sum);

@@ -336,6 +336,12 @@ ws_worker_addr(const struct ws_worker *w)
 	return w->iface->addr;
 }
 
+uint32_t
+ws_worker_addr_count(const struct ws_worker *w)
+{
+	return w->iface->n_addrs;
+}
+
 void
 ws_worker_send_ipv4(struct ws_worker *w, struct rte_mbuf *m)
 {

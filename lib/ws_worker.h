@@ -42,11 +42,33 @@ struct ws_offload {
 struct ws_iface {
 	struct rte_ether_addr mac;
 	uint32_t addr;			/* network byte order */
+	/*
+	 * ip.addr_count: we own addr and the n_addrs - 1 addresses after it
+	 * (all inside the subnet, checked by the config). addr_first is
+	 * addr in host order, so that the test below is one subtraction.
+	 */
+	uint32_t addr_first;
+	uint32_t n_addrs;
 	uint32_t netmask;		/* network byte order */
 	uint32_t gateway;		/* network byte order; 0 = none */
 	uint16_t mtu;			/* L3 MTU */
 	struct ws_offload offload;
 };
+
+/* 'ip' (network order) is one of our addresses. */
+static inline bool
+ws_iface_is_local(const struct ws_iface *ifc, uint32_t ip)
+{
+	return rte_be_to_cpu_32(ip) - ifc->addr_first < ifc->n_addrs;
+}
+
+static inline void
+ws_iface_set_addrs(struct ws_iface *ifc, uint32_t addr, uint32_t count)
+{
+	ifc->addr = addr;
+	ifc->addr_first = rte_be_to_cpu_32(addr);
+	ifc->n_addrs = count;
+}
 
 struct ws_worker;
 struct ws_steer;

@@ -55,6 +55,7 @@ struct ws_port_config {
 struct ws_ip_config {
 	uint32_t addr;			/* network byte order */
 	uint8_t prefix_len;
+	uint32_t addr_count;		/* addr and the next addr_count - 1 */
 	uint32_t gateway;		/* network byte order; 0 = none */
 	uint8_t ttl;
 	uint32_t frag_entries;		/* reassembly table: datagrams in flight */

@@ -130,6 +130,15 @@ struct ws_tcp_conn *ws_tcp_connect(struct ws_worker *w, uint32_t dst,
 		uint16_t dst_port, const struct ws_tcp_ops *ops, void *ctx);
 
 /*
+ * The same from 'src' (network order), one of the stack's addresses
+ * (ip.addr and the ip.addr_count - 1 after it; 0 = ip.addr): each source
+ * address has its own ephemeral ports. EINVAL when 'src' is not ours.
+ */
+struct ws_tcp_conn *ws_tcp_connect_from(struct ws_worker *w, uint32_t src,
+		uint32_t dst, uint16_t dst_port, const struct ws_tcp_ops *ops,
+		void *ctx);
+
+/*
  * Copy up to 'len' bytes into the send buffer. Returns the number taken
  * (0 when the buffer is full; 'writable' follows), or -ENOTCONN before the
  * connection is established, -EPIPE after shutdown or close.

@@ -45,6 +45,8 @@ int ws_worker_set_foreign_hook(struct ws_worker *w, ws_foreign_hook_fn fn,
 unsigned int ws_worker_index(const struct ws_worker *w);
 struct rte_mempool *ws_worker_mempool(const struct ws_worker *w);
 uint32_t ws_worker_addr(const struct ws_worker *w);	/* network order */
+/* ip.addr_count: the worker's addresses are ws_worker_addr() and after. */
+uint32_t ws_worker_addr_count(const struct ws_worker *w);
 
 /*
  * Send one IPv4 datagram: 'm' starts at a complete IPv4 header whose

@@ -433,8 +433,8 @@ def median_of(runs, key):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", help="write the figures here")
-    ap.add_argument("--seconds", type=float, default=5.0)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--rate", type=int, default=300_000)
     ap.add_argument("--woshou", default=os.path.join(ROOT, "build", "app", "woshou"))
     ap.add_argument("--servers", default="linux,woshou",

@@ -29,12 +29,14 @@ START_TIMEOUT = 60
 class Gen:
     """One woshou-gen run in a namespace; JSON result in a file."""
 
-    def __init__(self, ns, tmp_path, args):
+    def __init__(self, ns, tmp_path, args, sets=()):
         self.ns = ns
         self.json_path = os.path.join(tmp_path, f"gen-{time.monotonic_ns()}.json")
         argv = ["ip", "netns", "exec", ns.name, GEN, "--config", CONFIG,
-                "--set", MEM_SET, "--set", f"eal.file_prefix={PREFIX}",
-                f"--json={self.json_path}"] + args + ["--delay", str(DELAY)]
+                "--set", MEM_SET, "--set", f"eal.file_prefix={PREFIX}"]
+        for kv in sets:
+            argv += ["--set", kv]
+        argv += [f"--json={self.json_path}"] + args + ["--delay", str(DELAY)]
         self.lines = []
         self.lock = threading.Lock()
         # ip netns exec execs woshou-gen itself: this PID is woshou-gen's.
@@ -228,8 +230,8 @@ def www(target, tmp_path):
     return target
 
 
-def http(ns, tmp_path, *extra):
-    g = Gen(ns, tmp_path, ["http", "--target", KERNEL_IP] + list(extra))
+def http(ns, tmp_path, *extra, sets=()):
+    g = Gen(ns, tmp_path, ["http", "--target", KERNEL_IP] + list(extra), sets)
     g.configure_kernel_side(route=False)
     return g.wait()
 
@@ -349,3 +351,87 @@ def test_bulk_duration(sink, tmp_path):
     assert res["delivered_bytes"] == res["sent_bytes"], res
     assert sink.sink_total(res["delivered_bytes"]) == res["delivered_bytes"]
     assert 0.9 <= res["duration_s"] <= 4, res
+
+
+
+def time_wait_peers(ns):
+    """The namespace's TIME_WAIT sockets, counted by peer address."""
+    peers = {}
+    for line in ns.exec(["ss", "-tanH", "state", "time-wait"]).stdout.splitlines():
+        if line.strip():
+            peer = line.split()[-1].rsplit(":", 1)[0]
+            peers[peer] = peers.get(peer, 0) + 1
+    return peers
+
+
+def test_http_many_sources(www, tmp_path):
+    """ip.addr_count = 8: connections come from 198.18.0.2 .. 198.18.0.9 in
+    turn, each address answering the kernel's ARP; the server closes first
+    (Connection: close), so the TIME_WAIT sockets are the kernel's."""
+    rc, res, out = http(www, tmp_path, "--port", "8000", "--path", "/hello.txt",
+                        "--count", "400", "--concurrency", "8",
+                        sets=["ip.addr_count=8"])
+    print(out)
+    assert rc == 0, out
+    assert "8 source address(es)" in out, out
+    assert res["sources"] == 8, res
+    assert res["successes"] == 400 and res["failures"] == 0, res
+    assert res["connections"] == 400, res
+    peers = time_wait_peers(www)
+    assert sorted(peers) == [f"198.18.0.{i}" for i in range(2, 10)], peers
+    assert all(n == 50 for n in peers.values()), peers
+
+
+SOURCE = ("import socket, sys, threading\n"
+          "size = int(sys.argv[1])\n"
+          "s = socket.socket()\n"
+          "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+          f"s.bind(('{KERNEL_IP}', 9019))\n"
+          "s.listen(64)\n"
+          "def feed(c):\n"
+          "    left = size or 1 << 62\n"
+          "    chunk = bytes(range(256)) * 256\n"
+          "    try:\n"
+          "        while left > 0:\n"
+          "            left -= c.send(chunk[:min(left, len(chunk))])\n"
+          "    except OSError:\n"
+          "        pass\n"
+          "    c.close()\n"
+          "while True:\n"
+          "    c, _ = s.accept()\n"
+          "    threading.Thread(target=feed, args=(c,), daemon=True).start()\n")
+
+
+def bulk_receive(ns, tmp_path, size, *extra):
+    """A kernel source on 9019 sending 'size' bytes per connection and
+    closing (0: until the reader goes away); woshou-gen reads."""
+    ns.serve(["/usr/bin/python3", "-c", SOURCE, str(size)])
+    wait_listening(ns, 9019)
+    g = Gen(ns, tmp_path, ["bulk", "--receive", "--target", KERNEL_IP,
+                           "--port", "9019"] + list(extra))
+    g.configure_kernel_side(route=False)
+    return g.wait()
+
+
+def test_bulk_receive_to_the_end(target, tmp_path):
+    """Each connection reads everything the source sends, to its FIN."""
+    rc, res, out = bulk_receive(target, tmp_path, 3000000, "--concurrency", "3",
+                                "--duration", "20")
+    print(out)
+    assert rc == 0, out
+    assert res["direction"] == "receive", res
+    assert res["delivered_bytes"] == 3 * 3000000, res
+    assert res["successes"] == 3 and res["failures"] == 0, res
+    assert "received  9000000 bytes" in out, out
+
+
+def test_bulk_receive_count(target, tmp_path):
+    """An endless source: the readers stop at their share of --count and
+    reset, having read at least that much."""
+    rc, res, out = bulk_receive(target, tmp_path, 0, "--concurrency", "2",
+                                "--count", "4000000")
+    print(out)
+    assert rc == 0, out
+    assert res["successes"] == 2 and res["failures"] == 0, res
+    assert 4000000 <= res["delivered_bytes"] < 4000000 + 2 * 300000, res
+    assert res["duration_s"] < 20, res

@@ -271,6 +271,40 @@ test_request_for_other_ignored(void **state)
 	assert_clean(env);
 }
 
+/*
+ * ip.addr_count = 3: requests for .3 and .4 are answered from the address
+ * asked; .5 is not ours. A sender using one of our addresses conflicts.
+ */
+static void
+test_requests_for_each_of_our_addresses(void **state)
+{
+	struct ws_test_env *env = *state;
+	struct rte_ether_addr m9 = mac_of(9), m10 = mac_of(10);
+	uint8_t expect[64];
+	size_t len;
+
+	ws_iface_set_addrs(&env->iface, rte_cpu_to_be_32(OUR_IP), 3);
+	input_arp(env, &bcast, OP_REQUEST, &m9, HOST(9), HOST(3));
+	input_arp(env, &bcast, OP_REQUEST, &m9, HOST(9), HOST(4));
+	/* From a host we do not know, or it would refresh its entry. */
+	input_arp(env, &bcast, OP_REQUEST, &m10, HOST(10), HOST(5));
+	assert_int_equal(env->n_captured, 2);
+	len = arp_frame(expect, &m9, &ws_test_mac, OP_REPLY, &ws_test_mac,
+		HOST(3), &m9, HOST(9));
+	ws_test_assert_frame(env, 0, expect, len);
+	len = arp_frame(expect, &m9, &ws_test_mac, OP_REPLY, &ws_test_mac,
+		HOST(4), &m9, HOST(9));
+	ws_test_assert_frame(env, 1, expect, len);
+	assert_int_equal(env->w.stats.arp.replies_tx, 2);
+	assert_int_equal(env->w.stats.arp.drop_not_for_us, 1);
+
+	/* Another host claiming .4 is a conflict, as for ip.addr. */
+	ws_test_clear_captured(env);
+	input_arp(env, &bcast, OP_REQUEST, &m10, HOST(4), HOST(9));
+	assert_int_equal(env->w.stats.arp.drop_conflict, 1);
+	assert_clean(env);
+}
+
 static void
 test_reply_to_us_learned(void **state)
 {
@@ -1007,6 +1041,7 @@ static const struct CMUnitTest tests[] = {
 	ARP_TEST(test_request_for_us_replied),
 	ARP_TEST(test_unicast_request_replied),
 	ARP_TEST(test_request_for_other_ignored),
+	ARP_TEST(test_requests_for_each_of_our_addresses),
 	ARP_TEST(test_reply_to_us_learned),
 	ARP_TEST(test_gratuitous_unknown_not_learned),
 	ARP_TEST(test_gratuitous_known_updated),

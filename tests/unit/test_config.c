@@ -715,6 +715,36 @@ test_ip_addr(void **state)
 		"198.18.0.4 is the network address of 198.18.0.4/30");
 }
 
+/* ip.addr and the addresses after it, all hosts of the subnet. */
+static void
+test_addr_count(void **state)
+{
+	struct ws_config cfg;
+
+	(void)state;
+	load_good("[ip]\naddr = " GOOD_ADDR "\n", NULL, 0, &cfg);
+	assert_int_equal(cfg.ip.addr_count, 1);
+	load_value("ip", "addr_count", "4", &cfg);
+	assert_int_equal(cfg.ip.addr_count, 4);
+	/* 198.18.0.2 .. 198.18.0.254: the whole rest of the /24. */
+	load_value("ip", "addr_count", "253", &cfg);
+	assert_int_equal(cfg.ip.addr_count, 253);
+
+	expect_bad_value("ip", "addr_count", "254", "254 addresses from "
+		"ip.addr do not fit in 198.18.0.0/24 before its broadcast "
+		"address");
+	expect_bad_value("ip", "addr_count", "0", "0 is out of range 1..65536");
+	expect_bad_value("ip", "addr_count", "65537",
+		"65537 is out of range 1..65536");
+	/* Checked against the gateway whatever the order in the file. */
+	expect_error("[ip]\naddr_count = 3\ngateway = 198.18.0.4\naddr = "
+		GOOD_ADDR "\n", NULL, 0, "bad.ini: [ip] addr_count: ip.gateway "
+		"is one of the 3 addresses from ip.addr");
+	load_good("[ip]\naddr_count = 2\ngateway = 198.18.0.4\naddr = "
+		GOOD_ADDR "\n", NULL, 0, &cfg);
+	assert_int_equal(cfg.ip.addr_count, 2);
+}
+
 static void
 test_gateway(void **state)
 {
@@ -1850,6 +1880,7 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_huge),
 	DIR_TEST(test_mac),
 	DIR_TEST(test_ip_addr),
+	DIR_TEST(test_addr_count),
 	DIR_TEST(test_gateway),
 	DIR_TEST(test_lcores),
 	DIR_TEST(test_worker_cpus_and_steering),

@@ -90,17 +90,24 @@ icmp_frame(uint8_t *buf, uint32_t dst, uint8_t type, size_t data_len)
 }
 
 static size_t
-expected_reply(uint8_t *buf, size_t data_len, uint8_t tos)
+expected_reply_from(uint8_t *buf, uint32_t src, size_t data_len, uint8_t tos)
 {
 	uint8_t icmp[FRAME_MAX];
 	size_t n = ws_test_icmp_echo(icmp, 0, 0xbeef, 0x0102,
 		pattern(data_len), data_len);
 
-	n = ws_test_ipv4_frame(buf, US, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp, n);
+	n = ws_test_ipv4_frame(buf, src, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp,
+		n);
 	ws_test_eth(buf, &ws_test_peer_mac, &ws_test_mac, RTE_ETHER_TYPE_IPV4);
 	buf[ETH_LEN + 1] = tos;
 	ws_test_ip_recksum(buf + ETH_LEN);
 	return n;
+}
+
+static size_t
+expected_reply(uint8_t *buf, size_t data_len, uint8_t tos)
+{
+	return expected_reply_from(buf, US, data_len, tos);
 }
 
 /* Feed one frame; it must be counted by 'counter' and answered by nothing. */
@@ -191,6 +198,30 @@ test_echo_chained_odd_split(void **state)
 	expect_len = expected_reply(expect, 301, 0);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
+	ws_test_assert_no_leak(env);
+}
+
+/* ip.addr_count = 3: a ping to .4 is answered from .4; .5 is not ours. */
+static void
+test_echo_to_each_of_our_addresses(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t frame[FRAME_MAX], expect[FRAME_MAX];
+	size_t len, expect_len;
+
+	ws_iface_set_addrs(&env->iface, rte_cpu_to_be_32(US), 3);
+	len = icmp_frame(frame, US + 2, 8, 24);
+	ws_test_input(env, frame, len);
+	assert_int_equal(env->n_captured, 1);
+	expect_len = expected_reply_from(expect, US + 2, 24, 0);
+	ws_test_assert_frame(env, 0, expect, expect_len);
+
+	ws_test_clear_captured(env);
+	len = icmp_frame(frame, US + 3, 8, 24);
+	ws_test_input(env, frame, len);
+	assert_int_equal(env->n_captured, 0);
+	assert_int_equal(env->w.stats.ip.drop_not_ours, 1);
+	assert_int_equal(env->w.stats.icmp.echo_rx, 1);
 	ws_test_assert_no_leak(env);
 }
 
@@ -626,6 +657,7 @@ test_host_unreachable_is_soft(void **state)
 
 static const struct CMUnitTest tests[] = {
 	ICMP_TEST(test_echo_reply_exact),
+	ICMP_TEST(test_echo_to_each_of_our_addresses),
 	ICMP_TEST(test_port_unreachable_ends_syn_sent),
 	ICMP_TEST(test_host_unreachable_is_soft),
 	ICMP_TEST(test_echo_with_options_replied_without),

@@ -69,6 +69,7 @@ make_stack(const char *addr, const char *mac, struct rte_ring *rx,
  */
 static int
 fabric_create(void **state, unsigned int ring_size,
+		const char *const *a_extra, unsigned int n_a_extra,
 		const char *const *b_extra, unsigned int n_extra)
 {
 	static unsigned int seq;
@@ -84,7 +85,7 @@ fabric_create(void **state, unsigned int ring_size,
 	assert_non_null(f->b_to_a);
 	seq++;
 	f->a = make_stack("198.18.0.1/24", "02:00:00:00:0a:01", f->b_to_a,
-		f->a_to_b, NULL, 0);
+		f->a_to_b, a_extra, n_a_extra);
 	f->b = make_stack("198.18.0.2/24", "02:00:00:00:0b:02", f->a_to_b,
 		f->b_to_a, b_extra, n_extra);
 	f->wa = ws_stack_worker(f->a, 0);
@@ -96,7 +97,7 @@ fabric_create(void **state, unsigned int ring_size,
 static int
 fabric_setup(void **state)
 {
-	return fabric_create(state, 1024, NULL, 0);
+	return fabric_create(state, 1024, NULL, 0, NULL, 0);
 }
 
 /*
@@ -108,7 +109,7 @@ fabric_setup(void **state)
 static int
 fabric_setup_bulk(void **state)
 {
-	return fabric_create(state, 16384, NULL, 0);
+	return fabric_create(state, 16384, NULL, 0, NULL, 0);
 }
 
 static int
@@ -980,7 +981,8 @@ fabric_setup_cookies_auto(void **state)
 		"tcp.synack_retries=1", "tcp.rto_initial_ms=100",
 	};
 
-	return fabric_create(state, FLOOD_RING, b_sets, RTE_DIM(b_sets));
+	return fabric_create(state, FLOOD_RING, NULL, 0, b_sets,
+		RTE_DIM(b_sets));
 }
 
 static int
@@ -991,7 +993,8 @@ fabric_setup_cookies_always(void **state)
 		"tcp.synack_retries=1", "tcp.rto_initial_ms=100",
 	};
 
-	return fabric_create(state, FLOOD_RING, b_sets, RTE_DIM(b_sets));
+	return fabric_create(state, FLOOD_RING, NULL, 0, b_sets,
+		RTE_DIM(b_sets));
 }
 
 static void
@@ -1006,12 +1009,141 @@ test_syn_flood_real_connections_complete_always(void **state)
 	flood_run(*state, true);
 }
 
+/*
+ * ip.addr_count: A owns 198.18.0.10-12 and B 198.18.0.2-5. A connects from each of its addresses to each of B's;
+ * every connection is accepted at the address it was made to, from the
+ * address it was made from, and both ends agree on the 4-tuple.
+ */
+#define ALIAS_PORT 7070
+#define ALIAS_A 3u
+#define ALIAS_B 4u
+
+struct alias_run {
+	struct ws_tcp_info client[ALIAS_A * ALIAS_B];
+	struct ws_tcp_info server[ALIAS_A * ALIAS_B];
+	unsigned int n_connected, n_accepted, n_closed;
+};
+
+static struct alias_run *alias;
+
+static void
+alias_connected(struct ws_tcp_conn *c)
+{
+	ws_tcp_get_info(c, &alias->client[alias->n_connected++]);
+	ws_tcp_close(c);
+}
+
+static int
+alias_accepted(struct ws_tcp_conn *c, void *arg)
+{
+	(void)arg;
+	ws_tcp_get_info(c, &alias->server[alias->n_accepted++]);
+	return 0;
+}
+
+static void
+alias_peer_closed(struct ws_tcp_conn *c)
+{
+	ws_tcp_close(c);
+}
+
+static void
+alias_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
+{
+	(void)c;
+	assert_int_equal(why, WS_TCP_CLOSED_NORMAL);
+	alias->n_closed++;
+}
+
+static const struct ws_tcp_ops alias_ops = {
+	.accepted = alias_accepted,
+	.connected = alias_connected,
+	.peer_closed = alias_peer_closed,
+	.closed = alias_closed,
+};
+
+static int
+fabric_setup_aliases(void **state)
+{
+	static const char *const a_sets[] = {
+		"ip.addr=198.18.0.10/24", "ip.addr_count=3" };
+	static const char *const b_sets[] = { "ip.addr_count=4" };
+
+	return fabric_create(state, 1024, a_sets, RTE_DIM(a_sets), b_sets,
+		RTE_DIM(b_sets));
+}
+
+static uint32_t
+host_ip(uint32_t last_octet)
+{
+	return rte_cpu_to_be_32(RTE_IPV4(198u, 18, 0, 0) | last_octet);
+}
+
+static void
+test_connections_between_every_pair_of_addresses(void **state)
+{
+	struct fabric *f = *state;
+	struct alias_run run = { .n_connected = 0 };
+	bool seen[ALIAS_A][ALIAS_B] = { { false } };
+	struct ws_stats sa, sb;
+	unsigned int i, j;
+
+	alias = &run;
+	assert_int_equal(ws_worker_addr_count(f->wa), ALIAS_A);
+	assert_int_equal(ws_tcp_listen_worker(f->wb, ALIAS_PORT, &alias_ops,
+		NULL), 0);
+	run_until_quiet(f);
+	for (i = 0; i < ALIAS_A; i++)
+		for (j = 0; j < ALIAS_B; j++)
+			assert_non_null(ws_tcp_connect_from(f->wa,
+				host_ip(10 + i), host_ip(2 + j), ALIAS_PORT,
+				&alias_ops, NULL));
+	/* Not ours: refused before anything is sent. */
+	assert_null(ws_tcp_connect_from(f->wa, host_ip(13), host_ip(2),
+		ALIAS_PORT, &alias_ops, NULL));
+	assert_int_equal(rte_errno, EINVAL);
+	ws_tx_flush(f->wa);
+	run_until_quiet(f);
+
+	assert_int_equal(run.n_connected, ALIAS_A * ALIAS_B);
+	assert_int_equal(run.n_accepted, ALIAS_A * ALIAS_B);
+	assert_int_equal(run.n_closed, 2 * ALIAS_A * ALIAS_B);
+	for (i = 0; i < ALIAS_A * ALIAS_B; i++) {
+		const struct ws_tcp_info *srv = &run.server[i];
+		uint32_t from = rte_be_to_cpu_32(srv->remote_addr) & 0xff;
+		uint32_t to = rte_be_to_cpu_32(srv->local_addr) & 0xff;
+
+		assert_in_range(from, 10, 9 + ALIAS_A);
+		assert_in_range(to, 2, 1 + ALIAS_B);
+		assert_false(seen[from - 10][to - 2]);
+		seen[from - 10][to - 2] = true;
+	}
+	for (i = 0; i < ALIAS_A * ALIAS_B; i++) {
+		const struct ws_tcp_info *cl = &run.client[i];
+
+		/* Made in order: source i / ALIAS_B, destination i % ALIAS_B. */
+		assert_int_equal(cl->local_addr, host_ip(10 + i / ALIAS_B));
+		assert_int_equal(cl->remote_addr, host_ip(2 + i % ALIAS_B));
+	}
+	ws_stack_stats(f->a, -1, &sa);
+	ws_stack_stats(f->b, -1, &sb);
+	/* Each side resolved each of the other's addresses it used. */
+	assert_int_equal(sa.arp.requests_tx, ALIAS_B);
+	assert_int_equal(sb.arp.replies_tx, ALIAS_B);
+	assert_int_equal(sb.tcp.passive_opens, ALIAS_A * ALIAS_B);
+	assert_int_equal(sb.tcp.drop_broadcast, 0);
+	alias = NULL;
+}
+
 #define FABRIC_TEST(fn) cmocka_unit_test_setup_teardown(fn, fabric_setup, \
 	fabric_teardown)
 
 static const struct CMUnitTest tests[] = {
 	FABRIC_TEST(test_announcements_cross_the_fabric),
 	FABRIC_TEST(test_datagram_resolves_and_gets_protocol_unreachable),
+	cmocka_unit_test_setup_teardown(
+		test_connections_between_every_pair_of_addresses,
+		fabric_setup_aliases, fabric_teardown),
 	cmocka_unit_test_setup_teardown(
 		test_1000_connections_1mb_each_way_byte_exact,
 		fabric_setup_bulk, fabric_teardown),

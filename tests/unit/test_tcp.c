@@ -1490,6 +1490,31 @@ test_must7_option_edges(void **state)
 		assert_int_equal(ws_tcp_opts_parse(b, sizeof(b), &o), 0);
 		assert_int_equal(o.present, 0);
 	}
+	/*
+	 * NOP NOP TS, the usual layout, taken in one step: the same result
+	 * as the walk gives the same option laid out otherwise, whatever
+	 * the struct held before.
+	 */
+	{
+		const uint8_t b[] = { 1, 1, 8, 10, 0x11, 0x22, 0x33, 0x44,
+			0x55, 0x66, 0x77, 0x88 };
+		const uint8_t w[] = { 8, 10, 0x11, 0x22, 0x33, 0x44,
+			0x55, 0x66, 0x77, 0x88, 1, 1 };
+		struct ws_tcp_opts walked;
+
+		memset(&o, 0xa5, sizeof(o));
+		assert_int_equal(ws_tcp_opts_parse(b, sizeof(b), &o), 0);
+		assert_int_equal(ws_tcp_opts_parse(w, sizeof(w), &walked), 0);
+		assert_int_equal(o.present, WS_TCP_OPT_HAS_TS);
+		assert_int_equal(o.tsval, 0x11223344);
+		assert_int_equal(o.tsecr, 0x55667788);
+		assert_int_equal(o.present, walked.present);
+		assert_int_equal(o.tsval, walked.tsval);
+		assert_int_equal(o.tsecr, walked.tsecr);
+		assert_int_equal(o.mss, 0);
+		assert_int_equal(o.wscale, 0);
+		assert_int_equal(o.n_sack, 0);
+	}
 	/* A known kind with a wrong length: ignored, parsing goes on. */
 	{
 		const uint8_t b[] = { 2, 3, 9, 3, 3, 2 };
@@ -2767,7 +2792,7 @@ e2e_run(struct ws_test_env *a, unsigned int drop_every, bool pass_mbufs)
 	b->cfg.tcp.ooo_segments = 64;
 	b->cfg.tcp.ooo_worker_segments = 256;
 	b->cfg.ip.addr = rte_cpu_to_be_32(PEER_IP);
-	b->iface.addr = rte_cpu_to_be_32(PEER_IP);
+	ws_iface_set_addrs(&b->iface, rte_cpu_to_be_32(PEER_IP), 1);
 	b->iface.mac = ws_test_peer_mac;
 	ws_test_env_reinit(b);
 	b->ticks = a->ticks;

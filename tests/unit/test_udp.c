@@ -743,8 +743,8 @@ test_port_zero_dropped(void **state)
 
 /* The port unreachable quoting all of 'orig_ip' (under 576 bytes). */
 static size_t
-expected_unreach(uint8_t *buf, const uint8_t *orig_ip, size_t quote,
-		uint16_t id)
+expected_unreach_from(uint8_t *buf, uint32_t src, const uint8_t *orig_ip,
+		size_t quote, uint16_t id)
 {
 	uint8_t icmp[FRAME_MAX];
 	uint16_t ck;
@@ -756,10 +756,17 @@ expected_unreach(uint8_t *buf, const uint8_t *orig_ip, size_t quote,
 	memcpy(icmp + 8, orig_ip, quote);
 	ck = ws_test_cksum(icmp, 8 + quote);
 	put16(icmp + 2, ck);
-	n = ws_test_ipv4_frame(buf, US, PEER, IPPROTO_ICMP, id, 0, icmp,
+	n = ws_test_ipv4_frame(buf, src, PEER, IPPROTO_ICMP, id, 0, icmp,
 		8 + quote);
 	ws_test_eth(buf, &ws_test_peer_mac, &ws_test_mac, RTE_ETHER_TYPE_IPV4);
 	return n;
+}
+
+static size_t
+expected_unreach(uint8_t *buf, const uint8_t *orig_ip, size_t quote,
+		uint16_t id)
+{
+	return expected_unreach_from(buf, US, orig_ip, quote, id);
 }
 
 static void
@@ -782,6 +789,34 @@ test_port_unreachable_exact(void **state)
 	assert_int_equal(env->w.stats.udp.unreach_tx, 1);
 	assert_int_equal(env->w.stats.icmp.unreach_tx, 1);
 	assert_int_equal(env->w.stats.udp.delivered, 0);
+	ws_udp_close(s);
+	ws_test_assert_no_leak(env);
+}
+
+/*
+ * ip.addr_count = 2: a socket is bound on ip.addr only, so a datagram to
+ * the other address, port bound or not, gets port unreachable from that
+ * address rather than a reply from one the peer did not ask.
+ */
+static void
+test_other_address_port_unreachable(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t frame[FRAME_MAX], expect[FRAME_MAX];
+	struct ws_udp_sock *s = bind_rec(env, SERVER_PORT, RX_FREE);
+	size_t len, expect_len;
+
+	ws_iface_set_addrs(&env->iface, rte_cpu_to_be_32(US), 2);
+	len = udp_frame(frame, US + 1, 5555, SERVER_PORT, pattern(24), 24,
+		CK_GOOD);
+	ws_test_input(env, frame, len);
+	assert_int_equal(rx.n, 0);
+	expect_len = expected_unreach_from(expect, US + 1, frame + ETH_LEN,
+		len - ETH_LEN, OUR_ID);
+	assert_int_equal(env->n_captured, 1);
+	ws_test_assert_frame(env, 0, expect, expect_len);
+	assert_int_equal(env->w.stats.udp.no_port, 1);
+	assert_int_equal(env->w.stats.udp.drop_broadcast, 0);
 	ws_udp_close(s);
 	ws_test_assert_no_leak(env);
 }
@@ -1274,6 +1309,7 @@ static const struct CMUnitTest tests[] = {
 	UDP_TEST(test_receive_lengths),
 	UDP_TEST(test_port_zero_dropped),
 	UDP_TEST(test_port_unreachable_exact),
+	UDP_TEST(test_other_address_port_unreachable),
 	UDP_TEST(test_port_unreachable_rate_limited),
 	UDP_TEST(test_broadcast_silent),
 	UDP_TEST(test_bind_conflicts),

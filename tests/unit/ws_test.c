@@ -87,7 +87,7 @@ ws_test_setup(void **state)
 	env->cfg.port.mtu = 1500;
 
 	env->iface.mac = ws_test_mac;
-	env->iface.addr = rte_cpu_to_be_32(WS_TEST_IP);
+	ws_iface_set_addrs(&env->iface, rte_cpu_to_be_32(WS_TEST_IP), 1);
 	env->iface.netmask = rte_cpu_to_be_32(0xffffff00);
 	env->iface.mtu = 1500;
 
