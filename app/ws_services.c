@@ -87,19 +87,34 @@ chain_copy(const struct rte_mbuf *m, uint32_t off, uint32_t len, char *dst)
 
 /* HTTP */
 
+/* A response head and the start of its body are sent together up to this. */
+#define HTTP_JOIN_MAX (WS_HTTP_HEAD_MAX + 2048)
+
 /* Put as much of the current response as fits into the send buffer. */
 static void
 http_send(struct ws_tcp_conn *c, struct http_conn *hc)
 {
 	const struct ws_http_response *r = &hc->resp;
-	uint32_t total = r->head_len + r->body_len, n;
+	uint32_t total = r->head_len + r->body_len, n, body_n;
+	char joined[HTTP_JOIN_MAX];
 	const char *p;
 	int sent;
 
 	while (hc->out_off < total) {
 		if (hc->out_off < r->head_len) {
-			p = r->head + hc->out_off;
+			/*
+			 * The head with as much of the body as fits in one
+			 * send: with nodelay each send is a segment, and a
+			 * small page then goes out in one instead of two.
+			 */
 			n = r->head_len - hc->out_off;
+			body_n = RTE_MIN(r->body_len,
+				(uint32_t)sizeof(joined) - n);
+			memcpy(joined, r->head + hc->out_off, n);
+			if (body_n != 0)
+				memcpy(joined + n, r->body, body_n);
+			p = joined;
+			n += body_n;
 		} else {
 			p = (const char *)r->body + (hc->out_off - r->head_len);
 			n = total - hc->out_off;

@@ -850,6 +850,7 @@ struct ws_tcp_conn {
 	char rx[FAKE_RX_MAX];
 	uint32_t rx_len;
 	uint32_t seg;			/* bytes per mbuf */
+	unsigned int sends;		/* calls that took something */
 	unsigned int shutdowns;
 	unsigned int closes;
 	unsigned int resumes;
@@ -896,6 +897,7 @@ ws_tcp_send(struct ws_tcp_conn *c, const void *data, uint32_t len)
 	memcpy(c->out + c->out_len, data, n);
 	c->out_len += n;
 	c->space -= n;
+	c->sends += n != 0;
 	return (int)n;
 }
 
@@ -1192,6 +1194,8 @@ test_svc_http_basic(void **state)
 	assert_true(c->nodelay);
 	assert_int_equal(arrive_str(c, req), sizeof(req) - 1);
 	assert_out(c, RESP_HELLO);
+	/* Head and body in one send: with nodelay, one segment. */
+	assert_int_equal(c->sends, 1);
 	assert_int_equal(c->shutdowns, 0);
 	/* The peer's FIN after answered requests: we close too. */
 	c->ops->peer_closed(c);
