@@ -211,6 +211,16 @@ struct gen_worker {
 	uint32_t src_first;	/* host order */
 	uint32_t n_src;
 	uint32_t next_src;
+	/*
+	 * Warm-up: the first connection from each source address goes
+	 * alone (warm_slot), until min(n_src, n_slots) have come up
+	 * (warm_done). Meanwhile the server resolves that address by ARP,
+	 * and for the very first we resolve the server, each side holding
+	 * only a few packets; the others would wait out a 1 s RTO.
+	 */
+	struct http_slot *warm_slot;
+	uint32_t warm_done;
+	unsigned int next_open;	/* bulk: slots opened so far */
 	struct hist h_connect;
 	struct hist h_response;
 } __rte_cache_aligned;
@@ -1018,6 +1028,31 @@ slot_fail(struct http_slot *sl, enum fail_reason why)
 	cnt_add(&sl->gw->cnt.failed[why], 1);
 }
 
+static bool
+warming_up(const struct gen_worker *gw)
+{
+	return gw->warm_done < RTE_MIN(gw->n_src, (uint32_t)gw->n_slots);
+}
+
+/* Whether a new connection may start now (see warm_slot). */
+static bool
+may_open(const struct gen_worker *gw)
+{
+	return !warming_up(gw) || gw->warm_slot == NULL;
+}
+
+/* 'sl' came up (true) or ended before it did. */
+static void
+warm_settle(struct http_slot *sl, bool up)
+{
+	struct gen_worker *gw = sl->gw;
+
+	if (gw->warm_slot != sl)
+		return;
+	gw->warm_slot = NULL;
+	gw->warm_done += up;
+}
+
 static void
 slot_send_request(struct http_slot *sl)
 {
@@ -1058,6 +1093,7 @@ on_connected(struct ws_tcp_conn *c)
 
 	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
 	cnt_add(&gw->cnt.connections, 1);
+	warm_settle(sl, true);
 	ws_tcp_set_nodelay(c, true);
 	slot_begin_request(sl, now);
 }
@@ -1249,6 +1285,7 @@ on_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 	struct http_slot *sl = ws_tcp_ctx(c);
 	enum fail_reason r;
 
+	warm_settle(sl, false);
 	if (sl->state == SLOT_CONNECTING || sl->state == SLOT_BUSY) {
 		switch (why) {
 		case WS_TCP_CLOSED_REFUSED:
@@ -1338,6 +1375,8 @@ slot_connect(struct ws_worker *w, struct http_slot *sl, uint64_t now,
 	}
 	cnt_add(&gw->cnt.issued, 1);
 	cnt_add(&gw->cnt.active, 1);
+	if (warming_up(gw))
+		gw->warm_slot = sl;
 	return true;
 }
 
@@ -1365,7 +1404,7 @@ http_poll(struct ws_worker *w, void *arg)
 		sl = &gw->slots[i];
 		if (sl->state != SLOT_IDLE)
 			continue;
-		if (!more_requests(gw))
+		if (!more_requests(gw) || !may_open(gw))
 			break;
 		sl->peer_done = false;
 		/* Out of ports or TCBs: try again next poll. */
@@ -1478,6 +1517,7 @@ bulk_connected(struct ws_tcp_conn *c)
 
 	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
 	cnt_add(&gw->cnt.connections, 1);
+	warm_settle(sl, true);
 	sl->state = SLOT_BUSY;
 	/* Past the end already (a slow handshake): close at once. */
 	if (now >= gw->g->deadline) {
@@ -1538,6 +1578,7 @@ bulk_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 	struct http_slot *sl = ws_tcp_ctx(c);
 	struct gen_worker *gw = sl->gw;
 
+	warm_settle(sl, false);
 	if (gw->g->opt->receive) {
 		/* What was received was delivered, however it ended. */
 		cnt_add(&gw->cnt.delivered, sl->sent);
@@ -1599,14 +1640,12 @@ bulk_poll(struct ws_worker *w, void *arg)
 		worker_done(gw);
 		return;
 	}
-	if (gw->phase == 0) {
-		gw->phase = 1;
-		for (i = 0; i < gw->n_slots; i++) {
-			sl = &gw->slots[i];
-			/* Bulk connections are not reopened. */
-			if (!slot_connect(w, sl, now, &bulk_ops))
-				slot_fail(sl, FAIL_OTHER);
-		}
+	/* Each slot opens once, not reopened; the first ones warm up. */
+	while (gw->next_open < gw->n_slots && now < g->deadline &&
+			may_open(gw)) {
+		sl = &gw->slots[gw->next_open++];
+		if (!slot_connect(w, sl, now, &bulk_ops))
+			slot_fail(sl, FAIL_OTHER);
 	}
 	if (now >= gw->next_check) {
 		gw->next_check = now + g->hz / 1000;
@@ -1623,7 +1662,8 @@ bulk_poll(struct ws_worker *w, void *arg)
 			}
 		}
 	}
-	if (cnt_get(&gw->cnt.active) == 0)
+	if (cnt_get(&gw->cnt.active) == 0 &&
+			(gw->next_open == gw->n_slots || now >= g->deadline))
 		worker_done(gw);
 }
 
