@@ -45,8 +45,19 @@ ws_install_deps() {
 	ws_say "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q || ws_die "apt-get update failed"
-	apt-get install -y -q --no-install-recommends "${missing[@]}" ||
-		ws_die "apt-get install failed"
+	# The daemons among these (nginx-light, dnsmasq) are started by the
+	# benchmarks and tests inside their own namespaces, never on the
+	# host: policy-rc.d (invoke-rc.d's hook) keeps the packages from
+	# starting their services, unless the machine already has a policy.
+	local policy=/usr/sbin/policy-rc.d made_policy=
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" &&
+			made_policy=1
+	fi
+	local rc=0
+	apt-get install -y -q --no-install-recommends "${missing[@]}" || rc=$?
+	[ -z "$made_policy" ] || rm -f "$policy"
+	[ $rc = 0 ] || ws_die "apt-get install failed"
 }
 
 ws_build() {

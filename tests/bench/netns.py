@@ -24,6 +24,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -408,3 +409,10 @@ class WoshouSample(collections.namedtuple(
         d["idle"] = d["w_idle_cycles"]
         d["hz"] = (d["busy"] + d["idle"]) / d["seconds"] if d["seconds"] > 0 else None
         return d
+
+
+def median_of(runs, key):
+    """The median of runs' values for key, those that have one; None if
+    none does."""
+    v = [r[key] for r in runs if r.get(key) is not None]
+    return statistics.median(v) if v else None

@@ -90,7 +90,6 @@ import os
 import re
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -496,11 +495,6 @@ def gen_sets_veth():
     return ["eal.vdev=net_af_xdp0,iface=veth0", "port.device=net_af_xdp0"]
 
 
-def median_of(runs, key):
-    v = [r[key] for r in runs if r.get(key) is not None]
-    return statistics.median(v) if v else None
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", help="write the figures here")
@@ -563,7 +557,7 @@ def main():
         good = good or runs
         for k in good[0]:
             if isinstance(good[0][k], (int, float)) and not isinstance(good[0][k], bool):
-                c["median_" + k] = median_of(good, k)
+                c["median_" + k] = netns.median_of(good, k)
         c["best_requests_per_server_cpu_s"] = max(
             (r["requests_per_server_cpu_s"] or 0) for r in good)
         results["cases"].append(c)

@@ -49,7 +49,6 @@ import json
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,10 +57,13 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import synflood  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import netns  # noqa: E402
+from netns import cpu_stat, median_of, netstat, sh  # noqa: E402
 
 GEN_IP, SRV_IP = "198.18.1.1", "198.18.1.2"
 GEN_CPU, SRV_CPU = 0, 1
-USER_HZ = os.sysconf("SC_CLK_TCK")
+USER_HZ = netns.USER_HZ
 MAX_RATE = 1_000_000          # trafgen "max": far above what it reaches here
 
 # woshou's settings for this wire (see the README's Benchmarks section):
@@ -75,64 +77,19 @@ WOSHOU_SETTINGS = ("workers.tx_hold_us=50", "workers.rx_wait_us=50",
                    "eal.vdev=net_af_xdp0,iface=veth1,busy_budget=0")
 
 
-def sh(*argv, check=True, ns=None, quiet=False):
-    if ns:
-        argv = ("ip", "netns", "exec", ns) + argv
-    r = subprocess.run(list(argv), capture_output=True, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)}: exit {r.returncode}: {r.stderr.strip()}")
-    return r.stdout
-
-
-def cpu_stat(cpu):
-    """(softirq, busy, total) jiffies of one CPU from /proc/stat."""
-    with open("/proc/stat") as f:
-        for line in f:
-            if line.startswith(f"cpu{cpu} "):
-                v = [int(x) for x in line.split()[1:]]
-                idle = v[3] + v[4]
-                total = sum(v[:8])
-                return v[6], total - idle, total
-    raise RuntimeError(f"cpu{cpu} not in /proc/stat")
-
-
-class Wire:
-    """The two namespaces and the veth pair; close() removes them."""
-
-    def __init__(self):
-        tag = f"{os.getpid()}"
-        self.gen, self.srv = f"wsgen{tag}", f"wssrv{tag}"
-        self.made = []
-        for ns in (self.gen, self.srv):
-            sh("ip", "netns", "add", ns)
-            self.made.append(ns)
-        sh("ip", "link", "add", "veth0", "netns", self.gen, "type", "veth",
-           "peer", "name", "veth1", "netns", self.srv)
-        sh("ip", "-n", self.gen, "addr", "add", f"{GEN_IP}/24", "dev", "veth0")
-        sh("ip", "-n", self.srv, "addr", "add", f"{SRV_IP}/24", "dev", "veth1")
-        for ns, dev in ((self.gen, "veth0"), (self.srv, "veth1")):
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
-            sh("ip", "-n", ns, "link", "set", dev, "up")
-        sh("ip", "-n", self.srv, "route", "add", "198.19.0.0/16", "via", GEN_IP)
-        self.gen_mac = sh("cat", "/sys/class/net/veth0/address", ns=self.gen).strip()
-        self.srv_mac = sh("cat", "/sys/class/net/veth1/address", ns=self.srv).strip()
-        # RPS: SYNs arriving on veth1 are processed on the server CPU, the
-        # SYN-ACKs arriving on veth0 on the generator's CPU.
-        self.set_rps(1 << SRV_CPU, 1 << GEN_CPU)
-
-    def set_rps(self, srv_mask, gen_mask):
-        sh("sh", "-c", f"echo {srv_mask:x} > /sys/class/net/veth1/queues/rx-0/rps_cpus",
-           ns=self.srv)
-        sh("sh", "-c", f"echo {gen_mask:x} > /sys/class/net/veth0/queues/rx-0/rps_cpus",
-           ns=self.gen)
-
-    def counter(self, ns, dev, name):
-        return int(sh("cat", f"/sys/class/net/{dev}/statistics/{name}", ns=ns))
-
-    def close(self):
-        for ns in self.made:
-            sh("ip", "netns", "del", ns, check=False)
-        self.made = []
+def make_wire():
+    """The two namespaces and the veth pair (netns.Wire), with the spoofed
+    sources routed back to the generator and RPS: SYNs arriving on veth1
+    are processed on the server CPU, the SYN-ACKs arriving on veth0 on the
+    generator's."""
+    wire = netns.Wire(GEN_IP, SRV_IP, tag="wssyn")
+    try:
+        sh("ip", "-n", wire.srv, "route", "add", "198.19.0.0/16", "via", GEN_IP)
+        wire.set_rps(1 << SRV_CPU, 1 << GEN_CPU)
+    except BaseException:
+        wire.close()
+        raise
+    return wire
 
 
 class Flood:
@@ -229,16 +186,6 @@ def measure_linux(wire, rate, seconds):
             1e6 * (g1[1] - g0[1]) / USER_HZ / synacks if synacks else None,
         "seconds": dt,
     }
-
-
-def netstat(ns, name):
-    """One TcpExt counter of the namespace, from /proc/net/netstat."""
-    text = sh("cat", "/proc/net/netstat", ns=ns).splitlines()
-    for i in range(0, len(text) - 1, 2):
-        keys, vals = text[i].split(), text[i + 1].split()
-        if keys[0] == "TcpExt:" and name in keys:
-            return int(vals[keys.index(name)])
-    return 0
 
 
 class Listener:
@@ -425,11 +372,6 @@ def measure_woshou(wire, ws, rate, seconds):
     }
 
 
-def median_of(runs, key):
-    v = [r[key] for r in runs if r.get(key) is not None]
-    return statistics.median(v) if v else None
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", help="write the figures here")
@@ -466,7 +408,7 @@ def main():
             for k in ("synack_pps", "us_per_syn") if runs[i].get(k) is not None),
             flush=True)
 
-    wire = Wire()
+    wire = make_wire()
     try:
         if "linux" in servers:
             sh("sysctl", "-qw", "net.ipv4.tcp_syncookies=2", ns=wire.srv)
