@@ -435,3 +435,19 @@ def test_bulk_receive_count(target, tmp_path):
     assert res["successes"] == 2 and res["failures"] == 0, res
     assert 4000000 <= res["delivered_bytes"] < 4000000 + 2 * 300000, res
     assert res["duration_s"] < 20, res
+
+
+def test_connections_wait_for_arp_not_for_a_retransmission(sink, tmp_path):
+    """32 connections at once to a host not yet resolved: the first goes
+    alone while ARP resolves (woshou-gen holds only arp.queue_len packets
+    for an unresolved host), then the rest, so none waits out the 1 s
+    initial RTO of a lost SYN."""
+    g = Gen(sink, tmp_path, ["bulk", "--target", KERNEL_IP, "--port", "9000",
+                             "--concurrency", "32", "--duration", "1"])
+    g.configure_kernel_side(route=False)
+    rc, res, out = g.wait()
+    print(out)
+    assert rc == 0, out
+    assert res["successes"] == 32 and res["failures"] == 0, res
+    assert res["latency_us"]["connect"]["count"] == 32, res
+    assert res["latency_us"]["connect"]["max"] < 500000, res
