@@ -8,7 +8,8 @@ import re
 import signal
 import time
 
-from conftest import (CONFIG, IFACE, WOSHOU, WOSHOU_IP, Woshou, run)
+from conftest import (CONFIG, IFACE, PREFIX, ROOT, WOSHOU, WOSHOU_IP, Woshou,
+                      run)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCAPY_TOOL = os.path.join(HERE, "scapy_tool.py")
@@ -158,3 +159,38 @@ def test_gratuitous_arp_announces_woshou(netns):
     c = w.counters()
     assert c.get("arp.gratuitous_tx") == 2
     assert c.get("arp.requests_rx", 0) == 0
+
+
+def test_every_address_of_addr_count_answers_arp_ping_and_http(netns):
+    """ip.addr_count = 4: 198.18.0.2 .. .5 are all woshou's. The kernel
+    resolves each to woshou's MAC, pings each, and fetches a page from
+    each (TCP accepted on every address, answered from it); .6 is not
+    ours. woshou-stat shows the extra addresses."""
+    w = Woshou(netns, sets=("ip.addr_count=4",))
+    try:
+        w.start_and_configure_kernel_side()
+        assert "198.18.0.2/24 (+3) mac" in w.output, w.output
+        for last in range(2, 6):
+            addr = f"198.18.0.{last}"
+            res = netns.exec(["arping", "-c", "1", "-w", "2", "-I", IFACE, addr],
+                             check=False)
+            assert res.returncode == 0, res.stdout + res.stderr
+            assert w.mac in res.stdout.lower(), res.stdout
+            res = netns.exec(["ping", "-c", "2", "-i", "0.2", "-W", "2", addr],
+                             check=False)
+            assert "2 received" in res.stdout, res.stdout
+            res = netns.exec(["curl", "-sf", "--max-time", "5",
+                              f"http://{addr}/hello"], check=False)
+            assert res.returncode == 0 and res.stdout == "hello from woshou\n", res
+        res = netns.exec(["arping", "-c", "1", "-w", "1", "-I", IFACE, "198.18.0.6"],
+                         check=False)
+        assert res.returncode != 0, res.stdout
+        stat = run([os.path.join(ROOT, "scripts", "woshou-stat"),
+                    "--prefix", PREFIX]).stdout
+        assert "198.18.0.2/24 (+3)" in stat, stat
+    finally:
+        w.stop()
+    c = w.counters()
+    assert c.get("icmp.echo_tx") == 8
+    assert c.get("tcp.passive_opens") == 4
+    assert c.get("arp.replies_tx") >= 4
