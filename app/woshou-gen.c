@@ -170,6 +170,7 @@ struct http_slot {
 	uint32_t req_off;	/* request bytes sent so far */
 	bool peer_done;		/* FIN received */
 	bool finished;		/* bulk receive: ended by the peer or by us */
+	bool failed;		/* counted as a failure: once per attempt */
 	bool server_close;	/* "Connection: close" in the response */
 	bool hdr_done;
 	bool has_len;
@@ -1022,10 +1023,41 @@ flood_foreign(struct ws_worker *w, struct rte_mbuf *m, void *arg)
 
 static void slot_finish_response(struct http_slot *sl);
 
+/* The first failure of an attempt counts; what follows from it does not. */
 static void
 slot_fail(struct http_slot *sl, enum fail_reason why)
 {
+	if (sl->failed)
+		return;
+	sl->failed = true;
 	cnt_add(&sl->gw->cnt.failed[why], 1);
+}
+
+/* Why a connection that ended before its work was done failed. */
+static enum fail_reason
+close_fail_reason(enum ws_tcp_close_reason why)
+{
+	switch (why) {
+	case WS_TCP_CLOSED_REFUSED:
+		return FAIL_REFUSED;
+	case WS_TCP_CLOSED_RESET:
+		return FAIL_RESET;
+	case WS_TCP_CLOSED_TIMEOUT:
+		return FAIL_TIMEOUT;
+	case WS_TCP_CLOSED_NORMAL:
+		return FAIL_SHORT;	/* the peer closed first */
+	default:
+		return FAIL_OTHER;
+	}
+}
+
+/* 'closed' came: the slot is free for the next attempt. */
+static void
+slot_release(struct http_slot *sl)
+{
+	sl->c = NULL;
+	sl->state = SLOT_IDLE;
+	cnt_add(&sl->gw->cnt.active, (uint64_t)-1);
 }
 
 static bool
@@ -1074,6 +1106,7 @@ slot_begin_request(struct http_slot *sl, uint64_t now)
 	sl->state = SLOT_BUSY;
 	sl->t_start = now;
 	sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz / 1000;
+	sl->failed = false;	/* each request on a connection is an attempt */
 	sl->req_off = 0;
 	sl->hdr_done = false;
 	sl->has_len = false;
@@ -1283,32 +1316,11 @@ static void
 on_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 {
 	struct http_slot *sl = ws_tcp_ctx(c);
-	enum fail_reason r;
 
 	warm_settle(sl, false);
-	if (sl->state == SLOT_CONNECTING || sl->state == SLOT_BUSY) {
-		switch (why) {
-		case WS_TCP_CLOSED_REFUSED:
-			r = FAIL_REFUSED;
-			break;
-		case WS_TCP_CLOSED_RESET:
-			r = FAIL_RESET;
-			break;
-		case WS_TCP_CLOSED_TIMEOUT:
-			r = FAIL_TIMEOUT;
-			break;
-		case WS_TCP_CLOSED_NORMAL:
-			r = FAIL_SHORT;
-			break;
-		default:
-			r = FAIL_OTHER;
-			break;
-		}
-		slot_fail(sl, r);
-	}
-	sl->c = NULL;
-	sl->state = SLOT_IDLE;
-	cnt_add(&sl->gw->cnt.active, (uint64_t)-1);
+	if (sl->state == SLOT_CONNECTING || sl->state == SLOT_BUSY)
+		slot_fail(sl, close_fail_reason(why));
+	slot_release(sl);
 }
 
 static const struct ws_tcp_ops http_ops = {
@@ -1364,6 +1376,7 @@ slot_connect(struct ws_worker *w, struct http_slot *sl, uint64_t now,
 	sl->t_start = now;
 	sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz / 1000;
 	sl->state = SLOT_CONNECTING;
+	sl->failed = false;
 	sl->c = ws_tcp_connect_from(w, rte_cpu_to_be_32(gw->src_first +
 		gw->next_src), g->opt->target, g->opt->port, ops, sl);
 	if (++gw->next_src == gw->n_src)
@@ -1380,6 +1393,26 @@ slot_connect(struct ws_worker *w, struct http_slot *sl, uint64_t now,
 	return true;
 }
 
+/*
+ * The start of an http or bulk poll: false while the traffic has not
+ * begun, and once the run is stopping (what is in flight aborted, the
+ * worker done).
+ */
+static bool
+slots_may_run(struct gen_worker *gw, uint64_t now)
+{
+	struct gen *g = gw->g;
+
+	if (gw->done || (now < g->begin && !gen_stopping(g)))
+		return false;
+	if (gen_stopping(g)) {
+		http_abort_all(gw, false, now);
+		worker_done(gw);
+		return false;
+	}
+	return true;
+}
+
 static void
 http_poll(struct ws_worker *w, void *arg)
 {
@@ -1389,13 +1422,8 @@ http_poll(struct ws_worker *w, void *arg)
 	struct http_slot *sl;
 	unsigned int i;
 
-	if (gw->done || (now < g->begin && !gen_stopping(g)))
+	if (!slots_may_run(gw, now))
 		return;
-	if (gen_stopping(g)) {
-		http_abort_all(gw, false, now);
-		worker_done(gw);
-		return;
-	}
 	if (now >= gw->next_check) {
 		gw->next_check = now + g->hz / 1000;
 		http_abort_all(gw, true, now);
@@ -1577,38 +1605,26 @@ bulk_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 {
 	struct http_slot *sl = ws_tcp_ctx(c);
 	struct gen_worker *gw = sl->gw;
+	bool clean;
 
 	warm_settle(sl, false);
 	if (gw->g->opt->receive) {
 		/* What was received was delivered, however it ended. */
 		cnt_add(&gw->cnt.delivered, sl->sent);
-		if (sl->finished)
-			cnt_add(&gw->cnt.ok, 1);
-		else if (sl->state == SLOT_CONNECTING || why !=
-				WS_TCP_CLOSED_ABORTED)
-			slot_fail(sl, why == WS_TCP_CLOSED_REFUSED ?
-				FAIL_REFUSED : why == WS_TCP_CLOSED_RESET ?
-				FAIL_RESET : why == WS_TCP_CLOSED_TIMEOUT ?
-				FAIL_TIMEOUT : FAIL_SHORT);
-		sl->c = NULL;
-		sl->state = SLOT_IDLE;
-		cnt_add(&gw->cnt.active, (uint64_t)-1);
-		return;
-	}
-	if (sl->state == SLOT_CLOSING && why == WS_TCP_CLOSED_NORMAL) {
+		clean = sl->finished;
+	} else {
 		/* Both FINs acknowledged: every byte reached the sink. */
-		cnt_add(&gw->cnt.ok, 1);
-		cnt_add(&gw->cnt.delivered, sl->sent);
-	} else if (sl->state != SLOT_CLOSING || why != WS_TCP_CLOSED_ABORTED) {
-		/* Our own aborts were counted where they were made. */
-		slot_fail(sl, why == WS_TCP_CLOSED_REFUSED ? FAIL_REFUSED :
-			why == WS_TCP_CLOSED_RESET ? FAIL_RESET :
-			why == WS_TCP_CLOSED_TIMEOUT ? FAIL_TIMEOUT :
-			FAIL_OTHER);
+		clean = sl->state == SLOT_CLOSING &&
+			why == WS_TCP_CLOSED_NORMAL && !sl->failed;
+		if (clean)
+			cnt_add(&gw->cnt.delivered, sl->sent);
 	}
-	sl->c = NULL;
-	sl->state = SLOT_IDLE;
-	cnt_add(&gw->cnt.active, (uint64_t)-1);
+	if (clean)
+		cnt_add(&gw->cnt.ok, 1);
+	else if (sl->state != SLOT_CLOSING || why != WS_TCP_CLOSED_ABORTED)
+		/* Our own aborts were counted where they were made. */
+		slot_fail(sl, close_fail_reason(why));
+	slot_release(sl);
 }
 
 static const struct ws_tcp_ops bulk_ops = {
@@ -1633,13 +1649,8 @@ bulk_poll(struct ws_worker *w, void *arg)
 	struct http_slot *sl;
 	unsigned int i;
 
-	if (gw->done || (now < g->begin && !gen_stopping(g)))
+	if (!slots_may_run(gw, now))
 		return;
-	if (gen_stopping(g)) {
-		http_abort_all(gw, false, now);
-		worker_done(gw);
-		return;
-	}
 	/* Each slot opens once, not reopened; the first ones warm up. */
 	while (gw->next_open < gw->n_slots && now < g->deadline &&
 			may_open(gw)) {

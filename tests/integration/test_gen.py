@@ -451,3 +451,40 @@ def test_connections_wait_for_arp_not_for_a_retransmission(sink, tmp_path):
     assert res["successes"] == 32 and res["failures"] == 0, res
     assert res["latency_us"]["connect"]["count"] == 32, res
     assert res["latency_us"]["connect"]["max"] < 500000, res
+
+
+SHORT_SINK = ("import socket, threading\n"
+              "s = socket.socket()\n"
+              "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+              f"s.bind(('{KERNEL_IP}', 9021))\n"
+              "s.listen(64)\n"
+              "def take(c):\n"
+              "    n = 0\n"
+              "    while n < 1000000:\n"
+              "        b = c.recv(1 << 16)\n"
+              "        if not b:\n"
+              "            break\n"
+              "        n += len(b)\n"
+              "    c.close()\n"
+              "while True:\n"
+              "    c, _ = s.accept()\n"
+              "    threading.Thread(target=take, args=(c,), daemon=True).start()\n")
+
+
+def test_bulk_sink_that_stops_reading_is_one_failure_each(target, tmp_path):
+    """A sink that closes after 1 MB (with unread data, so Linux resets):
+    each connection is counted once, by the first thing that went wrong
+    (its FIN or its RST), and the run reports the target unreachable
+    (nothing was delivered whole). It used to count 3 failures for 2."""
+    target.serve(["/usr/bin/python3", "-c", SHORT_SINK])
+    wait_listening(target, 9021)
+    g = Gen(target, tmp_path, ["bulk", "--target", KERNEL_IP, "--port", "9021",
+                               "--concurrency", "2", "--duration", "2"])
+    g.configure_kernel_side(route=False)
+    rc, res, out = g.wait()
+    print(out)
+    assert rc == 1, out
+    assert res["successes"] == 0, res
+    assert res["failures"] == 2, res
+    reasons = res["failure_reasons"]
+    assert reasons["short_response"] + reasons["reset"] == 2, res
