@@ -63,27 +63,31 @@ class Namespace:
         run(["ip", "netns", "del", self.name], check=False)
 
 
-class Woshou:
-    """One woshou process inside a namespace, with its output collected."""
+def stop_process(proc, sig=signal.SIGTERM, timeout=10):
+    """Signal a process this test started (its own Popen: by its PID,
+    never by name) and wait; kill it if it overstays. Its exit status."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+    return proc.returncode
 
-    def __init__(self, ns, config=CONFIG, sets=(), prefix=PREFIX):
-        """ns=None runs woshou in the test's own namespace (net_null)."""
-        self.ns = ns
-        self.prefix = prefix
+
+class Collected:
+    """A process this test started, its stdout and stderr read line by
+    line into .lines (and .output) while it runs."""
+
+    def __init__(self, argv, **popen):
         self.lines = []
         self.lock = threading.Lock()
-        argv = [] if ns is None else ["ip", "netns", "exec", ns.name]
-        argv += [WOSHOU, "--config", config,
-                 "--set", MEM_SET, "--set", f"eal.file_prefix={prefix}"]
-        for s in sets:
-            argv += ["--set", s]
-        # ip netns exec execs woshou itself, so this PID is woshou's.
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+                                     stderr=subprocess.STDOUT, text=True,
+                                     **popen)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self.returncode = None
-        self.mac = None
 
     def _read(self):
         for line in self.proc.stdout:
@@ -94,6 +98,30 @@ class Woshou:
     def output(self):
         with self.lock:
             return "\n".join(self.lines)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Stop it (stop_process) and read the rest; its exit status."""
+        rc = stop_process(self.proc, sig, timeout)
+        self.reader.join(5)
+        return rc
+
+
+class Woshou(Collected):
+    """One woshou process inside a namespace, with its output collected."""
+
+    def __init__(self, ns, config=CONFIG, sets=(), prefix=PREFIX):
+        """ns=None runs woshou in the test's own namespace (net_null)."""
+        self.ns = ns
+        self.prefix = prefix
+        argv = [] if ns is None else ["ip", "netns", "exec", ns.name]
+        argv += [WOSHOU, "--config", config,
+                 "--set", MEM_SET, "--set", f"eal.file_prefix={prefix}"]
+        for s in sets:
+            argv += ["--set", s]
+        # ip netns exec execs woshou itself, so this PID is woshou's.
+        super().__init__(argv)
+        self.returncode = None
+        self.mac = None
 
     def wait_for(self, pattern, timeout=START_TIMEOUT):
         deadline = time.monotonic() + timeout
@@ -151,15 +179,7 @@ class Woshou:
         raise AssertionError(f"connections still open after {timeout}s: {st}")
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self.reader.join(5)
-        self.returncode = self.proc.returncode
+        self.returncode = super().stop(sig, timeout)
         # Runs against a sanitizer build (WOSHOU_BIN) fail on any report.
         out = self.output
         assert "runtime error:" not in out and "Sanitizer" not in out, out

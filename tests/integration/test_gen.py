@@ -9,12 +9,11 @@ sources are 198.19.0.0/16, routed back to woshou-gen inside the namespace.
 import json
 import os
 import re
-import signal
 import subprocess
-import threading
 import time
 
-from conftest import CONFIG, IFACE, KERNEL_IP, MEM_SET, ROOT, run
+from conftest import (CONFIG, IFACE, KERNEL_IP, MEM_SET, ROOT, Collected, run,
+                      stop_process)
 
 import pytest
 
@@ -26,7 +25,7 @@ DELAY = 2
 START_TIMEOUT = 60
 
 
-class Gen:
+class Gen(Collected):
     """One woshou-gen run in a namespace; JSON result in a file."""
 
     def __init__(self, ns, tmp_path, args, sets=()):
@@ -37,23 +36,8 @@ class Gen:
         for kv in sets:
             argv += ["--set", kv]
         argv += [f"--json={self.json_path}"] + args + ["--delay", str(DELAY)]
-        self.lines = []
-        self.lock = threading.Lock()
         # ip netns exec execs woshou-gen itself: this PID is woshou-gen's.
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.lock:
-                self.lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self):
-        with self.lock:
-            return "\n".join(self.lines)
+        super().__init__(argv)
 
     def configure_kernel_side(self, route=True):
         """Once the tap is up: 198.18.0.1/24 on it, the sources via us."""
@@ -74,22 +58,12 @@ class Gen:
         try:
             self.proc.wait(timeout)
         finally:
-            self.stop()
-        self.reader.join(5)
+            self.stop(timeout=15)
         result = None
         if os.path.exists(self.json_path):
             with open(self.json_path) as f:
                 result = json.load(f)
         return self.proc.returncode, result, self.output
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
 
 
 class Server:
@@ -101,13 +75,7 @@ class Server:
                                      stderr=subprocess.DEVNULL)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_process(self.proc)
 
 
 @pytest.fixture

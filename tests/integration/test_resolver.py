@@ -11,10 +11,10 @@ import os
 import re
 import signal
 import subprocess
-import threading
 import time
 
-from conftest import CONFIG, IFACE, KERNEL_IP, MEM_SET, PREFIX, WOSHOU, run
+from conftest import (CONFIG, IFACE, KERNEL_IP, MEM_SET, PREFIX, WOSHOU, Collected,
+                      run)
 
 LOOKUP = os.environ.get(
     "WS_LOOKUP_BIN",
@@ -23,7 +23,7 @@ TIMEOUT_MS = 400
 ATTEMPTS = 2
 
 
-class Dnsmasq:
+class Dnsmasq(Collected):
     """dnsmasq in the namespace, ended by its PID; queries it logs."""
 
     def __init__(self, ns, *records):
@@ -35,39 +35,18 @@ class Dnsmasq:
                 # the others in it are NXDOMAIN, the rest REFUSED.
                 "--local=/ws.test/", "--local-ttl=60", "--log-queries"]
         argv += [f"--host-record={r}" for r in records]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
-        self.lines = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+        super().__init__(argv)
         deadline = time.monotonic() + 10
-        while not any("started" in line for line in list(self.lines)):
-            assert self.proc.poll() is None, self.output()
-            assert time.monotonic() < deadline, self.output()
+        while "started" not in self.output:
+            assert self.proc.poll() is None, self.output
+            assert time.monotonic() < deadline, self.output
             time.sleep(0.05)
 
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def output(self):
-        return "\n".join(self.lines)
-
     def queries(self):
-        return [line for line in list(self.lines) if "query[" in line]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self.reader.join(5)
+        return [line for line in self.output.splitlines() if "query[" in line]
 
 
-class Lookup:
+class Lookup(Collected):
     """One ws_lookup run: started, the kernel side of its tap configured,
     then released with a line on its stdin (--wait)."""
 
@@ -82,26 +61,13 @@ class Lookup:
         for s in sets:
             argv += ["--set", s]
         argv += list(args)
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
-        self.lines = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+        super().__init__(argv, stdin=subprocess.PIPE)
         self.released = None
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self):
-        return "\n".join(self.lines)
 
     def ready(self, timeout=60):
         """Wait for the tap, and give the kernel side its address."""
         deadline = time.monotonic() + timeout
-        while "ready" not in list(self.lines):
+        while "ready" not in self.output.splitlines():
             assert self.proc.poll() is None, self.output
             assert time.monotonic() < deadline, self.output
             time.sleep(0.05)
@@ -124,16 +90,6 @@ class Lookup:
                 self.proc.wait(10)
             self.reader.join(5)
         return self.proc.returncode, time.monotonic() - self.released
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self.reader.join(5)
 
     def results(self):
         """The answer lines, in order (everything after 'ready' that is
@@ -198,7 +154,7 @@ def test_answers_nxdomain_nodata_refused_and_cache(netns):
     assert c["res_sent"] == 3 + 2 * ATTEMPTS
     assert c["res_bad_reply"] == 0
     assert c["res_timeouts"] == 0
-    assert len(dns.queries()) == c["res_sent"], dns.output()
+    assert len(dns.queries()) == c["res_sent"], dns.output
 
 
 def test_timeout_when_dnsmasq_stopped(netns):
