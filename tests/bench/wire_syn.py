@@ -47,8 +47,6 @@ Usage: wire_syn.py [--json FILE] [--seconds S] [--runs N] [--rate PPS]
 import argparse
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -92,9 +90,10 @@ def make_wire():
     return wire
 
 
-class Flood:
+class Flood(netns.Proc):
     """trafgen in the generator namespace, pinned to CPU 0, bounded by
-    count, rate and a kill by its own PID."""
+    count and rate; stopped by its own PID and process group (netns.Proc:
+    trafgen forks its worker)."""
 
     def __init__(self, wire, rate, seconds):
         fd, self.cfg = tempfile.mkstemp(prefix="wire-syn-", suffix=".cfg")
@@ -102,53 +101,33 @@ class Flood:
             f.write(synflood.syn_config(wire.srv_mac, wire.gen_mac,
                                         options=True, dport=80, dst_ip=SRV_IP))
         count = min(int(rate * (seconds + 4)), 10_000_000)
-        argv = synflood.trafgen_argv("veth0", self.cfg, count, rate)
         # "max": paced at 1M/s, far above trafgen's ~570k/s here (without
         # --rate trafgen uses its TX_RING, whose flush fails on veth).
-        argv = ["ip", "netns", "exec", wire.gen, "taskset", "-c", str(GEN_CPU)] + argv
-        # ip netns exec and taskset exec: this PID is trafgen's; trafgen
-        # forks its worker, so it gets a process group of its own, and
-        # stop() signals that group (only what this started).
-        self.out = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen(argv, stdout=self.out, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        self.pgid = self.proc.pid
+        super().__init__(synflood.trafgen_argv("veth0", self.cfg, count, rate),
+                         ns=wire.gen, cpus=GEN_CPU, name="trafgen")
 
-    def output(self):
-        self.out.seek(0)
-        return self.out.read()[-2000:]
-
-    def stop(self):
-        # trafgen is reaped only at the end, so that its process group
-        # (its PID) cannot be anybody else's while it is signalled.
-        if self.proc.returncode is None:
-            os.killpg(self.pgid, signal.SIGINT)
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline and os.waitid(
-                    os.P_PID, self.proc.pid,
-                    os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
-                time.sleep(0.05)
-            try:        # the forked worker, if still there
-                os.killpg(self.pgid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.proc.wait(timeout=10)
-        self.out.close()
-        if self.cfg and os.path.exists(self.cfg):
+    def close(self):
+        super().close()
+        if os.path.exists(self.cfg):
             os.unlink(self.cfg)
-        self.cfg = None
+
+
+def start_flood(wire, rate, seconds):
+    """A flood, past its warm-up and still running."""
+    fl = Flood(wire, rate, seconds)
+    time.sleep(WARMUP)
+    if not fl.alive():
+        fl.close()
+        raise RuntimeError(f"trafgen exited: {fl.output(2000)}")
+    return fl
 
 
 WARMUP = 1.5
 
 
 def measure_linux(wire, rate, seconds):
-    fl = Flood(wire, rate, seconds)
+    fl = start_flood(wire, rate, seconds)
     try:
-        time.sleep(WARMUP)
-        if os.waitid(os.P_PID, fl.proc.pid,
-                     os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-            raise RuntimeError(f"trafgen exited: {fl.output()}")
         t0 = time.monotonic()
         s0 = cpu_stat(SRV_CPU)
         g0 = cpu_stat(GEN_CPU)
@@ -163,7 +142,7 @@ def measure_linux(wire, rate, seconds):
         rx1 = wire.counter(wire.gen, "veth0", "rx_packets")
         ck1 = netstat(wire.srv, "SyncookiesSent")
     finally:
-        fl.stop()
+        fl.close()
     dt = t1 - t0
     synacks = rx1 - rx0
     softirq_s = (s1[0] - s0[0]) / USER_HZ
@@ -218,8 +197,6 @@ class Woshou:
 
     def __init__(self, wire, binary, sets=()):
         self.prefix = f"wswire{os.getpid()}"
-        self.log = tempfile.NamedTemporaryFile(prefix="wire-woshou-", suffix=".log",
-                                               delete=False)
         argv = ["ip", "netns", "exec", wire.srv, binary,
                 "--config", os.path.join(ROOT, "drivers-config", "net_tap.ini"),
                 "--set", "eal.vdev=net_af_xdp0,iface=veth1",
@@ -243,7 +220,7 @@ class Woshou:
                 argv[keys[k]] = kv
             else:
                 argv += ["--set", kv]
-        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = netns.Proc(argv, name="woshou")
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -252,8 +229,8 @@ class Woshou:
                     break
             except Exception:
                 pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                text = self.log_text()
+            if not self.proc.alive() or time.monotonic() > deadline:
+                text = self.proc.output(3000)
                 self.stop()
                 raise RuntimeError("woshou did not start:\n" + text)
             time.sleep(0.3)
@@ -262,21 +239,7 @@ class Woshou:
     def worker_oncpu_ns(self):
         """The worker thread's time on a CPU so far (schedstat, ns): with
         one worker on CPU 1, how much of that core woshou had."""
-        base = f"/proc/{self.proc.pid}/task"
-        for tid in os.listdir(base):
-            try:
-                with open(f"{base}/{tid}/comm") as f:
-                    if not f.read().startswith("rte-worker"):
-                        continue
-                with open(f"{base}/{tid}/schedstat") as f:
-                    return int(f.read().split()[0])
-            except OSError:
-                continue
-        return None
-
-    def log_text(self):
-        with open(self.log.name) as f:
-            return f.read()[-3000:]
+        return netns.schedstat(netns.find_thread(self.proc.pid, "rte-worker-1"))[0]
 
     def stats(self):
         out = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "woshou-stat"),
@@ -295,27 +258,14 @@ class Woshou:
                 w["rx_pkts"], w["tx_pkts"])
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self.log.close()
-        if os.path.exists(self.log.name):
-            os.unlink(self.log.name)
+        self.proc.close()
         # the EAL's runtime directory of this run's own file prefix
-        shutil.rmtree(f"/var/run/dpdk/{self.prefix}", ignore_errors=True)
+        netns.remove_runtime_dir(self.prefix)
 
 
 def measure_woshou(wire, ws, rate, seconds):
-    fl = Flood(wire, rate, seconds)
+    fl = start_flood(wire, rate, seconds)
     try:
-        time.sleep(WARMUP)
-        if os.waitid(os.P_PID, fl.proc.pid,
-                     os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-            raise RuntimeError(f"trafgen exited: {fl.output()}")
         t0 = time.monotonic()
         a = ws.sample()
         on0 = ws.worker_oncpu_ns()
@@ -330,7 +280,7 @@ def measure_woshou(wire, ws, rate, seconds):
         on1 = ws.worker_oncpu_ns()
         b = ws.sample()
     finally:
-        fl.stop()
+        fl.close()
     if b[0] <= a[0]:
         raise RuntimeError("woshou's snapshot did not advance")
     dt = t1 - t0
