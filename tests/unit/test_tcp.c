@@ -985,6 +985,49 @@ test_must13_active_close_time_wait(void **state)
 	ws_test_assert_no_leak(env);
 }
 
+/*
+ * The listener table: the setup's LPORT and 31 more fill it; one more is
+ * refused (-ENOSPC), a port twice is -EEXIST, port 0 and no ops -EINVAL,
+ * and a SYN to the last one added is answered (the search reaches the
+ * last listener, not further).
+ */
+static void
+test_listener_table_full_and_last_found(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint16_t last = (uint16_t)(LPORT + 100 + WS_TCP_MAX_LISTENERS - 2);
+	struct pseg s = {
+		.sport = PPORT, .dport = last, .seq = PISN, .flags = F_SYN,
+		.wnd = 1000,
+	};
+	struct cseg c;
+	unsigned int i;
+
+	for (i = 0; i < WS_TCP_MAX_LISTENERS - 1; i++)
+		assert_int_equal(ws_tcp_listen_worker(&env->w,
+			(uint16_t)(LPORT + 100 + i), &app_ops, &app), 0);
+	assert_int_equal(ws_tcp_listen_worker(&env->w, LPORT + 99, &app_ops,
+		&app), -ENOSPC);
+	assert_int_equal(ws_tcp_listen_worker(&env->w, last, &app_ops, &app),
+		-EEXIST);
+	assert_int_equal(ws_tcp_listen_worker(&env->w, 0, &app_ops, &app),
+		-EINVAL);
+	assert_int_equal(ws_tcp_listen_worker(&env->w, LPORT + 98, NULL,
+		&app), -EINVAL);
+	assert_int_equal(st(env)->st_listen, WS_TCP_MAX_LISTENERS);
+
+	send_seg(env, &s);
+	only(env, &c);
+	assert_int_equal(c.flags, F_SYN | F_ACK);
+	assert_int_equal(c.sport, last);
+	/* One past the table: no listener, so a RST. */
+	s.dport = LPORT + 99;
+	send_seg(env, &s);
+	only(env, &c);
+	assert_int_equal(c.flags, F_RST | F_ACK);
+	finish(env);
+}
+
 /* Simultaneous close through CLOSING. */
 static void
 test_simultaneous_close_closing(void **state)
@@ -3546,6 +3589,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_must14_passive_open_synack_exact),
 	TCP_TEST(test_must8_must9_isn),
 	TCP_TEST(test_passive_open_data_both_ways),
+	TCP_TEST(test_listener_table_full_and_last_found),
 	TCP_TEST(test_must40_delayed_ack_timing),
 	TCP_TEST(test_shld19_ack_every_second_segment),
 	TCP_TEST(test_held_data_and_window),
