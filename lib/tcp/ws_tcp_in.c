@@ -5,7 +5,8 @@
 /*
  * TCP input (RFC 9293 3.10.7): validation, demultiplexing, and the event
  * processing of each state, with RFC 5961's defences, RFC 7323's PAWS and
- * RFC 6191's TIME_WAIT reuse. Received payload is never copied: the mbuf
+ * RFC 6191's TIME_WAIT reuse. A segment for a listener goes to
+ * ws_tcp_listen.c, where passive connections are born. Received payload is never copied: the mbuf
  * is stripped to its payload and chained onto the receive buffer or held
  * in the out-of-order queue.
  */
@@ -23,19 +24,6 @@
 #include "ws_ipv4.h"
 #include "ws_tcp_priv.h"
 #include "ws_worker.h"
-
-/* One received segment, parsed. */
-struct seg {
-	struct rte_mbuf *m;		/* the frame, until taken */
-	struct ws_tcp_key key;		/* our view: r = the sender */
-	uint32_t seq, ack;
-	uint32_t len;			/* payload bytes */
-	uint32_t payload_off;		/* into m */
-	uint16_t wnd;			/* raw */
-	uint8_t flags;
-	bool opts_bad;
-	struct ws_tcp_opts opts;
-};
 
 /* ------------------------------------------------------------------ */
 /* Mbuf chain helpers.                                                 */
@@ -93,7 +81,7 @@ chain_trim(struct rte_mbuf *m, uint32_t len)
 
 /* The payload of 'sg' from 'skip' bytes in, 'len' long; sg->m is taken. */
 static struct rte_mbuf *
-seg_take_payload(struct seg *sg, uint32_t skip, uint32_t len)
+seg_take_payload(struct ws_tcp_seg *sg, uint32_t skip, uint32_t len)
 {
 	struct rte_mbuf *m = chain_adj(sg->m, sg->payload_off + skip);
 
@@ -112,14 +100,14 @@ seg_take_payload(struct seg *sg, uint32_t skip, uint32_t len)
 /* Helpers.                                                            */
 
 static uint32_t
-seg_space(const struct seg *sg)
+seg_space(const struct ws_tcp_seg *sg)
 {
 	return sg->len + !!(sg->flags & TH_SYN) + !!(sg->flags & TH_FIN);
 }
 
 /* RFC 9293 3.10.7.1: the reply to a segment nobody wants. */
-static void
-reply_rst(struct ws_tcp_worker *tw, const struct seg *sg)
+void
+ws_tcp_reply_rst(struct ws_tcp_worker *tw, const struct ws_tcp_seg *sg)
 {
 	if (sg->flags & TH_RST)
 		return;
@@ -136,7 +124,7 @@ reply_rst(struct ws_tcp_worker *tw, const struct seg *sg)
  * are rate-limited (as Linux's tcp_oow_rate_limited).
  */
 static void
-invalid_ack(struct ws_tcp_conn *c, const struct seg *sg)
+invalid_ack(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 {
 	struct ws_tcp_worker *tw = c->tw;
 	uint64_t now = tw->w->now;
@@ -162,8 +150,8 @@ challenge_ack(struct ws_tcp_conn *c)
 }
 
 /* MUST-16: the smaller MSS, less the options on every segment. */
-static void
-set_send_mss(struct ws_tcp_conn *c)
+void
+ws_tcp_set_send_mss(struct ws_tcp_conn *c)
 {
 	uint32_t mss = RTE_MIN((uint32_t)c->peer_mss, (uint32_t)c->rcv_mss);
 
@@ -174,7 +162,7 @@ set_send_mss(struct ws_tcp_conn *c)
 
 /* Options a SYN or SYN-ACK settles (RFC 7323, RFC 2018, MUST-14..16). */
 static void
-negotiate(struct ws_tcp_conn *c, const struct seg *sg)
+negotiate(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 {
 	const struct ws_tcp_opts *o = &sg->opts;
 
@@ -195,7 +183,7 @@ negotiate(struct ws_tcp_conn *c, const struct seg *sg)
 	/* MUST-15: 536 without the option. */
 	c->peer_mss = (o->present & WS_TCP_OPT_HAS_MSS) ? o->mss :
 		WS_TCP_DEFAULT_MSS;
-	set_send_mss(c);
+	ws_tcp_set_send_mss(c);
 }
 
 /*
@@ -203,7 +191,7 @@ negotiate(struct ws_tcp_conn *c, const struct seg *sg)
  * control. A SYN-ACK's window is never scaled (RFC 7323 2.2).
  */
 static void
-established(struct ws_tcp_conn *c, const struct seg *sg)
+established(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 {
 	struct ws_tcp_worker *tw = c->tw;
 
@@ -243,315 +231,10 @@ established(struct ws_tcp_conn *c, const struct seg *sg)
 }
 
 /* ------------------------------------------------------------------ */
-/* LISTEN (RFC 9293 3.10.7.2) and SYN cookies (RFC 4987).              */
-
-static void conn_input(struct ws_tcp_conn *c, struct seg *sg);
-
-static uint32_t
-cookie_counter(const struct ws_tcp_worker *tw)
-{
-	return ws_syncookie_counter(ws_tcp_now_ms(tw));
-}
-
-/*
- * Whether an ACK to a listener may complete a cookie handshake: always
- * in 'always' mode; otherwise only while cookies sent by this listener
- * can still be valid (two periods), so that in quiet times a stray ACK
- * gets its RST without costing a hash (as Linux's tcp_synq_no_recent_overflow).
- */
-static bool
-cookies_recent(const struct ws_tcp_worker *tw,
-		const struct ws_tcp_listener *l)
-{
-	if (tw->cfg.syncookies == WS_SYNCOOKIES_ALWAYS)
-		return true;
-	return l->cookies_sent != 0 && tw->w->now - l->cookie_last <
-		2ull * WS_SYNCOOKIE_PERIOD_S * tw->w->clock.hz;
-}
-
-static bool
-half_open_full(const struct ws_tcp_worker *tw,
-		const struct ws_tcp_listener *l)
-{
-	return l->pending >= tw->cfg.backlog ||
-		tw->half_open >= tw->cfg.half_open_max;
-}
-
-/* A TCB for 'key', in the table; NULL when there is no room for it. */
-static struct ws_tcp_conn *
-conn_new(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
-{
-	struct ws_tcp_conn *c = ws_tcp_conn_alloc(tw, key);
-
-	if (c == NULL)
-		return NULL;
-	if (ws_tcp_conn_insert(c) < 0) {
-		c->dead = 1;
-		ws_tcp_conn_hold(c);
-		ws_tcp_conn_release(c);
-		return NULL;
-	}
-	return c;
-}
-
-/*
- * Answer a SYN with a cookie: nothing is allocated, the SYN's own mbuf
- * becomes the SYN-ACK. What the handshake must remember travels in the
- * ISN and, when the peer sent timestamps, in the low bits of our TSval.
- */
-static void
-cookie_synack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
-		struct seg *sg)
-{
-	const struct ws_tcp_config *cfg = &tw->cfg;
-	const struct ws_tcp_opts *po = &sg->opts;
-	struct ws_syncookie_opts o;
-	struct ws_tcp_synack sa;
-
-	o.mss = (po->present & WS_TCP_OPT_HAS_MSS) ? po->mss : 0;
-	o.has_ts = cfg->timestamps && (po->present & WS_TCP_OPT_HAS_TS);
-	/* RFC 7323 2.2 and RFC 2018 2: offered only if the SYN did. */
-	o.has_ws = o.has_ts && cfg->window_scaling &&
-		(po->present & WS_TCP_OPT_HAS_WS);
-	o.wscale = o.has_ws ? po->wscale : 0;
-	o.sack_ok = o.has_ts && cfg->sack &&
-		(po->present & WS_TCP_OPT_HAS_SACK_OK);
-
-	memset(&sa, 0, sizeof(sa));
-	if (o.has_ts) {
-		/* The offset the connection keeps, so its TSvals only grow. */
-		sa.has_ts = true;
-		sa.tsval = ws_syncookie_tsval((uint32_t)ws_tcp_now_ms(tw) +
-			ws_tcp_ts_off(tw, &sg->key), &o);
-		sa.tsecr = po->tsval;
-	}
-	sa.iss = ws_syncookie_make(&tw->cookie_keys, cookie_counter(tw),
-		&sg->key, sg->seq, &o, sa.tsval);
-	sa.ack = sg->seq + 1;
-	sa.mss = (uint16_t)(tw->w->iface->mtu - 40);
-	sa.wscale = o.has_ws ? (int8_t)tw->rcv_shift : -1;
-	sa.sack_ok = o.sack_ok;
-	sa.wnd = (uint16_t)RTE_MIN(cfg->rcvbuf, (uint32_t)UINT16_MAX);
-	l->cookie_last = tw->w->now;
-	l->cookies_sent++;
-	tw->st->cookie_synack_tx++;
-	ws_tcp_send_synack_stateless(tw, sg->m, &sg->key, &sa);
-	sg->m = NULL;
-}
-
-/*
- * The ACK of a cookie SYN-ACK: the cookie checked, the connection is
- * created with what the cookie kept and, in the same step, taken to
- * ESTABLISHED by this very segment through the ordinary input path (so
- * data or a FIN riding on the ACK is processed as on any connection).
- */
-static void
-cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
-		struct seg *sg)
-{
-	const struct ws_tcp_config *cfg = &tw->cfg;
-	bool has_ts = (sg->opts.present & WS_TCP_OPT_HAS_TS) != 0;
-	enum ws_syncookie_result r;
-	struct ws_syncookie_opts o;
-	struct ws_tcp_conn *c;
-
-	r = ws_syncookie_check(&tw->cookie_keys, cookie_counter(tw),
-		&sg->key, sg->seq - 1, sg->ack - 1, has_ts, sg->opts.tsecr, &o);
-	if (r != WS_SYNCOOKIE_OK) {
-		if (r == WS_SYNCOOKIE_TOO_OLD)
-			tw->st->cookie_too_old++;
-		else if (r == WS_SYNCOOKIE_BAD_INDEX)
-			tw->st->cookie_bad_index++;
-		else
-			tw->st->cookie_bad_hash++;
-		if (cfg->syncookie_bad_ack == WS_BAD_COOKIE_RST)
-			reply_rst(tw, sg);
-		return;
-	}
-	c = conn_new(tw, &sg->key);
-	if (c == NULL) {
-		/*
-		 * No room to accept it. Silence, as Linux without
-		 * tcp_abort_on_overflow: the peer's next segment carries
-		 * the same valid cookie and gets another chance.
-		 */
-		tw->st->accept_overflow++;
-		return;
-	}
-	tw->st->cookie_validated++;
-	l->cookies_validated++;
-	c->passive = 1;
-	c->from_cookie = 1;
-	c->listener = l;
-	c->ops = l->ops;
-	/* As if we had sent the SYN-ACK and were waiting for this ACK. */
-	c->irs = sg->seq - 1;
-	c->rcv_nxt = sg->seq;
-	c->rcv_adv = c->rcv_nxt + RTE_MIN(cfg->rcvbuf, (uint32_t)UINT16_MAX);
-	c->last_ack_sent = c->rcv_nxt;
-	c->iss = sg->ack - 1;
-	c->snd_una = c->iss;
-	c->snd_nxt = sg->ack;
-	c->snd_max = sg->ack;
-	c->recover = c->iss;
-	c->ts_ok = o.has_ts;
-	c->ws_ok = o.has_ws;
-	c->sack_ok = o.sack_ok;
-	c->snd_shift = o.has_ws ? o.wscale : 0;
-	c->rcv_shift = o.has_ws ? tw->rcv_shift : 0;
-	if (c->ts_ok) {
-		c->ts_off = ws_tcp_ts_off(tw, &sg->key);
-		c->ts_recent = sg->opts.tsval;
-		c->ts_recent_ms = ws_tcp_now_ms(tw);
-	}
-	c->peer_mss = o.mss;
-	set_send_mss(c);
-	c->rtx_first = tw->w->now;
-	ws_tcp_set_state(c, WS_TCP_SYN_RECEIVED);
-	ws_tcp_conn_hold(c);
-	conn_input(c, sg);
-	/*
-	 * The checked ACK always completes it; should that ever change, a
-	 * cookie connection must not linger half-open with no timer.
-	 */
-	if (!c->dead && c->state == WS_TCP_SYN_RECEIVED)
-		ws_tcp_conn_drop(c, WS_TCP_CLOSED_ABORTED);
-	ws_tcp_conn_release(c);
-}
-
-/*
- * Auto mode ends once the half-open queues have drained to half, not at
- * the first free slot: under a flood each slot freed would be taken by
- * the next SYN and the mode would flap with every one.
- */
-static void
-cookie_mode_check_exit(struct ws_tcp_worker *tw, struct ws_tcp_listener *l)
-{
-	if (l->pending <= tw->cfg.backlog / 2 &&
-			tw->half_open <= tw->cfg.half_open_max / 2) {
-		l->cookie_mode = false;
-		tw->st->cookie_mode_off++;
-	}
-}
-
-void
-ws_tcp_half_open_done(struct ws_tcp_conn *c)
-{
-	struct ws_tcp_worker *tw = c->tw;
-	struct ws_tcp_listener *l = c->listener;
-
-	if (!c->half_open)
-		return;
-	c->half_open = 0;
-	tw->half_open--;
-	l->pending--;
-	if (l->cookie_mode)
-		cookie_mode_check_exit(tw, l);
-}
-
-static void
-listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
-		struct seg *sg)
-{
-	const struct ws_tcp_config *cfg = &tw->cfg;
-	struct ws_tcp_conn *c;
-
-	if (sg->flags & TH_RST)
-		return;
-	if (sg->flags & TH_ACK) {
-		if (!(sg->flags & TH_SYN) && cookies_recent(tw, l)) {
-			cookie_ack(tw, l, sg);
-			return;
-		}
-		if (!(sg->flags & TH_SYN) && cfg->syncookies !=
-				WS_SYNCOOKIES_OFF)
-			tw->st->cookie_ack_unchecked++;
-		tw->st->drop_listen_ack++;
-		reply_rst(tw, sg);
-		return;
-	}
-	if (!(sg->flags & TH_SYN)) {
-		tw->st->drop_listen_other++;
-		return;
-	}
-	tw->st->syn_rx++;
-	if (sg->opts_bad) {
-		/* MUST-7: a SYN whose options we cannot read. */
-		tw->st->drop_bad_opts++;
-		return;
-	}
-	switch (cfg->syncookies) {
-	case WS_SYNCOOKIES_ALWAYS:
-		cookie_synack(tw, l, sg);
-		return;
-	case WS_SYNCOOKIES_AUTO:
-		if (l->cookie_mode)
-			cookie_mode_check_exit(tw, l);
-		if (!l->cookie_mode && half_open_full(tw, l)) {
-			l->cookie_mode = true;
-			tw->st->cookie_mode_on++;
-		}
-		/*
-		 * A TCB table full of established connections (TIME_WAIT
-		 * would be recycled) answers this SYN with a cookie too, but
-		 * does not switch the listener: nothing half-open would ever
-		 * drain to switch it back.
-		 */
-		if (l->cookie_mode || (tw->free_tcbs == NULL &&
-				tw->tw_head == NULL)) {
-			cookie_synack(tw, l, sg);
-			return;
-		}
-		break;
-	default:
-		if (l->pending >= cfg->backlog) {
-			tw->st->drop_backlog++;
-			return;
-		}
-		if (tw->half_open >= cfg->half_open_max) {
-			tw->st->drop_half_open++;
-			return;
-		}
-		break;
-	}
-	c = conn_new(tw, &sg->key);
-	if (c == NULL) {
-		tw->st->drop_table_full++;
-		return;
-	}
-	c->passive = 1;
-	c->listener = l;
-	c->half_open = 1;
-	l->pending++;
-	tw->half_open++;
-	c->ops = l->ops;
-	c->irs = sg->seq;
-	c->rcv_nxt = sg->seq + 1;
-	c->rcv_adv = c->rcv_nxt;
-	c->iss = ws_tcp_isn(tw, &sg->key, &c->ts_off);
-	c->snd_una = c->iss;
-	c->snd_nxt = c->iss;
-	c->snd_max = c->iss;
-	c->recover = c->iss;
-	c->ws_ok = cfg->window_scaling;
-	c->ts_ok = cfg->timestamps;
-	c->sack_ok = cfg->sack;
-	negotiate(c, sg);
-	c->snd_wnd = sg->wnd;
-	c->max_snd_wnd = c->snd_wnd;
-	c->rtx_first = tw->w->now;
-	ws_tcp_set_state(c, WS_TCP_SYN_RECEIVED);
-	tw->st->synack_tx++;
-	ws_tcp_send_syn(c);
-	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
-	ws_tcp_timer_arm_ms(c, &c->rtx_timer, c->rto_ms);
-}
-
-/* ------------------------------------------------------------------ */
 /* SYN_SENT (RFC 9293 3.10.7.3).                                       */
 
 static void
-syn_sent_input(struct ws_tcp_conn *c, struct seg *sg)
+syn_sent_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 {
 	struct ws_tcp_worker *tw = c->tw;
 	bool ack_ok = false;
@@ -559,7 +242,7 @@ syn_sent_input(struct ws_tcp_conn *c, struct seg *sg)
 	if (sg->flags & TH_ACK) {
 		if (SEQ_LEQ(sg->ack, c->iss) || SEQ_GT(sg->ack, c->snd_max)) {
 			tw->st->drop_ack_unsent++;
-			reply_rst(tw, sg);
+			ws_tcp_reply_rst(tw, sg);
 			return;
 		}
 		ack_ok = true;
@@ -757,7 +440,7 @@ ooo_drain(struct ws_tcp_conn *c)
 /* Synchronized states (RFC 9293 3.10.7.4).                            */
 
 static bool
-acceptable(const struct ws_tcp_conn *c, const struct seg *sg)
+acceptable(const struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 {
 	uint32_t wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ?
 		c->rcv_adv - c->rcv_nxt : 0;
@@ -779,7 +462,7 @@ acceptable(const struct ws_tcp_conn *c, const struct seg *sg)
 }
 
 static void
-rst_input(struct ws_tcp_conn *c, const struct seg *sg)
+rst_input(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 {
 	struct ws_tcp_worker *tw = c->tw;
 
@@ -821,7 +504,7 @@ rst_input(struct ws_tcp_conn *c, const struct seg *sg)
 
 /* Returns false when the segment must go no further. */
 static bool
-ack_input(struct ws_tcp_conn *c, struct seg *sg, bool *acked_new)
+ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 {
 	struct ws_tcp_worker *tw = c->tw;
 	uint32_t acked, data_acked, wnd;
@@ -1002,7 +685,7 @@ ack_policy(struct ws_tcp_conn *c, uint32_t len)
  * at RCV.NXT (the segment's own, or one held out of order).
  */
 static void
-data_input(struct ws_tcp_conn *c, struct seg *sg, uint32_t skip, bool *fin)
+data_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, uint32_t skip, bool *fin)
 {
 	struct ws_tcp_worker *tw = c->tw;
 	uint32_t len = sg->len - skip, seq = sg->seq + skip;
@@ -1044,7 +727,7 @@ data_input(struct ws_tcp_conn *c, struct seg *sg, uint32_t skip, bool *fin)
 }
 
 static bool
-paws_reject(struct ws_tcp_conn *c, const struct seg *sg)
+paws_reject(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 {
 	struct ws_tcp_worker *tw = c->tw;
 
@@ -1062,8 +745,8 @@ paws_reject(struct ws_tcp_conn *c, const struct seg *sg)
 	return true;
 }
 
-static void
-conn_input(struct ws_tcp_conn *c, struct seg *sg)
+void
+ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 {
 	struct ws_tcp_worker *tw = c->tw;
 	struct ws_tcp_listener *l;
@@ -1151,7 +834,7 @@ conn_input(struct ws_tcp_conn *c, struct seg *sg)
 	if (c->state == WS_TCP_SYN_RECEIVED) {
 		if (SEQ_LEQ(sg->ack, c->snd_una) ||
 				SEQ_GT(sg->ack, c->snd_max)) {
-			reply_rst(tw, sg);
+			ws_tcp_reply_rst(tw, sg);
 			goto out;
 		}
 		c->snd_una = sg->ack;
@@ -1277,7 +960,7 @@ cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 
 /* RFC 6191: a new SYN may take over a TIME_WAIT 4-tuple. */
 static bool
-time_wait_reusable(const struct ws_tcp_conn *c, const struct seg *sg)
+time_wait_reusable(const struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 {
 	if ((sg->flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN)) != TH_SYN)
 		return false;
@@ -1296,7 +979,7 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 	struct ws_tcp_listener *l;
 	struct ws_tcp_conn *c;
 	uint32_t l4off = m->l2_len + m->l3_len, l4len, thl;
-	struct seg sg;
+	struct ws_tcp_seg sg;
 
 	sg.m = m;
 	st->rx++;
@@ -1363,19 +1046,19 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 	}
 	if (c != NULL) {
 		ws_tcp_conn_hold(c);
-		conn_input(c, &sg);
+		ws_tcp_conn_input(c, &sg);
 		ws_tcp_conn_release(c);
 		goto drop;
 	}
 	l = ws_tcp_find_listener(tw, rte_be_to_cpu_16(sg.key.lport));
 	if (l != NULL) {
-		listen_input(tw, l, &sg);
+		ws_tcp_listen_input(tw, l, &sg);
 		goto drop;
 	}
 	/* RFC 9293 3.10.7.1: CLOSED. */
 	if (!(sg.flags & TH_RST))
 		st->rst_no_conn++;
-	reply_rst(tw, &sg);
+	ws_tcp_reply_rst(tw, &sg);
 drop:
 	/* NULL when the payload went into a buffer. */
 	rte_pktmbuf_free(sg.m);

@@ -111,6 +111,19 @@ struct ws_tcp_key {
 	uint16_t lport;
 };
 
+/* One received segment, parsed (ws_tcp_in.c). */
+struct ws_tcp_seg {
+	struct rte_mbuf *m;		/* the frame, until taken */
+	struct ws_tcp_key key;		/* our view: r = the sender */
+	uint32_t seq, ack;
+	uint32_t len;			/* payload bytes */
+	uint32_t payload_off;		/* into m */
+	uint16_t wnd;			/* raw */
+	uint8_t flags;
+	bool opts_bad;
+	struct ws_tcp_opts opts;
+};
+
 /* One out-of-order segment: payload only, from the worker's node pool. */
 struct ws_tcp_ooo {
 	struct ws_tcp_ooo *next;
@@ -321,12 +334,21 @@ void ws_tcp_deliver(struct ws_tcp_conn *c);
 /* After a segment: re-arm timers, tell the app about send space. */
 void ws_tcp_after_input(struct ws_tcp_conn *c, bool acked_new);
 
-/* The window shift we offer: the least that lets rcvbuf be advertised. */
-/* c stops being half-open (established or gone): the listener's count. */
-void ws_tcp_half_open_done(struct ws_tcp_conn *c);
 
 /* ws_tcp_in.c. */
 void ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m);
+/* A segment for a TCB: RFC 9293 3.10.7.3-4 event processing. */
+void ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg);
+/* RFC 9293 3.10.7.1: the reply to a segment nobody wants. */
+void ws_tcp_reply_rst(struct ws_tcp_worker *tw, const struct ws_tcp_seg *sg);
+/* MUST-16: c->mss from the peer's MSS and ours, less the options. */
+void ws_tcp_set_send_mss(struct ws_tcp_conn *c);
+
+/* ws_tcp_listen.c: LISTEN, SYN_RECEIVED's birth and SYN cookies. */
+void ws_tcp_listen_input(struct ws_tcp_worker *tw,
+		struct ws_tcp_listener *l, struct ws_tcp_seg *sg);
+/* c stops being half-open (established or gone): the listener's count. */
+void ws_tcp_half_open_done(struct ws_tcp_conn *c);
 
 /* ws_tcp_out.c. */
 /* Send what window, Nagle and the ACK state allow. */

@@ -115,6 +115,7 @@ FILE_MODULE = {
     "rte_ether.h": "ethernet/ARP",
     "ws_ipv4.c": "IPv4", "ws_ipv4.h": "IPv4",
     "ws_tcp_in.c": "TCP input", "ws_tcp_opts.c": "TCP input",
+    "ws_tcp_listen.c": "TCP input",
     "ws_tcp_out.c": "TCP output", "ws_tcp_cc.c": "TCP output",
     "ws_tcp.c": "TCP lookup + TCB",
     "rte_hash_crc.h": "TCP lookup + TCB", "rte_crc_x86.h": "TCP lookup + TCB",
