@@ -13,6 +13,7 @@
 
 #include "woshou.h"
 #include "ws_control.h"
+#include "ws_log.h"
 #include "ws_worker.h"
 
 /* Conns and neighbours keep being collected this long after a request. */
@@ -302,6 +303,8 @@ ws_control_run(struct ws_stack *s, volatile sig_atomic_t *quit, FILE *out)
 		if (t - last < interval)
 			continue;	/* an extra round for a reader */
 		last = t;
+		/* A log level changed at run time: drop lines follow it. */
+		ws_log_refresh();
 		if (cfg->control.print_stats && out != NULL) {
 			sn = ws_stack_snapshot_acquire(s, &slot);
 			print_line(out, sn);

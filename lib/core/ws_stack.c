@@ -18,13 +18,10 @@
 
 #include "woshou.h"
 #include "ws_control.h"
+#include "ws_log.h"
 #include "ws_steer.h"
 #include "ws_telemetry.h"
 #include "ws_worker.h"
-
-#define WS_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, RTE_LOGTYPE_USER1, "woshou: " fmt "\n", \
-		##__VA_ARGS__)
 
 /* Mbufs for fragmentation: one per fragment in flight, per worker. */
 #define WS_INDIRECT_MBUFS 1023
@@ -62,7 +59,7 @@ find_port(const struct ws_config *cfg, uint16_t *port_id)
 
 	if (cfg->port.device[0] != '\0') {
 		if (rte_eth_dev_get_port_by_name(cfg->port.device, port_id) != 0) {
-			WS_LOG(ERR, "no port named '%s' (check [eal] vdev/allow)",
+			WS_LOG(ERR, stack, "no port named '%s' (check [eal] vdev/allow)",
 				cfg->port.device);
 			return -ENODEV;
 		}
@@ -72,7 +69,7 @@ find_port(const struct ws_config *cfg, uint16_t *port_id)
 		*port_id = pid;
 		return 0;
 	}
-	WS_LOG(ERR, "no DPDK port found (check [eal] vdev/allow)");
+	WS_LOG(ERR, stack, "no DPDK port found (check [eal] vdev/allow)");
 	return -ENODEV;
 }
 
@@ -89,7 +86,7 @@ check_numa(const struct ws_stack *s)
 		node = numa_node_of_cpu(rte_lcore_to_cpu_id(
 			s->cfg.workers.lcores[i]));
 		if (node >= 0 && node != s->socket)
-			WS_LOG(WARNING, "worker lcore %u is on NUMA node %d, "
+			WS_LOG(WARNING, stack, "worker lcore %u is on NUMA node %d, "
 				"port %u on %d: every packet crosses nodes",
 				s->cfg.workers.lcores[i], node, s->port_id,
 				s->socket);
@@ -111,7 +108,7 @@ create_pools(struct ws_stack *s)
 		s->pools[i] = rte_pktmbuf_pool_create(name, s->cfg.port.mbufs,
 			WS_POOL_CACHE, 0, data_room, s->socket);
 		if (s->pools[i] == NULL) {
-			WS_LOG(ERR, "mbuf pool of %u on socket %d: %s",
+			WS_LOG(ERR, stack, "mbuf pool of %u on socket %d: %s",
 				s->cfg.port.mbufs, s->socket,
 				rte_strerror(rte_errno));
 			return -rte_errno;
@@ -120,7 +117,7 @@ create_pools(struct ws_stack *s)
 		s->indirect_pools[i] = rte_pktmbuf_pool_create(name,
 			WS_INDIRECT_MBUFS, 32, 0, 0, s->socket);
 		if (s->indirect_pools[i] == NULL) {
-			WS_LOG(ERR, "indirect mbuf pool: %s",
+			WS_LOG(ERR, stack, "indirect mbuf pool: %s",
 				rte_strerror(rte_errno));
 			return -rte_errno;
 		}
@@ -143,18 +140,18 @@ configure_port(struct ws_stack *s)
 
 	ret = rte_eth_dev_info_get(s->port_id, &info);
 	if (ret != 0) {
-		WS_LOG(ERR, "port %u: device info: %s", s->port_id,
+		WS_LOG(ERR, stack, "port %u: device info: %s", s->port_id,
 			rte_strerror(-ret));
 		return ret;
 	}
 	if (nq > info.max_rx_queues || nq > info.max_tx_queues) {
-		WS_LOG(ERR, "port %u (%s) has %u rx / %u tx queues, "
+		WS_LOG(ERR, stack, "port %u (%s) has %u rx / %u tx queues, "
 			"%u workers need one each", s->port_id, info.driver_name,
 			info.max_rx_queues, info.max_tx_queues, nq);
 		return -EINVAL;
 	}
 	if (pc->mtu > info.max_mtu || pc->mtu < info.min_mtu) {
-		WS_LOG(ERR, "port %u (%s): mtu %u outside %u..%u", s->port_id,
+		WS_LOG(ERR, stack, "port %u (%s): mtu %u outside %u..%u", s->port_id,
 			info.driver_name, pc->mtu, info.min_mtu, info.max_mtu);
 		return -EINVAL;
 	}
@@ -205,13 +202,13 @@ configure_port(struct ws_stack *s)
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	else
-		WS_LOG(WARNING, "port %u (%s) cannot send mbuf chains: "
+		WS_LOG(WARNING, stack, "port %u (%s) cannot send mbuf chains: "
 			"IP fragments will be dropped", s->port_id,
 			info.driver_name);
 
 	ret = rte_eth_dev_configure(s->port_id, nq, nq, &conf);
 	if (ret != 0 && s->rss_wanted) {
-		WS_LOG(NOTICE, "port %u (%s) refused RSS (%s): steering in "
+		WS_LOG(NOTICE, stack, "port %u (%s) refused RSS (%s): steering in "
 			"software", s->port_id, info.driver_name,
 			rte_strerror(-ret));
 		s->rss_wanted = false;
@@ -222,7 +219,7 @@ configure_port(struct ws_stack *s)
 		ret = rte_eth_dev_configure(s->port_id, nq, nq, &conf);
 	}
 	if (ret != 0) {
-		WS_LOG(ERR, "port %u: configure: %s", s->port_id,
+		WS_LOG(ERR, stack, "port %u: configure: %s", s->port_id,
 			rte_strerror(-ret));
 		return ret;
 	}
@@ -241,7 +238,7 @@ configure_port(struct ws_stack *s)
 			ret = rte_eth_tx_queue_setup(s->port_id, q, txd,
 				s->socket, &txconf);
 		if (ret != 0) {
-			WS_LOG(ERR, "port %u: queue %u setup: %s", s->port_id,
+			WS_LOG(ERR, stack, "port %u: queue %u setup: %s", s->port_id,
 				q, rte_strerror(-ret));
 			return ret;
 		}
@@ -259,11 +256,11 @@ configure_port(struct ws_stack *s)
 			 * address: answer on the configured one in software
 			 * and let the port deliver every frame to us.
 			 */
-			WS_LOG(NOTICE, "port %u cannot change its MAC; using %02X:%02X:%02X:%02X:%02X:%02X in software",
+			WS_LOG(NOTICE, stack, "port %u cannot change its MAC; using %02X:%02X:%02X:%02X:%02X:%02X in software",
 				s->port_id, RTE_ETHER_ADDR_BYTES(&pc->mac));
 			promiscuous = true;
 		} else if (ret != 0) {
-			WS_LOG(ERR, "port %u: cannot set MAC: %s", s->port_id,
+			WS_LOG(ERR, stack, "port %u: cannot set MAC: %s", s->port_id,
 				rte_strerror(-ret));
 			return ret;
 		}
@@ -272,10 +269,10 @@ configure_port(struct ws_stack *s)
 	if (promiscuous) {
 		ret = rte_eth_promiscuous_enable(s->port_id);
 		if (ret != 0)
-			WS_LOG(WARNING, "port %u: promiscuous mode: %s",
+			WS_LOG(WARNING, stack, "port %u: promiscuous mode: %s",
 				s->port_id, rte_strerror(-ret));
 	}
-	WS_LOG(INFO, "port %u (%s): %u queue(s), mtu %u, offloads rx-ip:%d "
+	WS_LOG(INFO, stack, "port %u (%s): %u queue(s), mtu %u, offloads rx-ip:%d "
 		"tx-ip:%d tx-udp:%d tx-tcp:%d", s->port_id, info.driver_name,
 		nq, pc->mtu, off->rx_ip_cksum, off->tx_ip_cksum,
 		off->tx_udp_cksum, off->tx_tcp_cksum);
@@ -296,6 +293,9 @@ ws_stack_create(const struct ws_config *cfg)
 	struct ws_clock clock;
 	unsigned int i;
 	int ret;
+
+	/* The EAL has applied --log-level by now. */
+	ws_log_refresh();
 
 	if (cfg->workers.count == 0 || cfg->workers.count > WS_MAX_WORKERS) {
 		rte_errno = EINVAL;
@@ -334,7 +334,7 @@ ws_stack_create(const struct ws_config *cfg)
 	ret = ws_steer_init(&s->steer, s->n_workers, s->rss_key_len,
 		s->reta_size, cfg->workers.handoff_ring, s->socket, name);
 	if (ret < 0) {
-		WS_LOG(ERR, "steering between %u workers: %s", s->n_workers,
+		WS_LOG(ERR, stack, "steering between %u workers: %s", s->n_workers,
 			rte_strerror(-ret));
 		goto fail;
 	}
@@ -368,7 +368,7 @@ ws_stack_create(const struct ws_config *cfg)
 		if (ret == 0) {
 			s->telemetry = true;
 		} else if (ret != -EBUSY) {
-			WS_LOG(ERR, "telemetry commands: %s",
+			WS_LOG(ERR, stack, "telemetry commands: %s",
 				rte_strerror(-ret));
 			goto fail;
 		}
@@ -417,7 +417,7 @@ program_reta(struct ws_stack *s)
 	ret = rte_eth_dev_rss_reta_update(s->port_id, reta,
 		s->steer.reta_size);
 	if (ret != 0) {
-		WS_LOG(NOTICE, "port %u: cannot write the RSS table (%s): "
+		WS_LOG(NOTICE, stack, "port %u: cannot write the RSS table (%s): "
 			"steering in software", s->port_id,
 			rte_strerror(-ret));
 		s->steer.hw = false;
@@ -433,7 +433,7 @@ start_port(struct ws_stack *s)
 
 	ret = rte_eth_dev_start(s->port_id);
 	if (ret != 0) {
-		WS_LOG(ERR, "port %u: start: %s", s->port_id,
+		WS_LOG(ERR, stack, "port %u: start: %s", s->port_id,
 			rte_strerror(-ret));
 		return ret;
 	}
@@ -441,7 +441,7 @@ start_port(struct ws_stack *s)
 	rte_eth_dev_set_link_up(s->port_id);
 	if (s->rss_wanted)
 		program_reta(s);
-	WS_LOG(INFO, "port %u: %u worker(s), steering %s (key 0x6d5a x %u, "
+	WS_LOG(INFO, stack, "port %u: %u worker(s), steering %s (key 0x6d5a x %u, "
 		"table of %u)", s->port_id, s->n_workers,
 		s->n_workers == 1 ? "not needed" :
 		s->steer.hw ? "by the port's RSS" : "in software",
@@ -481,7 +481,7 @@ ws_stack_start(struct ws_stack *s)
 		unsigned int lc = s->workers[i]->lcore_id;
 
 		if (!rte_lcore_is_enabled(lc) || lc == rte_get_main_lcore()) {
-			WS_LOG(ERR, "worker lcore %u is not an EAL worker lcore",
+			WS_LOG(ERR, stack, "worker lcore %u is not an EAL worker lcore",
 				lc);
 			return -EINVAL;
 		}
@@ -495,7 +495,7 @@ ws_stack_start(struct ws_stack *s)
 		ret = rte_eal_remote_launch(worker_main, s->workers[i],
 			s->workers[i]->lcore_id);
 		if (ret != 0) {
-			WS_LOG(ERR, "launch on lcore %u: %s",
+			WS_LOG(ERR, stack, "launch on lcore %u: %s",
 				s->workers[i]->lcore_id, rte_strerror(-ret));
 			ws_stack_stop(s);
 			return ret;

@@ -20,6 +20,7 @@
 #include "ws_arp.h"
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
+#include "ws_log.h"
 #include "ws_steer.h"
 #include "ws_tcp.h"
 #include "ws_worker.h"
@@ -320,7 +321,7 @@ ws_steer_handoff(struct ws_worker *w, unsigned int owner, struct rte_mbuf *m)
 {
 	if (unlikely(owner >= w->steer->n_workers)) {
 		/* A table entry is never out of range; be safe anyway. */
-		w->stats.steer.drop_handoff_full++;
+		WS_DROP(w, w->stats.steer.drop_handoff_full, m);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -364,7 +365,7 @@ ws_steer_neigh_publish(struct ws_worker *w, uint32_t addr,
 				sizeof(msg)) == 0)
 			w->stats.steer.neigh_tx++;
 		else
-			w->stats.steer.drop_neigh_full++;
+			WS_DROP(w, w->stats.steer.drop_neigh_full, NULL);
 	}
 }
 

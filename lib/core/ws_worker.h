@@ -119,6 +119,10 @@ struct ws_worker {
 	uint32_t ho_pending;		/* owners with packets staged */
 	uint16_t ho_n[WS_MAX_WORKERS];
 	struct rte_mbuf *ho_pkts[WS_MAX_WORKERS][WS_BURST];	/* to hand over */
+	/* Drop lines at DEBUG (ws_log.h): this second's, and the rest. */
+	uint64_t log_window;		/* ticks: start of the second */
+	uint32_t log_lines;
+	uint32_t log_suppressed;
 
 	struct ws_arp_cache arp;
 	struct ws_ipv4_reasm reasm;

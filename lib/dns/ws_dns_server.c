@@ -26,13 +26,10 @@
 
 #include "ws_dns.h"
 #include "ws_dns_server.h"
+#include "ws_log.h"
 #include "ws_mbuf.h"
 #include "ws_udp_api.h"
 #include "ws_worker.h"
-
-#define DNS_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, RTE_LOGTYPE_USER1, "woshou: dns: " fmt \
-		"\n", ##__VA_ARGS__)
 
 #define SOA_FIXED 20			/* SERIAL .. MINIMUM */
 #define PTR_FLAG 0xc000
@@ -909,9 +906,9 @@ dns_linear_copy(struct ws_worker *w, struct rte_mbuf *m)
 
 	c = rte_pktmbuf_alloc(w->pool);
 	if (c == NULL) {
-		w->stats.dns.drop_nombuf++;
+		WS_DROP(w, w->stats.dns.drop_nombuf, NULL);
 	} else if (len > rte_pktmbuf_tailroom(c)) {
-		w->stats.dns.drop_too_long++;
+		WS_DROP(w, w->stats.dns.drop_too_long, NULL);
 		rte_pktmbuf_free(c);
 		c = NULL;
 	} else {
@@ -964,7 +961,7 @@ dns_datagram(struct ws_udp_sock *s, struct rte_mbuf *m, uint32_t src_addr,
 			rte_pktmbuf_free(r);
 		}
 		if (room == 0) {
-			st->drop_nombuf++;
+			WS_DROP(w, st->drop_nombuf, NULL);
 			rte_pktmbuf_free(m);
 			return;
 		}
@@ -972,7 +969,7 @@ dns_datagram(struct ws_udp_sock *s, struct rte_mbuf *m, uint32_t src_addr,
 	ret = ws_dns_answer(srv->zone, &q, rte_pktmbuf_mtod(m, uint8_t *),
 		room, st);
 	if (ret < 0) {
-		st->drop_nombuf++;
+		WS_DROP(w, st->drop_nombuf, NULL);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -1009,7 +1006,7 @@ ws_dns_server_start(struct ws_stack *s, const struct ws_dns_config *cfg,
 		ws_dns_server_free(d);
 		return ret;
 	}
-	DNS_LOG(INFO, "zone %s, %u names, on UDP port %u", cfg->zone,
+	WS_LOG(INFO, dns, "dns: zone %s, %u names, on UDP port %u", cfg->zone,
 		ws_dns_zone_names(d->zone), cfg->port);
 	*srv = d;
 	return 0;

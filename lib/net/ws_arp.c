@@ -38,6 +38,7 @@
 #include "ws_arp.h"
 #include "ws_clock.h"
 #include "ws_eth.h"
+#include "ws_log.h"
 #include "ws_snapshot.h"
 #include "ws_steer.h"
 #include "ws_worker.h"
@@ -234,13 +235,13 @@ arp_build(struct ws_worker *w, uint16_t op, const struct rte_ether_addr *tha,
 
 	m = rte_pktmbuf_alloc(w->pool);
 	if (unlikely(m == NULL)) {
-		w->stats.arp.drop_nombuf++;
+		WS_DROP(w, w->stats.arp.drop_nombuf, NULL);
 		return NULL;
 	}
 	ah = (struct rte_arp_hdr *)rte_pktmbuf_append(m, sizeof(*ah));
 	if (unlikely(ah == NULL)) {
 		/* Only a pool of buffers too small for 42 bytes gets here. */
-		w->stats.arp.drop_nombuf++;
+		WS_DROP(w, w->stats.arp.drop_nombuf, NULL);
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
@@ -313,7 +314,7 @@ arp_enqueue(struct ws_worker *w, struct ws_arp_entry *e, struct rte_mbuf *m)
 		rte_pktmbuf_free(e->queue[e->q_head]);
 		e->q_head = (e->q_head + 1) & mask;
 		e->n_queued--;
-		w->stats.arp.drop_queue_full++;
+		WS_DROP(w, w->stats.arp.drop_queue_full, NULL);
 	}
 	e->queue[(e->q_head + e->n_queued) & mask] = m;
 	e->n_queued++;
@@ -502,7 +503,7 @@ arp_learn(struct ws_worker *w, uint32_t ip, const struct rte_ether_addr *mac)
 		rte_ether_addr_copy(mac, &w->arp.entries[slot].mac);
 		w->stats.arp.learned++;
 	} else {
-		w->stats.arp.drop_cache_full++;
+		WS_DROP(w, w->stats.arp.drop_cache_full, NULL);
 	}
 }
 
@@ -652,7 +653,7 @@ ws_arp_input(struct ws_worker *w, struct rte_mbuf *m)
 	return;
 
 drop:
-	(*counter)++;
+	WS_DROP(w, *counter, m);
 	rte_pktmbuf_free(m);
 }
 
@@ -701,7 +702,7 @@ ws_arp_resolve_output(struct ws_worker *w, struct rte_mbuf *m, uint32_t nh)
 
 	slot = arp_insert(w, nh, WS_ARP_INCOMPLETE);
 	if (unlikely(slot < 0)) {
-		w->stats.arp.drop_cache_full++;
+		WS_DROP(w, w->stats.arp.drop_cache_full, NULL);
 		rte_pktmbuf_free(m);
 		return;
 	}

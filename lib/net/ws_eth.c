@@ -9,6 +9,7 @@
 #include "ws_arp.h"
 #include "ws_eth.h"
 #include "ws_ipv4.h"
+#include "ws_log.h"
 #include "ws_worker.h"
 
 void
@@ -61,7 +62,7 @@ ws_eth_input(struct ws_worker *w, struct rte_mbuf *m)
 		break;
 	}
 drop:
-	(*counter)++;
+	WS_DROP(w, *counter, m);
 	rte_pktmbuf_free(m);
 }
 

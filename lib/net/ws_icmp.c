@@ -15,6 +15,7 @@
 
 #include "ws_cksum.h"
 #include "ws_icmp.h"
+#include "ws_log.h"
 #include "ws_tcp.h"
 #include "ws_udp.h"
 #include "ws_ipv4.h"
@@ -140,16 +141,16 @@ icmp_send_error(struct ws_worker *w, const struct rte_mbuf *orig,
 	orig_ip = rte_pktmbuf_mtod_offset(orig, const struct rte_ipv4_hdr *,
 		orig->l2_len);
 	if (icmp_error_forbidden(w, orig, orig_ip)) {
-		st->drop_unreach_forbidden++;
+		WS_DROP(w, st->drop_unreach_forbidden, orig);
 		return -EPERM;
 	}
 	if (!icmp_ratelimit_take(w)) {
-		st->drop_unreach_ratelimit++;
+		WS_DROP(w, st->drop_unreach_ratelimit, orig);
 		return -EBUSY;
 	}
 	m = rte_pktmbuf_alloc(w->pool);
 	if (unlikely(m == NULL)) {
-		st->drop_nombuf++;
+		WS_DROP(w, st->drop_nombuf, NULL);
 		return -ENOMEM;
 	}
 
@@ -162,7 +163,7 @@ icmp_send_error(struct ws_worker *w, const struct rte_mbuf *orig,
 	if (unlikely(ip == NULL)) {
 		/* A pool whose buffers cannot hold 576 bytes. */
 		rte_pktmbuf_free(m);
-		st->drop_nombuf++;
+		WS_DROP(w, st->drop_nombuf, NULL);
 		return -ENOMEM;
 	}
 	icmp = (struct rte_icmp_hdr *)(ip + 1);
@@ -350,6 +351,6 @@ ws_icmp_input(struct ws_worker *w, struct rte_mbuf *m)
 		break;
 	}
 drop:
-	(*counter)++;
+	WS_DROP(w, *counter, m);
 	rte_pktmbuf_free(m);
 }

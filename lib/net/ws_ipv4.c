@@ -17,6 +17,7 @@
 #include "ws_cksum.h"
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
+#include "ws_log.h"
 #include "ws_mbuf.h"
 #include "ws_steer.h"
 #include "ws_tcp.h"
@@ -208,7 +209,7 @@ ipv4_reassemble(struct ws_worker *w, struct rte_mbuf *m,
 			((frag_field & RTE_IPV4_HDR_MF_FLAG) != 0 &&
 			 (payload % RTE_IPV4_HDR_OFFSET_UNITS) != 0) ||
 			offset + payload + hdr_len > RTE_IPV4_MAX_PKT_LEN) {
-		st->drop_frag_bad++;
+		WS_DROP(w, st->drop_frag_bad, m);
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
@@ -224,7 +225,7 @@ ipv4_reassemble(struct ws_worker *w, struct rte_mbuf *m,
 	 * what total_length can say: DPDK then writes a wrapped value.
 	 */
 	if (rte_pktmbuf_pkt_len(whole) - whole->l2_len > RTE_IPV4_MAX_PKT_LEN) {
-		st->drop_reasm_invalid++;
+		WS_DROP(w, st->drop_reasm_invalid, whole);
 		rte_pktmbuf_free(whole);
 		return NULL;
 	}
@@ -317,7 +318,7 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 	return;
 
 drop:
-	(*counter)++;
+	WS_DROP(w, *counter, m);
 	rte_pktmbuf_free(m);
 }
 
@@ -363,7 +364,7 @@ ws_ipv4_deliver(struct ws_worker *w, struct rte_mbuf *m)
 		counter = &st->drop_proto;
 		break;
 	}
-	(*counter)++;
+	WS_DROP(w, *counter, m);
 	rte_pktmbuf_free(m);
 }
 
@@ -449,7 +450,7 @@ ws_ipv4_output(struct ws_worker *w, struct rte_mbuf *m)
 	}
 	if ((ip->fragment_offset &
 			rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) != 0) {
-		st->drop_frag_df++;
+		WS_DROP(w, st->drop_frag_df, NULL);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -463,9 +464,9 @@ ws_ipv4_output(struct ws_worker *w, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 	if (unlikely(n < 0)) {
 		if (n == -ENOMEM)
-			st->tx_drop_nombuf++;
+			WS_DROP(w, st->tx_drop_nombuf, NULL);
 		else
-			st->drop_frag_fail++;
+			WS_DROP(w, st->drop_frag_fail, NULL);
 		return;
 	}
 	for (i = 0; i < n; i++) {

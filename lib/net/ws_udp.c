@@ -30,6 +30,7 @@
 #include "ws_cksum.h"
 #include "ws_icmp.h"
 #include "ws_ipv4.h"
+#include "ws_log.h"
 #include "ws_mbuf.h"
 #include "ws_steer.h"
 #include "ws_udp.h"
@@ -365,7 +366,7 @@ ws_udp_input(struct ws_worker *w, struct rte_mbuf *m)
 	s->ops->datagram(s, m, src_addr, src_port);
 	return;
 drop:
-	(*counter)++;
+	WS_DROP(w, *counter, m);
 	rte_pktmbuf_free(m);
 }
 
@@ -390,7 +391,7 @@ udp_send_check(const struct ws_udp_sock *s, uint32_t dst_addr,
 			udp_dst_invalid(s->w, dst_addr))
 		return -EINVAL;
 	if (len > WS_UDP_MAX_PAYLOAD) {
-		s->w->stats.udp.drop_too_big++;
+		WS_DROP(s->w, s->w->stats.udp.drop_too_big, NULL);
 		return -EMSGSIZE;
 	}
 	return 0;
@@ -500,7 +501,7 @@ ws_udp_send(struct ws_udp_sock *s, uint32_t dst_addr, uint16_t dst_port,
 		return ret;
 	m = udp_copy(s->w, data, len);
 	if (unlikely(m == NULL)) {
-		s->w->stats.udp.drop_nombuf++;
+		WS_DROP(s->w, s->w->stats.udp.drop_nombuf, NULL);
 		return -ENOBUFS;
 	}
 	udp_output(s, m, dst_addr, dst_port);
@@ -532,7 +533,7 @@ ws_udp_send_mbuf(struct ws_udp_sock *s, uint32_t dst_addr,
 	} else {
 		hdr = rte_pktmbuf_alloc(s->w->pool);
 		if (unlikely(hdr == NULL)) {
-			s->w->stats.udp.drop_nombuf++;
+			WS_DROP(s->w, s->w->stats.udp.drop_nombuf, NULL);
 			ret = -ENOBUFS;
 			goto drop;
 		}
@@ -544,7 +545,7 @@ ws_udp_send_mbuf(struct ws_udp_sock *s, uint32_t dst_addr,
 				(uint16_t)UDP_IP_HDR_LEN) == NULL ||
 				rte_pktmbuf_chain(hdr, m) != 0)) {
 			rte_pktmbuf_free(hdr);
-			s->w->stats.udp.drop_too_big++;
+			WS_DROP(s->w, s->w->stats.udp.drop_too_big, NULL);
 			ret = -EMSGSIZE;
 			goto drop;
 		}
@@ -616,5 +617,5 @@ ws_udp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
 			rte_be_to_cpu_16(dst_port), hard);
 	return;
 unmatched:
-	st->drop_icmp_unmatched++;
+	WS_DROP(w, st->drop_icmp_unmatched, NULL);
 }

@@ -30,6 +30,7 @@
 #include <rte_malloc.h>
 
 #include "woshou.h"
+#include "ws_log.h"
 #include "ws_snapshot.h"
 #include "ws_steer.h"
 #include "ws_tcp.h"
@@ -84,6 +85,8 @@ ws_tcp_set_state(struct ws_tcp_conn *c, enum ws_tcp_state state)
 
 	if (c->state == state)
 		return;
+	/* A gauge below zero would mean a TCB counted in no state. */
+	RTE_ASSERT(*ws_tcp_state_gauge(st, c->state) > 0);
 	(*ws_tcp_state_gauge(st, c->state))--;
 	(*ws_tcp_state_gauge(st, state))++;
 	st->transitions++;
@@ -343,12 +346,14 @@ conn_release_memory(struct ws_tcp_conn *c)
 void
 ws_tcp_conn_hold(struct ws_tcp_conn *c)
 {
+	RTE_ASSERT(c->in_use && c->busy < UINT16_MAX);
 	c->busy++;
 }
 
 void
 ws_tcp_conn_release(struct ws_tcp_conn *c)
 {
+	RTE_ASSERT(c->busy > 0);
 	if (--c->busy == 0 && c->dead)
 		conn_release_memory(c);
 }
@@ -1164,7 +1169,7 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 	key.lport = rte_cpu_to_be_16((uint16_t)port);
 	c = ws_tcp_conn_alloc(tw, &key);
 	if (c == NULL) {
-		tw->st->drop_table_full++;
+		WS_DROP(tw->w, tw->st->drop_table_full, NULL);
 		rte_errno = ENOMEM;
 		return NULL;
 	}
@@ -1263,7 +1268,7 @@ ws_tcp_send(struct ws_tcp_conn *c, const void *data, uint32_t len)
 		if (!sb_tail_writable(c, t)) {
 			t = rte_pktmbuf_alloc(c->tw->w->pool);
 			if (t == NULL) {
-				c->tw->st->drop_nombuf++;
+				WS_DROP(c->tw->w, c->tw->st->drop_nombuf, NULL);
 				c->want_writable = 1;
 				break;
 			}
@@ -1492,11 +1497,35 @@ ws_tcp_worker(const struct ws_tcp_conn *c)
 	return c->tw->w;
 }
 
+#ifdef RTE_ENABLE_ASSERT
+void
+ws_tcp_check(const struct ws_tcp_conn *c)
+{
+	const struct rte_mbuf *seg;
+	uint64_t held = 0;
+
+	if (c->dead)
+		return;
+	RTE_VERIFY(SEQ_LEQ(c->snd_una, c->snd_nxt));
+	RTE_VERIFY(SEQ_LEQ(c->snd_nxt, c->snd_max));
+	for (seg = c->sb_head; seg != NULL; seg = seg->next) {
+		RTE_VERIFY(seg->next != NULL || seg == c->sb_tail);
+		held += seg->data_len;
+	}
+	RTE_VERIFY(c->sb_head == NULL || c->sb_off < c->sb_head->data_len);
+	RTE_VERIFY(held - c->sb_off == c->sb_len || (held == 0 &&
+		c->sb_len == 0));
+	/* In flight: data from the buffer, plus a SYN and a FIN. */
+	RTE_VERIFY(ws_tcp_flight(c) <= c->sb_len + 2);
+}
+#endif
+
 void
 ws_tcp_after_input(struct ws_tcp_conn *c, bool acked_new)
 {
 	if (c->dead)
 		return;
+	ws_tcp_check(c);
 	if (acked_new)
 		rtx_restart_on_ack(c);
 	else

@@ -22,6 +22,7 @@
 
 #include "ws_cksum.h"
 #include "ws_ipv4.h"
+#include "ws_log.h"
 #include "ws_tcp_priv.h"
 #include "ws_worker.h"
 
@@ -241,7 +242,7 @@ syn_sent_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 
 	if (sg->flags & TH_ACK) {
 		if (SEQ_LEQ(sg->ack, c->iss) || SEQ_GT(sg->ack, c->snd_max)) {
-			tw->st->drop_ack_unsent++;
+			WS_DROP(tw->w, tw->st->drop_ack_unsent, sg->m);
 			ws_tcp_reply_rst(tw, sg);
 			return;
 		}
@@ -257,7 +258,7 @@ syn_sent_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	if (!(sg->flags & TH_SYN))
 		return;
 	if (sg->opts_bad) {
-		tw->st->drop_bad_opts++;
+		WS_DROP(tw->w, tw->st->drop_bad_opts, sg->m);
 		return;
 	}
 	c->irs = sg->seq;
@@ -337,7 +338,7 @@ ooo_insert(struct ws_tcp_conn *c, uint32_t seq, uint32_t len, bool fin,
 		chain_trim(m, len);
 	}
 	if (c->ooo_n >= tw->cfg.ooo_segments || tw->free_ooo == NULL) {
-		tw->st->ooo_drop_full++;
+		WS_DROP(tw->w, tw->st->ooo_drop_full, NULL);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -388,7 +389,7 @@ rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m)
 	}
 	max_segs = RTE_MAX(tw->cfg.rcvbuf / WS_TCP_RB_BYTES_PER_SEG, 64u);
 	if ((uint32_t)c->rb_head->nb_segs + m->nb_segs > max_segs) {
-		tw->st->drop_rb_segs++;
+		WS_DROP(tw->w, tw->st->drop_rb_segs, NULL);
 		rte_pktmbuf_free(m);
 		return false;
 	}
@@ -511,12 +512,12 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 
 	/* RFC 5961 5.2 (MAY-12): the ACK must be in range. */
 	if (SEQ_GT(sg->ack, c->snd_max)) {
-		tw->st->drop_ack_unsent++;
+		WS_DROP(tw->w, tw->st->drop_ack_unsent, sg->m);
 		invalid_ack(c, sg);
 		return false;
 	}
 	if (SEQ_LT(sg->ack, c->snd_una - c->max_snd_wnd)) {
-		tw->st->drop_ack_old++;
+		WS_DROP(tw->w, tw->st->drop_ack_old, sg->m);
 		invalid_ack(c, sg);
 		return false;
 	}
@@ -786,18 +787,18 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	if (c->ts_ok && !(sg->flags & TH_RST) &&
 			!(sg->opts.present & WS_TCP_OPT_HAS_TS) &&
 			c->state != WS_TCP_SYN_RECEIVED) {
-		tw->st->drop_no_ts++;
+		WS_DROP(tw->w, tw->st->drop_no_ts, sg->m);
 		goto out;
 	}
 	/* RFC 7323 5.3 R1: PAWS. */
 	if (paws_reject(c, sg)) {
-		tw->st->drop_paws++;
+		WS_DROP(tw->w, tw->st->drop_paws, sg->m);
 		invalid_ack(c, sg);
 		goto out;
 	}
 	/* First: sequence number (Table 6). */
 	if (!acceptable(c, sg)) {
-		tw->st->drop_unacceptable++;
+		WS_DROP(tw->w, tw->st->drop_unacceptable, sg->m);
 		if (c->state == WS_TCP_TIME_WAIT && (sg->flags & TH_FIN)) {
 			/* The peer missed our last ACK: always answer. */
 			ws_tcp_send_ack(c);
@@ -828,7 +829,7 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	}
 	/* Fifth: ACK. */
 	if (!(sg->flags & TH_ACK)) {
-		tw->st->drop_no_ack++;
+		WS_DROP(tw->w, tw->st->drop_no_ack, sg->m);
 		goto out;
 	}
 	if (c->state == WS_TCP_SYN_RECEIVED) {
@@ -903,7 +904,7 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 		case WS_TCP_FIN_WAIT_2:
 			if (c->app_closed) {
 				/* SHLD-3: nobody will read this. */
-				tw->st->drop_data_after_close++;
+				WS_DROP(tw->w, tw->st->drop_data_after_close, sg->m);
 				ws_tcp_send_rst_conn(c);
 				ws_tcp_conn_drop(c, WS_TCP_CLOSED_ABORTED);
 				goto out;
@@ -987,7 +988,7 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 	if (unlikely(rte_pktmbuf_pkt_len(m) < l4off ||
 			l4len < WS_TCP_HDR_LEN ||
 			rte_pktmbuf_data_len(m) < l4off + WS_TCP_HDR_LEN)) {
-		st->drop_short++;
+		WS_DROP(w, st->drop_short, m);
 		goto drop;
 	}
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
@@ -995,22 +996,22 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, l4off);
 	thl = (uint32_t)(th->data_off >> 4) * 4;
 	if (unlikely(thl < WS_TCP_HDR_LEN || thl > l4len)) {
-		st->drop_bad_doff++;
+		WS_DROP(w, st->drop_bad_doff, m);
 		goto drop;
 	}
 	if (unlikely(rte_pktmbuf_data_len(m) < l4off + thl)) {
 		/* The header is split over segments: not worth a copy. */
-		st->drop_short++;
+		WS_DROP(w, st->drop_short, m);
 		goto drop;
 	}
 	/* MUST-57: TCP is unicast. */
 	if (unlikely(!ws_iface_is_local(w->iface, ip->dst_addr))) {
-		st->drop_broadcast++;
+		WS_DROP(w, st->drop_broadcast, m);
 		goto drop;
 	}
 	/* MUST-3. */
 	if (unlikely(!cksum_ok(m, ip, l4off, l4len))) {
-		st->drop_cksum++;
+		WS_DROP(w, st->drop_cksum, m);
 		goto drop;
 	}
 
@@ -1031,7 +1032,7 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 	if (sg.opts_bad)
 		st->bad_opts_rx++;
 	if (unlikely(th->src_port == 0 || th->dst_port == 0)) {
-		st->drop_port_zero++;
+		WS_DROP(w, st->drop_port_zero, m);
 		goto drop;
 	}
 
@@ -1057,7 +1058,7 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 	}
 	/* RFC 9293 3.10.7.1: CLOSED. */
 	if (!(sg.flags & TH_RST))
-		st->rst_no_conn++;
+		WS_DROP(w, st->rst_no_conn, m);
 	ws_tcp_reply_rst(tw, &sg);
 drop:
 	/* NULL when the payload went into a buffer. */
@@ -1126,5 +1127,5 @@ ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
 	tw->st->icmp_soft++;
 	return;
 unmatched:
-	tw->st->drop_icmp_unmatched++;
+	WS_DROP(tw->w, tw->st->drop_icmp_unmatched, NULL);
 }

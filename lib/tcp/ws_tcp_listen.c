@@ -26,6 +26,7 @@
 
 #include "ws_syncookie.h"
 #include "ws_tcp_priv.h"
+#include "ws_log.h"
 #include "ws_worker.h"
 
 /*
@@ -271,6 +272,7 @@ ws_tcp_half_open_done(struct ws_tcp_conn *c)
 	if (!c->half_open)
 		return;
 	c->half_open = 0;
+	RTE_ASSERT(tw->half_open > 0 && l->pending > 0);
 	tw->half_open--;
 	l->pending--;
 	if (l->cookie_mode)
@@ -295,7 +297,7 @@ half_open_full(const struct ws_tcp_worker *tw,
  */
 static bool
 syn_wants_cookie(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
-		bool *drop)
+		const struct ws_tcp_seg *sg, bool *drop)
 {
 	const struct ws_tcp_config *cfg = &tw->cfg;
 
@@ -320,10 +322,10 @@ syn_wants_cookie(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 			tw->tw_head == NULL);
 	default:
 		if (l->pending >= cfg->backlog) {
-			tw->st->drop_backlog++;
+			WS_DROP(tw->w, tw->st->drop_backlog, sg->m);
 			*drop = true;
 		} else if (tw->half_open >= cfg->half_open_max) {
-			tw->st->drop_half_open++;
+			WS_DROP(tw->w, tw->st->drop_half_open, sg->m);
 			*drop = true;
 		}
 		return false;
@@ -344,7 +346,7 @@ syn_stateful(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	po.ts_recent = sg->opts.tsval;
 	c = passive_open(tw, l, &sg->key, &po);
 	if (c == NULL) {
-		tw->st->drop_table_full++;
+		WS_DROP(tw->w, tw->st->drop_table_full, sg->m);
 		return;
 	}
 	c->half_open = 1;
@@ -376,21 +378,21 @@ ws_tcp_listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 		if (!(sg->flags & TH_SYN) && cfg->syncookies !=
 				WS_SYNCOOKIES_OFF)
 			tw->st->cookie_ack_unchecked++;
-		tw->st->drop_listen_ack++;
+		WS_DROP(tw->w, tw->st->drop_listen_ack, sg->m);
 		ws_tcp_reply_rst(tw, sg);
 		return;
 	}
 	if (!(sg->flags & TH_SYN)) {
-		tw->st->drop_listen_other++;
+		WS_DROP(tw->w, tw->st->drop_listen_other, sg->m);
 		return;
 	}
 	tw->st->syn_rx++;
 	if (sg->opts_bad) {
 		/* MUST-7: a SYN whose options we cannot read. */
-		tw->st->drop_bad_opts++;
+		WS_DROP(tw->w, tw->st->drop_bad_opts, sg->m);
 		return;
 	}
-	if (syn_wants_cookie(tw, l, &drop))
+	if (syn_wants_cookie(tw, l, sg, &drop))
 		cookie_synack(tw, l, sg);
 	else if (!drop)
 		syn_stateful(tw, l, sg);

@@ -25,6 +25,7 @@
 
 #include "ws_cksum.h"
 #include "ws_ipv4.h"
+#include "ws_log.h"
 #include "ws_tcp_priv.h"
 #include "ws_worker.h"
 
@@ -281,12 +282,12 @@ seg_alloc(struct ws_worker *w, unsigned int thl, uint32_t len,
 	char *p;
 
 	if (unlikely(m == NULL)) {
-		w->stats.tcp.drop_nombuf++;
+		WS_DROP(w, w->stats.tcp.drop_nombuf, NULL);
 		return NULL;
 	}
 	p = rte_pktmbuf_append(m, (uint16_t)(sizeof(**ip) + thl + len));
 	if (unlikely(p == NULL)) {
-		w->stats.tcp.drop_nombuf++;
+		WS_DROP(w, w->stats.tcp.drop_nombuf, NULL);
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
@@ -448,7 +449,7 @@ synack_frame(struct ws_worker *w, struct rte_mbuf *syn, uint32_t len)
 	w->stats.tcp.cookie_synack_copied++;
 	m = rte_pktmbuf_alloc(w->pool);
 	if (unlikely(m == NULL)) {
-		w->stats.tcp.drop_nombuf++;
+		WS_DROP(w, w->stats.tcp.drop_nombuf, NULL);
 		rte_pktmbuf_free(syn);
 		return NULL;
 	}
@@ -682,4 +683,5 @@ ws_tcp_output(struct ws_tcp_conn *c)
 	if (c->ack_now)
 		ws_tcp_ack_owed(c);
 	ws_tcp_rtx_restart(c);
+	ws_tcp_check(c);
 }

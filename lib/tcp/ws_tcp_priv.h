@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_common.h>
+#include <rte_debug.h>
 #include <rte_hash.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
@@ -418,6 +420,23 @@ struct ws_tcp_cc_ops {
 };
 
 extern const struct ws_tcp_cc_ops ws_tcp_newreno;
+
+/*
+ * The TCB's invariants, checked (rte_panic on a breach) in builds with
+ * RTE_ENABLE_ASSERT (meson -Dasserts=true, every sanitizer build):
+ * snd_una <= snd_nxt <= snd_max; the send buffer holds exactly sb_len
+ * bytes from snd_una on, and at least what is in flight. Called where
+ * input, output and the API leave a connection.
+ */
+#ifdef RTE_ENABLE_ASSERT
+void ws_tcp_check(const struct ws_tcp_conn *c);
+#else
+static inline void
+ws_tcp_check(const struct ws_tcp_conn *c)
+{
+	RTE_SET_USED(c);
+}
+#endif
 
 /* RTE_MIN/RTE_MAX nested shadow each other's locals. */
 static inline uint32_t

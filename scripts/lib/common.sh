@@ -60,10 +60,16 @@ ws_install_deps() {
 	[ $rc = 0 ] || ws_die "apt-get install failed"
 }
 
+# Build in WS_BUILD; arguments are meson options (-Dasserts=true) that the
+# build must have, set again on an existing build (ninja then rebuilds only
+# when a value changed).
 ws_build() {
 	if [ ! -f "$WS_BUILD/build.ninja" ]; then
-		meson setup "$WS_BUILD" "$WS_ROOT" >/dev/null ||
+		meson setup "$WS_BUILD" "$WS_ROOT" "$@" >/dev/null ||
 			ws_die "meson setup failed (see $WS_BUILD/meson-logs/meson-log.txt)"
+	elif [ $# -gt 0 ]; then
+		meson configure "$WS_BUILD" "$@" >/dev/null ||
+			ws_die "meson configure $* failed"
 	fi
 	ws_say "building in $WS_BUILD"
 	ninja -C "$WS_BUILD" >/dev/null || { ninja -C "$WS_BUILD"; ws_die "build failed"; }

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+/*
+ * The log types (RTE_LOG_DEFAULT_LOGTYPE is lib.woshou, set by the
+ * library's build) and the per-drop debug lines of ws_log.h.
+ */
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "ws_log.h"
+#include "ws_worker.h"
+
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_worker, worker, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_stack, stack, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_steer, steer, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_eth, eth, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_arp, arp, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_ip, ip, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_icmp, icmp, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_udp, udp, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_tcp, tcp, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_dns, dns, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_control, control, INFO);
+RTE_LOG_REGISTER_SUFFIX(ws_logtype_config, config, INFO);
+
+bool ws_log_drops;
+
+/* The counter names of each module, from the lists in ws_stats.h. */
+#define WS_LOG_NAME(name, ...) #name,
+#define WS_LOG_NAMES(member, list) \
+	static const char *const member ## _names[] = { list(WS_LOG_NAME) };
+WS_STATS_MODULES(WS_LOG_NAMES)
+
+/* The counter block of each module and the log type its drops use. */
+struct drop_module {
+	const char *name;
+	size_t offset;			/* in struct ws_stats */
+	size_t n;			/* counters */
+	const char *const *names;
+	const int *logtype;
+};
+
+/* The worker loop's counters log as lib.woshou.worker. */
+#define ws_logtype_loop ws_logtype_worker
+#define WS_LOG_MODULE(member, list) { \
+	.name = #member, \
+	.offset = offsetof(struct ws_stats, member), \
+	.n = RTE_DIM(member ## _names), \
+	.names = member ## _names, \
+	.logtype = &ws_logtype_ ## member, \
+},
+static const struct drop_module drop_modules[] = {
+	WS_STATS_MODULES(WS_LOG_MODULE)
+};
+
+void
+ws_log_refresh(void)
+{
+	static const int *const types[] = {
+		&ws_logtype_worker, &ws_logtype_stack, &ws_logtype_steer,
+		&ws_logtype_eth, &ws_logtype_arp, &ws_logtype_ip,
+		&ws_logtype_icmp, &ws_logtype_udp, &ws_logtype_tcp,
+		&ws_logtype_dns, &ws_logtype_control, &ws_logtype_config,
+	};
+	bool on = false;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(types); i++)
+		on = on || rte_log_can_log(*types[i], RTE_LOG_DEBUG);
+	ws_log_drops = on;
+}
+
+/*
+ * "198.18.0.1:40000 > 198.18.0.2:80 tcp [S.] 60 bytes": what a reader
+ * needs to find the packet in a capture. Reads only what the first
+ * segment holds.
+ */
+static void
+frame_summary(const struct rte_mbuf *m, char *buf, size_t len)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t have = rte_pktmbuf_data_len(m), l4, n;
+	const struct rte_ether_hdr *eh = (const void *)p;
+	const struct rte_ipv4_hdr *ip;
+	char src[16], dst[16];
+	uint16_t sport = 0, dport = 0;
+	uint8_t flags = 0;
+	bool ports = false;
+
+	if (have < sizeof(*eh)) {
+		snprintf(buf, len, "%" PRIu32 " bytes", rte_pktmbuf_pkt_len(m));
+		return;
+	}
+	if (eh->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+			have < sizeof(*eh) + sizeof(*ip)) {
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		rte_ether_format_addr(mac, sizeof(mac), &eh->src_addr);
+		snprintf(buf, len, "from %s type 0x%04x %" PRIu32 " bytes",
+			mac, rte_be_to_cpu_16(eh->ether_type),
+			rte_pktmbuf_pkt_len(m));
+		return;
+	}
+	ip = (const void *)(p + sizeof(*eh));
+	n = rte_be_to_cpu_32(ip->src_addr);
+	snprintf(src, sizeof(src), "%u.%u.%u.%u", n >> 24, (n >> 16) & 255,
+		(n >> 8) & 255, n & 255);
+	n = rte_be_to_cpu_32(ip->dst_addr);
+	snprintf(dst, sizeof(dst), "%u.%u.%u.%u", n >> 24, (n >> 16) & 255,
+		(n >> 8) & 255, n & 255);
+	l4 = sizeof(*eh) + (ip->version_ihl & 0xf) * 4u;
+	if ((ip->next_proto_id == IPPROTO_TCP ||
+			ip->next_proto_id == IPPROTO_UDP) &&
+			(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) == 0 &&
+			have >= l4 + 4) {
+		const rte_be16_t *pp = (const void *)(p + l4);
+
+		ports = true;
+		sport = rte_be_to_cpu_16(pp[0]);
+		dport = rte_be_to_cpu_16(pp[1]);
+		if (ip->next_proto_id == IPPROTO_TCP &&
+				have >= l4 + sizeof(struct rte_tcp_hdr))
+			flags = ((const struct rte_tcp_hdr *)
+				(p + l4))->tcp_flags;
+	}
+	if (!ports) {
+		snprintf(buf, len, "%s > %s proto %u %" PRIu32 " bytes", src,
+			dst, ip->next_proto_id, rte_pktmbuf_pkt_len(m));
+	} else if (ip->next_proto_id == IPPROTO_UDP) {
+		snprintf(buf, len, "%s:%u > %s:%u udp %" PRIu32 " bytes", src,
+			sport, dst, dport, rte_pktmbuf_pkt_len(m));
+	} else {
+		snprintf(buf, len, "%s:%u > %s:%u tcp [%s%s%s%s%s] %" PRIu32
+			" bytes", src, sport, dst, dport,
+			(flags & RTE_TCP_SYN_FLAG) ? "S" : "",
+			(flags & RTE_TCP_FIN_FLAG) ? "F" : "",
+			(flags & RTE_TCP_RST_FLAG) ? "R" : "",
+			(flags & RTE_TCP_PSH_FLAG) ? "P" : "",
+			(flags & RTE_TCP_ACK_FLAG) ? "." : "",
+			rte_pktmbuf_pkt_len(m));
+	}
+}
+
+/* Whether this worker may log another drop line now (at most N a second). */
+static bool
+drop_rate_allows(struct ws_worker *w, uint32_t *suppressed)
+{
+	if (w->now - w->log_window >= w->clock.hz) {
+		w->log_window = w->now;
+		w->log_lines = 0;
+	}
+	if (w->log_lines >= WS_LOG_DROPS_PER_S) {
+		w->log_suppressed++;
+		return false;
+	}
+	w->log_lines++;
+	*suppressed = w->log_suppressed;
+	w->log_suppressed = 0;
+	return true;
+}
+
+void
+ws_log_drop(struct ws_worker *w, const uint64_t *counter,
+		const struct rte_mbuf *m)
+{
+	const struct drop_module *d = NULL;
+	const uint64_t *base = NULL;
+	char what[160], extra[64];
+	uint32_t suppressed;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(drop_modules) && d == NULL; i++) {
+		base = (const uint64_t *)((const char *)&w->stats +
+			drop_modules[i].offset);
+		if (counter >= base && counter < base + drop_modules[i].n)
+			d = &drop_modules[i];
+	}
+	if (d == NULL || !rte_log_can_log(*d->logtype, RTE_LOG_DEBUG) ||
+			!drop_rate_allows(w, &suppressed))
+		return;
+	what[0] = '\0';
+	if (m != NULL)
+		frame_summary(m, what, sizeof(what));
+	extra[0] = '\0';
+	if (suppressed != 0)
+		snprintf(extra, sizeof(extra), " (%" PRIu32 " drop lines "
+			"suppressed before this one)", suppressed);
+	rte_log(RTE_LOG_DEBUG, *d->logtype,
+		"woshou: %s: worker %u: %s.%s%s%s%s\n", d->name, w->index,
+		d->name, d->names[counter - base], what[0] != '\0' ? ": " : "",
+		what, extra);
+}
