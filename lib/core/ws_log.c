@@ -201,3 +201,11 @@ ws_log_drop(struct ws_worker *w, const uint64_t *counter,
 		d->name, d->names[counter - base], what[0] != '\0' ? ": " : "",
 		what, extra);
 }
+
+void
+ws_log_drop_free(struct rte_mbuf *m, struct ws_worker *w,
+		const uint64_t *counter)
+{
+	ws_log_drop(w, counter, m);
+	rte_pktmbuf_free(m);
+}

@@ -79,4 +79,21 @@ void ws_log_drop(struct ws_worker *w, const uint64_t *counter,
 		ws_log_drop((w), &(counter), (m)); \
 } while (0)
 
+/*
+ * ws_log_drop() then rte_pktmbuf_free(m). WS_DROP_FREE(w, counter, m)
+ * ends a receive function's drop path: the logging branch is a tail call,
+ * so the fast path keeps no register for it; 'm' comes first, where
+ * rte_pktmbuf_free() wants it too.
+ */
+void ws_log_drop_free(struct rte_mbuf *m, struct ws_worker *w,
+		const uint64_t *counter);
+
+#define WS_DROP_FREE(w, counter, m) do { \
+	(counter)++; \
+	if (unlikely(ws_log_drops)) \
+		ws_log_drop_free((m), (w), &(counter)); \
+	else \
+		rte_pktmbuf_free(m); \
+} while (0)
+
 #endif /* WS_LOG_H */

@@ -653,8 +653,7 @@ ws_arp_input(struct ws_worker *w, struct rte_mbuf *m)
 	return;
 
 drop:
-	WS_DROP(w, *counter, m);
-	rte_pktmbuf_free(m);
+	WS_DROP_FREE(w, *counter, m);
 }
 
 void

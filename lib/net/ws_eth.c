@@ -17,28 +17,29 @@ ws_eth_input(struct ws_worker *w, struct rte_mbuf *m)
 {
 	struct ws_eth_stats *st = &w->stats.eth;
 	const struct rte_ether_hdr *eh;
-	uint64_t *counter;
 	uint16_t type;
 
 	st->rx++;
 	/* Headers are read in place, so they must sit in the first segment. */
 	if (unlikely(rte_pktmbuf_data_len(m) < sizeof(*eh))) {
-		counter = &st->drop_runt;
-		goto drop;
+		WS_DROP_FREE(w, st->drop_runt, m);
+		return;
 	}
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 
 	if (!rte_is_same_ether_addr(&eh->dst_addr, &w->iface->mac) &&
 			!rte_is_broadcast_ether_addr(&eh->dst_addr)) {
 		/* We join no multicast group. */
-		counter = rte_is_multicast_ether_addr(&eh->dst_addr) ?
-			&st->drop_multicast : &st->drop_dst_mac;
-		goto drop;
+		if (rte_is_multicast_ether_addr(&eh->dst_addr))
+			WS_DROP_FREE(w, st->drop_multicast, m);
+		else
+			WS_DROP_FREE(w, st->drop_dst_mac, m);
+		return;
 	}
 	/* A group address is never a sender (IEEE 802.3 3.2.3). */
 	if (unlikely(rte_is_multicast_ether_addr(&eh->src_addr))) {
-		counter = &st->drop_bad_src_mac;
-		goto drop;
+		WS_DROP_FREE(w, st->drop_bad_src_mac, m);
+		return;
 	}
 
 	m->l2_len = sizeof(*eh);
@@ -55,15 +56,12 @@ ws_eth_input(struct ws_worker *w, struct rte_mbuf *m)
 	case RTE_ETHER_TYPE_QINQ1:
 	case RTE_ETHER_TYPE_QINQ2:
 	case RTE_ETHER_TYPE_QINQ3:
-		counter = &st->drop_vlan;
-		break;
+		WS_DROP_FREE(w, st->drop_vlan, m);
+		return;
 	default:
-		counter = &st->drop_ethertype;
-		break;
+		WS_DROP_FREE(w, st->drop_ethertype, m);
+		return;
 	}
-drop:
-	WS_DROP(w, *counter, m);
-	rte_pktmbuf_free(m);
 }
 
 void

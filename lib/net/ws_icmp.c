@@ -351,6 +351,5 @@ ws_icmp_input(struct ws_worker *w, struct rte_mbuf *m)
 		break;
 	}
 drop:
-	WS_DROP(w, *counter, m);
-	rte_pktmbuf_free(m);
+	WS_DROP_FREE(w, *counter, m);
 }

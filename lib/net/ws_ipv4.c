@@ -318,8 +318,7 @@ ws_ipv4_input(struct ws_worker *w, struct rte_mbuf *m)
 	return;
 
 drop:
-	WS_DROP(w, *counter, m);
-	rte_pktmbuf_free(m);
+	WS_DROP_FREE(w, *counter, m);
 }
 
 void
@@ -364,8 +363,7 @@ ws_ipv4_deliver(struct ws_worker *w, struct rte_mbuf *m)
 		counter = &st->drop_proto;
 		break;
 	}
-	WS_DROP(w, *counter, m);
-	rte_pktmbuf_free(m);
+	WS_DROP_FREE(w, *counter, m);
 }
 
 void

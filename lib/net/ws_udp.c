@@ -366,8 +366,7 @@ ws_udp_input(struct ws_worker *w, struct rte_mbuf *m)
 	s->ops->datagram(s, m, src_addr, src_port);
 	return;
 drop:
-	WS_DROP(w, *counter, m);
-	rte_pktmbuf_free(m);
+	WS_DROP_FREE(w, *counter, m);
 }
 
 /* ------------------------------------------------------------------ */

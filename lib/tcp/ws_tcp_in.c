@@ -979,6 +979,7 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 	const struct rte_tcp_hdr *th;
 	struct ws_tcp_listener *l;
 	struct ws_tcp_conn *c;
+	uint64_t *counter;
 	uint32_t l4off = m->l2_len + m->l3_len, l4len, thl;
 	struct ws_tcp_seg sg;
 
@@ -988,31 +989,31 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 	if (unlikely(rte_pktmbuf_pkt_len(m) < l4off ||
 			l4len < WS_TCP_HDR_LEN ||
 			rte_pktmbuf_data_len(m) < l4off + WS_TCP_HDR_LEN)) {
-		WS_DROP(w, st->drop_short, m);
-		goto drop;
+		counter = &st->drop_short;
+		goto bad;
 	}
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
 		m->l2_len);
 	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, l4off);
 	thl = (uint32_t)(th->data_off >> 4) * 4;
 	if (unlikely(thl < WS_TCP_HDR_LEN || thl > l4len)) {
-		WS_DROP(w, st->drop_bad_doff, m);
-		goto drop;
+		counter = &st->drop_bad_doff;
+		goto bad;
 	}
 	if (unlikely(rte_pktmbuf_data_len(m) < l4off + thl)) {
 		/* The header is split over segments: not worth a copy. */
-		WS_DROP(w, st->drop_short, m);
-		goto drop;
+		counter = &st->drop_short;
+		goto bad;
 	}
 	/* MUST-57: TCP is unicast. */
 	if (unlikely(!ws_iface_is_local(w->iface, ip->dst_addr))) {
-		WS_DROP(w, st->drop_broadcast, m);
-		goto drop;
+		counter = &st->drop_broadcast;
+		goto bad;
 	}
 	/* MUST-3. */
 	if (unlikely(!cksum_ok(m, ip, l4off, l4len))) {
-		WS_DROP(w, st->drop_cksum, m);
-		goto drop;
+		counter = &st->drop_cksum;
+		goto bad;
 	}
 
 	sg.key.raddr = ip->src_addr;
@@ -1032,8 +1033,8 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 	if (sg.opts_bad)
 		st->bad_opts_rx++;
 	if (unlikely(th->src_port == 0 || th->dst_port == 0)) {
-		WS_DROP(w, st->drop_port_zero, m);
-		goto drop;
+		counter = &st->drop_port_zero;
+		goto bad;
 	}
 
 	c = ws_tcp_lookup(tw, &sg.key);
@@ -1063,6 +1064,9 @@ ws_tcp_input_segment(struct ws_tcp_worker *tw, struct rte_mbuf *m)
 drop:
 	/* NULL when the payload went into a buffer. */
 	rte_pktmbuf_free(sg.m);
+	return;
+bad:
+	WS_DROP_FREE(w, *counter, m);
 }
 
 /* ------------------------------------------------------------------ */
