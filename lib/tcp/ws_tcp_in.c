@@ -23,6 +23,7 @@
 #include "ws_cksum.h"
 #include "ws_ipv4.h"
 #include "ws_log.h"
+#include "ws_mbuf.h"
 #include "ws_tcp_priv.h"
 #include "ws_worker.h"
 
@@ -58,28 +59,6 @@ chain_adj(struct rte_mbuf *m, uint32_t n)
 	return m;
 }
 
-/* Keep the first 'len' (>= 1) bytes of a chain. */
-static void
-chain_trim(struct rte_mbuf *m, uint32_t len)
-{
-	struct rte_mbuf *seg = m, *rest;
-	uint32_t left = len;
-
-	while (left > seg->data_len) {
-		left -= seg->data_len;
-		seg = seg->next;
-	}
-	seg->data_len = (uint16_t)left;
-	m->pkt_len = len;
-	rest = seg->next;
-	if (rest == NULL)
-		return;
-	seg->next = NULL;
-	for (seg = rest; seg != NULL; seg = seg->next)
-		m->nb_segs--;
-	rte_pktmbuf_free(rest);
-}
-
 /* The payload of 'sg' from 'skip' bytes in, 'len' long; sg->m is taken. */
 static struct rte_mbuf *
 seg_take_payload(struct ws_tcp_seg *sg, uint32_t skip, uint32_t len)
@@ -93,7 +72,7 @@ seg_take_payload(struct ws_tcp_seg *sg, uint32_t skip, uint32_t len)
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
-	chain_trim(m, len);
+	ws_mbuf_trim(m, len);
 	return m;
 }
 
@@ -335,7 +314,7 @@ ooo_insert(struct ws_tcp_conn *c, uint32_t seq, uint32_t len, bool fin,
 			rte_pktmbuf_free(m);
 			return;
 		}
-		chain_trim(m, len);
+		ws_mbuf_trim(m, len);
 	}
 	if (c->ooo_n >= tw->cfg.ooo_segments || tw->free_ooo == NULL) {
 		WS_DROP(tw->w, tw->st->ooo_drop_full, NULL);
