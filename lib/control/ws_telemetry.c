@@ -227,66 +227,53 @@ ip_text(uint32_t addr_be, char *buf, size_t len)
 /* ------------------------------------------------------------------ */
 /* /woshou/<module>/stats */
 
-/* Counter names, in the order of the struct's fields. */
-#define WS_STAT_NAME(name) #name,
-#define DEF_NAMES(member, LIST) \
-	static const char *const member##_names[] = { LIST(WS_STAT_NAME) };
-WS_STATS_MODULES(DEF_NAMES)
-#undef DEF_NAMES
+/*
+ * The module a "/woshou/<module>/stats" command names, from the counter
+ * table (ws_stats.h), or NULL.
+ */
+static const struct ws_stat_module *
+stats_module(const char *cmd)
+{
+	static const char pre[] = "/woshou/", post[] = "/stats";
+	char name[32];
+	size_t len = strlen(cmd);
 
-struct module_desc {
-	const char *cmd;
-	const char *help;
-	size_t offset;			/* in struct ws_stats */
-	const char *const *names;
-	unsigned int n;
-};
-
-/* The module structs are only uint64_t, so they read as arrays. */
-#define DEF_MODULE(member, LIST) { \
-	"/woshou/" #member "/stats", \
-	"woshou " #member " counters. Parameters: worker=N (default: sum)", \
-	offsetof(struct ws_stats, member), member##_names, \
-	RTE_DIM(member##_names) },
-static const struct module_desc modules[] = {
-	WS_STATS_MODULES(DEF_MODULE)
-};
-#undef DEF_MODULE
-
-#define CHECK_ARRAY(member, LIST) \
-	_Static_assert(sizeof(((struct ws_stats *)0)->member) == \
-		RTE_DIM(member##_names) * sizeof(uint64_t), \
-		#member " counters are not all uint64_t");
-WS_STATS_MODULES(CHECK_ARRAY)
-#undef CHECK_ARRAY
+	if (len <= sizeof(pre) - 1 + sizeof(post) - 1 ||
+			strncmp(cmd, pre, sizeof(pre) - 1) != 0 ||
+			strcmp(cmd + len - (sizeof(post) - 1), post) != 0)
+		return NULL;
+	len -= sizeof(pre) - 1 + sizeof(post) - 1;
+	if (len >= sizeof(name))
+		return NULL;
+	memcpy(name, cmd + sizeof(pre) - 1, len);
+	name[len] = '\0';
+	return ws_stat_module_find(name);
+}
 
 static int
 module_stats(struct ws_stack *s, const struct ws_snapshot *sn,
 		const struct ws_tel_params *p, const void *arg,
 		struct rte_tel_data *d)
 {
-	const struct module_desc *m = arg;
-	const uint64_t *v;
+	const struct ws_stat_module *m = arg;
+	const uint64_t *v = ws_stat_values(stats_of(sn, p), m);
 	unsigned int i;
 
 	RTE_SET_USED(s);
-	v = (const uint64_t *)((const char *)stats_of(sn, p) + m->offset);
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < m->n; i++)
-		ws_tel_dict_u64(d, m->names[i], v[i]);
+		ws_tel_dict_u64(d, m->counters[i].name, v[i]);
 	return 0;
 }
 
 static int
 cmd_module_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	unsigned int i;
+	const struct ws_stat_module *m = stats_module(cmd);
 
-	for (i = 0; i < RTE_DIM(modules); i++)
-		if (strcmp(cmd, modules[i].cmd) == 0)
-			return with_snapshot(params, WS_TEL_P_WORKER, 0,
-				module_stats, &modules[i], d);
-	return -EINVAL;
+	if (m == NULL)
+		return -EINVAL;
+	return with_snapshot(params, WS_TEL_P_WORKER, 0, module_stats, m, d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -694,6 +681,7 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 register_all(void)
 {
+	char cmd[64], help[RTE_TEL_MAX_STRING_LEN];
 	unsigned int i;
 	int ret;
 
@@ -715,9 +703,15 @@ register_all(void)
 		"per_page=N (max 100)");
 	ret |= rte_telemetry_register_cmd("/woshou/arp/table", cmd_arp_table,
 		"Neighbour cache. Parameters: worker=N, page=N, per_page=N");
-	for (i = 0; i < RTE_DIM(modules); i++)
-		ret |= rte_telemetry_register_cmd(modules[i].cmd,
-			cmd_module_stats, modules[i].help);
+	/* DPDK copies the command and its help. */
+	for (i = 0; i < ws_stat_n_modules; i++) {
+		const char *name = ws_stat_modules[i].name;
+
+		snprintf(cmd, sizeof(cmd), "/woshou/%s/stats", name);
+		snprintf(help, sizeof(help), "woshou %s counters. Parameters: "
+			"worker=N (default: sum)", name);
+		ret |= rte_telemetry_register_cmd(cmd, cmd_module_stats, help);
+	}
 	return ret != 0 ? -EINVAL : 0;
 }
 

@@ -57,7 +57,7 @@ def counter_names():
     names = {}
     for mod, macro in MODULES.items():
         body = re.search(rf"#define {macro}\(X\)(.*?)(?:\n\n|\n/\*|\nstruct)", text, re.S)
-        names[mod] = re.findall(r"X\((\w+)\)", body.group(1))
+        names[mod] = re.findall(r"X\((\w+),", body.group(1))
     return names
 
 
