@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_telemetry.h>
 
 #include "ws_test.h"
 
@@ -179,6 +180,38 @@ test_table_is_the_lists(void **state)
 	assert_int_equal(ws_stat_values(&s, m)[m->n - 1], 9);
 }
 
+/*
+ * "/woshou/<module>/stats,describe" answers every counter's description
+ * in one dictionary: it must fit DPDK's reply (16 KiB, silently cut
+ * beyond), its entry count and its string length. The JSON as DPDK
+ * 22.11 writes it: {"/woshou/tcp/stats":{"rx":"...","tx":"..."}}.
+ */
+static void
+test_describe_reply_fits_one_telemetry_reply(void **state)
+{
+	const struct ws_stat_module *m;
+	size_t json, largest = 0;
+	unsigned int i, k;
+
+	(void)state;
+	for (i = 0; i < ws_stat_n_modules; i++) {
+		m = &ws_stat_modules[i];
+		assert_true(m->n <= RTE_TEL_MAX_DICT_ENTRIES);
+		json = strlen("{\"/woshou//stats\":{}}") + strlen(m->name);
+		for (k = 0; k < m->n; k++) {
+			assert_true(strlen(m->counters[k].desc) <
+				RTE_TEL_MAX_STRING_LEN);
+			json += strlen(m->counters[k].name) +
+				strlen(m->counters[k].desc) +
+				strlen("\"\":\"\",");
+		}
+		print_message("/woshou/%s/stats,describe: %zu bytes\n",
+			m->name, json);
+		largest = RTE_MAX(largest, json);
+	}
+	assert_true(largest < 16 * 1024);
+}
+
 static void
 test_sum_by_name_pattern(void **state)
 {
@@ -203,6 +236,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_print_names_nonzero_counters),
 	cmocka_unit_test(test_every_counter_is_described),
 	cmocka_unit_test(test_table_is_the_lists),
+	cmocka_unit_test(test_describe_reply_fits_one_telemetry_reply),
 	cmocka_unit_test(test_sum_by_name_pattern),
 };
 
