@@ -256,7 +256,7 @@
 	X(drop_too_big, "datagrams not sent: payload over the UDP maximum") \
 	X(bind_fail, "binds refused: port taken or another worker's, or no free socket") \
 	X(icmp_errors, "ICMP errors received about a datagram of one of our sockets") \
-	X(icmp_soft, "ICMP errors of icmp_errors that are soft (net or host unreachable, ...)") \
+	X(icmp_soft, "of icmp_errors, the soft ones: not port, protocol or admin unreachable") \
 	X(drop_icmp_unmatched, "ICMP errors ignored: they quote no datagram of our sockets")
 
 /*
