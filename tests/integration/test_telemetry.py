@@ -235,15 +235,24 @@ def test_state_gauges_equal_the_listed_connections_while_ab_runs(woshou, netns, 
     assert busiest > 3
 
 
+def help_says_more_than_the_name(name, text):
+    """A HELP text that is not just the metric's name again."""
+    words = text.strip().lower().replace(" ", "_")
+    bare = re.sub(r"_total$", "", re.sub(r"^woshou_", "", name))
+    return bool(text.strip()) and words not in (name, bare, re.sub(r"^woshou_", "", name))
+
+
 def prometheus_ok(text):
     """Text exposition format: HELP and TYPE before each metric's samples,
-    every sample 'name{labels} value'."""
+    every sample 'name{labels} value', every HELP more than the name."""
     sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="'
                         r'(?:[^"\\]|\\.)*",?)*\})? (-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)$')
     helped, typed, samples = set(), {}, 0
     for line in text.rstrip("\n").split("\n"):
         if line.startswith("# HELP "):
-            helped.add(line.split()[2])
+            _, _, name, help_text = (line.split(" ", 3) + [""])[:4]
+            assert help_says_more_than_the_name(name, help_text), line
+            helped.add(name)
         elif line.startswith("# TYPE "):
             _, _, name, kind = line.split()
             assert kind in ("counter", "gauge"), line
@@ -301,6 +310,33 @@ def test_woshou_stat_table_json_prometheus_and_serve(woshou, netns, tel):
     assert "3 listed of 3 connections" in conns
     bad = run([STAT, "--prefix", PREFIX, "--conns", "state=OPEN"], check=False)
     assert bad.returncode != 0 and "bad filter" in bad.stderr
+
+
+def test_woshou_stat_prometheus_help_is_each_counters_description(woshou, tel):
+    text = run([STAT, "--prefix", PREFIX, "--prometheus"]).stdout
+    assert prometheus_ok(text) > 100
+    helps = {}
+    for line in text.split("\n"):
+        if line.startswith("# HELP "):
+            _, _, name, help_text = line.split(" ", 3)
+            helps[name] = help_text
+    # Every counter of the lists, with its description as the HELP text
+    # (TCP's state gauges are woshou_tcp_connections).
+    for mod, entries in counter_lists().items():
+        for name, desc in entries:
+            metric = f"woshou_{mod}_{name}_total"
+            if mod == "tcp" and name.startswith("st_"):
+                assert metric not in helps
+            else:
+                assert helps.get(metric) == desc, metric
+    lines = text.split("\n")
+    assert ("# HELP woshou_tcp_drop_cksum_total segments dropped: bad TCP checksum "
+            "(RFC 9293 MUST-3)") in lines
+    # The figures that are no listed counter have words of their own.
+    for name in ("woshou_info", "woshou_uptime_seconds", "woshou_workers",
+                 "woshou_tcp_connections", "woshou_worker_rx_pps", "woshou_worker_conns",
+                 "woshou_tcp_listener_cookie_mode", "woshou_tcp_listener_half_open"):
+        assert help_says_more_than_the_name(name, helps[name]), name
 
 
 def test_woshou_stat_says_when_woshou_is_not_running():
