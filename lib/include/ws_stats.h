@@ -84,7 +84,7 @@
 	X(drop_plen, "ARP packets dropped: protocol address length not 4") \
 	X(drop_op, "ARP packets dropped: opcode neither request nor reply") \
 	X(drop_bad_sender, "ARP packets dropped: sender MAC zero or group, or IP not on-link") \
-	X(drop_not_for_us, "ARP packets ignored: between other hosts and from an unknown sender") \
+	X(drop_not_for_us, "ARP packets ignored: for others from an unknown sender, or our own echo") \
 	X(drop_conflict, "ARP packets dropped: another host claims our address (we defend it)") \
 	X(drop_cache_full, "neighbours not cached or packets dropped: cache bucket all resolving") \
 	X(drop_queue_full, "oldest held packet dropped for a newer one (RFC 1122 2.3.2.2)") \
@@ -113,7 +113,7 @@
 	X(drop_reasm_timeout, "fragments dropped: their datagram incomplete at the timeout") \
 	X(frag_tx, "fragments sent for datagrams over the MTU") \
 	X(drop_frag_df, "datagrams not sent: over the MTU with Don't Fragment set") \
-	X(drop_frag_fail, "datagrams not sent: fragmentation failed (too many fragments)") \
+	X(drop_frag_fail, "datagrams not sent: fragmentation failed, not for want of mbufs") \
 	X(drop_split_hdr, "packets dropped: TCP or UDP header could not be made contiguous")
 
 #define WS_ICMP_STATS(X) \
@@ -179,7 +179,7 @@
 	X(conn_refused, "connection attempts refused by the peer's RST") \
 	X(conn_timeout, "connections closed by timeout: retransmission, SYN or FIN_WAIT_2") \
 	X(conn_keepalive_dead, "connections closed: keep-alive probes unanswered") \
-	X(conn_aborted, "connections we aborted: application abort, data after close") \
+	X(conn_aborted, "connections we aborted: application abort or refusal, data after close") \
 	X(drop_unacceptable, "segments dropped: outside the receive window (RFC 9293 3.10.7.4)") \
 	X(drop_paws, "segments dropped: timestamp older than TS.Recent (PAWS, RFC 7323 5.3)") \
 	X(drop_no_ts, "segments dropped: no timestamp after both agreed to send them (RFC 7323)") \
