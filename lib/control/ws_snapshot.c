@@ -24,19 +24,7 @@ struct ws_snap_store {
 uint64_t
 ws_stats_drops(const struct ws_stats *s)
 {
-	uint64_t total = s->loop.tx_drop_full;
-
-#define ADD_DROP(name) \
-	if (strncmp(#name, "drop_", 5) == 0) \
-		total += m->name;
-#define MODULE(member, LIST) { \
-		const __typeof__(s->member) *m = &s->member; \
-		LIST(ADD_DROP) \
-	}
-	WS_STATS_MODULES(MODULE)
-#undef MODULE
-#undef ADD_DROP
-	return total;
+	return s->loop.tx_drop_full + ws_stats_sum(s, "drop_*");
 }
 
 static uint64_t

@@ -95,6 +95,7 @@ ws_tel_parse_params(const char *params, uint32_t allowed,
 	p->per_page = -1;
 	p->port = -1;
 	p->state = -1;
+	p->describe = false;
 	if (params == NULL || *params == '\0')
 		return 0;
 	if (strlen(params) >= sizeof(buf))
@@ -103,6 +104,12 @@ ws_tel_parse_params(const char *params, uint32_t allowed,
 	for (tok = strtok_r(buf, ", &", &save); tok != NULL;
 			tok = strtok_r(NULL, ", &", &save)) {
 		val = strchr(tok, '=');
+		if (val == NULL && strcmp(tok, "describe") == 0) {
+			if (!(allowed & WS_TEL_P_DESCRIBE) || p->describe)
+				return -EINVAL;
+			p->describe = true;
+			continue;
+		}
 		if (val == NULL) {
 			/* A bare number is the worker. */
 			if (!(allowed & WS_TEL_P_WORKER) || p->worker != -1 ||
@@ -227,66 +234,65 @@ ip_text(uint32_t addr_be, char *buf, size_t len)
 /* ------------------------------------------------------------------ */
 /* /woshou/<module>/stats */
 
-/* Counter names, in the order of the struct's fields. */
-#define WS_STAT_NAME(name) #name,
-#define DEF_NAMES(member, LIST) \
-	static const char *const member##_names[] = { LIST(WS_STAT_NAME) };
-WS_STATS_MODULES(DEF_NAMES)
-#undef DEF_NAMES
+/*
+ * The module a "/woshou/<module>/stats" command names, from the counter
+ * table (ws_stats.h), or NULL.
+ */
+static const struct ws_stat_module *
+stats_module(const char *cmd)
+{
+	static const char pre[] = "/woshou/", post[] = "/stats";
+	char name[32];
+	size_t len = strlen(cmd);
 
-struct module_desc {
-	const char *cmd;
-	const char *help;
-	size_t offset;			/* in struct ws_stats */
-	const char *const *names;
-	unsigned int n;
-};
+	if (len <= sizeof(pre) - 1 + sizeof(post) - 1 ||
+			strncmp(cmd, pre, sizeof(pre) - 1) != 0 ||
+			strcmp(cmd + len - (sizeof(post) - 1), post) != 0)
+		return NULL;
+	len -= sizeof(pre) - 1 + sizeof(post) - 1;
+	if (len >= sizeof(name))
+		return NULL;
+	memcpy(name, cmd + sizeof(pre) - 1, len);
+	name[len] = '\0';
+	return ws_stat_module_find(name);
+}
 
-/* The module structs are only uint64_t, so they read as arrays. */
-#define DEF_MODULE(member, LIST) { \
-	"/woshou/" #member "/stats", \
-	"woshou " #member " counters. Parameters: worker=N (default: sum)", \
-	offsetof(struct ws_stats, member), member##_names, \
-	RTE_DIM(member##_names) },
-static const struct module_desc modules[] = {
-	WS_STATS_MODULES(DEF_MODULE)
-};
-#undef DEF_MODULE
-
-#define CHECK_ARRAY(member, LIST) \
-	_Static_assert(sizeof(((struct ws_stats *)0)->member) == \
-		RTE_DIM(member##_names) * sizeof(uint64_t), \
-		#member " counters are not all uint64_t");
-WS_STATS_MODULES(CHECK_ARRAY)
-#undef CHECK_ARRAY
-
+/*
+ * The counters of one module; with "describe", what each one counts
+ * instead (the same for every worker, but worker=N is still checked).
+ * The largest such reply, tcp's, is about 7 KiB of the 16 KiB DPDK
+ * allows: test_stats checks that every module's fits.
+ */
 static int
 module_stats(struct ws_stack *s, const struct ws_snapshot *sn,
 		const struct ws_tel_params *p, const void *arg,
 		struct rte_tel_data *d)
 {
-	const struct module_desc *m = arg;
-	const uint64_t *v;
+	const struct ws_stat_module *m = arg;
+	const uint64_t *v = ws_stat_values(stats_of(sn, p), m);
 	unsigned int i;
 
 	RTE_SET_USED(s);
-	v = (const uint64_t *)((const char *)stats_of(sn, p) + m->offset);
 	rte_tel_data_start_dict(d);
-	for (i = 0; i < m->n; i++)
-		ws_tel_dict_u64(d, m->names[i], v[i]);
+	for (i = 0; i < m->n; i++) {
+		if (p->describe)
+			rte_tel_data_add_dict_string(d, m->counters[i].name,
+				m->counters[i].desc);
+		else
+			ws_tel_dict_u64(d, m->counters[i].name, v[i]);
+	}
 	return 0;
 }
 
 static int
 cmd_module_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	unsigned int i;
+	const struct ws_stat_module *m = stats_module(cmd);
 
-	for (i = 0; i < RTE_DIM(modules); i++)
-		if (strcmp(cmd, modules[i].cmd) == 0)
-			return with_snapshot(params, WS_TEL_P_WORKER, 0,
-				module_stats, &modules[i], d);
-	return -EINVAL;
+	if (m == NULL)
+		return -EINVAL;
+	return with_snapshot(params, WS_TEL_P_WORKER | WS_TEL_P_DESCRIBE, 0,
+		module_stats, m, d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -399,14 +405,60 @@ cmd_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 /* ------------------------------------------------------------------ */
 /* /woshou/conn/list and /woshou/arp/table: filtered, paginated lists. */
 
-static void
-page_bounds(const struct ws_tel_params *p, uint64_t matched,
-		uint64_t *first, uint64_t *per_page, uint64_t *pages)
+/*
+ * One page of a filtered list. The caller counts what matches, starts the
+ * page, offers the matching items in the same order while the page is
+ * open, adds those page_take() accepts to pg->items, and ends its reply
+ * with page_end().
+ */
+struct page {
+	uint64_t first;			/* the first shown, among the matching */
+	uint64_t per_page;
+	uint64_t pages;
+	uint64_t offered;		/* matching items offered so far */
+	struct rte_tel_data *items;	/* strings */
+};
+
+static int
+page_start(struct page *pg, const struct ws_tel_params *p, uint64_t matched)
 {
-	*per_page = p->per_page > 0 ? (uint64_t)p->per_page :
+	pg->per_page = p->per_page > 0 ? (uint64_t)p->per_page :
 		WS_TEL_PER_PAGE_DEFAULT;
-	*pages = (matched + *per_page - 1) / *per_page;
-	*first = (p->page > 0 ? (uint64_t)p->page : 0) * *per_page;
+	pg->pages = (matched + pg->per_page - 1) / pg->per_page;
+	pg->first = (p->page > 0 ? (uint64_t)p->page : 0) * pg->per_page;
+	pg->offered = 0;
+	pg->items = rte_tel_data_alloc();
+	if (pg->items == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(pg->items, RTE_TEL_STRING_VAL);
+	return 0;
+}
+
+/* Whether more items may go on the page: the lists' loop condition. */
+static bool
+page_open(const struct page *pg)
+{
+	return pg->offered < pg->first + pg->per_page;
+}
+
+/* A matching item: whether it is on the page. */
+static bool
+page_take(struct page *pg)
+{
+	return pg->offered++ >= pg->first;
+}
+
+/* The reply's last fields: where the page lies, then the items. */
+static void
+page_end(struct rte_tel_data *d, struct page *pg,
+		const struct ws_tel_params *p, const char *format,
+		const char *name)
+{
+	ws_tel_dict_u64(d, "page", p->page > 0 ? (uint64_t)p->page : 0);
+	ws_tel_dict_u64(d, "per_page", pg->per_page);
+	ws_tel_dict_u64(d, "pages", pg->pages);
+	rte_tel_data_add_dict_string(d, "format", format);
+	rte_tel_data_add_dict_container(d, name, pg->items, 0);
 }
 
 static bool
@@ -427,26 +479,21 @@ conn_list(struct ws_stack *s, const struct ws_snapshot *sn,
 		const struct ws_tel_params *p, const void *arg,
 		struct rte_tel_data *d)
 {
-	struct rte_tel_data *arr;
-	uint64_t matched = 0, total_matched = 0, first, per_page, pages;
-	uint64_t shown = 0;
+	struct page pg;
+	uint64_t matched = 0;
 	char line[128], l[16], r[16];
 	uint32_t i;
 
 	RTE_SET_USED(s);
 	RTE_SET_USED(arg);
 	for (i = 0; i < sn->n_conns; i++)
-		total_matched += conn_matches(&sn->conns[i], p);
-	page_bounds(p, total_matched, &first, &per_page, &pages);
-	arr = rte_tel_data_alloc();
-	if (arr == NULL)
+		matched += conn_matches(&sn->conns[i], p);
+	if (page_start(&pg, p, matched) < 0)
 		return -ENOMEM;
-	rte_tel_data_start_array(arr, RTE_TEL_STRING_VAL);
-	matched = 0;
-	for (i = 0; i < sn->n_conns && shown < per_page; i++) {
+	for (i = 0; i < sn->n_conns && page_open(&pg); i++) {
 		const struct ws_conn_entry *c = &sn->conns[i];
 
-		if (!conn_matches(c, p) || matched++ < first)
+		if (!conn_matches(c, p) || !page_take(&pg))
 			continue;
 		ip_text(c->local_addr, l, sizeof(l));
 		ip_text(c->remote_addr, r, sizeof(r));
@@ -454,21 +501,15 @@ conn_list(struct ws_stack *s, const struct ws_snapshot *sn,
 			l, c->local_port, r, c->remote_port,
 			ws_tcp_state_name((enum ws_tcp_state)c->state),
 			c->worker, c->unacked, c->held);
-		rte_tel_data_add_array_string(arr, line);
-		shown++;
+		rte_tel_data_add_array_string(pg.items, line);
 	}
 	rte_tel_data_start_dict(d);
 	ws_tel_dict_u64(d, "snapshot", sn->seq);
 	ws_tel_dict_u64(d, "complete", sn->have_conns && !sn->conns_truncated);
 	ws_tel_dict_u64(d, "total", sn->conn_count);
 	ws_tel_dict_u64(d, "listed", sn->n_conns);
-	ws_tel_dict_u64(d, "matched", total_matched);
-	ws_tel_dict_u64(d, "page", p->page > 0 ? (uint64_t)p->page : 0);
-	ws_tel_dict_u64(d, "per_page", per_page);
-	ws_tel_dict_u64(d, "pages", pages);
-	rte_tel_data_add_dict_string(d, "format",
-		"local remote state worker unacked held");
-	rte_tel_data_add_dict_container(d, "conns", arr, 0);
+	ws_tel_dict_u64(d, "matched", matched);
+	page_end(d, &pg, p, "local remote state worker unacked held", "conns");
 	return 0;
 }
 
@@ -492,48 +533,44 @@ neigh_state_name(uint8_t state)
 	}
 }
 
+static bool
+neigh_matches(const struct ws_neigh_entry *e, const struct ws_tel_params *p)
+{
+	return p->worker < 0 || e->worker == p->worker;
+}
+
 static int
 arp_table(struct ws_stack *s, const struct ws_snapshot *sn,
 		const struct ws_tel_params *p, const void *arg,
 		struct rte_tel_data *d)
 {
-	struct rte_tel_data *arr;
-	uint64_t matched = 0, first, per_page, pages, shown = 0;
+	struct page pg;
+	uint64_t matched = 0;
 	char line[128], a[16], mac[RTE_ETHER_ADDR_FMT_SIZE];
 	uint32_t i;
 
 	RTE_SET_USED(s);
+	RTE_SET_USED(arg);
 	for (i = 0; i < sn->n_neigh; i++)
-		matched += p->worker < 0 || sn->neigh[i].worker == p->worker;
-	page_bounds(p, matched, &first, &per_page, &pages);
-	arr = rte_tel_data_alloc();
-	if (arr == NULL)
+		matched += neigh_matches(&sn->neigh[i], p);
+	if (page_start(&pg, p, matched) < 0)
 		return -ENOMEM;
-	rte_tel_data_start_array(arr, RTE_TEL_STRING_VAL);
-	matched = 0;
-	for (i = 0; i < sn->n_neigh && shown < per_page; i++) {
+	for (i = 0; i < sn->n_neigh && page_open(&pg); i++) {
 		const struct ws_neigh_entry *e = &sn->neigh[i];
 
-		if ((p->worker >= 0 && e->worker != p->worker) ||
-				matched++ < first)
+		if (!neigh_matches(e, p) || !page_take(&pg))
 			continue;
 		ip_text(e->addr, a, sizeof(a));
 		rte_ether_format_addr(mac, sizeof(mac), &e->mac);
 		snprintf(line, sizeof(line), "%s %s %s %u %u", a, mac,
 			neigh_state_name(e->state), e->age_ms, e->worker);
-		rte_tel_data_add_array_string(arr, line);
-		shown++;
+		rte_tel_data_add_array_string(pg.items, line);
 	}
 	rte_tel_data_start_dict(d);
 	ws_tel_dict_u64(d, "snapshot", sn->seq);
 	ws_tel_dict_u64(d, "complete", sn->have_neigh);
 	ws_tel_dict_u64(d, "entries", sn->n_neigh);
-	ws_tel_dict_u64(d, "page", p->page > 0 ? (uint64_t)p->page : 0);
-	ws_tel_dict_u64(d, "per_page", per_page);
-	ws_tel_dict_u64(d, "pages", pages);
-	rte_tel_data_add_dict_string(d, "format",
-		"address mac state age_ms worker");
-	rte_tel_data_add_dict_container(d, "neighbours", arr, 0);
+	page_end(d, &pg, p, "address mac state age_ms worker", "neighbours");
 	return 0;
 }
 
@@ -694,6 +731,7 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 register_all(void)
 {
+	char cmd[64], help[RTE_TEL_MAX_STRING_LEN];
 	unsigned int i;
 	int ret;
 
@@ -715,9 +753,16 @@ register_all(void)
 		"per_page=N (max 100)");
 	ret |= rte_telemetry_register_cmd("/woshou/arp/table", cmd_arp_table,
 		"Neighbour cache. Parameters: worker=N, page=N, per_page=N");
-	for (i = 0; i < RTE_DIM(modules); i++)
-		ret |= rte_telemetry_register_cmd(modules[i].cmd,
-			cmd_module_stats, modules[i].help);
+	/* DPDK copies the command and its help. */
+	for (i = 0; i < ws_stat_n_modules; i++) {
+		const char *name = ws_stat_modules[i].name;
+
+		snprintf(cmd, sizeof(cmd), "/woshou/%s/stats", name);
+		snprintf(help, sizeof(help), "woshou %s counters. Parameters: "
+			"worker=N (default: sum); describe (what each counts)",
+			name);
+		ret |= rte_telemetry_register_cmd(cmd, cmd_module_stats, help);
+	}
 	return ret != 0 ? -EINVAL : 0;
 }
 

@@ -12,6 +12,7 @@
  * snapshots, never a worker's state. One stack per process answers.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ws_stack;
@@ -32,6 +33,7 @@ struct ws_tel_params {
 	int64_t per_page;
 	int64_t port;
 	int state;			/* enum ws_tcp_state */
+	bool describe;			/* descriptions, not values */
 };
 
 #define WS_TEL_P_WORKER		0x01u
@@ -39,11 +41,13 @@ struct ws_tel_params {
 #define WS_TEL_P_PER_PAGE	0x04u
 #define WS_TEL_P_PORT		0x08u
 #define WS_TEL_P_STATE		0x10u
+#define WS_TEL_P_DESCRIBE	0x20u
 
 /*
  * Parse "key=value" pairs separated by ',', ' ' or '&'; a bare number is
- * the worker (like DPDK's own "/ethdev/stats,0"). Only keys in 'allowed'
- * are accepted. 0, or -EINVAL for anything else (the reply is null).
+ * the worker (like DPDK's own "/ethdev/stats,0"), a bare "describe" asks
+ * for descriptions. Only keys in 'allowed' are accepted.
+ * 0, or -EINVAL for anything else (the reply is null).
  */
 int ws_tel_parse_params(const char *params, uint32_t allowed,
 		struct ws_tel_params *p);

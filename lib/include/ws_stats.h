@@ -6,129 +6,316 @@
 #define WS_STATS_H
 
 /*
- * Per-module counters. Each list below is the one place a counter is named:
- * the struct, aggregation, printing and (later) telemetry are all generated
- * from it, so a counter can never be added to one and forgotten in another.
+ * Per-module counters. Each list below is the one place a counter is named
+ * and described: X(name, "what it counts"). The struct, the table of names
+ * and descriptions (ws_stat_modules), aggregation, printing, telemetry
+ * (/woshou/<module>/stats and its describe parameter), woshou-stat's
+ * Prometheus HELP texts and README's counter reference
+ * (scripts/gen-counter-doc) all come from it, so a counter can never be
+ * added to one and forgotten in another.
+ *
+ * A description is one line of plain ASCII under 100 characters with no
+ * double quote or backslash: it travels as a JSON string and as a
+ * Prometheus HELP text unescaped. Gauges say so ("gauge: ...").
  *
  * Every counter is a plain uint64_t written only by the worker that owns the
  * block; readers on other threads accept a value that is one update behind.
  * "drop_*" counters name why a packet was dropped.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#define WS_STAT_FIELD(name) uint64_t name;
+#define WS_STAT_FIELD(name, desc) uint64_t name;
 
 /* The worker loop itself. */
 #define WS_LOOP_STATS(X) \
-	X(rx_pkts) X(rx_bytes) X(tx_pkts) X(tx_bytes) \
-	X(tx_drop_full) X(polls) X(empty_polls) \
-	X(busy_cycles) X(idle_cycles)
+	X(rx_pkts, "frames received from the port's rx queue") \
+	X(rx_bytes, "bytes of the frames received from the port, Ethernet header included") \
+	X(tx_pkts, "frames the port's tx queue accepted") \
+	X(tx_bytes, "bytes of the frames the port's tx queue accepted") \
+	X(tx_drop_full, "frames dropped on send: tx queue full, or no headroom for Ethernet") \
+	X(polls, "rx polls of the port, one per turn of the loop") \
+	X(empty_polls, "polls that got nothing from the port or from other workers") \
+	X(busy_cycles, "TSC cycles spent in polls that received or sent packets") \
+	X(idle_cycles, "TSC cycles in polls that moved nothing, rx_wait_us and idle sleeps")
 
 /*
  * Steering between workers (ws_steer.h): packets handed to their owner and
  * taken from others, neighbours shared, and what full rings refused.
  */
 #define WS_STEER_STATS(X) \
-	X(handoff_tx) X(handoff_rx) X(drop_handoff_full) \
-	X(neigh_tx) X(neigh_rx) X(drop_neigh_full)
+	X(handoff_tx, "packets handed to the worker that owns their connection or port") \
+	X(handoff_rx, "packets taken from other workers for connections or ports we own") \
+	X(drop_handoff_full, "packets dropped: the owner's hand-off ring was full") \
+	X(neigh_tx, "ARP news (a neighbour's MAC) sent to the other workers") \
+	X(neigh_rx, "ARP news received from the other workers and applied") \
+	X(drop_neigh_full, "ARP news lost: another worker's neighbour ring was full")
 
 #define WS_ETH_STATS(X) \
-	X(rx) X(tx) \
-	X(drop_runt) X(drop_dst_mac) X(drop_multicast) X(drop_bad_src_mac) \
-	X(drop_vlan) X(drop_ethertype)
+	X(rx, "frames received by Ethernet input") \
+	X(tx, "frames sent with an Ethernet header we wrote") \
+	X(drop_runt, "frames dropped: shorter than the 14-byte Ethernet header") \
+	X(drop_dst_mac, "frames dropped: unicast to another MAC address") \
+	X(drop_multicast, "frames dropped: to a multicast MAC (we join no group)") \
+	X(drop_bad_src_mac, "frames dropped: group (multicast) source MAC (IEEE 802.3 3.2.3)") \
+	X(drop_vlan, "frames dropped: VLAN or QinQ tagged (not supported)") \
+	X(drop_ethertype, "frames dropped: EtherType neither IPv4 nor ARP")
 
 #define WS_ARP_STATS(X) \
-	X(rx) X(requests_rx) X(replies_rx) X(requests_tx) X(replies_tx) \
-	X(gratuitous_tx) X(learned) X(updated) X(expired) X(evicted) \
-	X(refreshes) \
-	X(queued) X(queue_flushed) \
-	X(drop_short) X(drop_htype) X(drop_ptype) X(drop_hlen) X(drop_plen) \
-	X(drop_op) X(drop_bad_sender) X(drop_not_for_us) X(drop_conflict) \
-	X(drop_cache_full) X(drop_queue_full) X(drop_queue_timeout) \
-	X(drop_nombuf)
+	X(rx, "ARP packets received") \
+	X(requests_rx, "ARP requests received with a valid header") \
+	X(replies_rx, "ARP replies received with a valid header") \
+	X(requests_tx, "ARP requests sent to resolve or re-confirm a neighbour") \
+	X(replies_tx, "ARP replies sent for our addresses, RFC 5227 probes included") \
+	X(gratuitous_tx, "ARP announcements sent: at start and to defend our address (RFC 5227)") \
+	X(learned, "neighbours added to the cache from ARP addressed to us") \
+	X(updated, "cache entries confirmed or resolved by ARP from the neighbour (RFC 826)") \
+	X(expired, "cache entries removed: unconfirmed for reachable_ms + stale_ms") \
+	X(evicted, "cache entries evicted, least recently confirmed first, to make room") \
+	X(refreshes, "unicast requests re-confirming a STALE entry (part of requests_tx)") \
+	X(queued, "packets held while their next hop was being resolved") \
+	X(queue_flushed, "held packets sent once their next hop was resolved") \
+	X(drop_short, "ARP packets dropped: shorter than the ARP header") \
+	X(drop_htype, "ARP packets dropped: hardware type not Ethernet") \
+	X(drop_ptype, "ARP packets dropped: protocol type not IPv4") \
+	X(drop_hlen, "ARP packets dropped: hardware address length not 6") \
+	X(drop_plen, "ARP packets dropped: protocol address length not 4") \
+	X(drop_op, "ARP packets dropped: opcode neither request nor reply") \
+	X(drop_bad_sender, "ARP packets dropped: sender MAC zero or group, or IP not on-link") \
+	X(drop_not_for_us, "ARP packets ignored: for others from an unknown sender, or our own echo") \
+	X(drop_conflict, "ARP packets dropped: another host claims our address (we defend it)") \
+	X(drop_cache_full, "neighbours not cached or packets dropped: cache bucket all resolving") \
+	X(drop_queue_full, "oldest held packet dropped for a newer one (RFC 1122 2.3.2.2)") \
+	X(drop_queue_timeout, "held packets dropped: no answer within resolve_timeout_ms") \
+	X(drop_nombuf, "ARP requests or announcements not sent: mbuf pool empty")
 
 #define WS_IP_STATS(X) \
-	X(rx) X(rx_options) X(tx) X(tx_no_route) X(tx_drop_nombuf) \
-	X(drop_short) X(drop_version) X(drop_ihl) X(drop_len) X(drop_cksum) \
-	X(drop_not_ours) X(drop_bad_src) X(drop_proto) \
-	X(frag_rx) X(reasm_ok) X(drop_frag_bad) X(drop_reasm_invalid) \
-	X(drop_reasm_nospace) X(drop_reasm_timeout) \
-	X(frag_tx) X(drop_frag_df) X(drop_frag_fail) X(drop_split_hdr)
+	X(rx, "IPv4 packets received, before any check") \
+	X(rx_options, "packets received with IP options (ignored, RFC 1122 3.2.1.8)") \
+	X(tx, "IPv4 packets sent, each fragment counted") \
+	X(tx_no_route, "packets not sent: off-link destination and no gateway") \
+	X(tx_drop_nombuf, "datagrams not sent: no mbufs to fragment them") \
+	X(drop_short, "packets dropped: shorter than their IPv4 header") \
+	X(drop_version, "packets dropped: IP version not 4") \
+	X(drop_ihl, "packets dropped: header length (IHL) under 20 bytes") \
+	X(drop_len, "packets dropped: total length under the header or past the frame") \
+	X(drop_cksum, "packets dropped: bad IPv4 header checksum") \
+	X(drop_not_ours, "packets dropped: destination neither our address nor a broadcast") \
+	X(drop_bad_src, "packets dropped: source 0/8, 127/8, 224/3, ours or a broadcast") \
+	X(drop_proto, "packets dropped: protocol not ICMP, TCP or UDP (unreachable sent)") \
+	X(frag_rx, "fragments received") \
+	X(reasm_ok, "datagrams reassembled from fragments") \
+	X(drop_frag_bad, "fragments dropped: empty, not a multiple of 8, or past 65535 (RFC 791)") \
+	X(drop_reasm_invalid, "fragments dropped: overlap, duplicate, too many, or over 65535") \
+	X(drop_reasm_nospace, "fragments dropped: reassembly table full") \
+	X(drop_reasm_timeout, "fragments dropped: their datagram incomplete at the timeout") \
+	X(frag_tx, "fragments sent for datagrams over the MTU") \
+	X(drop_frag_df, "datagrams not sent: over the MTU with Don't Fragment set") \
+	X(drop_frag_fail, "datagrams not sent: fragmentation failed, not for want of mbufs") \
+	X(drop_split_hdr, "packets dropped: TCP or UDP header could not be made contiguous")
 
 #define WS_ICMP_STATS(X) \
-	X(rx) X(echo_rx) X(echo_tx) X(echo_reply_rx) X(errors_rx) \
-	X(unreach_tx) X(time_exceeded_tx) X(source_quench_ignored) \
-	X(drop_short) X(drop_cksum) X(drop_echo_disabled) \
-	X(drop_broadcast_echo) X(drop_type) \
-	X(drop_unreach_ratelimit) X(drop_unreach_forbidden) X(drop_nombuf)
+	X(rx, "ICMP messages received") \
+	X(echo_rx, "echo requests received and answered") \
+	X(echo_tx, "echo replies sent") \
+	X(echo_reply_rx, "echo replies received (nothing is done with them)") \
+	X(errors_rx, "errors received (unreachable, time exceeded, parameter problem)") \
+	X(unreach_tx, "destination unreachable errors sent (protocol or port)") \
+	X(time_exceeded_tx, "time exceeded errors sent: reassembly timed out") \
+	X(source_quench_ignored, "source quench messages received and ignored (RFC 6633)") \
+	X(drop_short, "messages dropped: shorter than the 8-byte ICMP header") \
+	X(drop_cksum, "messages dropped: bad ICMP checksum") \
+	X(drop_echo_disabled, "echo requests dropped: [icmp] echo = no") \
+	X(drop_broadcast_echo, "echo requests dropped: sent to a broadcast (no Smurf amplifier)") \
+	X(drop_type, "messages dropped: type unknown to us (RFC 1122 3.2.2)") \
+	X(drop_unreach_ratelimit, "errors not sent: over [icmp] unreach_rate and unreach_burst") \
+	X(drop_unreach_forbidden, "errors not sent: about broadcast/multicast, fragments or errors") \
+	X(drop_nombuf, "errors not sent: mbuf pool empty")
 
 /*
  * TCP: cumulative counters, then one gauge per RFC 9293 state (st_*),
  * moved only by the single state-change function.
  */
 #define WS_TCP_STATS(X) \
-	X(rx) X(tx) \
-	X(drop_short) X(drop_bad_doff) X(drop_cksum) X(drop_broadcast) \
-	X(drop_port_zero) X(bad_opts_rx) X(drop_bad_opts) \
-	X(rst_no_conn) X(rst_tx) X(rst_rx) \
-	X(syn_rx) X(drop_listen_ack) X(drop_listen_other) X(drop_backlog) \
-	X(drop_half_open) X(drop_table_full) X(drop_nombuf) \
-	X(synack_tx) X(cookie_synack_tx) X(cookie_synack_copied) \
-	X(cookie_validated) X(cookie_bad_hash) X(cookie_too_old) \
-	X(cookie_bad_index) X(cookie_ack_unchecked) X(accept_overflow) \
-	X(cookie_mode_on) X(cookie_mode_off) \
-	X(active_opens) X(passive_opens) X(simultaneous_opens) \
-	X(established) X(transitions) X(conn_refused_by_app) \
-	X(conn_reset) X(conn_refused) X(conn_timeout) \
-	X(conn_keepalive_dead) X(conn_aborted) \
-	X(drop_unacceptable) X(drop_paws) X(drop_no_ts) X(drop_no_ack) \
-	X(drop_ack_unsent) X(drop_ack_old) \
-	X(rst_challenged) X(syn_challenged) \
-	X(challenge_ack_tx) X(challenge_ack_limited) X(invalid_ack_limited) \
-	X(drop_data_after_close) X(dup_data_rx) X(drop_rb_segs) \
-	X(rb_coalesced) \
-	X(data_segs_rx) X(data_bytes_rx) X(data_segs_tx) X(data_bytes_tx) \
-	X(acks_tx) X(delayed_acks) X(fin_rx) X(dupacks_rx) X(dupacks_tx) \
-	X(ooo_queued) X(ooo_dup) X(ooo_drop_full) \
-	X(rto_expired) X(retransmits) X(syn_retransmits) \
-	X(synack_retransmits) X(fast_retransmits) X(partial_ack_rtx) \
-	X(r1_reached) X(rtt_samples) X(persist_probes) X(keepalive_probes) \
-	X(time_wait_expired) X(time_wait_reused) X(time_wait_recycled) \
-	X(fin_wait_2_timeout) X(idle_timeouts) \
-	X(icmp_hard) X(icmp_soft) X(icmp_pmtu) X(drop_icmp_unmatched) \
-	X(st_closed) X(st_listen) X(st_syn_sent) X(st_syn_received) \
-	X(st_established) X(st_close_wait) X(st_fin_wait_1) X(st_closing) \
-	X(st_last_ack) X(st_fin_wait_2) X(st_time_wait)
+	X(rx, "segments received, before any check") \
+	X(tx, "segments sent: data, ACKs, SYNs, SYN-ACKs, FINs and RSTs") \
+	X(drop_short, "segments dropped: shorter than the TCP header, or header split") \
+	X(drop_bad_doff, "segments dropped: data offset under 5 words or past the segment") \
+	X(drop_cksum, "segments dropped: bad TCP checksum (RFC 9293 MUST-3)") \
+	X(drop_broadcast, "segments dropped: to a broadcast address (MUST-57)") \
+	X(drop_port_zero, "segments dropped: source or destination port 0") \
+	X(bad_opts_rx, "segments received with malformed options (MUST-5)") \
+	X(drop_bad_opts, "SYNs and SYN-ACKs dropped: malformed options (MUST-7)") \
+	X(rst_no_conn, "segments for no connection or listener, answered with RST") \
+	X(rst_tx, "RSTs sent") \
+	X(rst_rx, "RSTs accepted: each closed a connection") \
+	X(syn_rx, "SYNs received by a listener") \
+	X(drop_listen_ack, "ACKs to a listener not taken as a cookie ACK, answered with RST") \
+	X(drop_listen_other, "segments to a listener with no SYN, ACK or RST, dropped") \
+	X(drop_backlog, "SYNs dropped: the listener's backlog of half-open connections full") \
+	X(drop_half_open, "SYNs dropped: the worker's half_open_max reached") \
+	X(drop_table_full, "SYNs dropped or connects failed: connection table full") \
+	X(drop_nombuf, "segments not sent, or data not buffered: mbuf pool empty") \
+	X(synack_tx, "SYN-ACKs sent for new half-open connections (not cookies)") \
+	X(cookie_synack_tx, "SYN-ACKs sent with a SYN cookie, keeping no state") \
+	X(cookie_synack_copied, "cookie SYN-ACKs built in a new mbuf: the SYN's was not reusable") \
+	X(cookie_validated, "ACKs with a valid SYN cookie: connection created") \
+	X(cookie_bad_hash, "cookie ACKs rejected: the MAC does not match (forged or stale)") \
+	X(cookie_too_old, "cookie ACKs rejected: cookie not of the current or previous period") \
+	X(cookie_bad_index, "cookie ACKs rejected: MSS index out of range") \
+	X(cookie_ack_unchecked, "ACKs to a listener that sent no cookie lately: RST, not checked") \
+	X(accept_overflow, "valid cookie ACKs dropped: connection table full") \
+	X(cookie_mode_on, "times a listener began answering SYNs with cookies (auto mode)") \
+	X(cookie_mode_off, "times a listener went back to stateful SYN-ACKs (auto mode)") \
+	X(active_opens, "connections we opened (SYN sent)") \
+	X(passive_opens, "connections accepted by a listener (handshake completed)") \
+	X(simultaneous_opens, "SYNs without ACK received in SYN_SENT (MUST-10)") \
+	X(established, "transitions into ESTABLISHED") \
+	X(transitions, "connection state changes, any state to any other") \
+	X(conn_refused_by_app, "accepted connections the application refused: reset") \
+	X(conn_reset, "connections closed by the peer's RST") \
+	X(conn_refused, "connection attempts refused by the peer's RST") \
+	X(conn_timeout, "connections closed by timeout: retransmission, SYN or FIN_WAIT_2") \
+	X(conn_keepalive_dead, "connections closed: keep-alive probes unanswered") \
+	X(conn_aborted, "connections we aborted: application abort or refusal, data after close") \
+	X(drop_unacceptable, "segments dropped: outside the receive window (RFC 9293 3.10.7.4)") \
+	X(drop_paws, "segments dropped: timestamp older than TS.Recent (PAWS, RFC 7323 5.3)") \
+	X(drop_no_ts, "segments dropped: no timestamp after both agreed to send them (RFC 7323)") \
+	X(drop_no_ack, "segments dropped: no ACK flag on a synchronized connection") \
+	X(drop_ack_unsent, "segments dropped: they acknowledge data not yet sent") \
+	X(drop_ack_old, "segments dropped: ACK below SND.UNA - MAX.SND.WND (RFC 5961 5.2)") \
+	X(rst_challenged, "in-window RSTs not at RCV.NXT: challenge ACK (RFC 5961 3.2)") \
+	X(syn_challenged, "SYNs on a synchronized connection: challenge ACK (RFC 5961 4.2)") \
+	X(challenge_ack_tx, "challenge ACKs sent (RFC 5961)") \
+	X(challenge_ack_limited, "challenge ACKs not sent: over the per-worker rate (RFC 5961 7)") \
+	X(invalid_ack_limited, "ACKs to invalid segments not sent: per-connection rate limit") \
+	X(drop_data_after_close, "data received after the application closed: reset (SHLD-3)") \
+	X(dup_data_rx, "segments with only data already received: ACKed again") \
+	X(drop_rb_segs, "in-order segments refused: receive buffer at its mbuf limit") \
+	X(rb_coalesced, "small in-order segments copied into the receive buffer's last mbuf") \
+	X(data_segs_rx, "segments with in-window data received, out-of-order ones included") \
+	X(data_bytes_rx, "bytes of in-window data received") \
+	X(data_segs_tx, "segments with data sent, retransmissions included") \
+	X(data_bytes_tx, "bytes of data sent, retransmissions included") \
+	X(acks_tx, "pure ACKs sent") \
+	X(delayed_acks, "ACKs sent when the delayed-ACK timer fired") \
+	X(fin_rx, "FINs received in order (the first of each connection)") \
+	X(dupacks_rx, "duplicate ACKs received (RFC 5681)") \
+	X(dupacks_tx, "duplicate ACKs sent at once for out-of-order data (RFC 5681 4.2)") \
+	X(ooo_queued, "out-of-order segments held until the gap fills") \
+	X(ooo_dup, "out-of-order segments dropped: their data already held") \
+	X(ooo_drop_full, "out-of-order segments dropped: [tcp] ooo_segments held already") \
+	X(rto_expired, "retransmission timeouts (RFC 6298)") \
+	X(retransmits, "data or FIN segments retransmitted: timeout, fast or partial ACK") \
+	X(syn_retransmits, "SYNs retransmitted on timeout") \
+	X(synack_retransmits, "SYN-ACKs retransmitted: timeout, or the peer repeated its SYN") \
+	X(fast_retransmits, "fast retransmits after three duplicate ACKs (RFC 5681)") \
+	X(partial_ack_rtx, "retransmits on a partial ACK during recovery (RFC 6582)") \
+	X(r1_reached, "connections whose retransmissions reached R1 (RFC 9293 MUST-20)") \
+	X(rtt_samples, "round-trip time samples taken (RFC 6298, RFC 7323)") \
+	X(persist_probes, "zero-window probes sent (persist timer)") \
+	X(keepalive_probes, "keep-alive probes sent") \
+	X(time_wait_expired, "TIME_WAIT connections ended after 2 MSL") \
+	X(time_wait_reused, "TIME_WAIT connections taken over by a new SYN (RFC 6191)") \
+	X(time_wait_recycled, "TIME_WAIT connections freed early: connection table full") \
+	X(fin_wait_2_timeout, "FIN_WAIT_2 connections closed: the peer never sent its FIN") \
+	X(idle_timeouts, "application idle timeouts fired") \
+	X(icmp_hard, "connection attempts aborted by ICMP protocol or port unreachable") \
+	X(icmp_soft, "ICMP errors about a connection that do not abort it (MUST-56)") \
+	X(icmp_pmtu, "ICMP fragmentation-needed about a connection: MSS may drop (RFC 1191)") \
+	X(drop_icmp_unmatched, "ICMP errors ignored: no connection, or sequence not in flight") \
+	X(st_closed, "gauge: connections in CLOSED, just allocated or ended but not freed") \
+	X(st_listen, "gauge: listeners (LISTEN)") \
+	X(st_syn_sent, "gauge: connections in SYN_SENT") \
+	X(st_syn_received, "gauge: connections in SYN_RECEIVED (half-open)") \
+	X(st_established, "gauge: connections in ESTABLISHED") \
+	X(st_close_wait, "gauge: connections in CLOSE_WAIT") \
+	X(st_fin_wait_1, "gauge: connections in FIN_WAIT_1") \
+	X(st_closing, "gauge: connections in CLOSING") \
+	X(st_last_ack, "gauge: connections in LAST_ACK") \
+	X(st_fin_wait_2, "gauge: connections in FIN_WAIT_2") \
+	X(st_time_wait, "gauge: connections in TIME_WAIT")
 
 /* UDP (RFC 768). */
 #define WS_UDP_STATS(X) \
-	X(rx) X(rx_bytes) X(tx) X(tx_bytes) X(delivered) \
-	X(drop_short) X(drop_len) X(drop_cksum) X(drop_broadcast) \
-	X(drop_port_zero) X(no_port) X(unreach_tx) \
-	X(drop_nombuf) X(drop_too_big) X(bind_fail) \
-	X(icmp_errors) X(icmp_soft) X(drop_icmp_unmatched)
+	X(rx, "datagrams received, before any check") \
+	X(rx_bytes, "payload bytes delivered to sockets") \
+	X(tx, "datagrams sent") \
+	X(tx_bytes, "payload bytes sent") \
+	X(delivered, "datagrams delivered to a bound socket") \
+	X(drop_short, "datagrams dropped: shorter than the 8-byte UDP header") \
+	X(drop_len, "datagrams dropped: length field under 8 or past the IP payload") \
+	X(drop_cksum, "datagrams dropped: bad checksum (RFC 1122 4.1.3.4)") \
+	X(drop_broadcast, "datagrams dropped: to a broadcast address or in a link broadcast") \
+	X(drop_port_zero, "datagrams dropped: source or destination port 0") \
+	X(no_port, "datagrams dropped: no socket bound to the port") \
+	X(unreach_tx, "port unreachable errors sent for no_port (RFC 1122 4.1.3.1)") \
+	X(drop_nombuf, "datagrams not sent: mbuf pool empty") \
+	X(drop_too_big, "datagrams not sent: payload over the UDP maximum") \
+	X(bind_fail, "binds refused: port taken or another worker's, or no free socket") \
+	X(icmp_errors, "ICMP errors received about a datagram of one of our sockets") \
+	X(icmp_soft, "of icmp_errors, the soft ones: not port, protocol or admin unreachable") \
+	X(drop_icmp_unmatched, "ICMP errors ignored: they quote no datagram of our sockets")
 
 /*
  * DNS: the authoritative responder (queries by type, answers by rcode,
  * malformed messages by reason) and the stub resolver (res_*).
  */
 #define WS_DNS_STATS(X) \
-	X(queries) X(q_a) X(q_aaaa) X(q_cname) X(q_ns) X(q_soa) X(q_txt) \
-	X(q_any) X(q_other) \
-	X(answers) X(rcode_noerror) X(rcode_nxdomain) X(rcode_refused) \
-	X(rcode_formerr) X(rcode_notimp) X(rcode_servfail) \
-	X(truncated) X(edns) X(compressed_names) \
-	X(drop_short) X(drop_response) X(drop_counts) X(drop_label_long) \
-	X(drop_name_long) X(drop_ptr_loop) X(drop_ptr_bad) \
-	X(drop_truncated) X(drop_label_type) X(drop_nombuf) \
-	X(res_queries) X(res_hits) X(res_neg_hits) X(res_misses) \
-	X(res_sent) X(res_retries) X(res_timeouts) X(res_answers) \
-	X(res_nxdomain) X(res_errors) X(res_bad_reply) X(res_cache_full) \
-	X(res_pending_full) X(res_nodata) X(res_literal) X(res_coalesced) \
-	X(res_truncated) X(res_unreachable) X(res_expired) \
-	X(rcode_badvers) X(drop_opt) X(drop_too_long) X(reply_copied)
+	X(queries, "messages received by the DNS server, dropped ones included") \
+	X(q_a, "queries for A records") \
+	X(q_aaaa, "queries for AAAA records") \
+	X(q_cname, "queries for CNAME records") \
+	X(q_ns, "queries for NS records") \
+	X(q_soa, "queries for SOA records") \
+	X(q_txt, "queries for TXT records") \
+	X(q_any, "queries for ANY (type 255)") \
+	X(q_other, "queries for any other type") \
+	X(answers, "replies built and handed to UDP") \
+	X(rcode_noerror, "replies with rcode NOERROR") \
+	X(rcode_nxdomain, "replies with rcode NXDOMAIN: no such name in the zone") \
+	X(rcode_refused, "replies with rcode REFUSED: name outside our zone") \
+	X(rcode_formerr, "replies with rcode FORMERR: malformed query") \
+	X(rcode_notimp, "replies with rcode NOTIMP: opcode other than QUERY") \
+	X(rcode_servfail, "replies with rcode SERVFAIL or another not counted above") \
+	X(truncated, "replies cut to header and question with TC set: over the UDP size") \
+	X(edns, "queries with an EDNS OPT record (RFC 6891)") \
+	X(compressed_names, "names written as compression pointers in replies") \
+	X(drop_short, "queries under the 12-byte header (dropped) or cut in a field (FORMERR)") \
+	X(drop_response, "messages dropped: a response (QR set) where a query belongs") \
+	X(drop_counts, "queries answered FORMERR: QDCOUNT not 1, or counts past the message") \
+	X(drop_label_long, "queries answered FORMERR: a label over 63 octets") \
+	X(drop_name_long, "queries answered FORMERR: a name over 255 octets") \
+	X(drop_ptr_loop, "queries answered FORMERR: compression pointer loop") \
+	X(drop_ptr_bad, "queries answered FORMERR: compression pointer forward or out of range") \
+	X(drop_truncated, "queries answered FORMERR: message ends inside a name or record") \
+	X(drop_label_type, "queries answered FORMERR: reserved label type") \
+	X(drop_nombuf, "queries dropped: no mbuf for a contiguous copy or for the reply") \
+	X(res_queries, "resolver lookups asked for by the application") \
+	X(res_hits, "lookups answered with addresses from the cache") \
+	X(res_neg_hits, "lookups answered from a cached NXDOMAIN or NODATA") \
+	X(res_misses, "lookups not in the cache: a query sent or joined") \
+	X(res_sent, "resolver queries sent to a server, retries included") \
+	X(res_retries, "resolver queries sent again: timeout, error reply or ICMP unreachable") \
+	X(res_timeouts, "lookups failed: every attempt timed out") \
+	X(res_answers, "lookups resolved with addresses from a server") \
+	X(res_nxdomain, "lookups a server answered NXDOMAIN") \
+	X(res_errors, "server replies with an error rcode or TC set: next server tried") \
+	X(res_bad_reply, "resolver datagrams ignored: unknown ID, server or question (RFC 5452)") \
+	X(res_cache_full, "cached outcomes evicted before they expired: cache full") \
+	X(res_pending_full, "lookups refused: [resolver] max_pending already waiting") \
+	X(res_nodata, "lookups a server answered with no A record (NODATA)") \
+	X(res_literal, "lookups of a dotted-quad address, answered without a query") \
+	X(res_coalesced, "lookups joined to a query for the same name in flight") \
+	X(res_truncated, "server replies with TC set (counted in res_errors too)") \
+	X(res_unreachable, "ICMP errors received about a query to a server") \
+	X(res_expired, "cache entries found expired by a lookup and removed") \
+	X(rcode_badvers, "replies with rcode BADVERS: EDNS version not 0 (RFC 6891)") \
+	X(drop_opt, "queries answered FORMERR: a bad or second EDNS OPT record") \
+	X(drop_too_long, "queries dropped: too long to copy into one mbuf") \
+	X(reply_copied, "replies built in a new mbuf: the query's was chained, shared or small")
 
 struct ws_loop_stats { WS_LOOP_STATS(WS_STAT_FIELD) };
 struct ws_steer_stats { WS_STEER_STATS(WS_STAT_FIELD) };
@@ -160,8 +347,45 @@ struct ws_stats {
 	X(ip, WS_IP_STATS) X(icmp, WS_ICMP_STATS) X(udp, WS_UDP_STATS) \
 	X(dns, WS_DNS_STATS) X(tcp, WS_TCP_STATS)
 
+/* One counter as the table lists it. */
+struct ws_stat_desc {
+	const char *name;		/* "drop_cksum" */
+	const char *desc;		/* one line, for people */
+};
+
+/*
+ * One module's counters, in the order of its struct's fields: counter i
+ * is the i-th uint64_t of the block at 'offset' in struct ws_stats.
+ */
+struct ws_stat_module {
+	const char *name;		/* "tcp": the member of struct ws_stats */
+	size_t offset;
+	unsigned int n;
+	const struct ws_stat_desc *counters;
+};
+
+/* Every module, in print order (WS_STATS_MODULES). */
+extern const struct ws_stat_module ws_stat_modules[];
+extern const unsigned int ws_stat_n_modules;
+
+/* The module called 'name' ("tcp"), or NULL. */
+const struct ws_stat_module *ws_stat_module_find(const char *name);
+
+/* The counters of module 'm' in 's', m->n of them. */
+static inline const uint64_t *
+ws_stat_values(const struct ws_stats *s, const struct ws_stat_module *m)
+{
+	return (const uint64_t *)(const void *)((const char *)s + m->offset);
+}
+
 /* dst += src, every counter of every module. */
 void ws_stats_add(struct ws_stats *dst, const struct ws_stats *src);
+
+/*
+ * The sum of every counter, of any module, whose name matches the shell
+ * pattern 'pattern' (fnmatch(3): "drop_*", "*drop*").
+ */
+uint64_t ws_stats_sum(const struct ws_stats *s, const char *pattern);
 
 /*
  * Print every non-zero counter as "module.counter value", one per line,

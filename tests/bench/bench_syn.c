@@ -369,18 +369,7 @@ drain_all(struct bench *b)
 static uint64_t
 drops(const struct ws_stats *s)
 {
-	uint64_t sum = 0;
-
-#define DROP_FIELD(name) \
-	if (strstr(#name, "drop") != NULL) \
-		sum += mod->name;
-#define DROP_MODULE(member, list) { \
-	const struct ws_##member##_stats *mod = &s->member; \
-	list(DROP_FIELD) }
-	WS_STATS_MODULES(DROP_MODULE)
-#undef DROP_FIELD
-#undef DROP_MODULE
-	return sum;
+	return ws_stats_sum(s, "*drop*");
 }
 
 static struct ws_stats

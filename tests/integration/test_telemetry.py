@@ -4,6 +4,8 @@
 scripts/woshou-stat, by dpdk-telemetry.py and by a client of our own, while
 real kernel peers (ping, arping, ab, wrk, curl) drive woshou on net_tap."""
 
+import importlib.machinery
+import importlib.util
 import json
 import os
 import re
@@ -18,9 +20,8 @@ from conftest import IFACE, MEM_SET, PREFIX, ROOT, WOSHOU_IP, Woshou, run
 
 STAT = os.path.join(ROOT, "scripts", "woshou-stat")
 STATS_H = os.path.join(ROOT, "lib", "include", "ws_stats.h")
-MODULES = {"loop": "WS_LOOP_STATS", "eth": "WS_ETH_STATS", "arp": "WS_ARP_STATS",
-           "ip": "WS_IP_STATS", "icmp": "WS_ICMP_STATS", "udp": "WS_UDP_STATS",
-           "dns": "WS_DNS_STATS", "tcp": "WS_TCP_STATS"}
+# What woshou-stat --json's "stats" holds (steer is apart).
+MODULES = ("loop", "eth", "arp", "ip", "icmp", "udp", "dns", "tcp")
 STATES = ["CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
           "CLOSE_WAIT", "FIN_WAIT_1", "CLOSING", "LAST_ACK", "FIN_WAIT_2",
           "TIME_WAIT"]
@@ -41,24 +42,31 @@ class Tel:
         self.s.settimeout(10)
         self.max_len = json.loads(self.s.recv(16384))["max_output_len"]
 
-    def q(self, cmd):
+    def raw(self, cmd):
         self.s.send(cmd.encode())
-        reply = self.s.recv(self.max_len)
+        return self.s.recv(self.max_len)
+
+    def q(self, cmd):
         # Every reply must be whole JSON: nothing cut at the 16 KiB limit.
-        return json.loads(reply)[cmd.split(",", 1)[0]]
+        return json.loads(self.raw(cmd))[cmd.split(",", 1)[0]]
 
     def close(self):
         self.s.close()
 
 
+def counter_lists():
+    """{module: [(counter, description), ...]} as ws_stats.h lists them,
+    read by the generator of README's counter reference."""
+    loader = importlib.machinery.SourceFileLoader(
+        "gen_counter_doc", os.path.join(ROOT, "scripts", "gen-counter-doc"))
+    gen = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(gen)
+    return dict(gen.load(STATS_H))
+
+
 def counter_names():
-    """Every counter ws_stats.h declares, per module."""
-    text = open(STATS_H).read()
-    names = {}
-    for mod, macro in MODULES.items():
-        body = re.search(rf"#define {macro}\(X\)(.*?)(?:\n\n|\n/\*|\nstruct)", text, re.S)
-        names[mod] = re.findall(r"X\((\w+)\)", body.group(1))
-    return names
+    """Every counter ws_stats.h declares, per module (steer included)."""
+    return {mod: [name for name, _ in entries] for mod, entries in counter_lists().items()}
 
 
 def wait_snapshot_after(tel, seq, timeout=10):
@@ -114,6 +122,40 @@ def test_every_command_answers_and_lists_every_counter(woshou, tel):
                 "/woshou/workers,worker=x", "/woshou/arp/table,page=-1",
                 "/woshou/info,1", "/woshou/tcp/states,1," + "9" * 300):
         assert tel.q(bad) is None, bad
+    assert tel.q("/woshou/info")["pid"] == woshou.proc.pid
+
+
+def test_describe_says_what_each_counter_counts(woshou, tel):
+    lists = counter_lists()
+    for mod, entries in lists.items():
+        got = tel.q(f"/woshou/{mod}/stats,describe")
+        # Every counter, in order, with its own words: none cut at 16 KiB.
+        assert list(got.items()) == entries, mod
+    tcp = tel.q("/woshou/tcp/stats,describe")
+    assert tcp["drop_cksum"] == "segments dropped: bad TCP checksum (RFC 9293 MUST-3)"
+    assert tcp["st_established"] == "gauge: connections in ESTABLISHED"
+    size = len(tel.raw("/woshou/tcp/stats,describe"))
+    print(f"/woshou/tcp/stats,describe: {len(tcp)} counters, {size} bytes of {tel.max_len}")
+    assert size < tel.max_len
+
+    # With a worker, in any order and with any separator.
+    for params in ("describe,worker=0", "worker=0,describe", "0,describe",
+                   "describe 0", "describe&worker=0"):
+        assert tel.q(f"/woshou/tcp/stats,{params}") == tcp, params
+    # Without it, the values as before.
+    for params in ("", ",0", ",worker=0"):
+        plain = tel.q(f"/woshou/tcp/stats{params}")
+        assert list(plain) == list(tcp)
+        assert all(isinstance(v, int) for v in plain.values()), plain
+
+    # A bad parameter still gets a null reply.
+    for params in ("describe,worker=1", "describe,7", "describe,describe",
+                   "describe=1", "describes", "Describe", "describe,colour=red"):
+        assert tel.q(f"/woshou/tcp/stats,{params}") is None, params
+    # Only the counter commands describe.
+    for cmd in ("/woshou/info", "/woshou/workers", "/woshou/tcp/states",
+                "/woshou/tcp/syncookies", "/woshou/conn/list", "/woshou/arp/table"):
+        assert tel.q(f"{cmd},describe") is None, cmd
     assert tel.q("/woshou/info")["pid"] == woshou.proc.pid
 
 
@@ -193,15 +235,24 @@ def test_state_gauges_equal_the_listed_connections_while_ab_runs(woshou, netns, 
     assert busiest > 3
 
 
+def help_says_more_than_the_name(name, text):
+    """A HELP text that is not just the metric's name again."""
+    words = text.strip().lower().replace(" ", "_")
+    bare = re.sub(r"_total$", "", re.sub(r"^woshou_", "", name))
+    return bool(text.strip()) and words not in (name, bare, re.sub(r"^woshou_", "", name))
+
+
 def prometheus_ok(text):
     """Text exposition format: HELP and TYPE before each metric's samples,
-    every sample 'name{labels} value'."""
+    every sample 'name{labels} value', every HELP more than the name."""
     sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="'
                         r'(?:[^"\\]|\\.)*",?)*\})? (-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)$')
     helped, typed, samples = set(), {}, 0
     for line in text.rstrip("\n").split("\n"):
         if line.startswith("# HELP "):
-            helped.add(line.split()[2])
+            _, _, name, help_text = (line.split(" ", 3) + [""])[:4]
+            assert help_says_more_than_the_name(name, help_text), line
+            helped.add(name)
         elif line.startswith("# TYPE "):
             _, _, name, kind = line.split()
             assert kind in ("counter", "gauge"), line
@@ -259,6 +310,33 @@ def test_woshou_stat_table_json_prometheus_and_serve(woshou, netns, tel):
     assert "3 listed of 3 connections" in conns
     bad = run([STAT, "--prefix", PREFIX, "--conns", "state=OPEN"], check=False)
     assert bad.returncode != 0 and "bad filter" in bad.stderr
+
+
+def test_woshou_stat_prometheus_help_is_each_counters_description(woshou, tel):
+    text = run([STAT, "--prefix", PREFIX, "--prometheus"]).stdout
+    assert prometheus_ok(text) > 100
+    helps = {}
+    for line in text.split("\n"):
+        if line.startswith("# HELP "):
+            _, _, name, help_text = line.split(" ", 3)
+            helps[name] = help_text
+    # Every counter of the lists, with its description as the HELP text
+    # (TCP's state gauges are woshou_tcp_connections).
+    for mod, entries in counter_lists().items():
+        for name, desc in entries:
+            metric = f"woshou_{mod}_{name}_total"
+            if mod == "tcp" and name.startswith("st_"):
+                assert metric not in helps
+            else:
+                assert helps.get(metric) == desc, metric
+    lines = text.split("\n")
+    assert ("# HELP woshou_tcp_drop_cksum_total segments dropped: bad TCP checksum "
+            "(RFC 9293 MUST-3)") in lines
+    # The figures that are no listed counter have words of their own.
+    for name in ("woshou_info", "woshou_uptime_seconds", "woshou_workers",
+                 "woshou_tcp_connections", "woshou_worker_rx_pps", "woshou_worker_conns",
+                 "woshou_tcp_listener_cookie_mode", "woshou_tcp_listener_half_open"):
+        assert help_says_more_than_the_name(name, helps[name]), name
 
 
 def test_woshou_stat_says_when_woshou_is_not_running():

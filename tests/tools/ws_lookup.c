@@ -509,14 +509,17 @@ connect_by_name(struct ws_worker *w, const char *target, const char *text)
 static void
 print_counters(const struct ws_stack *s)
 {
+	const struct ws_stat_module *dns = ws_stat_module_find("dns");
+	const uint64_t *v;
 	struct ws_stats st;
+	unsigned int i;
 
 	ws_stack_stats(s, 0, &st);
-#define PRINT_RES(name) \
-	if (strncmp(#name, "res_", 4) == 0) \
-		printf("dns.%s %" PRIu64 "\n", #name, st.dns.name);
-	WS_DNS_STATS(PRINT_RES)
-#undef PRINT_RES
+	v = ws_stat_values(&st, dns);
+	for (i = 0; i < dns->n; i++)
+		if (strncmp(dns->counters[i].name, "res_", 4) == 0)
+			printf("dns.%s %" PRIu64 "\n", dns->counters[i].name,
+				v[i]);
 	fflush(stdout);
 }
 

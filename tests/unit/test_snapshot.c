@@ -258,6 +258,20 @@ test_telemetry_parameters(void **state)
 	assert_int_equal(p.per_page, 100);
 	assert_int_equal(ws_tel_parse_params("state=TIME_WAIT", all, &p), 0);
 	assert_int_equal(p.state, WS_TCP_TIME_WAIT);
+	assert_false(p.describe);
+	/* describe: a bare word, with or without a worker, in any order. */
+	assert_int_equal(ws_tel_parse_params("describe",
+		WS_TEL_P_WORKER | WS_TEL_P_DESCRIBE, &p), 0);
+	assert_true(p.describe);
+	assert_int_equal(p.worker, -1);
+	assert_int_equal(ws_tel_parse_params("describe,worker=1",
+		WS_TEL_P_WORKER | WS_TEL_P_DESCRIBE, &p), 0);
+	assert_true(p.describe);
+	assert_int_equal(p.worker, 1);
+	assert_int_equal(ws_tel_parse_params("2,describe",
+		WS_TEL_P_WORKER | WS_TEL_P_DESCRIBE, &p), 0);
+	assert_true(p.describe);
+	assert_int_equal(p.worker, 2);
 
 	/* Everything else is refused, so the reply is null. */
 	assert_int_equal(ws_tel_parse_params("1", 0, &p), -EINVAL);
@@ -274,6 +288,13 @@ test_telemetry_parameters(void **state)
 	assert_int_equal(ws_tel_parse_params("state=OPEN", all, &p), -EINVAL);
 	assert_int_equal(ws_tel_parse_params("colour=red", all, &p), -EINVAL);
 	assert_int_equal(ws_tel_parse_params("page=", all, &p), -EINVAL);
+	assert_int_equal(ws_tel_parse_params("describe", all, &p), -EINVAL);
+	assert_int_equal(ws_tel_parse_params("describe,describe",
+		WS_TEL_P_DESCRIBE, &p), -EINVAL);
+	assert_int_equal(ws_tel_parse_params("describe=1",
+		WS_TEL_P_DESCRIBE, &p), -EINVAL);
+	assert_int_equal(ws_tel_parse_params("describes",
+		WS_TEL_P_WORKER | WS_TEL_P_DESCRIBE, &p), -EINVAL);
 	assert_int_equal(ws_tel_parse_params(
 		"page=99999999999999999999", all, &p), -EINVAL);
 }
