@@ -8,7 +8,6 @@
  */
 
 #include <inttypes.h>
-#include <stddef.h>
 #include <stdio.h>
 
 #include <rte_byteorder.h>
@@ -36,32 +35,15 @@ RTE_LOG_REGISTER_SUFFIX(ws_logtype_config, config, INFO);
 
 bool ws_log_drops;
 
-/* The counter names of each module, from the lists in ws_stats.h. */
-#define WS_LOG_NAME(name, ...) #name,
-#define WS_LOG_NAMES(member, list) \
-	static const char *const member ## _names[] = { list(WS_LOG_NAME) };
-WS_STATS_MODULES(WS_LOG_NAMES)
-
-/* The counter block of each module and the log type its drops use. */
-struct drop_module {
-	const char *name;
-	size_t offset;			/* in struct ws_stats */
-	size_t n;			/* counters */
-	const char *const *names;
-	const int *logtype;
-};
-
-/* The worker loop's counters log as lib.woshou.worker. */
+/*
+ * The log type of each module of ws_stat_modules (the same order: both
+ * follow WS_STATS_MODULES). The worker loop's counters log as
+ * lib.woshou.worker.
+ */
 #define ws_logtype_loop ws_logtype_worker
-#define WS_LOG_MODULE(member, list) { \
-	.name = #member, \
-	.offset = offsetof(struct ws_stats, member), \
-	.n = RTE_DIM(member ## _names), \
-	.names = member ## _names, \
-	.logtype = &ws_logtype_ ## member, \
-},
-static const struct drop_module drop_modules[] = {
-	WS_STATS_MODULES(WS_LOG_MODULE)
+#define WS_LOG_MODULE_TYPE(member, list) &ws_logtype_ ## member,
+static const int *const module_logtype[] = {
+	WS_STATS_MODULES(WS_LOG_MODULE_TYPE)
 };
 
 void
@@ -174,19 +156,23 @@ void
 ws_log_drop(struct ws_worker *w, const uint64_t *counter,
 		const struct rte_mbuf *m)
 {
-	const struct drop_module *d = NULL;
+	const struct ws_stat_module *mod = NULL;
 	const uint64_t *base = NULL;
 	char what[160], extra[64];
 	uint32_t suppressed;
 	unsigned int i;
+	int type;
 
-	for (i = 0; i < RTE_DIM(drop_modules) && d == NULL; i++) {
-		base = (const uint64_t *)((const char *)&w->stats +
-			drop_modules[i].offset);
-		if (counter >= base && counter < base + drop_modules[i].n)
-			d = &drop_modules[i];
+	RTE_BUILD_BUG_ON(RTE_DIM(module_logtype) == 0);
+	for (i = 0; i < ws_stat_n_modules && mod == NULL; i++) {
+		base = ws_stat_values(&w->stats, &ws_stat_modules[i]);
+		if (counter >= base && counter < base + ws_stat_modules[i].n)
+			mod = &ws_stat_modules[i];
 	}
-	if (d == NULL || !rte_log_can_log(*d->logtype, RTE_LOG_DEBUG) ||
+	if (mod == NULL)
+		return;
+	type = *module_logtype[mod - ws_stat_modules];
+	if (!rte_log_can_log(type, RTE_LOG_DEBUG) ||
 			!drop_rate_allows(w, &suppressed))
 		return;
 	what[0] = '\0';
@@ -196,10 +182,10 @@ ws_log_drop(struct ws_worker *w, const uint64_t *counter,
 	if (suppressed != 0)
 		snprintf(extra, sizeof(extra), " (%" PRIu32 " drop lines "
 			"suppressed before this one)", suppressed);
-	rte_log(RTE_LOG_DEBUG, *d->logtype,
-		"woshou: %s: worker %u: %s.%s%s%s%s\n", d->name, w->index,
-		d->name, d->names[counter - base], what[0] != '\0' ? ": " : "",
-		what, extra);
+	rte_log(RTE_LOG_DEBUG, type, "woshou: %s: worker %u: %s.%s%s%s%s\n",
+		mod->name, w->index, mod->name,
+		mod->counters[counter - base].name,
+		what[0] != '\0' ? ": " : "", what, extra);
 }
 
 void
