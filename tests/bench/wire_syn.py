@@ -209,17 +209,9 @@ class Woshou:
                 "--set", f"eal.file_prefix={self.prefix}",
                 "--set", "eal.huge=no",
                 "--set", "control.print_stats=no"]
-        # Later settings replace earlier ones of the same key.
-        keys = {}
-        for i in range(1, len(argv)):
-            if argv[i - 1] == "--set":
-                keys[argv[i].split("=", 1)[0]] = i
+        # The last --set of a key is the one woshou keeps.
         for kv in sets:
-            k = kv.split("=", 1)[0]
-            if k in keys:
-                argv[keys[k]] = kv
-            else:
-                argv += ["--set", kv]
+            argv += ["--set", kv]
         self.proc = netns.Proc(argv, name="woshou")
         deadline = time.monotonic() + 20
         while True:
