@@ -9,6 +9,20 @@
 
 struct app app;
 
+void
+app_reset(void)
+{
+	memset(&app, 0, sizeof(app));
+	app.consume_max = UINT32_MAX;
+}
+
+void
+expect_closed(enum ws_tcp_close_reason why)
+{
+	assert_int_equal(app.closed, 1);
+	assert_int_equal(app.closed_reason, why);
+}
+
 static int
 app_accepted(struct ws_tcp_conn *c, void *arg)
 {
@@ -156,8 +170,7 @@ tcp_setup(void **state)
 	tcp_configure(env);
 	ws_test_env_reinit(env);
 	ws_test_learn_peer(env);
-	memset(&app, 0, sizeof(app));
-	app.consume_max = UINT32_MAX;
+	app_reset();
 	assert_int_equal(ws_tcp_listen_worker(&env->w, LPORT, &app_ops, &app),
 		0);
 	return 0;
@@ -167,6 +180,21 @@ int
 tcp_teardown(void **state)
 {
 	return ws_test_teardown(state);
+}
+
+void
+elapse(struct ws_test_env *env, uint64_t ms)
+{
+	ws_test_advance_ms(env, ms);
+	ws_test_run_timers(env);
+}
+
+void
+quiet_until(struct ws_test_env *env, uint64_t ms)
+{
+	elapse(env, ms - 1);
+	expect_none(env);
+	elapse(env, 1);
 }
 
 uint16_t
@@ -215,15 +243,21 @@ build_tcp(uint8_t *t, uint32_t src, uint32_t dst, const struct pseg *s)
 	return thl + s->dlen;
 }
 
-void
-send_seg(struct ws_test_env *env, const struct pseg *s)
+struct rte_mbuf *
+seg_mbuf(struct ws_test_env *env, const struct pseg *s)
 {
 	static uint8_t frame[70000], tcp[70000];
 	size_t n = build_tcp(tcp, PEER_IP, US_IP, s);
 
 	n = ws_test_ipv4_frame(frame, PEER_IP, US_IP, IPPROTO_TCP, 0x99, 0,
 		tcp, n);
-	ws_test_input(env, frame, n);
+	return ws_test_mbuf(env, frame, n);
+}
+
+void
+send_seg(struct ws_test_env *env, const struct pseg *s)
+{
+	ws_test_input_mbuf(env, seg_mbuf(env, s));
 	/* The end of the burst (the worker does this once per burst). */
 	ws_tcp_flush(&env->w);
 }
@@ -250,16 +284,14 @@ ts_opt(uint8_t *o, uint32_t tsval, uint32_t tsecr)
 	o[11] = tsecr;
 }
 
-struct rte_mbuf *
-seg_mbuf(struct ws_test_env *env, const struct pseg *s)
-{
-	static uint8_t frame[70000], tcp[70000];
-	size_t n = build_tcp(tcp, PEER_IP, US_IP, s);
+static const uint8_t full_syn_opts[] = {
+	2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0x11, 0x22, 0x33, 0x44,
+	0, 0, 0, 0, 1, 3, 3, 7 };
 
-	n = ws_test_ipv4_frame(frame, PEER_IP, US_IP, IPPROTO_TCP, 0x99, 0,
-		tcp, n);
-	return ws_test_mbuf(env, frame, n);
-}
+const struct pseg full_syn = {
+	.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
+	.wnd = 64240, .opts = full_syn_opts, .olen = sizeof(full_syn_opts),
+};
 
 /* The worker loop flushes what API calls queued after its timers. */
 unsigned int
@@ -334,8 +366,51 @@ expect_ack(struct ws_test_env *env, uint32_t seq, uint32_t ack)
 	assert_int_equal(c.dlen, 0);
 }
 
-struct ws_tcp_conn *
-lookup(struct ws_test_env *env, uint16_t lport, uint16_t rport)
+void
+expect_tcp_frame(struct ws_test_env *env, unsigned int i, uint8_t *tcp,
+		size_t len, uint16_t ip_id)
+{
+	static uint8_t expect[16384];
+	uint16_t ck;
+	size_t n;
+
+	ck = tcp_cksum(US_IP, PEER_IP, tcp, len);
+	tcp[16] = ck >> 8;
+	tcp[17] = ck & 0xff;
+	n = ws_test_ipv4_frame(expect, US_IP, PEER_IP, IPPROTO_TCP, ip_id, 0,
+		tcp, len);
+	ws_test_eth(expect, &ws_test_peer_mac, &ws_test_mac,
+		RTE_ETHER_TYPE_IPV4);
+	ws_test_assert_frame(env, i, expect, n);
+}
+
+void
+expect_full_synack_frame(struct ws_test_env *env, unsigned int i,
+		uint32_t iss, uint32_t tsval, uint16_t ip_id)
+{
+	uint8_t tcp[40];
+	const uint8_t o[] = {
+		2, 4, 0x05, 0xb4,		/* MSS 1460 */
+		4, 2,				/* SACK-perm */
+		8, 10, tsval >> 24, tsval >> 16, tsval >> 8, tsval,
+		0x11, 0x22, 0x33, 0x44,		/* TSecr */
+		1, 3, 3, 3 };			/* WS 3 */
+
+	memset(tcp, 0, sizeof(tcp));
+	tcp[0] = LPORT >> 8; tcp[1] = LPORT & 0xff;
+	tcp[2] = PPORT >> 8; tcp[3] = PPORT & 0xff;
+	tcp[4] = iss >> 24; tcp[5] = iss >> 16; tcp[6] = iss >> 8; tcp[7] = iss;
+	tcp[8] = 0; tcp[9] = 0; tcp[10] = (PISN + 1) >> 8;
+	tcp[11] = (PISN + 1) & 0xff;
+	tcp[12] = 10 << 4;
+	tcp[13] = F_SYN | F_ACK;
+	tcp[14] = 0xff; tcp[15] = 0xff;		/* unscaled in a SYN */
+	memcpy(tcp + 20, o, sizeof(o));
+	expect_tcp_frame(env, i, tcp, sizeof(tcp), ip_id);
+}
+
+struct ws_tcp_key
+tcp_key(uint16_t lport, uint16_t rport)
 {
 	struct ws_tcp_key k = {
 		.raddr = rte_cpu_to_be_32(PEER_IP),
@@ -344,21 +419,77 @@ lookup(struct ws_test_env *env, uint16_t lport, uint16_t rport)
 		.lport = rte_cpu_to_be_16(lport),
 	};
 
+	return k;
+}
+
+struct ws_tcp_conn *
+lookup(struct ws_test_env *env, uint16_t lport, uint16_t rport)
+{
+	struct ws_tcp_key k = tcp_key(lport, rport);
+
 	return ws_tcp_lookup(env->w.tcp, &k);
+}
+
+void
+send_syn(struct ws_test_env *env, const uint8_t *opts, unsigned int olen,
+		uint16_t wnd, struct cseg *reply)
+{
+	struct pseg s = {
+		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
+		.wnd = wnd, .opts = opts, .olen = olen,
+	};
+
+	send_seg(env, &s);
+	only(env, reply);
+}
+
+uint32_t
+syn_from(struct ws_test_env *env, uint16_t sport, uint16_t wnd)
+{
+	struct pseg p = {
+		.sport = sport, .dport = LPORT, .seq = PISN, .flags = F_SYN,
+		.wnd = wnd,
+	};
+	struct cseg c;
+
+	send_seg(env, &p);
+	only(env, &c);
+	assert_int_equal(c.flags, F_SYN | F_ACK);
+	assert_int_equal(c.ack, PISN + 1);
+	return c.seq;
+}
+
+struct ws_tcp_conn *
+connect_peer(struct ws_test_env *env, struct cseg *syn)
+{
+	struct ws_tcp_conn *c = ws_tcp_connect(&env->w,
+		rte_cpu_to_be_32(PEER_IP), PPORT, &app_ops, NULL);
+
+	assert_non_null(c);
+	assert_int_equal(c->state, WS_TCP_SYN_SENT);
+	only(env, syn);
+	assert_int_equal(syn->flags, F_SYN);
+	return c;
+}
+
+void
+ack_from(struct ws_test_env *env, uint16_t sport, uint32_t iss, uint16_t wnd)
+{
+	struct pseg p = {
+		.sport = sport, .dport = LPORT, .seq = PISN + 1, .ack = iss + 1,
+		.flags = F_ACK, .wnd = wnd,
+	};
+
+	send_seg(env, &p);
 }
 
 uint32_t
 establish(struct ws_test_env *env)
 {
 	static const uint8_t mss1460[] = { 2, 4, 0x05, 0xb4 };
-	struct pseg s = {
-		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
-		.wnd = 65535, .opts = mss1460, .olen = 4,
-	};
 	struct cseg c;
 
-	send_seg(env, &s);
-	only(env, &c);
+	send_syn(env, mss1460, sizeof(mss1460), 65535, &c);
 	assert_int_equal(c.flags, F_SYN | F_ACK);
 	assert_int_equal(c.ack, PISN + 1);
 	peer(env, PISN + 1, c.seq + 1, F_ACK, 65535, NULL, 0);
@@ -375,9 +506,18 @@ finish(struct ws_test_env *env)
 	if (app.conn != NULL)
 		ws_tcp_abort(app.conn);
 	ws_test_clear_captured(env);
-	ws_test_advance_ms(env, 10 * MSL_MS);
-	ws_test_run_timers(env);
+	elapse(env, 10 * MSL_MS);
 	ws_test_clear_captured(env);
 	assert_int_equal(env->w.tcp->free_tcbs != NULL, 1);
+	ws_test_assert_no_leak(env);
+}
+
+void
+peer_fin_closes(struct ws_test_env *env, uint32_t seq, uint32_t ack)
+{
+	peer(env, seq, ack, F_ACK | F_FIN, 65535, NULL, 0);
+	expect_ack(env, ack, seq + 1);
+	expect_closed(WS_TCP_CLOSED_NORMAL);
+	elapse(env, 2 * MSL_MS);
 	ws_test_assert_no_leak(env);
 }

@@ -65,6 +65,12 @@ struct app {
 /* What the application saw; tcp_setup resets it. */
 extern struct app app;
 
+/* Forget what the application saw; it consumes everything again. */
+void app_reset(void);
+
+/* Fail unless the application heard 'closed' once, for 'why'. */
+void expect_closed(enum ws_tcp_close_reason why);
+
 /* The recording callbacks (arg: &app). */
 extern const struct ws_tcp_ops app_ops;
 
@@ -87,11 +93,21 @@ int tcp_teardown(void **state);
 #define TCP_TEST(fn) cmocka_unit_test_setup_teardown(fn, tcp_setup, \
 	tcp_teardown)
 
+/* The worker's TCP counters. */
 static inline struct ws_tcp_stats *
 st(struct ws_test_env *env)
 {
 	return &env->w.stats.tcp;
 }
+
+/* Move the clock by 'ms' and run the timers there. */
+void elapse(struct ws_test_env *env, uint64_t ms);
+
+/*
+ * Nothing is sent for 'ms' less a millisecond; then the clock reaches
+ * 'ms' and the timers run (what they send is the caller's to check).
+ */
+void quiet_until(struct ws_test_env *env, uint64_t ms);
 
 /* ------------------------------------------------------------------ */
 /* Segments from the peer.                                             */
@@ -131,6 +147,12 @@ void peer(struct ws_test_env *env, uint32_t seq, uint32_t ack,
 /* A timestamps option (NOP NOP TS) into 'o' (12 bytes). */
 void ts_opt(uint8_t *o, uint32_t tsval, uint32_t tsecr);
 
+/*
+ * A full SYN as Linux sends it, from PPORT to LPORT, ISN PISN, window
+ * 64240: MSS 1460, SACK-permitted, TS 0x11223344/0, NOP, WS 7.
+ */
+extern const struct pseg full_syn;
+
 /* ------------------------------------------------------------------ */
 /* Segments we sent.                                                   */
 
@@ -164,12 +186,54 @@ void expect_none(struct ws_test_env *env);
 /* Exactly one pure ACK <SEQ=seq><ACK=ack> was sent. */
 void expect_ack(struct ws_test_env *env, uint32_t seq, uint32_t ack);
 
+/*
+ * Fail unless captured frame i is exactly the segment whose TCP header
+ * and payload are the 'len' bytes of 'tcp' (checksum left zero: it is
+ * filled in here), from us to the peer in an IPv4 header with ID 'ip_id'.
+ */
+void expect_tcp_frame(struct ws_test_env *env, unsigned int i,
+		uint8_t *tcp, size_t len, uint16_t ip_id);
+
+/*
+ * Fail unless captured frame i is exactly our SYN-ACK to full_syn: ISS
+ * 'iss', window 65535 (unscaled in a SYN), Linux's option layout (MSS
+ * 1460, SACK-permitted, TS 'tsval'/0x11223344, NOP, WS 3), IP ID 'ip_id'.
+ */
+void expect_full_synack_frame(struct ws_test_env *env, unsigned int i,
+		uint32_t iss, uint32_t tsval, uint16_t ip_id);
+
 /* ------------------------------------------------------------------ */
 /* Connections.                                                        */
+
+/* The 4-tuple from the peer's 'rport' to our 'lport'. */
+struct ws_tcp_key tcp_key(uint16_t lport, uint16_t rport);
 
 /* The TCB for the peer's 'rport' and our 'lport', or NULL. */
 struct ws_tcp_conn *lookup(struct ws_test_env *env, uint16_t lport,
 		uint16_t rport);
+
+/*
+ * A SYN from PPORT to LPORT, ISN PISN, window 'wnd', with the 'olen'
+ * bytes of options 'opts': exactly one segment answers, in 'reply'.
+ */
+void send_syn(struct ws_test_env *env, const uint8_t *opts,
+		unsigned int olen, uint16_t wnd, struct cseg *reply);
+
+/*
+ * A SYN from the peer's 'sport' to LPORT, ISN PISN, no options: exactly
+ * one SYN-ACK acknowledges it. Returns the SYN-ACK's sequence.
+ */
+uint32_t syn_from(struct ws_test_env *env, uint16_t sport, uint16_t wnd);
+
+/*
+ * An active open to the peer's PPORT: returns the connection, in
+ * SYN_SENT, and its SYN, the only segment sent, in 'syn'.
+ */
+struct ws_tcp_conn *connect_peer(struct ws_test_env *env, struct cseg *syn);
+
+/* The ACK from 'sport' to LPORT that completes syn_from's handshake. */
+void ack_from(struct ws_test_env *env, uint16_t sport, uint32_t iss,
+		uint16_t wnd);
 
 /*
  * Passive open from PPORT offering MSS 1460 and no other option (no
@@ -180,5 +244,12 @@ uint32_t establish(struct ws_test_env *env);
 
 /* Clean up an ESTABLISHED connection by abort; no leak. */
 void finish(struct ws_test_env *env);
+
+/*
+ * Our FIN is out: the peer's FIN at 'seq', acknowledging up to 'ack',
+ * gets one ACK, the application hears NORMAL, and once TIME_WAIT's 2 MSL
+ * are over nothing is left.
+ */
+void peer_fin_closes(struct ws_test_env *env, uint32_t seq, uint32_t ack);
 
 #endif /* TCP_HARNESS_H */

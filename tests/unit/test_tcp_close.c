@@ -37,8 +37,7 @@ test_must12_passive_close(void **state)
 	assert_int_equal(app.conn->state, WS_TCP_LAST_ACK);
 	peer(env, PISN + 2, iss + 5, F_ACK, 65535, NULL, 0);
 	expect_none(env);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_NORMAL);
+	expect_closed(WS_TCP_CLOSED_NORMAL);
 	assert_int_equal(st(env)->st_last_ack, 0);
 	assert_int_equal(st(env)->st_closed, 0);
 	ws_test_assert_no_leak(env);
@@ -64,8 +63,7 @@ test_must13_active_close_time_wait(void **state)
 	peer(env, PISN + 1, iss + 2, F_ACK | F_FIN, 65535, NULL, 0);
 	expect_ack(env, iss + 2, PISN + 2);
 	assert_int_equal(conn->state, WS_TCP_TIME_WAIT);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_NORMAL);
+	expect_closed(WS_TCP_CLOSED_NORMAL);
 	assert_int_equal(app.state_in_closed, WS_TCP_TIME_WAIT);
 	assert_int_equal(st(env)->st_time_wait, 1);
 
@@ -73,11 +71,9 @@ test_must13_active_close_time_wait(void **state)
 	peer(env, PISN + 1, iss + 2, F_ACK | F_FIN, 65535, NULL, 0);
 	expect_ack(env, iss + 2, PISN + 2);
 	/* It restarted the 2 MSL. */
-	ws_test_advance_ms(env, 2 * MSL_MS - 1);
-	ws_test_run_timers(env);
+	elapse(env, 2 * MSL_MS - 1);
 	assert_non_null(lookup(env, LPORT, PPORT));
-	ws_test_advance_ms(env, 1);
-	ws_test_run_timers(env);
+	elapse(env, 1);
 	assert_null(lookup(env, LPORT, PPORT));
 	assert_int_equal(st(env)->st_time_wait, 0);
 	assert_int_equal(st(env)->time_wait_expired, 1);
@@ -105,8 +101,7 @@ test_simultaneous_close_closing(void **state)
 	peer(env, PISN + 2, iss + 2, F_ACK, 65535, NULL, 0);
 	assert_int_equal(conn->state, WS_TCP_TIME_WAIT);
 	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_NORMAL);
-	ws_test_advance_ms(env, 2 * MSL_MS);
-	ws_test_run_timers(env);
+	elapse(env, 2 * MSL_MS);
 	assert_null(lookup(env, LPORT, PPORT));
 	ws_test_assert_no_leak(env);
 }
@@ -134,12 +129,7 @@ test_fin_after_data(void **state)
 	assert_int_equal(c.flags, F_ACK | F_PSH | F_FIN);
 	assert_int_equal(c.seq, iss + 1 + 2920);
 	ws_test_clear_captured(env);
-	peer(env, PISN + 1, iss + 3002, F_ACK | F_FIN, 65535, NULL, 0);
-	expect_ack(env, iss + 3002, PISN + 2);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_NORMAL);
-	ws_test_advance_ms(env, 2 * MSL_MS);
-	ws_test_run_timers(env);
-	ws_test_assert_no_leak(env);
+	peer_fin_closes(env, PISN + 1, iss + 3002);
 }
 
 /* SHLD-3: data after close resets the connection. */
@@ -156,8 +146,7 @@ test_shld3_data_after_close_rst(void **state)
 	only(env, &c);
 	assert_int_equal(c.flags, F_RST | F_ACK);
 	assert_int_equal(c.seq, iss + 2);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_ABORTED);
+	expect_closed(WS_TCP_CLOSED_ABORTED);
 	assert_int_equal(st(env)->drop_data_after_close, 1);
 	ws_test_assert_no_leak(env);
 }
@@ -174,14 +163,12 @@ test_close_and_abort_inside_callback(void **state)
 	peer(env, PISN + 1, iss + 1, F_ACK, 65535, "boom", 4);
 	only(env, &c);
 	assert_int_equal(c.flags, F_RST | F_ACK);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_ABORTED);
+	expect_closed(WS_TCP_CLOSED_ABORTED);
 	assert_null(lookup(env, LPORT, PPORT));
 	ws_test_assert_no_leak(env);
 
 	/* Again, closing from peer_closed (an HTTP/1.0 server). */
-	memset(&app, 0, sizeof(app));
-	app.consume_max = UINT32_MAX;
+	app_reset();
 	app.close_in_peer_closed = true;
 	iss = establish(env);
 	peer(env, PISN + 1, iss + 1, F_ACK | F_FIN, 65535, "req", 3);
@@ -213,15 +200,10 @@ test_close_inside_data_sends_fin(void **state)
 	assert_int_equal(c.ack, PISN + 6);
 	assert_int_equal(c.seq, iss + 1);
 	assert_int_equal(app.closed, 0);
-	peer(env, PISN + 6, iss + 2, F_ACK | F_FIN, 65535, NULL, 0);
-	expect_ack(env, iss + 2, PISN + 7);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_NORMAL);
-	ws_test_advance_ms(env, 2 * MSL_MS);
-	ws_test_run_timers(env);
-	ws_test_assert_no_leak(env);
+	peer_fin_closes(env, PISN + 6, iss + 2);
 
 	/* Consuming only part of it: the rest is lost, so RST. */
-	memset(&app, 0, sizeof(app));
+	app_reset();
 	app.consume_max = 2;
 	app.close_in_data = true;
 	iss = establish(env);
@@ -242,8 +224,7 @@ test_fini_stopped(void **state)
 	ws_tcp_send(app.conn, "pending", 7);
 	ws_test_clear_captured(env);
 	ws_test_env_reinit(env);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_STOPPED);
+	expect_closed(WS_TCP_CLOSED_STOPPED);
 	ws_test_assert_no_leak(env);
 }
 
@@ -283,36 +264,26 @@ static void
 test_time_wait_recycled_when_full(void **state)
 {
 	struct ws_test_env *env = *state;
-	struct pseg p = { .dport = LPORT, .wnd = 65535 };
+	struct pseg p = {
+		.dport = LPORT, .seq = PISN + 1, .flags = F_ACK | F_FIN,
+		.wnd = 65535,
+	};
 	struct cseg c;
 	unsigned int i;
+	uint32_t iss;
 
 	for (i = 0; i < 8; i++) {
 		p.sport = (uint16_t)(PPORT + i);
-		p.seq = PISN;
-		p.ack = 0;
-		p.flags = F_SYN;
-		send_seg(env, &p);
-		only(env, &c);
-		p.seq = PISN + 1;
-		p.ack = c.seq + 1;
-		p.flags = F_ACK;
-		send_seg(env, &p);
+		iss = syn_from(env, p.sport, 65535);
+		ack_from(env, p.sport, iss, 65535);
 		ws_tcp_close(app.conn);
 		only(env, &c);
 		p.ack = c.seq + 1;
-		p.flags = F_ACK | F_FIN;
 		send_seg(env, &p);
 		only(env, &c);
 	}
 	assert_int_equal(st(env)->st_time_wait, 8);
-	p.sport = PPORT + 100;
-	p.seq = PISN;
-	p.ack = 0;
-	p.flags = F_SYN;
-	send_seg(env, &p);
-	only(env, &c);
-	assert_int_equal(c.flags, F_SYN | F_ACK);
+	syn_from(env, PPORT + 100, 65535);
 	assert_int_equal(st(env)->time_wait_recycled, 1);
 	assert_int_equal(st(env)->st_time_wait, 7);
 	/* The oldest went: the first peer port. */
@@ -334,9 +305,7 @@ test_rst_closed_port_exact(void **state)
 		.sport = PPORT, .dport = 81, .seq = 5000, .flags = F_SYN,
 		.wnd = 1000, .data = "abc", .dlen = 3,
 	};
-	uint8_t tcp[20], expect[64];
-	size_t n;
-	uint16_t ck;
+	uint8_t tcp[20];
 	struct cseg c;
 
 	/* ACK off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; SYN counts. */
@@ -348,14 +317,7 @@ test_rst_closed_port_exact(void **state)
 	tcp[8] = 0; tcp[9] = 0; tcp[10] = (5004) >> 8; tcp[11] = 5004 & 0xff;
 	tcp[12] = 5 << 4;
 	tcp[13] = F_RST | F_ACK;
-	ck = tcp_cksum(US_IP, PEER_IP, tcp, 20);
-	tcp[16] = ck >> 8;
-	tcp[17] = ck & 0xff;
-	n = ws_test_ipv4_frame(expect, US_IP, PEER_IP, IPPROTO_TCP, 7, 0,
-		tcp, 20);
-	ws_test_eth(expect, &ws_test_peer_mac, &ws_test_mac,
-		RTE_ETHER_TYPE_IPV4);
-	ws_test_assert_frame(env, 0, expect, n);
+	expect_tcp_frame(env, 0, tcp, sizeof(tcp), 7);
 	ws_test_clear_captured(env);
 
 	/* ACK on: <SEQ=SEG.ACK><CTL=RST>. */
@@ -415,8 +377,7 @@ test_rfc5961_rst_in_established(void **state)
 	/* Exact. */
 	peer(env, PISN + 1, 0, F_RST, 0, NULL, 0);
 	expect_none(env);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_RESET);
+	expect_closed(WS_TCP_CLOSED_RESET);
 	assert_int_equal(st(env)->st_established, 0);
 	ws_test_assert_no_leak(env);
 }
@@ -442,6 +403,27 @@ test_must11_rst_in_syn_received(void **state)
 	finish(env);
 }
 
+/*
+ * A new connection that we shut down: the peer acknowledges our FIN and,
+ * with 'peer_fin', sends its own. Returns the connection, which is then
+ * in FIN_WAIT_2 or TIME_WAIT.
+ */
+static struct ws_tcp_conn *
+shut_down_new(struct ws_test_env *env, bool peer_fin)
+{
+	uint32_t iss;
+	struct ws_tcp_conn *conn;
+
+	app_reset();
+	iss = establish(env);
+	conn = app.conn;
+	ws_tcp_shutdown(conn);
+	peer(env, PISN + 1, iss + 2, F_ACK | (peer_fin ? F_FIN : 0), 65535,
+		NULL, 0);
+	ws_test_clear_captured(env);
+	return conn;
+}
+
 /* RST in FIN_WAIT_2, CLOSE_WAIT and TIME_WAIT. */
 static void
 test_rst_in_other_states(void **state)
@@ -459,26 +441,14 @@ test_rst_in_other_states(void **state)
 	ws_test_assert_no_leak(env);
 
 	/* FIN_WAIT_2 */
-	memset(&app, 0, sizeof(app));
-	app.consume_max = UINT32_MAX;
-	iss = establish(env);
-	conn = app.conn;
-	ws_tcp_shutdown(conn);
-	peer(env, PISN + 1, iss + 2, F_ACK, 65535, NULL, 0);
-	ws_test_clear_captured(env);
+	conn = shut_down_new(env, false);
 	assert_int_equal(conn->state, WS_TCP_FIN_WAIT_2);
 	peer(env, PISN + 1, 0, F_RST, 0, NULL, 0);
 	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_RESET);
 	ws_test_assert_no_leak(env);
 
 	/* TIME_WAIT: the RST ends it early, quietly. */
-	memset(&app, 0, sizeof(app));
-	app.consume_max = UINT32_MAX;
-	iss = establish(env);
-	conn = app.conn;
-	ws_tcp_shutdown(conn);
-	peer(env, PISN + 1, iss + 2, F_ACK | F_FIN, 65535, NULL, 0);
-	ws_test_clear_captured(env);
+	conn = shut_down_new(env, true);
 	assert_int_equal(conn->state, WS_TCP_TIME_WAIT);
 	peer(env, PISN + 2, 0, F_RST, 0, NULL, 0);
 	assert_null(lookup(env, LPORT, PPORT));
@@ -525,9 +495,7 @@ test_must54_icmp_errors(void **state)
 	uint8_t q[28];
 	uint32_t iss;
 
-	c = ws_tcp_connect(&env->w, rte_cpu_to_be_32(PEER_IP), PPORT,
-		&app_ops, NULL);
-	only(env, &s);
+	c = connect_peer(env, &s);
 	iss = s.seq;
 	memset(q, 0, sizeof(q));
 	q[0] = 0x45;
@@ -548,8 +516,7 @@ test_must54_icmp_errors(void **state)
 	assert_int_equal(c->state, WS_TCP_SYN_SENT);
 	/* Port unreachable during SYN_SENT ends it. */
 	ws_tcp_icmp_error(&env->w, 3, 3, 0, q, sizeof(q));
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_UNREACHABLE);
+	expect_closed(WS_TCP_CLOSED_UNREACHABLE);
 	ws_test_assert_no_leak(env);
 }
 

@@ -10,26 +10,13 @@
 
 #include "tcp_harness.h"
 
-static struct ws_tcp_key
-peer_key(uint16_t rport)
-{
-	struct ws_tcp_key k = {
-		.raddr = rte_cpu_to_be_32(PEER_IP),
-		.laddr = rte_cpu_to_be_32(US_IP),
-		.rport = rte_cpu_to_be_16(rport),
-		.lport = rte_cpu_to_be_16(LPORT),
-	};
-
-	return k;
-}
-
 /* The cookie the process's secret gives, recomputed from outside. */
 static uint32_t
 expected_cookie(struct ws_test_env *env, uint16_t rport, uint32_t irs,
 		const struct ws_syncookie_opts *o, uint32_t tsval)
 {
 	struct ws_syncookie_keys k;
-	struct ws_tcp_key key = peer_key(rport);
+	struct ws_tcp_key key = tcp_key(LPORT, rport);
 
 	ws_syncookie_keys_init(&k, ws_syncookie_secret_shared());
 	return ws_syncookie_make(&k, ws_syncookie_counter(
@@ -59,23 +46,15 @@ static void
 test_syncookie_always_synack_exact(void **state)
 {
 	struct ws_test_env *env = *state;
-	/* MSS 1460, SACK-permitted, TS 0x11223344/0, NOP, WS 7. */
-	static const uint8_t opts[] = {
-		2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0x11, 0x22, 0x33, 0x44,
-		0, 0, 0, 0, 1, 3, 3, 7 };
-	struct pseg s = {
-		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
-		.wnd = 64240, .opts = opts, .olen = sizeof(opts),
-	};
+	struct pseg s = full_syn;
 	struct ws_syncookie_opts o = {
 		.mss = 1460, .wscale = 7, .has_ws = true, .sack_ok = true,
 		.has_ts = true,
 	};
-	uint8_t expect[14 + 20 + 40], tcp[40], ack_opts[12];
+	uint8_t ack_opts[12];
 	struct ws_tcp_conn *c;
 	struct cseg cs;
 	uint32_t iss, tsval;
-	size_t n;
 
 	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
 	ws_test_advance_ms(env, 5000);
@@ -87,34 +66,7 @@ test_syncookie_always_synack_exact(void **state)
 	tsval = cs.o.tsval;
 	assert_int_equal(tsval & WS_SYNCOOKIE_TS_MASK, (1u << 4) | 7);
 	assert_int_equal(iss, expected_cookie(env, PPORT, PISN, &o, tsval));
-
-	memset(tcp, 0, sizeof(tcp));
-	tcp[0] = LPORT >> 8; tcp[1] = LPORT & 0xff;
-	tcp[2] = PPORT >> 8; tcp[3] = PPORT & 0xff;
-	tcp[4] = iss >> 24; tcp[5] = iss >> 16; tcp[6] = iss >> 8; tcp[7] = iss;
-	tcp[8] = 0; tcp[9] = 0; tcp[10] = (PISN + 1) >> 8;
-	tcp[11] = (PISN + 1) & 0xff;
-	tcp[12] = 10 << 4;
-	tcp[13] = F_SYN | F_ACK;
-	tcp[14] = 0xff; tcp[15] = 0xff;
-	{
-		const uint8_t so[] = {
-			2, 4, 0x05, 0xb4, 4, 2,
-			8, 10, tsval >> 24, tsval >> 16, tsval >> 8, tsval,
-			0x11, 0x22, 0x33, 0x44, 1, 3, 3, 3 };
-		memcpy(tcp + 20, so, sizeof(so));
-	}
-	{
-		uint16_t ck = tcp_cksum(US_IP, PEER_IP, tcp, 40);
-
-		tcp[16] = ck >> 8;
-		tcp[17] = ck & 0xff;
-	}
-	n = ws_test_ipv4_frame(expect, US_IP, PEER_IP, IPPROTO_TCP, 0x4242, 0,
-		tcp, 40);
-	ws_test_eth(expect, &ws_test_peer_mac, &ws_test_mac,
-		RTE_ETHER_TYPE_IPV4);
-	ws_test_assert_frame(env, 0, expect, n);
+	expect_full_synack_frame(env, 0, iss, tsval, 0x4242);
 	ws_test_clear_captured(env);
 
 	/* Stateless: no TCB, no half-open count, and the SYN's mbuf reused. */
@@ -173,15 +125,10 @@ test_syncookie_without_timestamps(void **state)
 	/* MSS 1450, NOP, WS 7, NOP, NOP, SACK-permitted. */
 	static const uint8_t opts[] = { 2, 4, 0x05, 0xaa, 1, 3, 3, 7,
 		1, 1, 4, 2 };
-	struct pseg s = {
-		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
-		.wnd = 1000, .opts = opts, .olen = sizeof(opts),
-	};
 	struct cseg cs;
 
 	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
-	send_seg(env, &s);
-	only(env, &cs);
+	send_syn(env, opts, sizeof(opts), 1000, &cs);
 	assert_int_equal(cs.flags, F_SYN | F_ACK);
 	/* Only our MSS. */
 	assert_int_equal(cs.olen, 4);
@@ -207,19 +154,18 @@ static void
 test_syncookie_ack_with_data_and_fin(void **state)
 {
 	struct ws_test_env *env = *state;
-	struct cseg cs;
+	uint32_t iss;
 
 	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
-	peer(env, PISN, 0, F_SYN, 1000, NULL, 0);
-	only(env, &cs);
-	peer(env, PISN + 1, cs.seq + 1, F_ACK | F_PSH | F_FIN, 1000,
+	iss = syn_from(env, PPORT, 1000);
+	peer(env, PISN + 1, iss + 1, F_ACK | F_PSH | F_FIN, 1000,
 		"GET /", 5);
 	assert_int_equal(app.accepted, 1);
 	assert_int_equal(app.rx_len, 5);
 	assert_memory_equal(app.rx, "GET /", 5);
 	assert_int_equal(app.peer_closed, 1);
 	assert_int_equal(app.conn->state, WS_TCP_CLOSE_WAIT);
-	expect_ack(env, cs.seq + 1, PISN + 1 + 5 + 1);
+	expect_ack(env, iss + 1, PISN + 1 + 5 + 1);
 	finish(env);
 }
 
@@ -232,9 +178,7 @@ test_syncookie_bad_ack(void **state)
 	uint32_t cookie, now;
 
 	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
-	peer(env, PISN, 0, F_SYN, 1000, NULL, 0);
-	only(env, &cs);
-	cookie = cs.seq;
+	cookie = syn_from(env, PPORT, 1000);
 	now = ws_syncookie_counter(ws_tcp_now_ms(env->w.tcp));
 
 	/* A flipped MAC bit: bad hash, <SEQ=SEG.ACK><CTL=RST>. */
@@ -331,25 +275,24 @@ test_syncookie_ageing(void **state)
 	struct ws_test_env *env = *state;
 	uint64_t period_ms = WS_SYNCOOKIE_PERIOD_S * 1000ull, now_ms;
 	struct cseg cs;
+	uint32_t cookie;
 
 	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
 	/* Start of a period. */
 	now_ms = ws_tcp_now_ms(env->w.tcp);
 	ws_test_advance_ms(env, period_ms - now_ms % period_ms);
-	peer(env, PISN, 0, F_SYN, 1000, NULL, 0);
-	only(env, &cs);
+	cookie = syn_from(env, PPORT, 1000);
 	/* End of the next period: still good. */
 	ws_test_advance_ms(env, 2 * period_ms - 1);
-	peer(env, PISN + 1, cs.seq + 1, F_ACK, 1000, NULL, 0);
+	ack_from(env, PPORT, cookie, 1000);
 	assert_int_equal(st(env)->cookie_validated, 1);
 	ws_tcp_abort(app.conn);
 	only(env, &cs);
 	assert_int_equal(cs.flags, F_RST | F_ACK);
 
-	peer(env, PISN, 0, F_SYN, 1000, NULL, 0);
-	only(env, &cs);
+	cookie = syn_from(env, PPORT, 1000);
 	ws_test_advance_ms(env, 2 * period_ms);
-	peer(env, PISN + 1, cs.seq + 1, F_ACK, 1000, NULL, 0);
+	ack_from(env, PPORT, cookie, 1000);
 	only(env, &cs);
 	assert_int_equal(cs.flags, F_RST);
 	assert_int_equal(st(env)->cookie_too_old, 1);
@@ -370,22 +313,13 @@ test_syncookie_auto_mode(void **state)
 {
 	struct ws_test_env *env = *state;
 	uint32_t iss[6];
-	struct cseg cs;
 	unsigned int i;
 
 	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_AUTO;
 	env->w.tcp->cfg.max_connections = 8;
 	/* backlog 4: four stateful SYN-ACKs, then cookies. */
-	for (i = 0; i < 6; i++) {
-		struct pseg p = {
-			.sport = (uint16_t)(PPORT + i), .dport = LPORT,
-			.seq = PISN, .flags = F_SYN, .wnd = 1000,
-		};
-
-		send_seg(env, &p);
-		only(env, &cs);
-		iss[i] = cs.seq;
-	}
+	for (i = 0; i < 6; i++)
+		iss[i] = syn_from(env, (uint16_t)(PPORT + i), 1000);
 	assert_int_equal(st(env)->synack_tx, 4);
 	assert_int_equal(st(env)->cookie_synack_tx, 2);
 	assert_int_equal(st(env)->cookie_mode_on, 1);
@@ -394,43 +328,22 @@ test_syncookie_auto_mode(void **state)
 	assert_true(env->w.tcp->listeners[0].cookie_mode);
 
 	/* A cookie ACK completes without a half-open entry. */
-	for (i = 4; i < 6; i++) {
-		struct pseg p = {
-			.sport = (uint16_t)(PPORT + i), .dport = LPORT,
-			.seq = PISN + 1, .ack = iss[i] + 1, .flags = F_ACK,
-			.wnd = 1000,
-		};
-
-		send_seg(env, &p);
-	}
+	for (i = 4; i < 6; i++)
+		ack_from(env, (uint16_t)(PPORT + i), iss[i], 1000);
 	expect_none(env);
 	assert_int_equal(st(env)->cookie_validated, 2);
 	assert_int_equal(st(env)->st_established, 2);
 	assert_int_equal(st(env)->st_syn_received, 4);
 	/* Two of the four half-open complete: drained to half, mode ends. */
 	for (i = 0; i < 2; i++) {
-		struct pseg p = {
-			.sport = (uint16_t)(PPORT + i), .dport = LPORT,
-			.seq = PISN + 1, .ack = iss[i] + 1, .flags = F_ACK,
-			.wnd = 1000,
-		};
-
-		send_seg(env, &p);
+		ack_from(env, (uint16_t)(PPORT + i), iss[i], 1000);
 		assert_int_equal(env->w.tcp->listeners[0].cookie_mode, i == 0);
 	}
 	assert_int_equal(st(env)->cookie_mode_off, 1);
 	assert_int_equal(st(env)->st_syn_received, 2);
 	assert_int_equal(st(env)->passive_opens, 4);
 	/* Stateful again. */
-	{
-		struct pseg p = {
-			.sport = PPORT + 10, .dport = LPORT, .seq = PISN,
-			.flags = F_SYN, .wnd = 1000,
-		};
-
-		send_seg(env, &p);
-		only(env, &cs);
-	}
+	syn_from(env, PPORT + 10, 1000);
 	assert_int_equal(st(env)->synack_tx, 5);
 	assert_int_equal(st(env)->st_syn_received, 3);
 	ws_tcp_fini(&env->w);
@@ -472,52 +385,31 @@ test_syncookie_accept_overflow(void **state)
 	struct ws_tcp_conn *conns[8];
 	struct cseg cs;
 	unsigned int i;
-	uint32_t cookie;
+	uint32_t iss, cookie;
 
 	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_AUTO;
 	env->w.tcp->cfg.backlog = 100;
 	for (i = 0; i < 8; i++) {
-		struct pseg p = {
-			.sport = (uint16_t)(PPORT + i), .dport = LPORT,
-			.seq = PISN, .flags = F_SYN, .wnd = 1000,
-		};
-
-		send_seg(env, &p);
-		only(env, &cs);
-		p.seq = PISN + 1;
-		p.ack = cs.seq + 1;
-		p.flags = F_ACK;
-		send_seg(env, &p);
+		iss = syn_from(env, (uint16_t)(PPORT + i), 1000);
+		ack_from(env, (uint16_t)(PPORT + i), iss, 1000);
 		conns[i] = app.conn;
 	}
 	assert_int_equal(st(env)->st_established, 8);
-	{
-		struct pseg p = {
-			.sport = PPORT + 20, .dport = LPORT, .seq = PISN,
-			.flags = F_SYN, .wnd = 1000,
-		};
-
-		send_seg(env, &p);
-		only(env, &cs);
-		cookie = cs.seq;
-		assert_int_equal(st(env)->cookie_synack_tx, 1);
-		assert_int_equal(st(env)->cookie_mode_on, 0);
-		assert_int_equal(st(env)->drop_table_full, 0);
-		p.seq = PISN + 1;
-		p.ack = cookie + 1;
-		p.flags = F_ACK;
-		send_seg(env, &p);
-		expect_none(env);
-		assert_int_equal(st(env)->accept_overflow, 1);
-		/* Room again: the peer's retransmission gets in. */
-		ws_tcp_abort(conns[0]);
-		only(env, &cs);
-		assert_int_equal(cs.flags, F_RST | F_ACK);
-		send_seg(env, &p);
-		expect_none(env);
-		assert_int_equal(st(env)->cookie_validated, 1);
-		assert_int_equal(st(env)->st_established, 8);
-	}
+	cookie = syn_from(env, PPORT + 20, 1000);
+	assert_int_equal(st(env)->cookie_synack_tx, 1);
+	assert_int_equal(st(env)->cookie_mode_on, 0);
+	assert_int_equal(st(env)->drop_table_full, 0);
+	ack_from(env, PPORT + 20, cookie, 1000);
+	expect_none(env);
+	assert_int_equal(st(env)->accept_overflow, 1);
+	/* Room again: the peer's retransmission gets in. */
+	ws_tcp_abort(conns[0]);
+	only(env, &cs);
+	assert_int_equal(cs.flags, F_RST | F_ACK);
+	ack_from(env, PPORT + 20, cookie, 1000);
+	expect_none(env);
+	assert_int_equal(st(env)->cookie_validated, 1);
+	assert_int_equal(st(env)->st_established, 8);
 	for (i = 1; i < 8; i++)
 		ws_tcp_abort(conns[i]);
 	finish(env);

@@ -22,11 +22,7 @@ test_must40_delayed_ack_timing(void **state)
 
 	peer(env, PISN + 1, iss + 1, F_ACK, 65535, "x", 1);
 	expect_none(env);
-	ws_test_advance_ms(env, DELACK_MS - 1);
-	ws_test_run_timers(env);
-	expect_none(env);
-	ws_test_advance_ms(env, 1);
-	ws_test_run_timers(env);
+	quiet_until(env, DELACK_MS);
 	expect_ack(env, iss + 1, PISN + 2);
 	assert_int_equal(st(env)->delayed_acks, 1);
 	finish(env);
@@ -132,8 +128,7 @@ test_held_data_and_window(void **state)
 	peer(env, PISN + 1, iss + 1, F_ACK, 65535, "abcdef", 6);
 	assert_int_equal(app.rx_len, 2);
 	assert_int_equal(app.conn->rb_len, 4);
-	ws_test_advance_ms(env, DELACK_MS);
-	ws_test_run_timers(env);
+	elapse(env, DELACK_MS);
 	only(env, &c);
 	assert_int_equal(c.ack, PISN + 7);
 	/*
@@ -261,31 +256,21 @@ static void
 test_ooo_bounded_per_worker(void **state)
 {
 	struct ws_test_env *env = *state;
-	struct pseg p = { .dport = LPORT, .wnd = 65535 };
+	struct pseg p = {
+		.dport = LPORT, .flags = F_ACK, .wnd = 65535, .data = "x",
+		.dlen = 1,
+	};
 	uint32_t iss[5];
-	struct cseg c;
 	unsigned int i, k;
 
 	for (i = 0; i < 5; i++) {
-		p.sport = (uint16_t)(PPORT + i);
-		p.seq = PISN;
-		p.ack = 0;
-		p.flags = F_SYN;
-		p.dlen = 0;
-		send_seg(env, &p);
-		only(env, &c);
-		iss[i] = c.seq;
-		p.seq = PISN + 1;
-		p.ack = iss[i] + 1;
-		p.flags = F_ACK;
-		send_seg(env, &p);
+		iss[i] = syn_from(env, (uint16_t)(PPORT + i), 65535);
+		ack_from(env, (uint16_t)(PPORT + i), iss[i], 65535);
 	}
 	/* 4 held segments each would be 20; the worker has 16 nodes. */
 	for (i = 0; i < 5; i++) {
 		p.sport = (uint16_t)(PPORT + i);
 		p.ack = iss[i] + 1;
-		p.data = "x";
-		p.dlen = 1;
 		for (k = 0; k < 4; k++) {
 			p.seq = PISN + 10 + 10 * k;
 			send_seg(env, &p);
@@ -442,8 +427,7 @@ test_random_segments(void **state)
 		send_seg(env, &p);
 		if (i % 64 == 0) {
 			ws_test_clear_captured(env);
-			ws_test_advance_ms(env, rte_rand() % 3000);
-			ws_test_run_timers(env);
+			elapse(env, rte_rand() % 3000);
 		}
 		ws_test_clear_captured(env);
 	}

@@ -34,12 +34,7 @@ test_must8_must9_isn(void **state)
 {
 	struct ws_test_env *env = *state;
 	struct ws_tcp_worker *tw = env->w.tcp;
-	struct ws_tcp_key k = {
-		.raddr = rte_cpu_to_be_32(PEER_IP),
-		.laddr = rte_cpu_to_be_32(US_IP),
-		.rport = rte_cpu_to_be_16(PPORT),
-		.lport = rte_cpu_to_be_16(LPORT),
-	};
+	struct ws_tcp_key k = tcp_key(LPORT, PPORT);
 	uint8_t in[12], out[8];
 	uint64_t h;
 	uint32_t a, b;
@@ -70,57 +65,15 @@ static void
 test_must14_passive_open_synack_exact(void **state)
 {
 	struct ws_test_env *env = *state;
-	/* MSS 1460, SACK-permitted, TS 0x11223344/0, NOP, WS 7. */
-	static const uint8_t opts[] = {
-		2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0x11, 0x22, 0x33, 0x44,
-		0, 0, 0, 0, 1, 3, 3, 7 };
-	struct pseg s = {
-		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
-		.wnd = 64240, .opts = opts, .olen = sizeof(opts),
-	};
-	uint8_t expect[14 + 20 + 40], tcp[40];
 	struct ws_tcp_conn *c;
 	struct cseg cs;
-	uint32_t iss, tsval;
-	size_t n;
 
 	env->w.ip_id = 0x4242;
-	send_seg(env, &s);
+	send_seg(env, &full_syn);
 	assert_int_equal(ncap(env), 1);
 	cap(env, 0, &cs);
-	iss = cs.seq;
-	tsval = cs.o.tsval;
-
-	/* Build the frame we expect, with the ISS and TSval it chose. */
-	memset(tcp, 0, sizeof(tcp));
-	tcp[0] = LPORT >> 8; tcp[1] = LPORT & 0xff;
-	tcp[2] = PPORT >> 8; tcp[3] = PPORT & 0xff;
-	tcp[4] = iss >> 24; tcp[5] = iss >> 16; tcp[6] = iss >> 8; tcp[7] = iss;
-	tcp[8] = 0; tcp[9] = 0; tcp[10] = (PISN + 1) >> 8;
-	tcp[11] = (PISN + 1) & 0xff;
-	tcp[12] = 10 << 4;
-	tcp[13] = F_SYN | F_ACK;
-	tcp[14] = 0xff; tcp[15] = 0xff;		/* unscaled in a SYN */
-	{
-		const uint8_t o[] = {
-			2, 4, 0x05, 0xb4,		/* MSS 1460 */
-			4, 2,				/* SACK-perm */
-			8, 10, tsval >> 24, tsval >> 16, tsval >> 8, tsval,
-			0x11, 0x22, 0x33, 0x44,		/* TSecr */
-			1, 3, 3, 3 };			/* WS 3 */
-		memcpy(tcp + 20, o, sizeof(o));
-	}
-	{
-		uint16_t ck = tcp_cksum(US_IP, PEER_IP, tcp, 40);
-
-		tcp[16] = ck >> 8;
-		tcp[17] = ck & 0xff;
-	}
-	n = ws_test_ipv4_frame(expect, US_IP, PEER_IP, IPPROTO_TCP, 0x4242, 0,
-		tcp, 40);
-	ws_test_eth(expect, &ws_test_peer_mac, &ws_test_mac,
-		RTE_ETHER_TYPE_IPV4);
-	ws_test_assert_frame(env, 0, expect, n);
+	/* The frame we expect, with the ISS and TSval it chose. */
+	expect_full_synack_frame(env, 0, cs.seq, cs.o.tsval, 0x4242);
 	ws_test_clear_captured(env);
 
 	c = lookup(env, LPORT, PPORT);
@@ -169,8 +122,7 @@ test_passive_open_data_both_ways(void **state)
 	assert_memory_equal(c.data, "world!", 6);
 	assert_int_equal(c.olen, 0);
 	/* The delayed ACK timer was cancelled by the piggyback. */
-	ws_test_advance_ms(env, DELACK_MS + 1);
-	ws_test_run_timers(env);
+	elapse(env, DELACK_MS + 1);
 	expect_none(env);
 
 	/* The peer acknowledges; the send buffer is empty again. */
@@ -250,12 +202,7 @@ test_active_open(void **state)
 	struct cseg s;
 	uint16_t lport;
 
-	c = ws_tcp_connect(&env->w, rte_cpu_to_be_32(PEER_IP), PPORT,
-		&app_ops, NULL);
-	assert_non_null(c);
-	assert_int_equal(c->state, WS_TCP_SYN_SENT);
-	only(env, &s);
-	assert_int_equal(s.flags, F_SYN);
+	c = connect_peer(env, &s);
 	assert_int_equal(s.dport, PPORT);
 	assert_true(s.sport >= 49152);
 	assert_int_equal(s.ack, 0);
@@ -299,10 +246,7 @@ test_must10_simultaneous_open(void **state)
 	struct cseg s, sa;
 	struct pseg p = { .dport = 0 };
 
-	c = ws_tcp_connect(&env->w, rte_cpu_to_be_32(PEER_IP), PPORT,
-		&app_ops, NULL);
-	assert_non_null(c);
-	only(env, &s);
+	c = connect_peer(env, &s);
 	p.sport = PPORT;
 	p.dport = s.sport;
 	p.seq = PISN;
@@ -343,10 +287,7 @@ test_syn_sent_rst_refused(void **state)
 	struct pseg p = { .sport = PPORT };
 	struct cseg s;
 
-	c = ws_tcp_connect(&env->w, rte_cpu_to_be_32(PEER_IP), PPORT,
-		&app_ops, NULL);
-	assert_non_null(c);
-	only(env, &s);
+	c = connect_peer(env, &s);
 	p.dport = s.sport;
 	/* An unacceptable ACK gets <SEQ=SEG.ACK><CTL=RST>. */
 	p.ack = s.seq + 5;
@@ -365,8 +306,7 @@ test_syn_sent_rst_refused(void **state)
 	p.ack = s.seq - 5 + 1;
 	send_seg(env, &p);
 	expect_none(env);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_REFUSED);
+	expect_closed(WS_TCP_CLOSED_REFUSED);
 	ws_test_assert_no_leak(env);
 }
 
@@ -394,10 +334,8 @@ test_table_full(void **state)
 	assert_int_equal(st(env)->st_syn_received, 8);
 	ws_test_clear_captured(env);
 	/* SYN-ACK retries run out; everything is freed. */
-	for (i = 0; i < 20; i++) {
-		ws_test_advance_ms(env, 10000);
-		ws_test_run_timers(env);
-	}
+	for (i = 0; i < 20; i++)
+		elapse(env, 10000);
 	assert_int_equal(st(env)->st_syn_received, 0);
 	ws_test_assert_no_leak(env);
 }
@@ -455,16 +393,13 @@ test_half_open_bounds_and_synack_retries(void **state)
 	assert_int_equal(st(env)->st_syn_received, 3);
 	ws_test_clear_captured(env);
 	/* 1 s, 2 s: two retransmissions each; at 4 s they are dropped. */
-	ws_test_advance_ms(env, RTO_MS);
-	ws_test_run_timers(env);
+	elapse(env, RTO_MS);
 	assert_int_equal(ncap(env), 3);
 	ws_test_clear_captured(env);
-	ws_test_advance_ms(env, 2 * RTO_MS);
-	ws_test_run_timers(env);
+	elapse(env, 2 * RTO_MS);
 	assert_int_equal(ncap(env), 3);
 	ws_test_clear_captured(env);
-	ws_test_advance_ms(env, 4 * RTO_MS);
-	ws_test_run_timers(env);
+	elapse(env, 4 * RTO_MS);
 	expect_none(env);
 	assert_int_equal(st(env)->synack_retransmits, 6);
 	assert_int_equal(st(env)->st_syn_received, 0);

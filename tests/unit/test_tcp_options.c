@@ -182,31 +182,35 @@ test_must2_checksum_offload(void **state)
 /* ------------------------------------------------------------------ */
 /* Timestamps.                                                        */
 
+/*
+ * A SYN from PPORT offering MSS 1460 and timestamps (TSval 'tsval'):
+ * exactly one SYN-ACK comes back, in 'synack'.
+ */
+static void
+ts_syn(struct ws_test_env *env, uint32_t tsval, struct cseg *synack)
+{
+	uint8_t o[16] = { 2, 4, 5, 0xb4 };
+
+	ts_opt(o + 4, tsval, 0);
+	send_syn(env, o, sizeof(o), 65535, synack);
+}
+
 /* RFC 7323 5.3: PAWS drops an old TSval with an ACK; RST is exempt. */
 static void
 test_rfc7323_paws(void **state)
 {
 	struct ws_test_env *env = *state;
-	uint8_t syn_opts[] = { 2, 4, 5, 0xb4, 1, 1, 8, 10, 0, 0, 0, 100,
-		0, 0, 0, 0 };
 	uint8_t o[12];
 	struct pseg p = {
-		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
-		.wnd = 65535, .opts = syn_opts, .olen = sizeof(syn_opts),
+		.sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.flags = F_ACK, .wnd = 65535, .opts = o, .olen = sizeof(o),
 	};
 	struct cseg c;
-	uint32_t iss;
 
-	send_seg(env, &p);
-	only(env, &c);
-	iss = c.seq;
+	ts_syn(env, 100, &c);
 	assert_int_equal(c.o.tsecr, 100);
 	ts_opt(o, 110, c.o.tsval);
-	p.opts = o;
-	p.olen = 12;
-	p.seq = PISN + 1;
-	p.ack = iss + 1;
-	p.flags = F_ACK;
+	p.ack = c.seq + 1;
 	send_seg(env, &p);
 	assert_int_equal(app.accepted, 1);
 	assert_true(app.conn->ts_ok);
@@ -252,25 +256,18 @@ static void
 test_rfc6298_rtt_from_timestamps(void **state)
 {
 	struct ws_test_env *env = *state;
-	uint8_t syn_opts[] = { 2, 4, 5, 0xb4, 1, 1, 8, 10, 0, 0, 0, 1,
-		0, 0, 0, 0 };
 	uint8_t o[12];
 	struct pseg p = {
-		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
-		.wnd = 65535, .opts = syn_opts, .olen = sizeof(syn_opts),
+		.sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.flags = F_ACK, .wnd = 65535, .opts = o, .olen = sizeof(o),
 	};
 	struct cseg c;
 
-	send_seg(env, &p);
-	only(env, &c);
+	ts_syn(env, 1, &c);
 	/* The handshake ACK comes 100 ms later: the first sample. */
 	ws_test_advance_ms(env, 100);
 	ts_opt(o, 2, c.o.tsval);
-	p.opts = o;
-	p.olen = 12;
-	p.seq = PISN + 1;
 	p.ack = c.seq + 1;
-	p.flags = F_ACK;
 	send_seg(env, &p);
 	assert_int_equal(app.conn->srtt_us, 100000);
 	assert_int_equal(app.conn->rttvar_us, 50000);
@@ -288,14 +285,9 @@ test_rfc7323_window_scaling(void **state)
 {
 	struct ws_test_env *env = *state;
 	static const uint8_t opts[] = { 2, 4, 5, 0xb4, 1, 3, 3, 7 };
-	struct pseg p = {
-		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
-		.wnd = 1000, .opts = opts, .olen = sizeof(opts),
-	};
 	struct cseg c;
 
-	send_seg(env, &p);
-	only(env, &c);
+	send_syn(env, opts, sizeof(opts), 1000, &c);
 	assert_int_equal(c.wnd, 65535);
 	assert_int_equal(c.o.wscale, 3);
 	peer(env, PISN + 1, c.seq + 1, F_ACK, 100, NULL, 0);
@@ -314,15 +306,10 @@ test_rfc2018_sack_blocks(void **state)
 {
 	struct ws_test_env *env = *state;
 	static const uint8_t syn_opts[] = { 2, 4, 5, 0xb4, 1, 1, 4, 2 };
-	struct pseg p = {
-		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
-		.wnd = 65535, .opts = syn_opts, .olen = sizeof(syn_opts),
-	};
 	struct cseg c;
 	uint32_t iss;
 
-	send_seg(env, &p);
-	only(env, &c);
+	send_syn(env, syn_opts, sizeof(syn_opts), 65535, &c);
 	assert_true(c.o.present & WS_TCP_OPT_HAS_SACK_OK);
 	iss = c.seq;
 	peer(env, PISN + 1, iss + 1, F_ACK, 65535, NULL, 0);

@@ -26,11 +26,8 @@ test_rfc6298_5_7_lost_syn(void **state)
 		.seq = PISN, .wnd = 65535 };
 	struct cseg s;
 
-	c = ws_tcp_connect(&env->w, rte_cpu_to_be_32(PEER_IP), PPORT,
-		&app_ops, NULL);
-	only(env, &s);
-	ws_test_advance_ms(env, RTO_MS);
-	ws_test_run_timers(env);
+	c = connect_peer(env, &s);
+	elapse(env, RTO_MS);
 	only(env, &s);
 	p.dport = s.sport;
 	p.ack = s.seq + 1;
@@ -48,31 +45,21 @@ static void
 test_must22_syn_retries(void **state)
 {
 	struct ws_test_env *env = *state;
-	struct ws_tcp_conn *c;
 	struct cseg s;
 	unsigned int i;
 	uint32_t wait = RTO_MS;
 
-	c = ws_tcp_connect(&env->w, rte_cpu_to_be_32(PEER_IP), PPORT,
-		&app_ops, NULL);
-	assert_non_null(c);
-	only(env, &s);
+	connect_peer(env, &s);
 	for (i = 0; i < 3; i++) {
-		ws_test_advance_ms(env, wait - 1);
-		ws_test_run_timers(env);
-		expect_none(env);
-		ws_test_advance_ms(env, 1);
-		ws_test_run_timers(env);
+		quiet_until(env, wait);
 		only(env, &s);
 		assert_int_equal(s.flags, F_SYN);
 		wait *= 2;
 	}
 	assert_int_equal(st(env)->syn_retransmits, 3);
-	ws_test_advance_ms(env, wait);
-	ws_test_run_timers(env);
+	elapse(env, wait);
 	expect_none(env);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_TIMEOUT);
+	expect_closed(WS_TCP_CLOSED_TIMEOUT);
 	ws_test_assert_no_leak(env);
 }
 
@@ -93,11 +80,7 @@ test_must18_rto_backoff(void **state)
 	assert_int_equal(ws_tcp_send(app.conn, "data", 4), 4);
 	only(env, &c);
 	for (i = 0; i < 4; i++) {
-		ws_test_advance_ms(env, rto - 1);
-		ws_test_run_timers(env);
-		expect_none(env);
-		ws_test_advance_ms(env, 1);
-		ws_test_run_timers(env);
+		quiet_until(env, rto);
 		only(env, &c);
 		assert_int_equal(c.seq, iss + 1);
 		assert_int_equal(c.dlen, 4);
@@ -129,8 +112,7 @@ test_pure_ack_after_rto_uses_snd_max(void **state)
 	ws_tcp_send(app.conn, data, sizeof(data));
 	assert_int_equal(ncap(env), 3);
 	ws_test_clear_captured(env);
-	ws_test_advance_ms(env, app.conn->rto_ms);
-	ws_test_run_timers(env);
+	elapse(env, app.conn->rto_ms);
 	only(env, &c);
 	assert_int_equal(c.seq, iss + 1);
 	assert_int_equal(app.conn->snd_nxt, iss + 1 + 1460);
@@ -151,12 +133,9 @@ test_must20_r2_timeout(void **state)
 	establish(env);
 	ws_tcp_set_user_timeout(app.conn, 3000);	/* MUST-21 */
 	ws_tcp_send(app.conn, "x", 1);
-	for (i = 0; i < 40 && app.closed == 0; i++) {
-		ws_test_advance_ms(env, 500);
-		ws_test_run_timers(env);
-	}
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_TIMEOUT);
+	for (i = 0; i < 40 && app.closed == 0; i++)
+		elapse(env, 500);
+	expect_closed(WS_TCP_CLOSED_TIMEOUT);
 	assert_true(st(env)->r1_reached >= 1);
 	ws_test_assert_no_leak(env);
 }
@@ -176,8 +155,7 @@ test_must20_r2_counts_from_first_timeout(void **state)
 	ws_tcp_set_nodelay(app.conn, true);
 	peer(env, PISN + 1, iss + 1, F_ACK, 0, NULL, 0);
 	ws_tcp_send(app.conn, "hello", 5);
-	ws_test_advance_ms(env, app.conn->rto_ms);
-	ws_test_run_timers(env);
+	elapse(env, app.conn->rto_ms);
 	only(env, &c);
 	assert_int_equal(c.dlen, 0);
 	assert_int_equal(app.conn->n_rtx, 1);
@@ -186,8 +164,7 @@ test_must20_r2_counts_from_first_timeout(void **state)
 	only(env, &c);
 	assert_int_equal(c.seq, iss + 1);
 	assert_int_equal(c.dlen, 5);
-	ws_test_advance_ms(env, 5000);
-	ws_test_run_timers(env);
+	elapse(env, 5000);
 	only(env, &c);
 	assert_int_equal(c.seq, iss + 1);
 	assert_int_equal(c.dlen, 5);
@@ -232,6 +209,21 @@ test_rfc5681_fast_retransmit(void **state)
 /* ------------------------------------------------------------------ */
 /* Persist and keep-alive.                                            */
 
+/*
+ * Exactly one probe was sent: a pure ACK one below SND.UNA ('seq'), so
+ * that the peer must answer with its window.
+ */
+static void
+expect_probe(struct ws_test_env *env, uint32_t seq)
+{
+	struct cseg c;
+
+	only(env, &c);
+	assert_int_equal(c.seq, seq);
+	assert_int_equal(c.dlen, 0);
+	assert_int_equal(c.flags, F_ACK);
+}
+
 /* MUST-35/36/37: a zero window is probed, and kept open while answered. */
 static void
 test_must36_zero_window_probe(void **state)
@@ -249,23 +241,16 @@ test_must36_zero_window_probe(void **state)
 	 * The first probe after one RTO (SHLD-29): an old sequence and no
 	 * data, which the peer must answer with its window.
 	 */
-	ws_test_advance_ms(env, app.conn->rto_ms);
-	ws_test_run_timers(env);
-	only(env, &c);
-	assert_int_equal(c.seq, iss);
-	assert_int_equal(c.dlen, 0);
-	assert_int_equal(c.flags, F_ACK);
+	elapse(env, app.conn->rto_ms);
+	expect_probe(env, iss);
 	assert_int_equal(st(env)->persist_probes, 1);
 	/* SND.MAX did not move past the window. */
 	assert_int_equal(app.conn->snd_max, iss + 1);
 	/* Answered with a zero window for much longer than R2: it stays. */
 	for (i = 0; i < 12; i++) {
 		peer(env, PISN + 1, iss + 1, F_ACK, 0, NULL, 0);
-		ws_test_advance_ms(env, 60000);
-		ws_test_run_timers(env);
-		only(env, &c);
-		assert_int_equal(c.seq, iss);
-		assert_int_equal(c.dlen, 0);
+		elapse(env, 60000);
+		expect_probe(env, iss);
 	}
 	assert_int_equal(app.closed, 0);
 	/* The window opens: the data flows. */
@@ -277,10 +262,8 @@ test_must36_zero_window_probe(void **state)
 	/* A peer that stops answering probes is gone after R2. */
 	peer(env, PISN + 1, iss + 6, F_ACK, 0, NULL, 0);
 	ws_tcp_send(app.conn, "more", 4);
-	for (i = 0; i < 10 && app.closed == 0; i++) {
-		ws_test_advance_ms(env, 60000);
-		ws_test_run_timers(env);
-	}
+	for (i = 0; i < 10 && app.closed == 0; i++)
+		elapse(env, 60000);
 	ws_test_clear_captured(env);
 	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_TIMEOUT);
 	ws_test_assert_no_leak(env);
@@ -292,34 +275,35 @@ test_must24_keepalive(void **state)
 {
 	struct ws_test_env *env = *state;
 	uint32_t iss = establish(env);
-	struct cseg c;
 	unsigned int i;
 
 	assert_false(app.conn->keepalive);
 	ws_tcp_set_keepalive(app.conn, true, 1000, 500, 2);
-	ws_test_advance_ms(env, 999);
-	ws_test_run_timers(env);
-	expect_none(env);
-	ws_test_advance_ms(env, 1);
-	ws_test_run_timers(env);
-	only(env, &c);
-	assert_int_equal(c.seq, iss);
-	assert_int_equal(c.dlen, 0);
+	quiet_until(env, 1000);
+	expect_probe(env, iss);
 	/* Answered: idle starts again (MUST-29). */
 	peer(env, PISN + 1, iss + 1, F_ACK, 65535, NULL, 0);
 	for (i = 0; i < 2; i++) {
-		ws_test_advance_ms(env, i == 0 ? 1000 : 500);
-		ws_test_run_timers(env);
-		only(env, &c);
+		elapse(env, i == 0 ? 1000 : 500);
+		expect_probe(env, iss);
 	}
-	ws_test_advance_ms(env, 500);
-	ws_test_run_timers(env);
+	elapse(env, 500);
 	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_KEEPALIVE);
 	ws_test_assert_no_leak(env);
 }
 
 /* ------------------------------------------------------------------ */
 /* The application idle timer (ws_tcp_set_idle_timeout).              */
+
+/* 'idle' is heard for the n-th time at 'ms' from now, not before. */
+static void
+idle_heard_at(struct ws_test_env *env, uint64_t ms, unsigned int n)
+{
+	elapse(env, ms - 1);
+	assert_int_equal(app.idle, n - 1);
+	elapse(env, 1);
+	assert_int_equal(app.idle, n);
+}
 
 /* Exactly after the timeout, again each period, re-armed by data. */
 static void
@@ -330,62 +314,38 @@ test_idle_timeout(void **state)
 	struct ws_tcp_conn *conn = app.conn;
 
 	/* Off by default. */
-	ws_test_advance_ms(env, 100000);
-	ws_test_run_timers(env);
+	elapse(env, 100000);
 	assert_int_equal(app.idle, 0);
 	assert_false(ws_timer_armed(&conn->idle_timer));
 
 	ws_tcp_set_idle_timeout(conn, 500);
-	ws_test_advance_ms(env, 499);
-	ws_test_run_timers(env);
-	assert_int_equal(app.idle, 0);
-	ws_test_advance_ms(env, 1);
-	ws_test_run_timers(env);
-	assert_int_equal(app.idle, 1);
+	idle_heard_at(env, 500, 1);
 	assert_int_equal(st(env)->idle_timeouts, 1);
 	/* Nothing is sent; the connection stays. */
 	expect_none(env);
 	assert_int_equal(conn->state, WS_TCP_ESTABLISHED);
 	/* Still silent: once more after another period. */
-	ws_test_advance_ms(env, 499);
-	ws_test_run_timers(env);
-	assert_int_equal(app.idle, 1);
-	ws_test_advance_ms(env, 1);
-	ws_test_run_timers(env);
-	assert_int_equal(app.idle, 2);
+	idle_heard_at(env, 500, 2);
 
 	/* Data 300 ms in: the count starts over from it. */
-	ws_test_advance_ms(env, 300);
-	ws_test_run_timers(env);
+	elapse(env, 300);
 	peer(env, PISN + 1, iss + 1, F_ACK, 65535, "abc", 3);
 	assert_int_equal(app.rx_len, 3);
-	ws_test_advance_ms(env, 499);
-	ws_test_run_timers(env);
-	assert_int_equal(app.idle, 2);
-	ws_test_advance_ms(env, 1);
-	ws_test_run_timers(env);
-	assert_int_equal(app.idle, 3);
+	idle_heard_at(env, 500, 3);
 	/* A pure ACK is not data. */
 	ws_test_clear_captured(env);
 	ws_test_advance_ms(env, 250);
 	peer(env, PISN + 4, iss + 1, F_ACK, 65535, NULL, 0);
-	ws_test_advance_ms(env, 250);
-	ws_test_run_timers(env);
+	elapse(env, 250);
 	assert_int_equal(app.idle, 4);
 
 	/* Setting it restarts the count; 0 turns it off. */
 	ws_test_advance_ms(env, 400);
 	ws_tcp_set_idle_timeout(conn, 200);
-	ws_test_advance_ms(env, 199);
-	ws_test_run_timers(env);
-	assert_int_equal(app.idle, 4);
-	ws_test_advance_ms(env, 1);
-	ws_test_run_timers(env);
-	assert_int_equal(app.idle, 5);
+	idle_heard_at(env, 200, 5);
 	ws_tcp_set_idle_timeout(conn, 0);
 	assert_false(ws_timer_armed(&conn->idle_timer));
-	ws_test_advance_ms(env, 100000);
-	ws_test_run_timers(env);
+	elapse(env, 100000);
 	assert_int_equal(app.idle, 5);
 	assert_int_equal(st(env)->idle_timeouts, 5);
 	assert_int_equal(conn->state, WS_TCP_ESTABLISHED);
@@ -404,11 +364,7 @@ test_idle_timeout_default_close(void **state)
 
 	conn->ops = &app_ops_no_idle;
 	ws_tcp_set_idle_timeout(conn, 200);
-	ws_test_advance_ms(env, 199);
-	ws_test_run_timers(env);
-	expect_none(env);
-	ws_test_advance_ms(env, 1);
-	ws_test_run_timers(env);
+	quiet_until(env, 200);
 	only(env, &c);
 	assert_int_equal(c.flags, F_ACK | F_FIN);
 	assert_int_equal(c.seq, iss + 1);
@@ -419,33 +375,26 @@ test_idle_timeout_default_close(void **state)
 	assert_int_equal(app.closed, 0);
 	/* Closed: no more timeouts. */
 	assert_false(ws_timer_armed(&conn->idle_timer));
-	peer(env, PISN + 1, iss + 2, F_ACK | F_FIN, 65535, NULL, 0);
-	expect_ack(env, iss + 2, PISN + 2);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_NORMAL);
-	ws_test_advance_ms(env, 2 * MSL_MS);
-	ws_test_run_timers(env);
+	peer_fin_closes(env, PISN + 1, iss + 2);
 	assert_int_equal(st(env)->idle_timeouts, 1);
 	assert_null(lookup(env, LPORT, PPORT));
-	ws_test_assert_no_leak(env);
 
 	/* Received data nobody read: ws_tcp_close semantics reset. */
-	memset(&app, 0, sizeof(app));
+	app_reset();
+	app.consume_max = 0;
 	iss = establish(env);
 	conn = app.conn;
 	conn->ops = &app_ops_no_idle;
 	ws_tcp_set_idle_timeout(conn, 100);
 	peer(env, PISN + 1, iss + 1, F_ACK, 65535, "held", 4);
 	assert_int_equal(conn->rb_len, 4);
-	ws_test_advance_ms(env, 100);
-	ws_test_run_timers(env);
+	elapse(env, 100);
 	/* The delayed ACK of "held", then the RST. */
 	assert_true(ncap(env) >= 1);
 	cap(env, ncap(env) - 1, &c);
 	assert_int_equal(c.flags, F_RST | F_ACK);
 	ws_test_clear_captured(env);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_ABORTED);
+	expect_closed(WS_TCP_CLOSED_ABORTED);
 	assert_null(lookup(env, LPORT, PPORT));
 	ws_test_assert_no_leak(env);
 }
@@ -461,40 +410,29 @@ test_idle_timeout_close_abort_in_callback(void **state)
 
 	app.idle_mode = IDLE_CLOSE;
 	ws_tcp_set_idle_timeout(conn, 100);
-	ws_test_advance_ms(env, 100);
-	ws_test_run_timers(env);
+	elapse(env, 100);
 	assert_int_equal(app.idle, 1);
 	only(env, &c);
 	assert_int_equal(c.flags, F_ACK | F_FIN);
 	assert_int_equal(conn->state, WS_TCP_FIN_WAIT_1);
 	/* Not called again once closed. */
-	ws_test_advance_ms(env, 100);
-	ws_test_run_timers(env);
+	elapse(env, 100);
 	assert_int_equal(app.idle, 1);
-	peer(env, PISN + 1, iss + 2, F_ACK | F_FIN, 65535, NULL, 0);
-	expect_ack(env, iss + 2, PISN + 2);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_NORMAL);
-	ws_test_advance_ms(env, 2 * MSL_MS);
-	ws_test_run_timers(env);
-	ws_test_assert_no_leak(env);
+	peer_fin_closes(env, PISN + 1, iss + 2);
 
-	memset(&app, 0, sizeof(app));
-	app.consume_max = UINT32_MAX;
+	app_reset();
 	app.idle_mode = IDLE_ABORT;
 	iss = establish(env);
 	ws_tcp_set_idle_timeout(app.conn, 100);
-	ws_test_advance_ms(env, 100);
-	ws_test_run_timers(env);
+	elapse(env, 100);
 	assert_int_equal(app.idle, 1);
 	only(env, &c);
 	assert_int_equal(c.flags, F_RST | F_ACK);
 	assert_int_equal(c.seq, iss + 1);
-	assert_int_equal(app.closed, 1);
-	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_ABORTED);
+	expect_closed(WS_TCP_CLOSED_ABORTED);
 	assert_null(lookup(env, LPORT, PPORT));
 	assert_int_equal(st(env)->idle_timeouts, 2);
-	ws_test_advance_ms(env, 10000);
-	ws_test_run_timers(env);
+	elapse(env, 10000);
 	ws_test_assert_no_leak(env);
 }
 
@@ -509,8 +447,7 @@ test_idle_timeout_freed_armed(void **state)
 	peer(env, PISN + 1, iss + 1, F_RST, 0, NULL, 0);
 	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_RESET);
 	assert_int_equal(env->w.tcp->wheel.armed, 0);
-	ws_test_advance_ms(env, 2000);
-	ws_test_run_timers(env);
+	elapse(env, 2000);
 	assert_int_equal(app.idle, 0);
 	assert_int_equal(st(env)->idle_timeouts, 0);
 	ws_test_assert_no_leak(env);
