@@ -50,7 +50,6 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
@@ -93,39 +92,19 @@ make_stack(const char *port_name, const char *addr, const char *mac,
 		struct rte_ring *rx, struct rte_ring *tx,
 		const char *const *more, unsigned int n_more)
 {
-	struct ws_config cfg;
-	char err[WS_CFG_ERR_LEN];
-	char addr_set[64], dev_set[64 + RTE_ETH_NAME_MAX_LEN];
-	char dev_name[RTE_ETH_NAME_MAX_LEN];
-	char mac_set[64];
+	char addr_set[64], mac_set[64];
 	const char *sets[16] = {
-		addr_set, dev_set, mac_set, "workers.lcores=1",
+		addr_set, mac_set, "workers.lcores=1",
 		"tcp.msl_ms=100", "control.telemetry=no",
 	};
-	unsigned int n_sets = 6, i;
-	char path[] = "/tmp/ws_bconn_XXXXXX";
+	unsigned int n_sets = 5, i;
 	struct ws_stack *s;
-	int fd, port;
 
 	for (i = 0; i < n_more && n_sets < RTE_DIM(sets); i++)
 		sets[n_sets++] = more[i];
-	port = rte_eth_from_rings(port_name, &rx, 1, &tx, 1, SOCKET_ID_ANY);
-	if (port < 0 || rte_eth_dev_get_name_by_port(port, dev_name) != 0)
-		bench_die("cannot make a net_ring port");
-	/* The loader wants a file; what it says is overridden. */
-	fd = mkstemp(path);
-	if (fd < 0 || write(fd, "[ip]\naddr = 198.18.0.9/24\n", 26) != 26)
-		bench_die("cannot write a config file");
-	close(fd);
 	snprintf(addr_set, sizeof(addr_set), "ip.addr=%s", addr);
-	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
 	snprintf(mac_set, sizeof(mac_set), "port.mac=%s", mac);
-	if (ws_config_load(&cfg, path, sets, n_sets, err, sizeof(err)) != 0) {
-		unlink(path);
-		bench_die(err);
-	}
-	unlink(path);
-	s = ws_stack_create(&cfg);
+	s = bench_ring_stack(port_name, &rx, &tx, 1, sets, n_sets, NULL);
 	if (s == NULL)
 		return NULL;
 	if (ws_stack_start_manual(s) != 0)
@@ -251,13 +230,9 @@ fabric_create(struct fabric *f, const char *const *more, unsigned int n_more,
 
 	memset(f, 0, sizeof(*f));
 	snprintf(name, sizeof(name), "bc_ab_%u", seq);
-	f->ab = rte_ring_create(name, FABRIC_RING, SOCKET_ID_ANY,
-		RING_F_SP_ENQ | RING_F_SC_DEQ);
+	f->ab = bench_ring(name, FABRIC_RING);
 	snprintf(name, sizeof(name), "bc_ba_%u", seq);
-	f->ba = rte_ring_create(name, FABRIC_RING, SOCKET_ID_ANY,
-		RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (f->ab == NULL || f->ba == NULL)
-		bench_die("cannot make the fabric's rings");
+	f->ba = bench_ring(name, FABRIC_RING);
 	snprintf(pa, sizeof(pa), "bc_a%u", seq);
 	snprintf(pb, sizeof(pb), "bc_b%u", seq++);
 	/* /16 and 198.18.1.x: room for A's addr_count past B's addresses. */
@@ -770,18 +745,11 @@ mem_case(uint32_t n, struct mem_result *res)
 static bool
 mem_child(uint32_t n, struct mem_result *res)
 {
-	char mem_mb[16], prefix[32];
-	char *eal_argv[] = {
-		"bench_conn", "--no-huge", "-m", mem_mb, "--no-pci",
-		"--no-telemetry", "--no-shconf", "-l", "0",
-		"--log-level", "*:error", "--file-prefix", prefix, NULL,
-	};
+	char prefix[32];
 	int fds[2], status;
 	ssize_t got;
 	pid_t pid;
 
-	/* About 1.5 KiB a connection a side covers TCB and hash table. */
-	snprintf(mem_mb, sizeof(mem_mb), "%u", 512 + n / 300);
 	snprintf(prefix, sizeof(prefix), "ws_bconn_m%u", n);
 	if (pipe(fds) != 0)
 		bench_die("pipe");
@@ -791,8 +759,8 @@ mem_child(uint32_t n, struct mem_result *res)
 		bench_die("fork");
 	if (pid == 0) {
 		close(fds[0]);
-		if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
-			bench_die(rte_strerror(rte_errno));
+		/* About 1.5 KiB a connection a side covers TCB and hash. */
+		bench_eal_init("bench_conn", 512 + n / 300, prefix);
 		mem_case(n, res);
 		if (write(fds[1], res, sizeof(*res)) != (ssize_t)sizeof(*res))
 			_exit(1);
@@ -1007,12 +975,6 @@ write_json(const char *path, const struct bulk_cfg *b, unsigned int n_b,
 int
 main(int argc, char **argv)
 {
-	char *eal_argv[] = {
-		argv[0], "--no-huge", "-m", "1024", "--no-pci",
-		"--no-telemetry", "--no-shconf", "-l", "0",
-		"--log-level", "*:error", "--file-prefix", "ws_bench_conn",
-		NULL,
-	};
 	static const struct option opts[] = {
 		{ "bytes", required_argument, NULL, 'b' },
 		{ "runs", required_argument, NULL, 'r' },
@@ -1097,8 +1059,7 @@ main(int argc, char **argv)
 					"failed\n", conns[i]);
 				mres[i].n = 0;
 			}
-	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
-		bench_die(rte_strerror(rte_errno));
+	bench_eal_init(argv[0], 1024, "ws_bench_conn");
 	if (do_bulk) {
 		bulk_bench(cfgs, RTE_DIM(cfgs), bytes, runs);
 		bulk_print(cfgs, RTE_DIM(cfgs), bytes, runs);

@@ -34,7 +34,6 @@
  */
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,7 +45,6 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_ring.h>
@@ -193,40 +191,19 @@ make_stack(const char *port_name, const char *addr, const char *mac,
 		unsigned int nq, struct rte_ring **rx, struct rte_ring **tx,
 		const char *max_conns)
 {
-	struct ws_config cfg;
-	char err[WS_CFG_ERR_LEN];
-	char addr_set[64], dev_set[64 + RTE_ETH_NAME_MAX_LEN];
-	char dev_name[RTE_ETH_NAME_MAX_LEN];
-	char mac_set[64];
+	char addr_set[64], mac_set[64];
 	const char *sets[] = {
-		addr_set, dev_set, mac_set,
+		addr_set, mac_set,
 		nq == 1 ? "workers.lcores=1" : "workers.lcores=1,2",
 		"port.mbufs=8191", max_conns,
 		"tcp.sndbuf=16384", "tcp.rcvbuf=16384", "tcp.msl_ms=100",
 		"control.telemetry=no",
 	};
-	char path[] = "/tmp/ws_bench_XXXXXX";
 	struct ws_stack *s;
-	int fd, port;
 
-	port = rte_eth_from_rings(port_name, rx, nq, tx, nq, SOCKET_ID_ANY);
-	if (port < 0 || rte_eth_dev_get_name_by_port(port, dev_name) != 0)
-		bench_die("cannot make a net_ring port");
-	/* The loader wants a file; what it says is overridden. */
-	fd = mkstemp(path);
-	if (fd < 0 || write(fd, "[ip]\naddr = 198.18.0.9/24\n", 26) != 26)
-		bench_die("cannot write a config file");
-	close(fd);
 	snprintf(addr_set, sizeof(addr_set), "ip.addr=%s", addr);
-	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
 	snprintf(mac_set, sizeof(mac_set), "port.mac=%s", mac);
-	if (ws_config_load(&cfg, path, sets, RTE_DIM(sets), err,
-			sizeof(err)) != 0) {
-		unlink(path);
-		bench_die(err);
-	}
-	unlink(path);
-	s = ws_stack_create(&cfg);
+	s = bench_ring_stack(port_name, rx, tx, nq, sets, RTE_DIM(sets), NULL);
 	if (s == NULL)
 		bench_die(rte_strerror(rte_errno));
 	if (ws_stack_start_manual(s) != 0)
@@ -247,13 +224,9 @@ fabric_create(struct fabric *f, unsigned int nq, bool crossed)
 	f->crossed = crossed;
 	for (q = 0; q < nq; q++) {
 		snprintf(name, sizeof(name), "bs_ab_%u_%u", seq, q);
-		f->ab[q] = rte_ring_create(name, FABRIC_RING, SOCKET_ID_ANY,
-			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		f->ab[q] = bench_ring(name, FABRIC_RING);
 		snprintf(name, sizeof(name), "bs_ba_%u_%u", seq, q);
-		f->ba[q] = rte_ring_create(name, FABRIC_RING, SOCKET_ID_ANY,
-			RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (f->ab[q] == NULL || f->ba[q] == NULL)
-			bench_die("cannot make the fabric's rings");
+		f->ba[q] = bench_ring(name, FABRIC_RING);
 	}
 	for (q = 0; q < nq; q++) {
 		other = crossed ? nq - 1 - q : q;
@@ -542,65 +515,33 @@ profile_main(unsigned int n)
 int
 main(int argc, char **argv)
 {
-	char *eal_argv[] = {
-		argv[0], "--no-huge", "-m", "512", "--no-pci",
-		"--no-telemetry", "--no-shconf", "-l", "0",
-		"--log-level", "*:error", "--file-prefix", "ws_bench_shard",
-		NULL,
-	};
-	static const struct option opts[] = {
-		{ "conns", required_argument, NULL, 'n' },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "profile", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct result res[] = {
 		{ .name = "1 worker", .workers = 1, .crossed = false },
 		{ .name = "2 straight", .workers = 2, .crossed = false },
 		{ .name = "2 crossed", .workers = 2, .crossed = true },
 	};
 	struct fabric fab[RTE_DIM(res)];
-	const char *json = NULL;
-	unsigned int n = 20000, runs = 5, i, k;
+	struct bench_opts o = { .n = 20000, .runs = 5 };
+	unsigned int n, runs, i, k;
 	double t0 = bench_now_s();
-	bool profile = false;
-	int opt;
+	int ret;
 
-	while ((opt = getopt_long(argc, argv, "n:r:j:ph", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			n = (unsigned int)strtoul(optarg, NULL, 10);
-			break;
-		case 'r':
-			runs = (unsigned int)strtoul(optarg, NULL, 10);
-			break;
-		case 'j':
-			json = optarg;
-			break;
-		case 'p':
-			profile = true;
-			break;
-		default:
-			fprintf(stderr, "usage: %s [--conns N] [--runs R] "
-				"[--json FILE] [--profile]\n", argv[0]);
-			return opt == 'h' ? 0 : 2;
-		}
-	}
+	ret = bench_parse_opts(argc, argv, "conns", &o);
+	if (ret >= 0)
+		return ret;
+	n = o.n;
+	runs = o.runs;
 	if (n < 100 || runs == 0 || runs > MAX_RUNS)
 		bench_die("--conns must be at least 100, --runs 1 to 15");
 	for (i = 0; i < MSG_LEN; i++) {
 		request[i] = (uint8_t)('a' + i % 26);
 		reply[i] = (uint8_t)('A' + i % 26);
 	}
-	if (profile) {
+	if (o.profile)
 		bench_prof_check();
-		eal_argv[RTE_DIM(eal_argv) - 2] = "ws_prof_shard";
-	}
-	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
-		bench_die(rte_strerror(rte_errno));
-	if (profile)
+	bench_eal_init(argv[0], 512, o.profile ? "ws_prof_shard" :
+		"ws_bench_shard");
+	if (o.profile)
 		return profile_main(n);
 
 	for (i = 0; i < RTE_DIM(res); i++) {
@@ -633,8 +574,8 @@ main(int argc, char **argv)
 			res[i].med_wall, res[i].med_segs,
 			res[i].med_handoffs, res[i].best_cycles);
 	printf("(%.1f s in all)\n", bench_now_s() - t0);
-	if (json != NULL)
-		write_json(json, res, RTE_DIM(res), n, runs);
+	if (o.json != NULL)
+		write_json(o.json, res, RTE_DIM(res), n, runs);
 	rte_eal_cleanup();
 	return 0;
 }

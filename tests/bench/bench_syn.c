@@ -32,7 +32,6 @@
  * Usage: bench_syn [--syns N] [--runs R] [--json FILE] [--profile]
  */
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,7 +45,6 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -216,12 +214,8 @@ build_frames(struct bench *b)
 static void
 make_stack(struct bench *b)
 {
-	struct ws_config cfg;
-	char err[WS_CFG_ERR_LEN];
-	char dev_set[64 + RTE_ETH_NAME_MAX_LEN];
-	char dev_name[RTE_ETH_NAME_MAX_LEN];
 	const char *sets[] = {
-		"ip.addr=198.18.0.2/24", dev_set, "port.mac=02:00:00:00:0b:02",
+		"ip.addr=198.18.0.2/24", "port.mac=02:00:00:00:0b:02",
 		"workers.lcores=1", "port.mbufs=8191",
 		"tcp.max_connections=1024", "tcp.syncookies=always",
 		"control.telemetry=no",
@@ -232,33 +226,11 @@ make_stack(struct bench *b)
 		 */
 		"arp.gratuitous=no",
 	};
-	char path[] = "/tmp/ws_bench_XXXXXX";
-	int fd, port;
 
-	b->rx = rte_ring_create("bsyn_rx", RING_SIZE, SOCKET_ID_ANY,
-		RING_F_SP_ENQ | RING_F_SC_DEQ);
-	b->tx = rte_ring_create("bsyn_tx", RING_SIZE, SOCKET_ID_ANY,
-		RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (b->rx == NULL || b->tx == NULL)
-		bench_die("cannot make the rings");
-	port = rte_eth_from_rings("bsyn_b", &b->rx, 1, &b->tx, 1,
-		SOCKET_ID_ANY);
-	if (port < 0 || rte_eth_dev_get_name_by_port(port, dev_name) != 0)
-		bench_die("cannot make a net_ring port");
-	b->port = (uint16_t)port;
-	/* The loader wants a file; what it says is overridden. */
-	fd = mkstemp(path);
-	if (fd < 0 || write(fd, "[ip]\naddr = 198.18.0.9/24\n", 26) != 26)
-		bench_die("cannot write a config file");
-	close(fd);
-	snprintf(dev_set, sizeof(dev_set), "port.device=%s", dev_name);
-	if (ws_config_load(&cfg, path, sets, RTE_DIM(sets), err,
-			sizeof(err)) != 0) {
-		unlink(path);
-		bench_die(err);
-	}
-	unlink(path);
-	b->s = ws_stack_create(&cfg);
+	b->rx = bench_ring("bsyn_rx", RING_SIZE);
+	b->tx = bench_ring("bsyn_tx", RING_SIZE);
+	b->s = bench_ring_stack("bsyn_b", &b->rx, &b->tx, 1, sets,
+		RTE_DIM(sets), &b->port);
 	if (b->s == NULL)
 		bench_die(rte_strerror(rte_errno));
 	b->w = ws_stack_worker(b->s, 0);
@@ -593,20 +565,6 @@ write_json(const char *path, const struct figure *fg, unsigned int n_fg,
 int
 main(int argc, char **argv)
 {
-	char *eal_argv[] = {
-		argv[0], "--no-huge", "-m", "512", "--no-pci",
-		"--no-telemetry", "--no-shconf", "-l", "0",
-		"--log-level", "*:error", "--file-prefix", "ws_bench_syn",
-		NULL,
-	};
-	static const struct option opts[] = {
-		{ "syns", required_argument, NULL, 'n' },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "profile", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum { F_STACK, F_IO, F_COST, F_COOKIE, F_TSHASH, F_REST, F_N };
 	struct figure fg[F_N] = {
 		[F_STACK] = { "stack (cookie SYN-ACK)", "stack", {0}, 0, 0 },
@@ -622,40 +580,22 @@ main(int argc, char **argv)
 	};
 	struct bench b;
 	struct run r, warm;
-	const char *json = NULL;
-	unsigned int n = 1000000, runs = 5, k, i;
+	struct bench_opts o = { .n = 1000000, .runs = 5 };
+	unsigned int n, runs, k, i;
 	double t0 = bench_now_s(), ghz;
-	bool profile = false;
-	int opt;
+	int ret;
 
-	while ((opt = getopt_long(argc, argv, "n:r:j:ph", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			n = (unsigned int)strtoul(optarg, NULL, 10);
-			break;
-		case 'r':
-			runs = (unsigned int)strtoul(optarg, NULL, 10);
-			break;
-		case 'j':
-			json = optarg;
-			break;
-		case 'p':
-			profile = true;
-			break;
-		default:
-			fprintf(stderr, "usage: %s [--syns N] [--runs R] "
-				"[--json FILE] [--profile]\n", argv[0]);
-			return opt == 'h' ? 0 : 2;
-		}
-	}
+	ret = bench_parse_opts(argc, argv, "syns", &o);
+	if (ret >= 0)
+		return ret;
+	n = o.n;
+	runs = o.runs;
 	if (n < BATCH || n > 100000000 || runs == 0 || runs > MAX_RUNS)
 		bench_die("--syns must be 2048 to 1e8, --runs 1 to 15");
-	if (profile) {
+	if (o.profile)
 		bench_prof_check();
-		eal_argv[RTE_DIM(eal_argv) - 2] = "ws_prof_syn";
-	}
-	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0)
-		bench_die(rte_strerror(rte_errno));
+	bench_eal_init(argv[0], 512, o.profile ? "ws_prof_syn" :
+		"ws_bench_syn");
 	if (sodium_init() < 0)
 		bench_die("cannot initialise libsodium");
 
@@ -666,7 +606,7 @@ main(int argc, char **argv)
 	for (i = 0; i < 8; i++)
 		ws_worker_poll(b.w);
 	drain_all(&b);
-	if (profile) {
+	if (o.profile) {
 		unsigned int polls;
 
 		stack_pass(&b, n);	/* the warm-up, not collected */
@@ -715,8 +655,8 @@ main(int argc, char **argv)
 		"mbufs, each answering its SYN,\nno half-open state, no "
 		"stateful SYN-ACK, no drop, no leak (%.1f s in all)\n", n,
 		bench_now_s() - t0);
-	if (json != NULL)
-		write_json(json, fg, F_N, n, runs);
+	if (o.json != NULL)
+		write_json(o.json, fg, F_N, n, runs);
 out:
 	ws_stack_destroy(b.s);
 	rte_mempool_free(b.pool);

@@ -6,6 +6,7 @@
 #define BENCH_UTIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #ifdef WS_HAVE_CALLGRIND
 #include <valgrind/callgrind.h>
@@ -24,6 +25,48 @@ double bench_median(const double *v, unsigned int n);
 
 /* The smallest of v[0..n) (n > 0): the least disturbed run. */
 double bench_min(const double *v, unsigned int n);
+
+/*
+ * Start the EAL as every benchmark does: lcore 0 alone, 'mem_mb' MiB
+ * without hugepages, no PCI, no telemetry, nothing shared on disk, DPDK
+ * file prefix 'prefix'. Dies on failure.
+ */
+void bench_eal_init(const char *argv0, unsigned int mem_mb,
+		const char *prefix);
+
+/* What bench_shard and bench_syn take: a count, runs, JSON, profile. */
+struct bench_opts {
+	unsigned int n;			/* --<n_name> N */
+	unsigned int runs;		/* --runs R */
+	const char *json;		/* --json FILE, or NULL */
+	bool profile;			/* --profile */
+};
+
+/*
+ * Parse --<n_name> N, --runs R, --json FILE, --profile and --help into
+ * 'o', which holds the defaults. Returns -1 to go on, or the status to
+ * exit with: 0 after --help, 2 after a usage error (usage printed).
+ */
+int bench_parse_opts(int argc, char **argv, const char *n_name,
+		struct bench_opts *o);
+
+struct rte_ring;
+struct ws_stack;
+
+/* A single-producer, single-consumer ring of 'size', or die. */
+struct rte_ring *bench_ring(const char *name, unsigned int size);
+
+/*
+ * A stack on a new net_ring port 'port_name' whose queue q receives from
+ * rx[q] and sends to tx[q] (nq queues), configured by 'sets' alone
+ * (port.device is set here); created, not started. The port's id goes
+ * to *port_id unless NULL. NULL, with rte_errno, when ws_stack_create
+ * refuses (an MTU the port cannot take, say); any other failure dies.
+ */
+struct ws_stack *bench_ring_stack(const char *port_name,
+		struct rte_ring **rx, struct rte_ring **tx, unsigned int nq,
+		const char *const *sets, unsigned int n_sets,
+		uint16_t *port_id);
 
 /*
  * --profile (tests/bench/profile.py): the program runs under

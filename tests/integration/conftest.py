@@ -1,12 +1,19 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The woshou authors
-"""Fixtures: woshou on net_tap in a network namespace the test creates.
+"""Fixtures and helpers: woshou on net_tap in a network namespace the test
+creates.
 
 Each test gets its own namespace (wst-<pid>-<n>) with woshou inside it on
 the default net_tap config; the kernel side of the tap, wsh0, is 198.18.0.1/24
 and woshou is 198.18.0.2/24. Nothing leaves the namespace. At the end woshou
 is stopped by its PID (SIGTERM, then SIGKILL if it hangs) and the namespace
 is deleted.
+
+The repeated moves of the tests live here once: start woshou with some
+settings and wait for its tap (the start fixture), wait until something
+holds (wait_until), read telemetry from a snapshot taken after now
+(Woshou.snapshot_after), wait for a listener or a tap in the namespace,
+run a program or a python script there (Namespace.popen, .python).
 """
 
 import itertools
@@ -32,6 +39,9 @@ IFACE = "wsh0"
 KERNEL_IP = "198.18.0.1"
 WOSHOU_IP = "198.18.0.2"
 START_TIMEOUT = 60
+PYTHON = "/usr/bin/python3"
+# What woshou, woshou-gen and ws_lookup print once their port is up.
+BANNER = r"mac ([0-9A-Fa-f:]{17}) on port"
 
 _seq = itertools.count()
 
@@ -42,6 +52,30 @@ def run(cmd, check=True, timeout=60, **kw):
     if check and res.returncode != 0:
         raise AssertionError(f"{cmd} exited {res.returncode}:\n{res.stdout}{res.stderr}")
     return res
+
+
+def wait_until(probe, done=bool, timeout=10, interval=0.05, what="", fail=True):
+    """Call probe() every 'interval' s until done(its value) and return
+    that value. After 'timeout' s fail, saying 'what' and the last value;
+    with fail=False return the last value instead."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if done(value):
+            return value
+        if time.monotonic() >= deadline:
+            if not fail:
+                return value
+            raise AssertionError(f"not within {timeout}s: {what} (last: {value!r})")
+        time.sleep(interval)
+
+
+def ab_counts(out):
+    """ab's complete, failed and non-2xx request counts, from its report."""
+    complete = int(re.search(r"Complete requests:\s+(\d+)", out).group(1))
+    failed = int(re.search(r"Failed requests:\s+(\d+)", out).group(1))
+    m = re.search(r"Non-2xx responses:\s+(\d+)", out)
+    return complete, failed, int(m.group(1)) if m else 0
 
 
 class Namespace:
@@ -58,6 +92,42 @@ class Namespace:
 
     def sh(self, script, **kw):
         return self.exec(["sh", "-c", script], **kw)
+
+    def python(self, *args, **kw):
+        """python3 with these arguments (a script, or -c and its text)."""
+        return self.exec([PYTHON] + [str(a) for a in args], **kw)
+
+    def popen(self, argv, **popen):
+        """A process started in here; ip netns exec execs argv itself, so
+        the Popen's PID is the program's (stop it with stop_process)."""
+        return subprocess.Popen(["ip", "netns", "exec", self.name] + argv, **popen)
+
+    def wait_for_tap(self, timeout=START_TIMEOUT):
+        """Until the tap a DPDK program started in here (IFACE) exists."""
+        wait_until(lambda: run(["ip", "-n", self.name, "link", "show", IFACE],
+                               check=False).returncode == 0,
+                   timeout=timeout, what=f"{IFACE} never appeared")
+
+    def configure_kernel_side(self):
+        """The kernel's side of the tap: KERNEL_IP/24 on IFACE, up."""
+        run(["ip", "-n", self.name, "addr", "add", f"{KERNEL_IP}/24", "dev", IFACE])
+        run(["ip", "-n", self.name, "link", "set", IFACE, "up"])
+
+    def wait_listening(self, port, proc=None, timeout=10):
+        """Until a TCP socket listens on 'port' in here; 'proc', the
+        listener's process if given, must not exit meanwhile."""
+        def listening():
+            assert proc is None or proc.poll() is None, f"the listener on {port} exited"
+            return f":{port} " in self.exec(["ss", "-ltnH"]).stdout
+
+        wait_until(listening, timeout=timeout, what=f"nothing listens on {port}")
+
+    def drop_kernel_rsts(self, sports="40000-40999"):
+        """The kernel knows nothing of scapy's connections (source ports
+        'sports') and would reset them: drop its RSTs for those."""
+        self.sh("nft add table ip probe && "
+                "nft add chain ip probe out '{ type filter hook output priority 0; }' && "
+                f"nft add rule ip probe out tcp sport {sports} tcp flags rst drop")
 
     def delete(self):
         run(["ip", "netns", "del", self.name], check=False)
@@ -81,6 +151,9 @@ class Collected:
     line into .lines (and .output) while it runs."""
 
     def __init__(self, argv, **popen):
+        # The program's name, for messages (ip netns exec runs argv[4]).
+        self.name = os.path.basename(argv[4] if argv[:3] == ["ip", "netns", "exec"]
+                                     else argv[0])
         self.lines = []
         self.lock = threading.Lock()
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
@@ -99,31 +172,9 @@ class Collected:
         with self.lock:
             return "\n".join(self.lines)
 
-    def stop(self, sig=signal.SIGTERM, timeout=10):
-        """Stop it (stop_process) and read the rest; its exit status."""
-        rc = stop_process(self.proc, sig, timeout)
-        self.reader.join(5)
-        return rc
-
-
-class Woshou(Collected):
-    """One woshou process inside a namespace, with its output collected."""
-
-    def __init__(self, ns, config=CONFIG, sets=(), prefix=PREFIX):
-        """ns=None runs woshou in the test's own namespace (net_null)."""
-        self.ns = ns
-        self.prefix = prefix
-        argv = [] if ns is None else ["ip", "netns", "exec", ns.name]
-        argv += [WOSHOU, "--config", config,
-                 "--set", MEM_SET, "--set", f"eal.file_prefix={prefix}"]
-        for s in sets:
-            argv += ["--set", s]
-        # ip netns exec execs woshou itself, so this PID is woshou's.
-        super().__init__(argv)
-        self.returncode = None
-        self.mac = None
-
     def wait_for(self, pattern, timeout=START_TIMEOUT):
+        """The first match of 'pattern' in the output; fails if the
+        process exits first or nothing matches within 'timeout' s."""
         deadline = time.monotonic() + timeout
         rx = re.compile(pattern)
         while time.monotonic() < deadline:
@@ -136,20 +187,52 @@ class Woshou(Collected):
                 if m:
                     return m
                 raise AssertionError(
-                    f"woshou exited {self.proc.returncode} before /{pattern}/:\n{self.output}")
+                    f"{self.name} exited {self.proc.returncode} before "
+                    f"/{pattern}/:\n{self.output}")
             time.sleep(0.05)
         raise AssertionError(f"no /{pattern}/ within {timeout}s:\n{self.output}")
 
+    def wait_for_tap(self, ns):
+        """Until the program's port is up (its MAC, returned, in lower
+        case) and its tap exists in namespace 'ns'."""
+        mac = self.wait_for(BANNER).group(1).lower()
+        ns.wait_for_tap()
+        return mac
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Stop it (stop_process) and read the rest; its exit status."""
+        rc = stop_process(self.proc, sig, timeout)
+        self.reader.join(5)
+        return rc
+
+
+def dpdk_argv(ns, binary, sets=(), config=CONFIG, prefix=PREFIX):
+    """argv of one of the project's DPDK programs (woshou, woshou-gen,
+    ws_lookup) on 'config' with the tests' memory setting and file prefix,
+    then 'sets', inside namespace 'ns' (None: this one). ip netns exec
+    execs the program itself, so the PID is the program's."""
+    argv = [] if ns is None else ["ip", "netns", "exec", ns.name]
+    argv += [binary, "--config", config,
+             "--set", MEM_SET, "--set", f"eal.file_prefix={prefix}"]
+    for s in sets:
+        argv += ["--set", s]
+    return argv
+
+
+class Woshou(Collected):
+    """One woshou process inside a namespace, with its output collected."""
+
+    def __init__(self, ns, config=CONFIG, sets=(), prefix=PREFIX):
+        """ns=None runs woshou in the test's own namespace (net_null)."""
+        self.ns = ns
+        self.prefix = prefix
+        super().__init__(dpdk_argv(ns, WOSHOU, sets, config, prefix))
+        self.returncode = None
+        self.mac = None
+
     def start_and_configure_kernel_side(self):
-        m = self.wait_for(r"mac ([0-9A-Fa-f:]{17}) on port")
-        self.mac = m.group(1).lower()
-        deadline = time.monotonic() + START_TIMEOUT
-        while run(["ip", "-n", self.ns.name, "link", "show", IFACE],
-                  check=False).returncode != 0:
-            assert time.monotonic() < deadline, f"{IFACE} never appeared"
-            time.sleep(0.05)
-        run(["ip", "-n", self.ns.name, "addr", "add", f"{KERNEL_IP}/24", "dev", IFACE])
-        run(["ip", "-n", self.ns.name, "link", "set", IFACE, "up"])
+        self.mac = self.wait_for_tap(self.ns)
+        self.ns.configure_kernel_side()
 
     def telemetry(self, cmd):
         """One telemetry command's reply (None for a null reply)."""
@@ -163,20 +246,32 @@ class Woshou(Collected):
         finally:
             s.close()
 
+    def snapshot(self):
+        """The number of the control thread's latest snapshot."""
+        return self.telemetry("/woshou/info")["snapshot"]
+
+    def snapshot_after(self, cmd, seq=None, timeout=10):
+        """cmd's reply from a snapshot begun after this call (or after
+        snapshot 'seq')."""
+        if seq is None:
+            seq = self.snapshot()
+        wait_until(self.snapshot, lambda s: s > seq, timeout=timeout, interval=0.02,
+                   what=f"no snapshot after {seq}")
+        return self.telemetry(cmd)
+
     def wait_tcp_idle(self, timeout=10):
         """Until no connection is open (peers' FINs processed), by the
         TCP state gauges of a snapshot taken after this call."""
-        seq = self.telemetry("/woshou/info")["snapshot"]
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            st = self.telemetry("/woshou/tcp/states")
+        seq = self.snapshot()
+
+        def idle(st):
             busy = sum(st[s]["total"] for s in ("SYN_SENT", "SYN_RECEIVED",
                        "ESTABLISHED", "CLOSE_WAIT", "FIN_WAIT_1", "CLOSING",
                        "LAST_ACK", "FIN_WAIT_2"))
-            if st["snapshot"] > seq and busy == 0:
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"connections still open after {timeout}s: {st}")
+            return st["snapshot"] > seq and busy == 0
+
+        wait_until(lambda: self.telemetry("/woshou/tcp/states"), idle, timeout=timeout,
+                   what="connections still open")
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
         self.returncode = super().stop(sig, timeout)
@@ -201,14 +296,31 @@ def netns():
 
 
 @pytest.fixture
-def woshou(netns):
-    """woshou running on net_tap with the kernel side configured."""
-    w = Woshou(netns)
-    try:
-        w.start_and_configure_kernel_side()
-        yield w
-    finally:
+def start(netns):
+    """start(*sets, kernel_side=True, **kw): a Woshou (kw: its other
+    arguments) on net_tap in the test's namespace with those settings,
+    once its tap is up and, with kernel_side, has the kernel's address.
+    Every woshou it started is stopped when the test ends."""
+    started = []
+
+    def _start(*sets, kernel_side=True, **kw):
+        w = Woshou(netns, sets=sets, **kw)
+        started.append(w)
+        if kernel_side:
+            w.start_and_configure_kernel_side()
+        else:
+            w.mac = w.wait_for_tap(netns)
+        return w
+
+    yield _start
+    for w in started:
         w.stop()
+
+
+@pytest.fixture
+def woshou(start):
+    """woshou running on net_tap with the kernel side configured."""
+    return start()
 
 
 RELAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "impair.py")
@@ -230,11 +342,10 @@ class ImpairedPath:
             sh(f"ethtool -K {dev} tx off rx off tso off gso off gro off >/dev/null 2>&1 || true")
         sh(f"ip addr add {KERNEL_IP}/24 dev vc0 && ip link set vc0 up")
         sh("ip link set vc1 up && ip link set vc1 promisc on")
-        argv = ["ip", "netns", "exec", ns.name, "/usr/bin/python3", RELAY,
-                IFACE, "vc1", "--seconds", str(seconds), "--seed", "1"]
+        argv = [PYTHON, RELAY, IFACE, "vc1", "--seconds", str(seconds), "--seed", "1"]
         for k, v in impair.items():
             argv += [f"--{k.replace('_', '-')}", str(v)]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+        self.proc = ns.popen(argv, stdout=subprocess.PIPE, text=True)
         self.report = None
         assert self.proc.stdout.readline().strip() == "ready"
 
@@ -248,21 +359,9 @@ class ImpairedPath:
 
 
 @pytest.fixture
-def impaired(netns, request):
+def impaired(start, netns, request):
     """woshou behind impair.py; parametrise with a dict of impairments."""
-    w = Woshou(netns)
-    path = None
-    try:
-        w.wait_for(r"mac ([0-9A-Fa-f:]{17}) on port")
-        w.mac = re.search(r"mac ([0-9A-Fa-f:]{17}) on port", w.output).group(1).lower()
-        deadline = time.monotonic() + START_TIMEOUT
-        while run(["ip", "-n", netns.name, "link", "show", IFACE],
-                  check=False).returncode != 0:
-            assert time.monotonic() < deadline, f"{IFACE} never appeared"
-            time.sleep(0.05)
-        path = ImpairedPath(netns, w, **getattr(request, "param", {}))
-        yield w, path
-    finally:
-        if path is not None:
-            print(path.stop())
-        w.stop()
+    w = start(kernel_side=False)
+    path = ImpairedPath(netns, w, **getattr(request, "param", {}))
+    yield w, path
+    print(path.stop())

@@ -15,9 +15,7 @@ import re
 
 import pytest
 
-from conftest import KERNEL_IP, WOSHOU_IP, Woshou
-
-PY = "/usr/bin/python3"
+from conftest import KERNEL_IP, WOSHOU_IP
 ZONE = "woshou.test"
 SOA = "ns1.woshou.test. hostmaster.woshou.test. 1 3600 900 604800 300"
 
@@ -123,7 +121,7 @@ print(" ".join("%s=%d" % kv for kv in sorted(seen.items())))
 
 
 def raw(ns, *hexes):
-    res = ns.exec([PY, "-c", RAW] + list(hexes), timeout=60)
+    res = ns.python("-c", RAW, *hexes, timeout=60)
     return res.stdout.split()
 
 
@@ -141,14 +139,9 @@ OPT = "00" "0029" "04d0" "00000000" "0000"
 
 
 @pytest.fixture
-def dns_woshou(netns):
+def dns_woshou(start):
     """woshou with the example zone, three big TXT records and more."""
-    w = Woshou(netns, sets=EXTRA + ["dns.edns_size=4096"])
-    try:
-        w.start_and_configure_kernel_side()
-        yield w
-    finally:
-        w.stop()
+    return start(*EXTRA, "dns.edns_size=4096")
 
 
 def test_dig_answers(dns_woshou, netns):
@@ -297,7 +290,7 @@ def test_malformed_burst_counted(dns_woshou, netns):
     }
     count = 20
     hexes = [h for hs in cases.values() for h in hs]
-    res = netns.exec([PY, "-c", BURST, str(count)] + hexes, timeout=120)
+    res = netns.python("-c", BURST, count, *hexes, timeout=120)
     seen = dict(kv.split("=") for kv in res.stdout.split())
     # Every malformed query with a header is answered FORMERR; the short
     # one and the response are not answered at all.

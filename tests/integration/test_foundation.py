@@ -8,15 +8,14 @@ import re
 import signal
 import time
 
-from conftest import (CONFIG, IFACE, PREFIX, ROOT, WOSHOU, WOSHOU_IP, Woshou,
-                      run)
+from conftest import CONFIG, IFACE, PREFIX, ROOT, WOSHOU, WOSHOU_IP, run, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCAPY_TOOL = os.path.join(HERE, "scapy_tool.py")
 
 
 def scapy(ns, mac, cmd):
-    res = ns.exec(["/usr/bin/python3", SCAPY_TOOL, IFACE, mac, cmd], timeout=120)
+    res = ns.python(SCAPY_TOOL, IFACE, mac, cmd, timeout=120)
     return res.stdout.strip().splitlines()[-1]
 
 
@@ -100,13 +99,10 @@ def test_hostile_frames_dropped_and_counted_then_still_answers(woshou, netns):
     assert c.get("icmp.echo_tx") == 3
 
 
-def test_sigterm_exits_0_with_counters(netns):
-    w = Woshou(netns)
-    try:
-        w.start_and_configure_kernel_side()
-        netns.exec(["ping", "-c", "3", "-i", "0.2", "-W", "2", WOSHOU_IP])
-    finally:
-        rc = w.stop(signal.SIGTERM)
+def test_sigterm_exits_0_with_counters(start, netns):
+    w = start()
+    netns.exec(["ping", "-c", "3", "-i", "0.2", "-W", "2", WOSHOU_IP])
+    rc = w.stop(signal.SIGTERM)
     assert rc == 0, w.output
     c = w.counters()
     assert c.get("icmp.echo_rx") == 3
@@ -135,7 +131,7 @@ def test_check_config_accepts_default_and_rejects_bad(tmp_path):
     assert "[ip] ttl: 0 is out of range 1..255" in res.stderr
 
 
-def test_gratuitous_arp_announces_woshou(netns):
+def test_gratuitous_arp_announces_woshou(start, netns):
     # With arp_accept=1 the kernel creates a neighbour entry from an
     # unsolicited announcement. woshou announces at start and again 2 s
     # later (RFC 5227 ANNOUNCE_NUM, ANNOUNCE_INTERVAL). The kernel sends
@@ -143,53 +139,45 @@ def test_gratuitous_arp_announces_woshou(netns):
     # the table.
     netns.sh("sysctl -qw net.ipv4.conf.default.arp_accept=1")
     started = time.monotonic()
-    w = Woshou(netns)
-    try:
-        w.start_and_configure_kernel_side()
-        entry = ""
-        for _ in range(100):
-            entry = netns.exec(["ip", "neigh", "show", WOSHOU_IP, "dev", IFACE]).stdout
-            if w.mac in entry.lower():
-                break
-            time.sleep(0.1)
-        assert w.mac in entry.lower(), entry
-        time.sleep(max(0.0, started + 3.0 - time.monotonic()))
-    finally:
-        assert w.stop() == 0
+    w = start()
+    entry = wait_until(lambda: netns.exec(["ip", "neigh", "show", WOSHOU_IP,
+                                           "dev", IFACE]).stdout,
+                       lambda entry: w.mac in entry.lower(), timeout=10, interval=0.1,
+                       fail=False)
+    assert w.mac in entry.lower(), entry
+    time.sleep(max(0.0, started + 3.0 - time.monotonic()))
+    assert w.stop() == 0
     c = w.counters()
     assert c.get("arp.gratuitous_tx") == 2
     assert c.get("arp.requests_rx", 0) == 0
 
 
-def test_every_address_of_addr_count_answers_arp_ping_and_http(netns):
+def test_every_address_of_addr_count_answers_arp_ping_and_http(start, netns):
     """ip.addr_count = 4: 198.18.0.2 .. .5 are all woshou's. The kernel
     resolves each to woshou's MAC, pings each, and fetches a page from
     each (TCP accepted on every address, answered from it); .6 is not
     ours. woshou-stat shows the extra addresses."""
-    w = Woshou(netns, sets=("ip.addr_count=4",))
-    try:
-        w.start_and_configure_kernel_side()
-        assert "198.18.0.2/24 (+3) mac" in w.output, w.output
-        for last in range(2, 6):
-            addr = f"198.18.0.{last}"
-            res = netns.exec(["arping", "-c", "1", "-w", "2", "-I", IFACE, addr],
-                             check=False)
-            assert res.returncode == 0, res.stdout + res.stderr
-            assert w.mac in res.stdout.lower(), res.stdout
-            res = netns.exec(["ping", "-c", "2", "-i", "0.2", "-W", "2", addr],
-                             check=False)
-            assert "2 received" in res.stdout, res.stdout
-            res = netns.exec(["curl", "-sf", "--max-time", "5",
-                              f"http://{addr}/hello"], check=False)
-            assert res.returncode == 0 and res.stdout == "hello from woshou\n", res
-        res = netns.exec(["arping", "-c", "1", "-w", "1", "-I", IFACE, "198.18.0.6"],
+    w = start("ip.addr_count=4")
+    assert "198.18.0.2/24 (+3) mac" in w.output, w.output
+    for last in range(2, 6):
+        addr = f"198.18.0.{last}"
+        res = netns.exec(["arping", "-c", "1", "-w", "2", "-I", IFACE, addr],
                          check=False)
-        assert res.returncode != 0, res.stdout
-        stat = run([os.path.join(ROOT, "scripts", "woshou-stat"),
-                    "--prefix", PREFIX]).stdout
-        assert "198.18.0.2/24 (+3)" in stat, stat
-    finally:
-        w.stop()
+        assert res.returncode == 0, res.stdout + res.stderr
+        assert w.mac in res.stdout.lower(), res.stdout
+        res = netns.exec(["ping", "-c", "2", "-i", "0.2", "-W", "2", addr],
+                         check=False)
+        assert "2 received" in res.stdout, res.stdout
+        res = netns.exec(["curl", "-sf", "--max-time", "5",
+                          f"http://{addr}/hello"], check=False)
+        assert res.returncode == 0 and res.stdout == "hello from woshou\n", res
+    res = netns.exec(["arping", "-c", "1", "-w", "1", "-I", IFACE, "198.18.0.6"],
+                     check=False)
+    assert res.returncode != 0, res.stdout
+    stat = run([os.path.join(ROOT, "scripts", "woshou-stat"),
+                "--prefix", PREFIX]).stdout
+    assert "198.18.0.2/24 (+3)" in stat, stat
+    w.stop()
     c = w.counters()
     assert c.get("icmp.echo_tx") == 8
     assert c.get("tcp.passive_opens") == 4

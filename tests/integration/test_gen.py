@@ -12,17 +12,15 @@ import re
 import subprocess
 import time
 
-from conftest import (CONFIG, IFACE, KERNEL_IP, MEM_SET, ROOT, Collected, run,
-                      stop_process)
+from conftest import (CONFIG, KERNEL_IP, PYTHON, ROOT, Collected, dpdk_argv, run,
+                      stop_process, wait_until)
 
 import pytest
 
 GEN = os.environ.get("WOSHOU_GEN_BIN", os.path.join(ROOT, "build", "app", "woshou-gen"))
-PREFIX = os.environ.get("WOSHOU_TEST_PREFIX", "woshou_test")
 SOURCES = "198.19.0.0/16"
 # Time to give the kernel side its address and route once the tap exists.
 DELAY = 2
-START_TIMEOUT = 60
 
 
 class Gen(Collected):
@@ -31,26 +29,13 @@ class Gen(Collected):
     def __init__(self, ns, tmp_path, args, sets=()):
         self.ns = ns
         self.json_path = os.path.join(tmp_path, f"gen-{time.monotonic_ns()}.json")
-        argv = ["ip", "netns", "exec", ns.name, GEN, "--config", CONFIG,
-                "--set", MEM_SET, "--set", f"eal.file_prefix={PREFIX}"]
-        for kv in sets:
-            argv += ["--set", kv]
-        argv += [f"--json={self.json_path}"] + args + ["--delay", str(DELAY)]
-        # ip netns exec execs woshou-gen itself: this PID is woshou-gen's.
-        super().__init__(argv)
+        super().__init__(dpdk_argv(ns, GEN, sets) + [f"--json={self.json_path}"] + args +
+                         ["--delay", str(DELAY)])
 
     def configure_kernel_side(self, route=True):
         """Once the tap is up: 198.18.0.1/24 on it, the sources via us."""
-        deadline = time.monotonic() + START_TIMEOUT
-        while not re.search(r"mac [0-9A-Fa-f:]{17} on port", self.output):
-            assert self.proc.poll() is None, f"woshou-gen exited:\n{self.output}"
-            assert time.monotonic() < deadline, f"no banner:\n{self.output}"
-            time.sleep(0.02)
-        while run(["ip", "-n", self.ns.name, "link", "show", IFACE],
-                  check=False).returncode != 0:
-            assert time.monotonic() < deadline, f"{IFACE} never appeared"
-            time.sleep(0.02)
-        self.ns.sh(f"ip addr add {KERNEL_IP}/24 dev {IFACE} && ip link set {IFACE} up")
+        self.wait_for_tap(self.ns)
+        self.ns.configure_kernel_side()
         if route:
             self.ns.sh(f"ip route add {SOURCES} via 198.18.0.2")
 
@@ -66,13 +51,20 @@ class Gen(Collected):
         return self.proc.returncode, result, self.output
 
 
+def gen(ns, tmp_path, args, route=True, sets=()):
+    """One woshou-gen run with 'args' to its end, the kernel side of its
+    tap configured (and the route to the spoofed sources, with 'route'):
+    (exit status, JSON result, output)."""
+    g = Gen(ns, tmp_path, args, sets)
+    g.configure_kernel_side(route)
+    return g.wait()
+
+
 class Server:
     """A kernel server in the namespace, stopped by its PID."""
 
     def __init__(self, ns, argv):
-        self.proc = subprocess.Popen(["ip", "netns", "exec", ns.name] + argv,
-                                     stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        self.proc = ns.popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def stop(self):
         stop_process(self.proc)
@@ -85,9 +77,12 @@ def target(netns):
     netns.sh("sysctl -qw net.ipv4.ip_nonlocal_bind=1")
     servers = []
 
-    def serve(argv):
+    def serve(argv, port=None):
+        """A kernel server (until the test ends), listening on 'port'."""
         s = Server(netns, argv)
         servers.append(s)
+        if port is not None:
+            netns.wait_listening(port, s.proc)
         return s
 
     netns.serve = serve
@@ -111,21 +106,11 @@ def syncookies_sent(ns):
     return int(dict(zip(lines[0][1:], lines[1][1:]))["SyncookiesSent"])
 
 
-def wait_listening(ns, port, timeout=10):
-    deadline = time.monotonic() + timeout
-    while f":{port} " not in ns.exec(["ss", "-ltnH"]).stdout:
-        assert time.monotonic() < deadline, f"nothing listens on {port}"
-        time.sleep(0.05)
-
-
 def flood(ns, tmp_path, *extra):
     ns.sh("sysctl -qw net.ipv4.tcp_syncookies=2")
-    ns.serve(["/usr/bin/python3", "-c", LISTENER])
-    wait_listening(ns, 8080)
-    g = Gen(ns, tmp_path, ["syn-flood", "--target", KERNEL_IP, "--port", "8080",
-                           "--sources", SOURCES] + list(extra))
-    g.configure_kernel_side()
-    return g.wait()
+    ns.serve([PYTHON, "-c", LISTENER], 8080)
+    return gen(ns, tmp_path, ["syn-flood", "--target", KERNEL_IP, "--port", "8080",
+                              "--sources", SOURCES] + list(extra))
 
 
 def test_syn_flood(target, tmp_path):
@@ -178,10 +163,9 @@ def test_syn_flood_usage_errors():
 
 
 def test_syn_flood_unreachable(target, tmp_path):
-    g = Gen(target, tmp_path, ["syn-flood", "--target", "198.18.0.77", "--port",
-                               "8080", "--count", "1000", "--rate", "1000"])
-    g.configure_kernel_side()
-    rc, res, out = g.wait()
+    rc, res, out = gen(target, tmp_path, ["syn-flood", "--target", "198.18.0.77",
+                                          "--port", "8080", "--count", "1000",
+                                          "--rate", "1000"])
     assert rc == 1, out
     assert "198.18.0.77 unreachable: no ARP answer" in out, out
     assert res["unreachable"] is True and res["syn_acks"] == 0, res
@@ -192,16 +176,13 @@ def www(target, tmp_path):
     d = tmp_path / "www"
     d.mkdir()
     (d / "hello.txt").write_text("hello from the kernel\n" * 20)
-    target.serve(["/usr/bin/python3", "-m", "http.server", "--bind", KERNEL_IP,
-                  "--protocol", "HTTP/1.1", "--directory", str(d), "8000"])
-    wait_listening(target, 8000)
+    target.serve([PYTHON, "-m", "http.server", "--bind", KERNEL_IP,
+                  "--protocol", "HTTP/1.1", "--directory", str(d), "8000"], 8000)
     return target
 
 
 def http(ns, tmp_path, *extra, sets=()):
-    g = Gen(ns, tmp_path, ["http", "--target", KERNEL_IP] + list(extra), sets)
-    g.configure_kernel_side(route=False)
-    return g.wait()
+    return gen(ns, tmp_path, ["http", "--target", KERNEL_IP] + list(extra), False, sets)
 
 
 def check_latency(res):
@@ -280,27 +261,24 @@ SINK = ("import socket, sys, threading\n"
 def sink(target, tmp_path):
     """A kernel sink on 9000 that writes the bytes it read to a file."""
     path = tmp_path / "sink-total"
-    target.serve(["/usr/bin/python3", "-c", SINK, str(path)])
-    wait_listening(target, 9000)
+    target.serve([PYTHON, "-c", SINK, str(path)], 9000)
+
+    def read():
+        return int(path.read_text()) if path.exists() else 0
 
     def total(expect, timeout=5):
         # The sink counts a connection once it has read its EOF.
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if path.exists() and int(path.read_text()) >= expect:
-                break
-            time.sleep(0.05)
-        return int(path.read_text()) if path.exists() else 0
+        wait_until(read, lambda n: n >= expect, timeout=timeout, fail=False)
+        return read()
 
     target.sink_total = total
     return target
 
 
 def test_bulk_count(sink, tmp_path):
-    g = Gen(sink, tmp_path, ["bulk", "--target", KERNEL_IP, "--port", "9000",
-                             "--concurrency", "3", "--count", "10000000"])
-    g.configure_kernel_side(route=False)
-    rc, res, out = g.wait()
+    rc, res, out = gen(sink, tmp_path, ["bulk", "--target", KERNEL_IP, "--port", "9000",
+                                        "--concurrency", "3", "--count", "10000000"],
+                       route=False)
     print(out)
     assert rc == 0, out
     assert res["sent_bytes"] == res["delivered_bytes"] == 10000000, res
@@ -309,10 +287,9 @@ def test_bulk_count(sink, tmp_path):
 
 
 def test_bulk_duration(sink, tmp_path):
-    g = Gen(sink, tmp_path, ["bulk", "--target", KERNEL_IP, "--port", "9000",
-                             "--concurrency", "2", "--duration", "1"])
-    g.configure_kernel_side(route=False)
-    rc, res, out = g.wait()
+    rc, res, out = gen(sink, tmp_path, ["bulk", "--target", KERNEL_IP, "--port", "9000",
+                                        "--concurrency", "2", "--duration", "1"],
+                       route=False)
     print(out)
     assert rc == 0, out
     assert res["successes"] == 2 and res["delivered_bytes"] > 0, res
@@ -373,12 +350,9 @@ SOURCE = ("import socket, sys, threading\n"
 def bulk_receive(ns, tmp_path, size, *extra):
     """A kernel source on 9019 sending 'size' bytes per connection and
     closing (0: until the reader goes away); woshou-gen reads."""
-    ns.serve(["/usr/bin/python3", "-c", SOURCE, str(size)])
-    wait_listening(ns, 9019)
-    g = Gen(ns, tmp_path, ["bulk", "--receive", "--target", KERNEL_IP,
-                           "--port", "9019"] + list(extra))
-    g.configure_kernel_side(route=False)
-    return g.wait()
+    ns.serve([PYTHON, "-c", SOURCE, str(size)], 9019)
+    return gen(ns, tmp_path, ["bulk", "--receive", "--target", KERNEL_IP,
+                              "--port", "9019"] + list(extra), route=False)
 
 
 def test_bulk_receive_to_the_end(target, tmp_path):
@@ -410,10 +384,9 @@ def test_connections_wait_for_arp_not_for_a_retransmission(sink, tmp_path):
     alone while ARP resolves (woshou-gen holds only arp.queue_len packets
     for an unresolved host), then the rest, so none waits out the 1 s
     initial RTO of a lost SYN."""
-    g = Gen(sink, tmp_path, ["bulk", "--target", KERNEL_IP, "--port", "9000",
-                             "--concurrency", "32", "--duration", "1"])
-    g.configure_kernel_side(route=False)
-    rc, res, out = g.wait()
+    rc, res, out = gen(sink, tmp_path, ["bulk", "--target", KERNEL_IP, "--port", "9000",
+                                        "--concurrency", "32", "--duration", "1"],
+                       route=False)
     print(out)
     assert rc == 0, out
     assert res["successes"] == 32 and res["failures"] == 0, res
@@ -444,12 +417,10 @@ def test_bulk_sink_that_stops_reading_is_one_failure_each(target, tmp_path):
     each connection is counted once, by the first thing that went wrong
     (its FIN or its RST), and the run reports the target unreachable
     (nothing was delivered whole). It used to count 3 failures for 2."""
-    target.serve(["/usr/bin/python3", "-c", SHORT_SINK])
-    wait_listening(target, 9021)
-    g = Gen(target, tmp_path, ["bulk", "--target", KERNEL_IP, "--port", "9021",
-                               "--concurrency", "2", "--duration", "2"])
-    g.configure_kernel_side(route=False)
-    rc, res, out = g.wait()
+    target.serve([PYTHON, "-c", SHORT_SINK], 9021)
+    rc, res, out = gen(target, tmp_path, ["bulk", "--target", KERNEL_IP, "--port", "9021",
+                                          "--concurrency", "2", "--duration", "2"],
+                       route=False)
     print(out)
     assert rc == 1, out
     assert res["successes"] == 0, res

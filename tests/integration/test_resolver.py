@@ -13,8 +13,7 @@ import signal
 import subprocess
 import time
 
-from conftest import (CONFIG, IFACE, KERNEL_IP, MEM_SET, PREFIX, WOSHOU, Collected,
-                      run)
+from conftest import KERNEL_IP, WOSHOU, Collected, dpdk_argv
 
 LOOKUP = os.environ.get(
     "WS_LOOKUP_BIN",
@@ -36,11 +35,7 @@ class Dnsmasq(Collected):
                 "--local=/ws.test/", "--local-ttl=60", "--log-queries"]
         argv += [f"--host-record={r}" for r in records]
         super().__init__(argv)
-        deadline = time.monotonic() + 10
-        while "started" not in self.output:
-            assert self.proc.poll() is None, self.output
-            assert time.monotonic() < deadline, self.output
-            time.sleep(0.05)
+        self.wait_for("started", timeout=10)
 
     def queries(self):
         return [line for line in self.output.splitlines() if "query[" in line]
@@ -52,28 +47,16 @@ class Lookup(Collected):
 
     def __init__(self, ns, args, sets=()):
         self.ns = ns
-        argv = ["ip", "netns", "exec", ns.name, LOOKUP, "--config", CONFIG,
-                "--set", MEM_SET, "--set", f"eal.file_prefix={PREFIX}",
-                "--set", f"resolver.servers={KERNEL_IP}",
-                "--set", f"resolver.timeout_ms={TIMEOUT_MS}",
-                "--set", f"resolver.attempts={ATTEMPTS}",
-                "--wait"]
-        for s in sets:
-            argv += ["--set", s]
-        argv += list(args)
-        super().__init__(argv, stdin=subprocess.PIPE)
+        argv = dpdk_argv(ns, LOOKUP, (f"resolver.servers={KERNEL_IP}",
+                                      f"resolver.timeout_ms={TIMEOUT_MS}",
+                                      f"resolver.attempts={ATTEMPTS}") + tuple(sets))
+        super().__init__(argv + ["--wait"] + list(args), stdin=subprocess.PIPE)
         self.released = None
 
     def ready(self, timeout=60):
         """Wait for the tap, and give the kernel side its address."""
-        deadline = time.monotonic() + timeout
-        while "ready" not in self.output.splitlines():
-            assert self.proc.poll() is None, self.output
-            assert time.monotonic() < deadline, self.output
-            time.sleep(0.05)
-        run(["ip", "-n", self.ns.name, "addr", "add", f"{KERNEL_IP}/24",
-             "dev", IFACE])
-        run(["ip", "-n", self.ns.name, "link", "set", IFACE, "up"])
+        self.wait_for(r"(?m)^ready$", timeout)
+        self.ns.configure_kernel_side()
 
     def go(self):
         self.released = time.monotonic()
@@ -207,15 +190,9 @@ def test_connect_by_name_to_nc(netns, tmp_path):
     def start_nc():
         # Once the tap has its address. -N: shut down after the reply, so
         # that woshou sees the end of it.
-        nc.append(subprocess.Popen(
-            ["ip", "netns", "exec", netns.name, "sh", "-c",
-             f"exec nc -l -N -w 30 {KERNEL_IP} 7000 "
-             f"< {tmp_path / 'reply'} > {received}"]))
-        deadline = time.monotonic() + 10
-        while ":7000" not in netns.exec(["ss", "-ltnH"]).stdout:
-            assert nc[0].poll() is None, "nc exited"
-            assert time.monotonic() < deadline, "nc never listened"
-            time.sleep(0.05)
+        nc.append(netns.popen(["sh", "-c", f"exec nc -l -N -w 30 {KERNEL_IP} 7000 "
+                                           f"< {tmp_path / 'reply'} > {received}"]))
+        netns.wait_listening(7000, nc[0])
 
     try:
         lk, rc, _, dns = lookup(netns, ["--connect", "peer.ws.test:7000",

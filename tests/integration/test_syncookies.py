@@ -5,6 +5,7 @@ flood (synflood.py) from spoofed sources in 198.19.0.0/16 while ab and a
 connect loop make real requests, a 20 MB echo over a cookie handshake, and
 hand-made cookie ACKs and handshakes with scapy (scapy_cookie.py)."""
 
+import functools
 import json
 import os
 import re
@@ -12,7 +13,7 @@ import subprocess
 import threading
 import time
 
-from conftest import IFACE, WOSHOU_IP, Woshou
+from conftest import IFACE, PYTHON, WOSHOU_IP, ab_counts, wait_until
 
 import pytest
 
@@ -31,19 +32,9 @@ MSS_TABLE = (536, 1220, 1360, 1400, 1440, 1460, 8960)
 
 
 @pytest.fixture
-def start(netns):
-    """start(*sets): woshou with those settings, snapshots every 100 ms."""
-    started = []
-
-    def _start(*sets):
-        w = Woshou(netns, sets=("control.interval_ms=100",) + sets)
-        started.append(w)
-        w.start_and_configure_kernel_side()
-        return w
-
-    yield _start
-    for w in started:
-        w.stop()
+def start(start):
+    """conftest's start(*sets), with snapshots every 100 ms."""
+    return functools.partial(start, "control.interval_ms=100")
 
 
 def vmrss_kib(pid):
@@ -57,28 +48,8 @@ def listeners(sc):
     return [dict(zip(keys, map(int, line.split()))) for line in sc["listeners"]]
 
 
-def snapshot_after(w, cmd, seq=None, timeout=10):
-    """cmd's reply from a snapshot begun after this call (or after seq)."""
-    if seq is None:
-        seq = w.telemetry("/woshou/info")["snapshot"]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if w.telemetry("/woshou/info")["snapshot"] > seq:
-            return w.telemetry(cmd)
-        time.sleep(0.02)
-    raise AssertionError(f"no snapshot after {seq} within {timeout}s")
-
-
 def delta(after, before, names):
     return {n: after[n] - before[n] for n in names}
-
-
-def block_kernel_rsts(netns):
-    """The kernel knows nothing of scapy's connections (ports 40000-40999)
-    and would reset them."""
-    netns.sh("nft add table ip probe && "
-             "nft add chain ip probe out '{ type filter hook output priority 0; }' && "
-             "nft add rule ip probe out tcp sport 40000-40999 tcp flags rst drop")
 
 
 class Sampler(threading.Thread):
@@ -146,10 +117,9 @@ print(json.dumps({"ok": ok, "fail": fail, "slow": slow, "worst_connect": worst,
 
 
 def ab_figures(out):
-    complete = int(re.search(r"Complete requests:\s+(\d+)", out).group(1))
-    failed = int(re.search(r"Failed requests:\s+(\d+)", out).group(1))
-    m = re.search(r"Non-2xx responses:\s+(\d+)", out)
-    return complete, failed + (int(m.group(1)) if m else 0)
+    """ab's complete requests, and the failed ones with the non-2xx."""
+    complete, failed, non_2xx = ab_counts(out)
+    return complete, failed + non_2xx
 
 
 def test_auto_mode_survives_a_syn_flood(start, netns):
@@ -171,7 +141,7 @@ def test_auto_mode_survives_a_syn_flood(start, netns):
     assert ab_figures(res.stdout) == (3000, 0), res.stdout
     time.sleep(0.5)
     rss0 = vmrss_kib(w.proc.pid)
-    before = snapshot_after(w, "/woshou/tcp/stats")
+    before = w.snapshot_after("/woshou/tcp/stats")
 
     sampler = Sampler(w)
     sampler.start()
@@ -182,26 +152,22 @@ def test_auto_mode_survives_a_syn_flood(start, netns):
                                options=True)
         time.sleep(0.5)
         # -t after -n would reset -n to 50000: the time limit first.
-        ab = subprocess.Popen(["ip", "netns", "exec", netns.name, "ab", "-q", "-t",
-                               str(FLOOD_S - 2), "-n", "1000000", "-c", "8", "-s", "10",
-                               URL], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
-        loop = subprocess.Popen(["ip", "netns", "exec", netns.name, "/usr/bin/python3",
-                                 "-c", CONNECT_LOOP, str(FLOOD_S - 2)],
-                                stdout=subprocess.PIPE, text=True)
+        ab = netns.popen(["ab", "-q", "-t", str(FLOOD_S - 2), "-n", "1000000", "-c", "8",
+                          "-s", "10", URL], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+        loop = netns.popen([PYTHON, "-c", CONNECT_LOOP, str(FLOOD_S - 2)],
+                           stdout=subprocess.PIPE, text=True)
         sent = flood.wait()
         flood_s = time.monotonic() - t0
         ab_out = ab.communicate(timeout=60)[0]
         loop_out = loop.communicate(timeout=60)[0]
         t_end = time.monotonic()
         # Cookie mode ends once the flood's half-open entries expired.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            last = sampler.samples[-1]
-            if last["t"] > t_end + 0.2 and last["tcp"]["st_syn_received"] == 0 and all(
-                    l["cookie_mode"] == 0 for l in listeners(last["sc"])):
-                break
-            time.sleep(0.1)
+        wait_until(lambda: sampler.samples[-1],
+                   lambda last: last["t"] > t_end + 0.2 and
+                   last["tcp"]["st_syn_received"] == 0 and
+                   all(l["cookie_mode"] == 0 for l in listeners(last["sc"])),
+                   timeout=10, interval=0.1, fail=False)
         cooled = time.monotonic() - t_end
     finally:
         if flood is not None:
@@ -278,10 +244,9 @@ def test_auto_mode_survives_a_syn_flood(start, netns):
 def test_always_mode_20mb_echo_with_window_scale_and_sack(start, netns):
     w = start("tcp.syncookies=always", "control.interval_ms=20")
     assert w.telemetry("/woshou/tcp/syncookies")["mode"] == "always"
-    before = snapshot_after(w, "/woshou/tcp/stats")
-    client = subprocess.Popen(["ip", "netns", "exec", netns.name, "/usr/bin/python3",
-                               ECHO_CLIENT, WOSHOU_IP, "7", str(20 << 20)],
-                              stdout=subprocess.PIPE, text=True)
+    before = w.snapshot_after("/woshou/tcp/stats")
+    client = netns.popen([PYTHON, ECHO_CLIENT, WOSHOU_IP, "7", str(20 << 20)],
+                         stdout=subprocess.PIPE, text=True)
     try:
         line = client.stdout.readline()
         assert line.startswith("connected "), line
@@ -305,7 +270,7 @@ def test_always_mode_20mb_echo_with_window_scale_and_sack(start, netns):
             client.communicate()
     res = json.loads(out.strip().splitlines()[-1])
     w.wait_tcp_idle()
-    after = snapshot_after(w, "/woshou/tcp/stats")
+    after = w.snapshot_after("/woshou/tcp/stats")
     c = delta(after, before, ("syn_rx", "synack_tx", "cookie_synack_tx",
                               "cookie_validated", "cookie_bad_hash", "passive_opens"))
     print(f"echo: {res}; woshou max unacked {max_unacked} over {len(rows)} rows; "
@@ -334,18 +299,17 @@ BAD = ("cookie_too_old", "cookie_bad_index", "cookie_bad_hash", "cookie_validate
 
 
 def bad_acks_round(w, netns):
-    before = snapshot_after(w, "/woshou/tcp/stats")
-    res = netns.exec(["/usr/bin/python3", SCAPY_COOKIE, IFACE, w.mac, "bad-acks"],
-                     timeout=60)
+    before = w.snapshot_after("/woshou/tcp/stats")
+    res = netns.python(SCAPY_COOKIE, IFACE, w.mac, "bad-acks", timeout=60)
     r = json.loads(res.stdout.strip().splitlines()[-1])
-    c = delta(snapshot_after(w, "/woshou/tcp/stats"), before, BAD)
+    c = delta(w.snapshot_after("/woshou/tcp/stats"), before, BAD)
     return r, c
 
 
 @pytest.mark.parametrize("bad_ack", ["rst", "drop"])
 def test_always_mode_bad_cookie_acks(start, netns, bad_ack):
     w = start("tcp.syncookies=always", f"tcp.syncookie_bad_ack={bad_ack}")
-    block_kernel_rsts(netns)
+    netns.drop_kernel_rsts()
     for attempt in range(2):
         r, c = bad_acks_round(w, netns)
         print(f"attempt {attempt}: {r}; counters {c}")
@@ -379,10 +343,9 @@ def test_always_mode_bad_cookie_acks(start, netns, bad_ack):
 
 def scapy_handshake(w, netns, cmd):
     """Run a scapy handshake; return (SYN-ACK, row in conn/list, response)."""
-    p = subprocess.Popen(["ip", "netns", "exec", netns.name, "/usr/bin/python3",
-                          SCAPY_COOKIE, IFACE, w.mac, cmd],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+    p = netns.popen([PYTHON, SCAPY_COOKIE, IFACE, w.mac, cmd],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True)
     try:
         line = p.stdout.readline()
         assert line.startswith("{"), line + p.stderr.read()
@@ -392,9 +355,9 @@ def scapy_handshake(w, netns, cmd):
         sport = int(line.split()[1])
         deadline = time.monotonic() + 5
         row = None
-        seq = w.telemetry("/woshou/info")["snapshot"]
+        seq = w.snapshot()
         while row is None and time.monotonic() < deadline:
-            r = snapshot_after(w, f"/woshou/conn/list,port={sport}", seq)
+            r = w.snapshot_after(f"/woshou/conn/list,port={sport}", seq)
             seq = r["snapshot"]
             rows = [x for x in r["conns"] if x.split()[1] == f"198.18.0.1:{sport}"]
             row = rows[0] if rows else None
@@ -411,8 +374,8 @@ def scapy_handshake(w, netns, cmd):
 
 def test_always_mode_cookie_handshakes_by_hand(start, netns):
     w = start("tcp.syncookies=always")
-    block_kernel_rsts(netns)
-    before = snapshot_after(w, "/woshou/tcp/stats")
+    netns.drop_kernel_rsts()
+    before = w.snapshot_after("/woshou/tcp/stats")
 
     # Without timestamps: the options cannot be kept, so none is offered.
     sa, row, resp = scapy_handshake(w, netns, "handshake-nots")
@@ -437,17 +400,16 @@ def test_always_mode_cookie_handshakes_by_hand(start, netns):
 
     # The options ride under the MAC: echoing a TSval with the SACK bit
     # flipped is a bad cookie, reset and never a connection.
-    res = netns.exec(["/usr/bin/python3", SCAPY_COOKIE, IFACE, w.mac, "tampered-tsecr"],
-                     timeout=60)
+    res = netns.python(SCAPY_COOKIE, IFACE, w.mac, "tampered-tsecr", timeout=60)
     t = json.loads(res.stdout.strip().splitlines()[-1])
     print(f"tampered: {t}")
     assert t["synack_tsval"] & 31 == (1 << 4) | 7, t
     assert t["reply"] is not None and t["reply"]["flags"] == "R", t
     assert t["reply"]["seq"] == t["ack_sent"], t
-    conns = snapshot_after(w, f"/woshou/conn/list,port={t['sport']}")["conns"]
+    conns = w.snapshot_after(f"/woshou/conn/list,port={t['sport']}")["conns"]
     assert not [x for x in conns if x.split()[1] == f"198.18.0.1:{t['sport']}"], conns
 
-    after = snapshot_after(w, "/woshou/tcp/stats")
+    after = w.snapshot_after("/woshou/tcp/stats")
     c = delta(after, before, ("cookie_synack_tx", "cookie_validated", "synack_tx",
                               "cookie_bad_hash", "passive_opens"))
     assert c == {"cookie_synack_tx": 3, "cookie_validated": 2, "synack_tx": 0,
@@ -459,15 +421,15 @@ def test_off_mode_backlog_full_drops_syns(start, netns):
     backlog, count = 16, 3000
     w = start("tcp.syncookies=off", f"tcp.backlog={backlog}")
     assert w.telemetry("/woshou/tcp/syncookies")["mode"] == "off"
-    before = snapshot_after(w, "/woshou/tcp/stats")
+    before = w.snapshot_after("/woshou/tcp/stats")
     sampler = Sampler(w, period=0.05)
     sampler.start()
     try:
         # The variant without options, at the same rate: 0.2 s.
         flood = synflood.Flood(netns.name, IFACE, w.mac, count, RATE, options=False)
         sent = flood.wait()
-        after = snapshot_after(w, "/woshou/tcp/stats")
-        sc = snapshot_after(w, "/woshou/tcp/syncookies")
+        after = w.snapshot_after("/woshou/tcp/stats")
+        sc = w.snapshot_after("/woshou/tcp/syncookies")
     finally:
         sampler.stop()
     c = delta(after, before, ("syn_rx", "synack_tx", "cookie_synack_tx", "drop_backlog",

@@ -10,8 +10,6 @@ test's own namespace.
 
 from conftest import IFACE, KERNEL_IP, WOSHOU_IP
 
-PY = "/usr/bin/python3"
-
 # Send datagrams of the given sizes to a port, one at a time; with --echo
 # each must come back byte-exact before the next goes. Prints "OK".
 CLIENT = f"""
@@ -90,10 +88,10 @@ except socket.timeout:
 
 
 def client(netns, port, mode, sizes, sport=None):
-    argv = [PY, "-c", CLIENT, str(port), mode, ",".join(map(str, sizes))]
+    args = ["-c", CLIENT, port, mode, ",".join(map(str, sizes))]
     if sport is not None:
-        argv.append(str(sport))
-    res = netns.exec(argv, check=False, timeout=120)
+        args.append(sport)
+    res = netns.python(*args, check=False, timeout=120)
     assert res.returncode == 0 and res.stdout.strip() == "OK", res.stdout + res.stderr
 
 
@@ -132,8 +130,7 @@ def test_echo_fragmented_both_ways(woshou, netns):
 
 
 def scapy_datagrams(woshou, netns, modes):
-    res = netns.exec([PY, "-c", SCAPY, IFACE, woshou.mac, ",".join(modes)],
-                     timeout=60)
+    res = netns.python("-c", SCAPY, IFACE, woshou.mac, ",".join(modes), timeout=60)
     return res.stdout.strip().splitlines()
 
 
@@ -156,7 +153,7 @@ def test_bad_checksum_dropped_and_counted(woshou, netns):
 
 
 def test_closed_port_refuses_connected_socket(woshou, netns):
-    res = netns.exec([PY, "-c", REFUSED], timeout=30)
+    res = netns.python("-c", REFUSED, timeout=30)
     assert res.stdout.strip() == "ECONNREFUSED", res.stdout + res.stderr
     c = udp_counters(woshou)
     assert c.get("udp.no_port", 0) == 1, c
@@ -178,7 +175,7 @@ def test_counters_move_by_exactly_what_was_sent(woshou, netns):
     echoed, discarded = [10, 20, 30], [5, 7]
     client(netns, 7, "echo", echoed)
     client(netns, 9, "send", discarded)
-    res = netns.exec([PY, "-c", REFUSED], timeout=30)
+    res = netns.python("-c", REFUSED, timeout=30)
     assert res.stdout.strip() == "ECONNREFUSED", res.stdout + res.stderr
     c = udp_counters(woshou)
     expect = {

@@ -23,6 +23,7 @@ beside the control thread, and the workers sleep 20 us between polls when
 idle so that ab and the kernel get the CPUs back.
 """
 
+import functools
 import json
 import os
 import re
@@ -30,8 +31,8 @@ import time
 
 import pytest
 
-from conftest import (CONFIG, IFACE, KERNEL_IP, MEM_SET, PREFIX, ROOT, WOSHOU, WOSHOU_IP, Woshou,
-                      run)
+from conftest import (CONFIG, IFACE, KERNEL_IP, MEM_SET, PREFIX, ROOT, WOSHOU, WOSHOU_IP,
+                      Woshou, ab_counts, run, wait_until)
 
 STAT = os.path.join(ROOT, "scripts", "woshou-stat")
 TWO = ("workers.lcores=1,2", "workers.cpus=1,0", "workers.idle_sleep_us=20")
@@ -41,20 +42,9 @@ AB_N, AB_C = 3000, 20
 
 
 @pytest.fixture
-def start(netns):
-    """start(*sets): woshou on net_tap with those settings, snapshots
-    every 100 ms, the kernel side configured."""
-    started = []
-
-    def _start(*sets):
-        w = Woshou(netns, sets=("control.interval_ms=100",) + sets)
-        started.append(w)
-        w.start_and_configure_kernel_side()
-        return w
-
-    yield _start
-    for w in started:
-        w.stop()
+def start(start):
+    """conftest's start(*sets), with snapshots every 100 ms."""
+    return functools.partial(start, "control.interval_ms=100")
 
 
 def route_body(path):
@@ -69,27 +59,15 @@ def route_body(path):
     raise AssertionError(f"no inline route for {path} in {CONFIG}")
 
 
-def snapshot_after(w, cmd, seq=None, timeout=10):
-    """cmd's reply from a snapshot begun after this call (or after seq)."""
-    if seq is None:
-        seq = w.telemetry("/woshou/info")["snapshot"]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if w.telemetry("/woshou/info")["snapshot"] > seq:
-            return w.telemetry(cmd)
-        time.sleep(0.02)
-    raise AssertionError(f"no snapshot after {seq} within {timeout}s")
-
-
 def quiet_workers(w):
     """/woshou/workers once every connection is closed (or in TIME_WAIT)
     and nothing is left in the hand-off rings: two snapshots in a row
     with the same hand-off counters."""
     w.wait_tcp_idle()
-    prev = snapshot_after(w, "/woshou/workers")
+    prev = w.snapshot_after("/woshou/workers")
     deadline = time.monotonic() + 10
     while True:
-        cur = snapshot_after(w, "/woshou/workers")
+        cur = w.snapshot_after("/woshou/workers")
         keys = ("handoff_tx", "handoff_rx", "passive_opens")
         if all(cur[k][f] == prev[k][f] for k in cur if k.startswith("worker_")
                for f in keys) or time.monotonic() > deadline:
@@ -106,10 +84,7 @@ def ab(netns, n=AB_N, c=AB_C, path="/"):
     res = netns.exec(["ab", "-q", "-n", str(n), "-c", str(c), "-s", "10",
                       f"{URL}{path}"], timeout=120)
     out = res.stdout
-    complete = int(re.search(r"Complete requests:\s+(\d+)", out).group(1))
-    failed = int(re.search(r"Failed requests:\s+(\d+)", out).group(1))
-    m = re.search(r"Non-2xx responses:\s+(\d+)", out)
-    assert (complete, failed, int(m.group(1)) if m else 0) == (n, 0, 0), out
+    assert ab_counts(out) == (n, 0, 0), out
     assert int(re.search(r"Document Length:\s+(\d+) bytes", out).group(1)) == \
         len(route_body(path).encode()), out
     return float(re.search(r"Requests per second:\s+([0-9.]+)", out).group(1))
@@ -198,7 +173,7 @@ def test_ab_spreads_over_two_workers_with_handoffs(start, netns):
 def test_curl_sequential_keepalive_and_echo(start, netns, tmp_path):
     w = start(*TWO)
     index, hello = route_body("/"), route_body("/hello")
-    seq0 = snapshot_after(w, "/woshou/workers")
+    seq0 = w.snapshot_after("/woshou/workers")
 
     # 50 GETs one after another, each on its own connection.
     out = netns.sh(f"for i in $(seq 50); do curl -sS --max-time 10 "
@@ -269,18 +244,16 @@ def test_ping_arping_and_arp_news_reach_both_workers(start, netns):
     assert f"[{w.mac.upper()}]" in res.stdout.upper(), res.stdout
 
     # Whichever worker heard the kernel's ARP told the other one.
-    seq = w.telemetry("/woshou/info")["snapshot"]
-    deadline = time.monotonic() + 10
-    while True:
-        table = w.telemetry("/woshou/arp/table")
-        entries = [e.split() for e in table["neighbours"]]
-        on = {int(e[4]) for e in entries
-              if e[0] == KERNEL_IP and e[1].lower() == kernel_mac and e[2] == "REACHABLE"}
-        if (table["snapshot"] > seq and table["complete"] and on == {0, 1}) or \
-                time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
-    assert on == {0, 1}, table
+    seq = w.snapshot()
+
+    def workers_knowing_kernel(table):
+        return {int(e[4]) for e in map(str.split, table["neighbours"])
+                if e[0] == KERNEL_IP and e[1].lower() == kernel_mac and e[2] == "REACHABLE"}
+
+    table = wait_until(lambda: w.telemetry("/woshou/arp/table"),
+                       lambda table: table["snapshot"] > seq and table["complete"] and
+                       workers_knowing_kernel(table) == {0, 1}, timeout=10, fail=False)
+    assert workers_knowing_kernel(table) == {0, 1}, table
     steer = w.telemetry("/woshou/steer/stats")
     assert steer["neigh_tx"] >= 1 and steer["neigh_rx"] == steer["neigh_tx"], steer
     assert steer["drop_neigh_full"] == 0
@@ -317,11 +290,11 @@ def test_arp_replies_resolve_on_either_worker(start, netns):
     # The kernel must not announce its new addresses by asking for ours.
     netns.sh(f"ip neigh replace {WOSHOU_IP} lladdr {w.mac} dev {IFACE} nud permanent")
     netns.sh(f"for i in $(seq 10 41); do ip addr add 198.18.0.$i/24 dev {IFACE}; done")
-    res = json.loads(netns.exec(["/usr/bin/python3", "-c", ARP_ECHO], timeout=120).stdout)
+    res = json.loads(netns.python("-c", ARP_ECHO, timeout=120).stdout)
     assert res == {"ok": 32, "bad": []}, res
 
-    seq = w.telemetry("/woshou/info")["snapshot"]
-    arp = [snapshot_after(w, f"/woshou/arp/stats,{i}", seq) for i in (0, 1)]
+    seq = w.snapshot()
+    arp = [w.snapshot_after(f"/woshou/arp/stats,{i}", seq) for i in (0, 1)]
     steer = w.telemetry("/woshou/steer/stats")
     # Replies taken by the worker that did not ask (how many depends on
     # the kernel's queue choice for ARP, so it is shown, not asserted).
@@ -367,7 +340,7 @@ print(json.dumps({"ok": ok, "bad": bad[:5]}))
 
 def test_udp_echo_and_dns_on_both_workers(start, netns):
     w = start(*TWO)
-    res = json.loads(netns.exec(["/usr/bin/python3", "-c", UDP_ECHO], timeout=60).stdout)
+    res = json.loads(netns.python("-c", UDP_ECHO, timeout=60).stdout)
     assert res == {"ok": 64, "bad": []}, res
 
     # dig, one process per query: a new source port each time.
@@ -384,8 +357,8 @@ def test_udp_echo_and_dns_on_both_workers(start, netns):
     res = netns.exec(["dig", "+tries=1", "+time=3", f"@{WOSHOU_IP}", "nosuch.woshou.test"])
     assert "status: NXDOMAIN" in res.stdout and "flags: qr aa" in res.stdout, res.stdout
 
-    seq = w.telemetry("/woshou/info")["snapshot"]
-    udp = [snapshot_after(w, f"/woshou/udp/stats,{i}", seq) for i in (0, 1)]
+    seq = w.snapshot()
+    udp = [w.snapshot_after(f"/woshou/udp/stats,{i}", seq) for i in (0, 1)]
     dns = [w.telemetry(f"/woshou/dns/stats,{i}") for i in (0, 1)]
     print(udp, [d["queries"] for d in dns])
     # Served where they arrived: both workers answered some.
@@ -425,7 +398,7 @@ def test_two_workers_on_net_null_start_poll_and_stop():
         w.wait_for(r"2 worker\(s\), steering in software \(key 0x6d5a x 20, table of 128\)")
         info = w.telemetry("/woshou/info")
         assert (info["workers"], info["steering"], info["port"]) == (2, "software", "net_null0")
-        ws = per_worker(snapshot_after(w, "/woshou/workers"))
+        ws = per_worker(w.snapshot_after("/woshou/workers"))
         assert [x["lcore"] for x in ws] == [1, 2]
         assert all(x["rx_pkts"] > 0 and x["handoff_tx"] == 0 for x in ws), ws
     finally:

@@ -1404,18 +1404,11 @@ fabric_setup(void **state)
 		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	};
-	static unsigned int seq;
 	struct fabric *f = calloc(1, sizeof(*f));
-	char name[32];
 
 	assert_non_null(f);
-	snprintf(name, sizeof(name), "ws_dns_ab%u", seq);
-	f->a_to_b = rte_ring_create(name, 1024, SOCKET_ID_ANY, 0);
-	snprintf(name, sizeof(name), "ws_dns_ba%u", seq);
-	f->b_to_a = rte_ring_create(name, 1024, SOCKET_ID_ANY, 0);
-	assert_non_null(f->a_to_b);
-	assert_non_null(f->b_to_a);
-	seq++;
+	f->a_to_b = ws_test_ring(1024, 0);
+	f->b_to_a = ws_test_ring(1024, 0);
 	f->a = make_stack(a_sets, RTE_DIM(a_sets), f->b_to_a, f->a_to_b);
 	f->b = make_stack(b_sets, RTE_DIM(b_sets), f->a_to_b, f->b_to_a);
 	assert_int_equal(ws_dns_server_start(f->b, &ws_stack_config(f->b)->dns,
@@ -1445,19 +1438,6 @@ fabric_teardown(void **state)
 	return 0;
 }
 
-static void
-run_until_quiet(struct fabric *f)
-{
-	unsigned int quiet = 0, rounds = 0;
-
-	while (quiet < 4) {
-		unsigned int n = ws_worker_poll(f->wa) + ws_worker_poll(f->wb);
-
-		quiet = n == 0 ? quiet + 1 : 0;
-		assert_true(++rounds < 100000);
-	}
-}
-
 /* A query for woshou.test A whose OPT pads it to 'total' octets. */
 static void
 t_padded_query(struct tmsg *m, uint16_t id, uint32_t total)
@@ -1480,7 +1460,7 @@ ask(struct fabric *f, const struct tmsg *m)
 
 	assert_int_equal(ws_udp_send(f->client,
 		rte_cpu_to_be_32(WS_TEST_IP), 53, m->b, m->n), 0);
-	run_until_quiet(f);
+	ws_test_poll_until_quiet(f->wa, f->wb);
 	assert_int_equal(f->replies, before + 1);
 }
 
@@ -1527,7 +1507,7 @@ test_over_udp(void **state)
 	t_padded_query(&m, 0x5154, 2500);
 	assert_int_equal(ws_udp_send(f->client,
 		rte_cpu_to_be_32(WS_TEST_IP), 53, m.b, m.n), 0);
-	run_until_quiet(f);
+	ws_test_poll_until_quiet(f->wa, f->wb);
 	ws_stack_stats(f->b, -1, &sb);
 	assert_int_equal(sb.dns.drop_too_long, 1);
 	/* The big TXT, and the 2040 octets copied out of their chain. */

@@ -21,15 +21,13 @@
 #include "ws_tcp_api.h"
 #include "ws_test.h"
 
-/* RTE_IPV4 shifts into the sign bit of an int, which UBSan reports. */
-#define IPV4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-	(uint32_t)(c) << 8 | (uint32_t)(d))
+#define IPV4 WS_TEST_IPV4
 
 #define US IPV4(198, 18, 0, 2)		/* WS_TEST_IP */
 #define PEER IPV4(198, 18, 0, 1)	/* WS_TEST_PEER_IP */
 #define SUBNET_BCAST IPV4(198, 18, 0, 255)
 
-#define OUR_ID 0x4242		/* the IP id our next datagram gets */
+#define OUR_ID WS_TEST_IP_ID	/* the IP id our next datagram gets */
 #define ETH_LEN 14
 #define IP_LEN 20
 #define FRAME_MAX 2048
@@ -39,51 +37,13 @@ static const struct rte_ether_addr bcast_mac = {
 static const struct rte_ether_addr mcast_mac = {
 	.addr_bytes = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 } };
 
-static void
-env_configure(struct ws_test_env *env, uint32_t rate, uint32_t burst)
-{
-	env->cfg.ip.ttl = 64;
-	env->cfg.ip.frag_entries = 64;
-	env->cfg.ip.frag_timeout_ms = 1000;
-	env->cfg.icmp.echo = true;
-	env->cfg.icmp.unreach_rate = rate;
-	env->cfg.icmp.unreach_burst = burst;
-	env->cfg.arp.reachable_ms = 3600000;
-	env->cfg.arp.stale_ms = 3600000;
-	ws_test_env_reinit(env);
-	env->w.ip_id = OUR_ID;
-}
-
-static int
-icmp_setup(void **state)
-{
-	int ret = ws_test_setup(state);
-
-	if (ret == 0) {
-		env_configure(*state, 100, 50);
-		ws_test_learn_peer(*state);
-	}
-	return ret;
-}
-
-static const uint8_t *
-pattern(size_t len)
-{
-	static uint8_t data[FRAME_MAX];
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		data[i] = (uint8_t)(i * 13 + 1);
-	return data;
-}
-
 /* An ICMP message of 'type' (echo layout) from the peer to 'dst'. */
 static size_t
 icmp_frame(uint8_t *buf, uint32_t dst, uint8_t type, size_t data_len)
 {
 	uint8_t icmp[FRAME_MAX];
 	size_t n = ws_test_icmp_echo(icmp, type, 0xbeef, 0x0102,
-		pattern(data_len), data_len);
+		ws_test_pattern(data_len), data_len);
 
 	return ws_test_ipv4_frame(buf, PEER, dst, IPPROTO_ICMP, 0x0101, 0,
 		icmp, n);
@@ -94,7 +54,7 @@ expected_reply_from(uint8_t *buf, uint32_t src, size_t data_len, uint8_t tos)
 {
 	uint8_t icmp[FRAME_MAX];
 	size_t n = ws_test_icmp_echo(icmp, 0, 0xbeef, 0x0102,
-		pattern(data_len), data_len);
+		ws_test_pattern(data_len), data_len);
 
 	n = ws_test_ipv4_frame(buf, src, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp,
 		n);
@@ -368,14 +328,14 @@ unreach_udp(struct ws_test_env *env, const struct rte_ether_addr *eth_dst,
 		uint32_t src, uint32_t dst, uint16_t frag_off)
 {
 	return unreach_about(env, offender(env, eth_dst, src, dst,
-		IPPROTO_UDP, frag_off, pattern(16), 16));
+		IPPROTO_UDP, frag_off, ws_test_pattern(16), 16));
 }
 
 static int
 unreach_icmp(struct ws_test_env *env, uint8_t type)
 {
 	uint8_t icmp[64];
-	size_t n = ws_test_icmp_echo(icmp, type, 0, 0, pattern(28), 28);
+	size_t n = ws_test_icmp_echo(icmp, type, 0, 0, ws_test_pattern(28), 28);
 
 	return unreach_about(env, offender(env, &ws_test_mac, PEER, US,
 		IPPROTO_ICMP, 0, icmp, n));
@@ -465,7 +425,7 @@ test_unreach_port_exact(void **state)
 	struct rte_mbuf *orig;
 
 	len = ws_test_ipv4_frame(frame, PEER, US, IPPROTO_UDP, 0x0101, 0,
-		pattern(16), 16);
+		ws_test_pattern(16), 16);
 	orig = ws_test_mbuf(env, frame, len);
 	orig->l2_len = ETH_LEN;
 	orig->l3_len = IP_LEN;
@@ -494,7 +454,7 @@ test_unreach_quote_capped(void **state)
 	struct rte_mbuf *orig;
 
 	len = ws_test_ipv4_frame(frame, PEER, US, IPPROTO_UDP, 0x0101, 0,
-		pattern(1000), 1000);
+		ws_test_pattern(1000), 1000);
 	orig = ws_test_mbuf(env, frame, len);
 	orig->l2_len = ETH_LEN;
 	orig->l3_len = IP_LEN;
@@ -515,7 +475,7 @@ test_unreach_rate_limited(void **state)
 	struct ws_test_env *env = *state;
 	int i;
 
-	env_configure(env, 10, 3);
+	ws_test_ip_configure(env, 64, 10, 3);
 	ws_test_learn_peer(env);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(unreach_udp(env, &ws_test_mac, PEER, US, 0),
@@ -547,7 +507,7 @@ test_unreach_rate_zero_never(void **state)
 {
 	struct ws_test_env *env = *state;
 
-	env_configure(env, 0, 50);
+	ws_test_ip_configure(env, 64, 0, 50);
 	ws_test_learn_peer(env);
 	assert_int_equal(unreach_udp(env, &ws_test_mac, PEER, US, 0), -EBUSY);
 	ws_test_advance_ms(env, 10000);
@@ -563,7 +523,7 @@ test_unreach_without_mbufs(void **state)
 	struct ws_test_env *env = *state;
 	static struct rte_mbuf *hoard[4096];
 	struct rte_mbuf *orig = offender(env, &ws_test_mac, PEER, US,
-		IPPROTO_UDP, 0, pattern(16), 16);
+		IPPROTO_UDP, 0, ws_test_pattern(16), 16);
 	unsigned int n = 0;
 
 	while (n < RTE_DIM(hoard) &&
@@ -652,7 +612,7 @@ test_host_unreachable_is_soft(void **state)
 	assert_int_equal(env->w.stats.tcp.st_syn_sent, 1);
 }
 
-#define ICMP_TEST(fn) cmocka_unit_test_setup_teardown(fn, icmp_setup, \
+#define ICMP_TEST(fn) cmocka_unit_test_setup_teardown(fn, ws_test_ip_setup, \
 	ws_test_teardown)
 
 static const struct CMUnitTest tests[] = {

@@ -21,17 +21,15 @@
 #include "ws_cksum.h"
 #include "ws_test.h"
 
-/* RTE_IPV4 shifts into the sign bit of an int, which UBSan reports. */
-#define IPV4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-	(uint32_t)(c) << 8 | (uint32_t)(d))
+#define IPV4 WS_TEST_IPV4
 
 #define US IPV4(198, 18, 0, 2)		/* WS_TEST_IP */
 #define PEER IPV4(198, 18, 0, 1)	/* WS_TEST_PEER_IP */
 #define SUBNET_BCAST IPV4(198, 18, 0, 255)
 #define OFF_LINK IPV4(198, 19, 0, 5)	/* same /15, another /24 */
 
-#define OUR_ID 0x4242		/* the IP id our next datagram gets */
-#define FRAG_TIMEOUT_MS 1000
+#define OUR_ID WS_TEST_IP_ID	/* the IP id our next datagram gets */
+#define FRAG_TIMEOUT_MS WS_TEST_FRAG_TIMEOUT_MS
 #define MF RTE_IPV4_HDR_MF_FLAG
 #define DF RTE_IPV4_HDR_DF_FLAG
 #define ETH_LEN 14
@@ -41,29 +39,13 @@
 static const struct rte_ether_addr bcast_mac = {
 	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 
-static void
-env_configure(struct ws_test_env *env, uint32_t frag_entries)
-{
-	env->cfg.ip.ttl = 64;
-	env->cfg.ip.frag_entries = frag_entries;
-	env->cfg.ip.frag_timeout_ms = FRAG_TIMEOUT_MS;
-	env->cfg.icmp.echo = true;
-	env->cfg.icmp.unreach_rate = 100;
-	env->cfg.icmp.unreach_burst = 50;
-	/* No ARP refresh traffic while tests move the clock by seconds. */
-	env->cfg.arp.reachable_ms = 3600000;
-	env->cfg.arp.stale_ms = 3600000;
-	ws_test_env_reinit(env);
-	env->w.ip_id = OUR_ID;
-}
-
 static int
 ip_setup(void **state)
 {
 	int ret = ws_test_setup(state);
 
 	if (ret == 0)
-		env_configure(*state, 64);
+		ws_test_ip_configure(*state, 64, 100, 50);
 	return ret;
 }
 
@@ -489,7 +471,7 @@ test_rx_cksum_offload_flags(void **state)
 	struct rte_mbuf *m;
 
 	env->iface.offload.rx_ip_cksum = true;
-	env_configure(env, 64);
+	ws_test_ip_configure(env, 64, 100, 50);
 	ws_test_learn_peer(env);
 
 	/* GOOD: the port checked it; a wrong field is not looked at. */
@@ -716,7 +698,7 @@ test_reasm_sweep_larger_than_death_row(void **state)
 	const unsigned int held = RTE_IP_FRAG_DEATH_ROW_MBUF_LEN + 100;
 	unsigned int i;
 
-	env_configure(env, 1024);
+	ws_test_ip_configure(env, 1024, 100, 50);
 	for (i = 0; i < held; i++)
 		send_third(env, (uint16_t)(REQ_ID + i), 1);
 	assert_int_equal(env->w.stats.ip.drop_reasm_nospace, 0);
@@ -794,7 +776,7 @@ test_reasm_table_full(void **state)
 {
 	struct ws_test_env *env = *state;
 
-	env_configure(env, 1);
+	ws_test_ip_configure(env, 1, 100, 50);
 	ws_test_learn_peer(env);
 	send_third(env, REQ_ID, 0);
 	send_third(env, REQ_ID + 1, 0);
@@ -859,7 +841,7 @@ test_output_via_gateway(void **state)
 	size_t len;
 
 	env->iface.gateway = rte_cpu_to_be_32(PEER);
-	env_configure(env, 64);
+	ws_test_ip_configure(env, 64, 100, 50);
 	ws_test_learn_peer(env);
 	ws_ipv4_output(&env->w, our_datagram(env, OFF_LINK, 10, false));
 	ws_tx_flush(&env->w);
@@ -908,7 +890,7 @@ test_output_tx_cksum_offload(void **state)
 	struct rte_mbuf *m;
 
 	env->iface.offload.tx_ip_cksum = true;
-	env_configure(env, 64);
+	ws_test_ip_configure(env, 64, 100, 50);
 	ws_test_learn_peer(env);
 	ws_ipv4_output(&env->w, our_datagram(env, PEER, 10, false));
 	ws_tx_flush(&env->w);

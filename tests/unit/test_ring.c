@@ -72,18 +72,11 @@ fabric_create(void **state, unsigned int ring_size,
 		const char *const *a_extra, unsigned int n_a_extra,
 		const char *const *b_extra, unsigned int n_extra)
 {
-	static unsigned int seq;
 	struct fabric *f = calloc(1, sizeof(*f));
-	char name[32];
 
 	assert_non_null(f);
-	snprintf(name, sizeof(name), "ws_ab_%u", seq);
-	f->a_to_b = rte_ring_create(name, ring_size, SOCKET_ID_ANY, 0);
-	snprintf(name, sizeof(name), "ws_ba_%u", seq);
-	f->b_to_a = rte_ring_create(name, ring_size, SOCKET_ID_ANY, 0);
-	assert_non_null(f->a_to_b);
-	assert_non_null(f->b_to_a);
-	seq++;
+	f->a_to_b = ws_test_ring(ring_size, 0);
+	f->b_to_a = ws_test_ring(ring_size, 0);
 	f->a = make_stack("198.18.0.1/24", "02:00:00:00:0a:01", f->b_to_a,
 		f->a_to_b, a_extra, n_a_extra);
 	f->b = make_stack("198.18.0.2/24", "02:00:00:00:0b:02", f->a_to_b,
@@ -125,27 +118,13 @@ fabric_teardown(void **state)
 	return 0;
 }
 
-/* Poll both until neither receives anything for a few rounds. */
-static void
-run_until_quiet(struct fabric *f)
-{
-	unsigned int quiet = 0, rounds = 0;
-
-	while (quiet < 4) {
-		unsigned int n = ws_worker_poll(f->wa) + ws_worker_poll(f->wb);
-
-		quiet = n == 0 ? quiet + 1 : 0;
-		assert_true(++rounds < 100000);
-	}
-}
-
 static void
 test_announcements_cross_the_fabric(void **state)
 {
 	struct fabric *f = *state;
 	struct ws_stats sa, sb;
 
-	run_until_quiet(f);
+	ws_test_poll_until_quiet(f->wa, f->wb);
 	ws_stack_stats(f->a, -1, &sa);
 	ws_stack_stats(f->b, -1, &sb);
 	/* Each saw the other's gratuitous ARP and (rightly) learned nothing. */
@@ -163,7 +142,7 @@ send_a_to_b_proto_253(struct fabric *f)
 	struct rte_ipv4_hdr *ip;
 	char *payload;
 
-	run_until_quiet(f);
+	ws_test_poll_until_quiet(f->wa, f->wb);
 	assert_non_null(m);
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, sizeof(*ip) + 16);
 	assert_non_null(ip);
@@ -174,7 +153,7 @@ send_a_to_b_proto_253(struct fabric *f)
 	m->l3_len = sizeof(*ip);
 	ws_ipv4_output(f->wa, m);
 	ws_tx_flush(f->wa);
-	run_until_quiet(f);
+	ws_test_poll_until_quiet(f->wa, f->wb);
 }
 
 static void
@@ -511,7 +490,7 @@ test_1000_connections_1mb_each_way_byte_exact(void **state)
 	/* Generous: a connection that lost frames recovers by RTO backoff. */
 	double deadline = now_s() + 120;
 
-	run_until_quiet(f);
+	ws_test_poll_until_quiet(f->wa, f->wb);
 	assert_int_equal(ws_tcp_listen_worker(f->wb, BULK_PORT, &bulk_ops, bk),
 		0);
 	while (bk->n_clients < BULK_CONNS || bk->open_clients > 0) {
@@ -857,7 +836,7 @@ flood_run(struct fabric *f, bool always)
 			dump_and_fail(f, bk, "connections never closed");
 	}
 	/* The last frames either way still in the rings. */
-	run_until_quiet(f);
+	ws_test_poll_until_quiet(f->wa, f->wb);
 	ws_stack_stats(f->a, -1, &sa);
 	ws_stack_stats(f->b, -1, &sb);
 	le = flood_listener(f);
@@ -1092,7 +1071,7 @@ test_connections_between_every_pair_of_addresses(void **state)
 	assert_int_equal(ws_worker_addr_count(f->wa), ALIAS_A);
 	assert_int_equal(ws_tcp_listen_worker(f->wb, ALIAS_PORT, &alias_ops,
 		NULL), 0);
-	run_until_quiet(f);
+	ws_test_poll_until_quiet(f->wa, f->wb);
 	for (i = 0; i < ALIAS_A; i++)
 		for (j = 0; j < ALIAS_B; j++)
 			assert_non_null(ws_tcp_connect_from(f->wa,
@@ -1103,7 +1082,7 @@ test_connections_between_every_pair_of_addresses(void **state)
 		ALIAS_PORT, &alias_ops, NULL));
 	assert_int_equal(rte_errno, EINVAL);
 	ws_tx_flush(f->wa);
-	run_until_quiet(f);
+	ws_test_poll_until_quiet(f->wa, f->wb);
 
 	assert_int_equal(run.n_connected, ALIAS_A * ALIAS_B);
 	assert_int_equal(run.n_accepted, ALIAS_A * ALIAS_B);

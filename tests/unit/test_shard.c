@@ -107,22 +107,16 @@ fabric_create(void **state, bool cross_ab, bool cross_ba,
 		const char *const *a_extra, unsigned int n_a,
 		const char *const *b_extra, unsigned int n_b)
 {
-	static unsigned int seq;
 	struct fabric *f = calloc(1, sizeof(*f));
 	struct rte_ring *a_rx[NQ], *b_rx[NQ];
-	char name[32];
 	unsigned int q;
 
 	assert_non_null(f);
 	for (q = 0; q < NQ; q++) {
-		snprintf(name, sizeof(name), "ws_sab_%u_%u", seq, q);
-		f->ab[q] = rte_ring_create(name, FABRIC_RING, SOCKET_ID_ANY,
+		f->ab[q] = ws_test_ring(FABRIC_RING,
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "ws_sba_%u_%u", seq, q);
-		f->ba[q] = rte_ring_create(name, FABRIC_RING, SOCKET_ID_ANY,
+		f->ba[q] = ws_test_ring(FABRIC_RING,
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
-		assert_non_null(f->ab[q]);
-		assert_non_null(f->ba[q]);
 	}
 	f->cross_ab = cross_ab;
 	f->cross_ba = cross_ba;
@@ -130,7 +124,6 @@ fabric_create(void **state, bool cross_ab, bool cross_ba,
 		b_rx[q] = f->ab[cross_ab ? NQ - 1 - q : q];
 		a_rx[q] = f->ba[cross_ba ? NQ - 1 - q : q];
 	}
-	seq++;
 	f->a = make_stack("198.18.0.1/24", "02:00:00:00:0a:01", a_rx,
 		f->ab, a_extra, n_a);
 	f->b = make_stack("198.18.0.2/24", "02:00:00:00:0b:02", b_rx,

@@ -911,15 +911,11 @@ struct stack_env {
 static int
 stack_setup(void **state)
 {
-	static unsigned int seq;
 	struct stack_env *e = calloc(1, sizeof(*e));
-	char name[RTE_RING_NAMESIZE];
 
 	assert_non_null(e);
 	*state = e;
-	snprintf(name, sizeof(name), "ws_steer_wire%u", seq++);
-	e->ring = rte_ring_create(name, 1024, SOCKET_ID_ANY, 0);
-	assert_non_null(e->ring);
+	e->ring = ws_test_ring(1024, 0);
 	e->s = two_worker_stack(e->ring);
 	e->w0 = ws_stack_worker(e->s, 0);
 	e->w1 = ws_stack_worker(e->s, 1);

@@ -38,21 +38,15 @@ struct hold {
 static int
 hold_create(void **state, const char *hold_set)
 {
-	static unsigned int seq;
 	struct hold *h = calloc(1, sizeof(*h));
 	const char *sets[] = {
 		"ip.addr=198.18.0.2/24", "port.mac=02:00:00:00:0b:02",
 		"arp.gratuitous=no", "port.mbufs=4095", hold_set,
 	};
-	char name[32];
 
 	assert_non_null(h);
-	snprintf(name, sizeof(name), "ws_hold_rx%u", seq);
-	h->rx = rte_ring_create(name, 1024, SOCKET_ID_ANY, 0);
-	snprintf(name, sizeof(name), "ws_hold_tx%u", seq++);
-	h->tx = rte_ring_create(name, 1024, SOCKET_ID_ANY, 0);
-	assert_non_null(h->rx);
-	assert_non_null(h->tx);
+	h->rx = ws_test_ring(1024, 0);
+	h->tx = ws_test_ring(1024, 0);
 	h->s = ws_test_ring_stack(&h->rx, &h->tx, 1, sets,
 		hold_set != NULL ? RTE_DIM(sets) : RTE_DIM(sets) - 1);
 	assert_int_equal(ws_stack_start_manual(h->s), 0);

@@ -30,15 +30,13 @@
 #include "ws_test.h"
 #include "ws_udp_api.h"
 
-/* RTE_IPV4 shifts into the sign bit of an int, which UBSan reports. */
-#define IPV4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-	(uint32_t)(c) << 8 | (uint32_t)(d))
+#define IPV4 WS_TEST_IPV4
 
 #define US IPV4(198, 18, 0, 2)		/* WS_TEST_IP */
 #define PEER IPV4(198, 18, 0, 1)	/* WS_TEST_PEER_IP */
 #define SUBNET_BCAST IPV4(198, 18, 0, 255)
 
-#define OUR_ID 0x4242		/* the IP id our next datagram gets */
+#define OUR_ID WS_TEST_IP_ID	/* the IP id our next datagram gets */
 #define ETH_LEN 14
 #define IP_LEN 20
 #define UDP_LEN 8
@@ -51,43 +49,6 @@
 
 static const struct rte_ether_addr bcast_mac = {
 	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-
-static void
-env_configure(struct ws_test_env *env, uint32_t rate, uint32_t burst)
-{
-	env->cfg.ip.ttl = 64;
-	env->cfg.ip.frag_entries = 64;
-	env->cfg.ip.frag_timeout_ms = 1000;
-	env->cfg.icmp.unreach_rate = rate;
-	env->cfg.icmp.unreach_burst = burst;
-	env->cfg.arp.reachable_ms = 3600000;
-	env->cfg.arp.stale_ms = 3600000;
-	ws_test_env_reinit(env);
-	env->w.ip_id = OUR_ID;
-}
-
-static int
-udp_setup(void **state)
-{
-	int ret = ws_test_setup(state);
-
-	if (ret == 0) {
-		env_configure(*state, 100, 50);
-		ws_test_learn_peer(*state);
-	}
-	return ret;
-}
-
-static const uint8_t *
-pattern(size_t len)
-{
-	static uint8_t data[DGRAM_MAX];
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		data[i] = (uint8_t)(i * 13 + 1);
-	return data;
-}
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -276,10 +237,10 @@ test_send_exact(void **state)
 	size_t len;
 
 	assert_int_equal(ws_udp_send(s, rte_cpu_to_be_32(PEER), 5000,
-		pattern(100), 100), 0);
+		ws_test_pattern(100), 100), 0);
 	ws_tx_flush(&env->w);
-	len = expected_datagram(expect, CLIENT_PORT, 5000, pattern(100), 100,
-		OUR_ID);
+	len = expected_datagram(expect, CLIENT_PORT, 5000, ws_test_pattern(100),
+		100, OUR_ID);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, len);
 	/* Both checksums hold as the receiver computes them. */
@@ -315,7 +276,7 @@ test_send_computed_zero_is_all_ones(void **state)
 	 * Choose the last two bytes so that everything sums to all ones:
 	 * the computed checksum is then 0, which RFC 768 sends as 0xffff.
 	 */
-	memcpy(data, pattern(sizeof(data)), sizeof(data));
+	memcpy(data, ws_test_pattern(sizeof(data)), sizeof(data));
 	data[14] = 0;
 	data[15] = 0;
 	udp_build(udp, US, PEER, CLIENT_PORT, 5000, data, sizeof(data),
@@ -347,7 +308,7 @@ test_send_checksum_offload(void **state)
 
 	env->iface.offload.tx_udp_cksum = true;
 	assert_int_equal(ws_udp_send(s, rte_cpu_to_be_32(PEER), 5000,
-		pattern(64), 64), 0);
+		ws_test_pattern(64), 64), 0);
 	ws_tx_flush(&env->w);
 	assert_int_equal(env->n_captured, 1);
 	m = env->captured[0];
@@ -416,7 +377,7 @@ test_send_large_fragmented(void **state)
 	/* Offloaded checksums stop at the MTU: above it, software's. */
 	env->iface.offload.tx_udp_cksum = true;
 	assert_int_equal(ws_udp_send(s, rte_cpu_to_be_32(PEER), 5000,
-		pattern(4000), 4000), 0);
+		ws_test_pattern(4000), 4000), 0);
 	ws_tx_flush(&env->w);
 	/* 1480 + 1480 + 1048 bytes of IP payload. */
 	assert_int_equal(env->n_captured, 3);
@@ -425,7 +386,7 @@ test_send_large_fragmented(void **state)
 	assert_int_equal(get16(dgram), CLIENT_PORT);
 	assert_int_equal(get16(dgram + 2), 5000);
 	assert_int_equal(get16(dgram + 4), UDP_LEN + 4000);
-	assert_memory_equal(dgram + UDP_LEN, pattern(4000), 4000);
+	assert_memory_equal(dgram + UDP_LEN, ws_test_pattern(4000), 4000);
 	assert_int_equal(udp_sum(US, PEER, dgram, total), 0);
 	assert_int_equal(env->w.stats.ip.frag_tx, 3);
 	assert_int_equal(env->w.stats.udp.tx, 1);
@@ -443,20 +404,20 @@ test_send_largest_and_too_big(void **state)
 	size_t total;
 
 	assert_int_equal(ws_udp_send(s, rte_cpu_to_be_32(PEER), 5000,
-		pattern(WS_UDP_MAX_PAYLOAD), WS_UDP_MAX_PAYLOAD), 0);
+		ws_test_pattern(WS_UDP_MAX_PAYLOAD), WS_UDP_MAX_PAYLOAD), 0);
 	ws_tx_flush(&env->w);
 	/* 65515 bytes of IP payload in 1480-byte fragments. */
 	assert_int_equal(env->n_captured, 45);
 	total = reassemble_captured(env, 0, 45, dgram, OUR_ID);
 	assert_int_equal(total, 65515);
-	assert_memory_equal(dgram + UDP_LEN, pattern(WS_UDP_MAX_PAYLOAD),
-		WS_UDP_MAX_PAYLOAD);
+	assert_memory_equal(dgram + UDP_LEN,
+		ws_test_pattern(WS_UDP_MAX_PAYLOAD), WS_UDP_MAX_PAYLOAD);
 	assert_int_equal(udp_sum(US, PEER, dgram, total), 0);
 	ws_test_clear_captured(env);
 
 	assert_int_equal(ws_udp_send(s, rte_cpu_to_be_32(PEER), 5000,
-		pattern(WS_UDP_MAX_PAYLOAD + 1), WS_UDP_MAX_PAYLOAD + 1),
-		-EMSGSIZE);
+		ws_test_pattern(WS_UDP_MAX_PAYLOAD + 1),
+		WS_UDP_MAX_PAYLOAD + 1), -EMSGSIZE);
 	assert_int_equal(env->w.stats.udp.drop_too_big, 1);
 	assert_int_equal(env->w.stats.udp.tx, 1);
 	ws_tx_flush(&env->w);
@@ -522,8 +483,8 @@ test_send_without_mbufs(void **state)
 	assert_int_equal(ws_udp_send(s, peer, 5000, "x", 1), -ENOBUFS);
 	/* One mbuf left: a datagram needing two fails and returns it. */
 	rte_pktmbuf_free(hoard[--n]);
-	assert_int_equal(ws_udp_send(s, peer, 5000, pattern(4000), 4000),
-		-ENOBUFS);
+	assert_int_equal(ws_udp_send(s, peer, 5000, ws_test_pattern(4000),
+		4000), -ENOBUFS);
 	assert_int_equal(ws_test_mbufs_in_use(env), n);
 	assert_int_equal(env->w.stats.udp.drop_nombuf, 2);
 	assert_int_equal(env->w.stats.udp.tx, 0);
@@ -567,13 +528,13 @@ test_receive_good_checksum(void **state)
 	struct ws_test_env *env = *state;
 	uint8_t frame[FRAME_MAX];
 	struct ws_udp_sock *s = bind_rec(env, SERVER_PORT, RX_FREE);
-	size_t len = udp_frame(frame, US, 5555, SERVER_PORT, pattern(300),
-		300, CK_GOOD);
+	size_t len = udp_frame(frame, US, 5555, SERVER_PORT,
+		ws_test_pattern(300), 300, CK_GOOD);
 
 	ws_test_input(env, frame, len);
 	assert_int_equal(rx.n, 1);
 	assert_ptr_equal(rx.sock, s);
-	expect_delivered(pattern(300), 300, 5555);
+	expect_delivered(ws_test_pattern(300), 300, 5555);
 	assert_int_equal(env->w.stats.udp.rx, 1);
 	assert_int_equal(env->w.stats.udp.delivered, 1);
 	assert_int_equal(env->w.stats.udp.rx_bytes, 300);
@@ -588,13 +549,13 @@ test_receive_zero_checksum_accepted(void **state)
 	struct ws_test_env *env = *state;
 	uint8_t frame[FRAME_MAX];
 	struct ws_udp_sock *s = bind_rec(env, SERVER_PORT, RX_FREE);
-	size_t len = udp_frame(frame, US, 5555, SERVER_PORT, pattern(33), 33,
-		CK_ZERO);
+	size_t len = udp_frame(frame, US, 5555, SERVER_PORT,
+		ws_test_pattern(33), 33, CK_ZERO);
 
 	assert_int_equal(get16(frame + ETH_LEN + IP_LEN + 6), 0);
 	ws_test_input(env, frame, len);
 	assert_int_equal(rx.n, 1);
-	expect_delivered(pattern(33), 33, 5555);
+	expect_delivered(ws_test_pattern(33), 33, 5555);
 	assert_int_equal(env->w.stats.udp.drop_cksum, 0);
 	ws_udp_close(s);
 	ws_test_assert_no_leak(env);
@@ -606,14 +567,14 @@ test_receive_bad_checksum_dropped(void **state)
 	struct ws_test_env *env = *state;
 	uint8_t frame[FRAME_MAX];
 	struct ws_udp_sock *s = bind_rec(env, SERVER_PORT, RX_FREE);
-	size_t len = udp_frame(frame, US, 5555, SERVER_PORT, pattern(40), 40,
-		CK_GOOD);
+	size_t len = udp_frame(frame, US, 5555, SERVER_PORT,
+		ws_test_pattern(40), 40, CK_GOOD);
 
 	frame[len - 1] ^= 0x01;
 	expect_dropped(env, frame, len, &env->w.stats.udp.drop_cksum);
 	/* Unbound port: still silent, no port unreachable for garbage. */
-	len = udp_frame(frame, US, 5555, SERVER_PORT + 1, pattern(40), 40,
-		CK_GOOD);
+	len = udp_frame(frame, US, 5555, SERVER_PORT + 1, ws_test_pattern(40),
+		40, CK_GOOD);
 	frame[ETH_LEN + IP_LEN + 6] ^= 0x80;
 	assert_int_not_equal(get16(frame + ETH_LEN + IP_LEN + 6), 0);
 	expect_dropped(env, frame, len, &env->w.stats.udp.drop_cksum);
@@ -628,8 +589,8 @@ test_receive_offload_flags(void **state)
 	struct ws_test_env *env = *state;
 	uint8_t frame[FRAME_MAX];
 	struct ws_udp_sock *s = bind_rec(env, SERVER_PORT, RX_FREE);
-	size_t len = udp_frame(frame, US, 5555, SERVER_PORT, pattern(40), 40,
-		CK_GOOD);
+	size_t len = udp_frame(frame, US, 5555, SERVER_PORT,
+		ws_test_pattern(40), 40, CK_GOOD);
 	struct rte_mbuf *m;
 
 	/* Good by the port: a checksum we would refuse is trusted. */
@@ -661,8 +622,8 @@ test_receive_chained_odd_split(void **state)
 	struct ws_test_env *env = *state;
 	uint8_t frame[FRAME_MAX];
 	struct ws_udp_sock *s = bind_rec(env, SERVER_PORT, RX_FREE);
-	size_t len = udp_frame(frame, US, 5555, SERVER_PORT, pattern(501),
-		501, CK_GOOD);
+	size_t len = udp_frame(frame, US, 5555, SERVER_PORT,
+		ws_test_pattern(501), 501, CK_GOOD);
 	/* Segments starting at odd offsets of the datagram. */
 	const size_t split1 = HDRS + 7, split2 = HDRS + 200;
 	struct rte_mbuf *a, *b, *c;
@@ -675,7 +636,7 @@ test_receive_chained_odd_split(void **state)
 	ws_test_input_mbuf(env, a);
 	assert_int_equal(env->w.stats.udp.drop_cksum, 0);
 	assert_int_equal(rx.n, 1);
-	expect_delivered(pattern(501), 501, 5555);
+	expect_delivered(ws_test_pattern(501), 501, 5555);
 	ws_udp_close(s);
 	ws_test_assert_no_leak(env);
 }
@@ -689,7 +650,7 @@ test_receive_lengths(void **state)
 	size_t len, n;
 
 	/* Seven bytes: no room for a header. */
-	n = udp_build(udp, PEER, US, 5555, SERVER_PORT, pattern(8), 8,
+	n = udp_build(udp, PEER, US, 5555, SERVER_PORT, ws_test_pattern(8), 8,
 		CK_GOOD);
 	len = ws_test_ipv4_frame(frame, PEER, US, IPPROTO_UDP, 1, 0, udp, 7);
 	expect_dropped(env, frame, len, &env->w.stats.udp.drop_short);
@@ -700,7 +661,7 @@ test_receive_lengths(void **state)
 	expect_dropped(env, frame, len, &env->w.stats.udp.drop_len);
 
 	/* A length beyond what IP carried. */
-	n = udp_build(udp, PEER, US, 5555, SERVER_PORT, pattern(20), 20,
+	n = udp_build(udp, PEER, US, 5555, SERVER_PORT, ws_test_pattern(20), 20,
 		CK_ZERO);
 	put16(udp + 4, (uint16_t)(n + 1));
 	len = ws_test_ipv4_frame(frame, PEER, US, IPPROTO_UDP, 1, 0, udp, n);
@@ -711,14 +672,14 @@ test_receive_lengths(void **state)
 	 * Shorter than IP's payload: the length field rules, the checksum
 	 * covers only what it says, and the rest is not delivered.
 	 */
-	n = udp_build(udp, PEER, US, 5555, SERVER_PORT, pattern(20), 20,
+	n = udp_build(udp, PEER, US, 5555, SERVER_PORT, ws_test_pattern(20), 20,
 		CK_GOOD);
 	memset(udp + n, 0xee, 5);
 	len = ws_test_ipv4_frame(frame, PEER, US, IPPROTO_UDP, 1, 0, udp,
 		n + 5);
 	ws_test_input(env, frame, len);
 	assert_int_equal(rx.n, 1);
-	expect_delivered(pattern(20), 20, 5555);
+	expect_delivered(ws_test_pattern(20), 20, 5555);
 	assert_int_equal(env->w.stats.udp.rx, 4);
 	assert_int_equal(env->w.stats.udp.delivered, 1);
 	ws_udp_close(s);
@@ -733,9 +694,10 @@ test_port_zero_dropped(void **state)
 	struct ws_udp_sock *s = bind_rec(env, SERVER_PORT, RX_FREE);
 	size_t len;
 
-	len = udp_frame(frame, US, 0, SERVER_PORT, pattern(8), 8, CK_GOOD);
+	len = udp_frame(frame, US, 0, SERVER_PORT, ws_test_pattern(8), 8,
+		CK_GOOD);
 	expect_dropped(env, frame, len, &env->w.stats.udp.drop_port_zero);
-	len = udp_frame(frame, US, 5555, 0, pattern(8), 8, CK_GOOD);
+	len = udp_frame(frame, US, 5555, 0, ws_test_pattern(8), 8, CK_GOOD);
 	expect_dropped(env, frame, len, &env->w.stats.udp.drop_port_zero);
 	assert_int_equal(env->w.stats.icmp.unreach_tx, 0);
 	ws_udp_close(s);
@@ -777,8 +739,8 @@ test_port_unreachable_exact(void **state)
 	struct ws_udp_sock *s = bind_rec(env, SERVER_PORT, RX_FREE);
 	size_t len, expect_len;
 
-	len = udp_frame(frame, US, 5555, SERVER_PORT + 1, pattern(24), 24,
-		CK_GOOD);
+	len = udp_frame(frame, US, 5555, SERVER_PORT + 1, ws_test_pattern(24),
+		24, CK_GOOD);
 	ws_test_input(env, frame, len);
 	assert_int_equal(rx.n, 0);
 	expect_len = expected_unreach(expect, frame + ETH_LEN, len - ETH_LEN,
@@ -807,8 +769,8 @@ test_other_address_port_unreachable(void **state)
 	size_t len, expect_len;
 
 	ws_iface_set_addrs(&env->iface, rte_cpu_to_be_32(US), 2);
-	len = udp_frame(frame, US + 1, 5555, SERVER_PORT, pattern(24), 24,
-		CK_GOOD);
+	len = udp_frame(frame, US + 1, 5555, SERVER_PORT, ws_test_pattern(24),
+		24, CK_GOOD);
 	ws_test_input(env, frame, len);
 	assert_int_equal(rx.n, 0);
 	expect_len = expected_unreach_from(expect, US + 1, frame + ETH_LEN,
@@ -826,12 +788,12 @@ test_port_unreachable_rate_limited(void **state)
 {
 	struct ws_test_env *env = *state;
 	uint8_t frame[FRAME_MAX];
-	size_t len = udp_frame(frame, US, 5555, SERVER_PORT, pattern(8), 8,
-		CK_GOOD);
+	size_t len = udp_frame(frame, US, 5555, SERVER_PORT, ws_test_pattern(8),
+		8, CK_GOOD);
 	int i;
 
 	/* 10 a second in bursts of 3. */
-	env_configure(env, 10, 3);
+	ws_test_ip_configure(env, 64, 10, 3);
 	ws_test_learn_peer(env);
 	for (i = 0; i < 5; i++)
 		ws_test_input(env, frame, len);
@@ -862,14 +824,14 @@ test_broadcast_silent(void **state)
 
 	/* Unbound ports: no port unreachable, not even asked for. */
 	len = udp_frame(frame, SUBNET_BCAST, 5555, SERVER_PORT + 1,
-		pattern(8), 8, CK_GOOD);
+		ws_test_pattern(8), 8, CK_GOOD);
 	expect_dropped(env, frame, len, &env->w.stats.udp.drop_broadcast);
 	len = udp_frame(frame, IPV4(255, 255, 255, 255), 5555,
-		SERVER_PORT + 1, pattern(8), 8, CK_GOOD);
+		SERVER_PORT + 1, ws_test_pattern(8), 8, CK_GOOD);
 	ws_test_eth(frame, &bcast_mac, &ws_test_peer_mac, RTE_ETHER_TYPE_IPV4);
 	expect_dropped(env, frame, len, &env->w.stats.udp.drop_broadcast);
 	/* Our unicast address in a link-layer broadcast (RFC 1122 3.3.6). */
-	len = udp_frame(frame, US, 5555, SERVER_PORT + 1, pattern(8), 8,
+	len = udp_frame(frame, US, 5555, SERVER_PORT + 1, ws_test_pattern(8), 8,
 		CK_GOOD);
 	ws_test_eth(frame, &bcast_mac, &ws_test_peer_mac, RTE_ETHER_TYPE_IPV4);
 	expect_dropped(env, frame, len, &env->w.stats.udp.drop_broadcast);
@@ -877,8 +839,8 @@ test_broadcast_silent(void **state)
 	assert_int_equal(env->w.stats.icmp.drop_unreach_forbidden, 0);
 
 	/* A bound port does not hear broadcasts either. */
-	len = udp_frame(frame, SUBNET_BCAST, 5555, SERVER_PORT, pattern(8), 8,
-		CK_GOOD);
+	len = udp_frame(frame, SUBNET_BCAST, 5555, SERVER_PORT,
+		ws_test_pattern(8), 8, CK_GOOD);
 	expect_dropped(env, frame, len, &env->w.stats.udp.drop_broadcast);
 	assert_int_equal(env->w.stats.udp.drop_broadcast, 4);
 	ws_udp_close(s);
@@ -980,8 +942,8 @@ test_close_stops_delivery(void **state)
 	struct ws_test_env *env = *state;
 	uint8_t frame[FRAME_MAX];
 	struct ws_udp_sock *s = bind_rec(env, SERVER_PORT, RX_FREE);
-	size_t len = udp_frame(frame, US, 5555, SERVER_PORT, pattern(10), 10,
-		CK_GOOD);
+	size_t len = udp_frame(frame, US, 5555, SERVER_PORT,
+		ws_test_pattern(10), 10, CK_GOOD);
 
 	ws_test_input(env, frame, len);
 	assert_int_equal(rx.n, 1);
@@ -1011,8 +973,8 @@ test_echo_reply_in_received_mbuf(void **state)
 	struct ws_test_env *env = *state;
 	uint8_t frame[FRAME_MAX], expect[FRAME_MAX];
 	struct ws_udp_sock *s = bind_rec(env, SERVER_PORT, RX_ECHO);
-	size_t len = udp_frame(frame, US, 5555, SERVER_PORT, pattern(77), 77,
-		CK_GOOD), expect_len;
+	size_t len = udp_frame(frame, US, 5555, SERVER_PORT,
+		ws_test_pattern(77), 77, CK_GOOD), expect_len;
 	struct rte_mbuf *m = ws_test_mbuf(env, frame, len);
 
 	/* What the port said on arrival means nothing on the way out. */
@@ -1020,8 +982,8 @@ test_echo_reply_in_received_mbuf(void **state)
 	ws_test_input_mbuf(env, m);
 	assert_int_equal(rx.n, 1);
 	assert_int_equal(rx.echo_ret, 0);
-	expect_len = expected_datagram(expect, SERVER_PORT, 5555, pattern(77),
-		77, OUR_ID);
+	expect_len = expected_datagram(expect, SERVER_PORT, 5555,
+		ws_test_pattern(77), 77, OUR_ID);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	/* Delivered and sent back in the very mbuf that came in. */
@@ -1044,8 +1006,8 @@ test_echo_large_reassembled(void **state)
 	size_t n, off, chunk, len, total;
 
 	/* 4008 bytes of UDP in three fragments, as Linux sends them. */
-	n = udp_build(udp, PEER, US, 5555, SERVER_PORT, pattern(4000), 4000,
-		CK_GOOD);
+	n = udp_build(udp, PEER, US, 5555, SERVER_PORT, ws_test_pattern(4000),
+		4000, CK_GOOD);
 	for (off = 0; off < n; off += chunk) {
 		chunk = RTE_MIN(n - off, (size_t)1480);
 		len = ws_test_ipv4_frame(frame, PEER, US, IPPROTO_UDP, 0x0202,
@@ -1055,7 +1017,7 @@ test_echo_large_reassembled(void **state)
 	}
 	assert_int_equal(env->w.stats.ip.reasm_ok, 1);
 	assert_int_equal(rx.n, 1);
-	expect_delivered(pattern(4000), 4000, 5555);
+	expect_delivered(ws_test_pattern(4000), 4000, 5555);
 	assert_int_equal(rx.echo_ret, 0);
 
 	assert_int_equal(env->n_captured, 3);
@@ -1063,7 +1025,7 @@ test_echo_large_reassembled(void **state)
 	assert_int_equal(total, n);
 	assert_int_equal(get16(dgram), SERVER_PORT);
 	assert_int_equal(get16(dgram + 2), 5555);
-	assert_memory_equal(dgram + UDP_LEN, pattern(4000), 4000);
+	assert_memory_equal(dgram + UDP_LEN, ws_test_pattern(4000), 4000);
 	assert_int_equal(udp_sum(US, PEER, dgram, total), 0);
 	ws_udp_close(s);
 	ws_test_assert_no_leak(env);
@@ -1081,17 +1043,18 @@ test_send_mbuf_shared_or_no_headroom(void **state)
 	size_t len;
 
 	/* Referenced twice: its data must not change under the other. */
-	m = ws_test_mbuf(env, pattern(50), 50);
+	m = ws_test_mbuf(env, ws_test_pattern(50), 50);
 	rte_mbuf_refcnt_update(m, 1);
 	assert_int_equal(ws_udp_send_mbuf(s, peer, 5000, m), 0);
 	ws_tx_flush(&env->w);
-	len = expected_datagram(expect, CLIENT_PORT, 5000, pattern(50), 50,
-		OUR_ID);
+	len = expected_datagram(expect, CLIENT_PORT, 5000, ws_test_pattern(50),
+		50, OUR_ID);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, len);
 	assert_ptr_not_equal(env->captured[0], m);
 	assert_int_equal(env->captured[0]->nb_segs, 2);
-	assert_memory_equal(rte_pktmbuf_mtod(m, void *), pattern(50), 50);
+	assert_memory_equal(rte_pktmbuf_mtod(m, void *), ws_test_pattern(50),
+		50);
 	assert_int_equal(rte_pktmbuf_pkt_len(m), 50);
 	rte_pktmbuf_free(m);
 
@@ -1099,11 +1062,11 @@ test_send_mbuf_shared_or_no_headroom(void **state)
 	m = rte_pktmbuf_alloc(env->pool);
 	assert_non_null(m);
 	m->data_off = 0;
-	memcpy(rte_pktmbuf_append(m, 50), pattern(50), 50);
+	memcpy(rte_pktmbuf_append(m, 50), ws_test_pattern(50), 50);
 	assert_int_equal(ws_udp_send_mbuf(s, peer, 5000, m), 0);
 	ws_tx_flush(&env->w);
-	len = expected_datagram(expect, CLIENT_PORT, 5000, pattern(50), 50,
-		OUR_ID + 1);
+	len = expected_datagram(expect, CLIENT_PORT, 5000, ws_test_pattern(50),
+		50, OUR_ID + 1);
 	assert_int_equal(env->n_captured, 2);
 	ws_test_assert_frame(env, 1, expect, len);
 
@@ -1126,7 +1089,7 @@ send_and_take(struct ws_test_env *env, struct ws_udp_sock *s, uint16_t dport,
 		uint8_t *sent)
 {
 	assert_int_equal(ws_udp_send(s, rte_cpu_to_be_32(PEER), dport,
-		pattern(30), 30), 0);
+		ws_test_pattern(30), 30), 0);
 	ws_tx_flush(&env->w);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_captured(env, 0, sent, FRAME_MAX);
@@ -1199,7 +1162,8 @@ test_icmp_errors_to_the_socket(void **state)
 	assert_int_equal(env->w.stats.icmp.errors_rx, RTE_DIM(cases));
 
 	/* Hard errors leave the socket bound and receiving. */
-	len = udp_frame(frame, US, 5555, CLIENT_PORT, pattern(9), 9, CK_GOOD);
+	len = udp_frame(frame, US, 5555, CLIENT_PORT, ws_test_pattern(9), 9,
+		CK_GOOD);
 	ws_test_input(env, frame, len);
 	assert_int_equal(rx.n, 1);
 	assert_ptr_equal(rx.sock, s);
@@ -1255,8 +1219,7 @@ test_bind_all(void **state)
 	struct ws_udp_sock *s;
 
 	RTE_SET_USED(state);
-	ring = rte_ring_create("ws_udp_ring", 1024, SOCKET_ID_ANY, 0);
-	assert_non_null(ring);
+	ring = ws_test_ring(1024, 0);
 	st = two_worker_stack(ring);
 	w0 = ws_stack_worker(st, 0);
 	w1 = ws_stack_worker(st, 1);
@@ -1290,7 +1253,7 @@ test_bind_all(void **state)
 	rte_ring_free(ring);
 }
 
-#define UDP_TEST(fn) cmocka_unit_test_setup_teardown(fn, udp_setup, \
+#define UDP_TEST(fn) cmocka_unit_test_setup_teardown(fn, ws_test_ip_setup, \
 	ws_test_teardown)
 
 static const struct CMUnitTest tests[] = {

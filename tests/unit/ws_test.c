@@ -13,6 +13,7 @@
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
+#include <rte_ring.h>
 
 #include "woshou.h"
 #include "ws_test.h"
@@ -113,6 +114,46 @@ ws_test_env_reinit(struct ws_test_env *env)
 	ws_test_clear_captured(env);
 	ws_worker_fini(&env->w);
 	env_worker_start(env);
+}
+
+void
+ws_test_ip_configure(struct ws_test_env *env, uint32_t frag_entries,
+		uint32_t unreach_rate, uint32_t unreach_burst)
+{
+	env->cfg.ip.ttl = 64;
+	env->cfg.ip.frag_entries = frag_entries;
+	env->cfg.ip.frag_timeout_ms = WS_TEST_FRAG_TIMEOUT_MS;
+	env->cfg.icmp.echo = true;
+	env->cfg.icmp.unreach_rate = unreach_rate;
+	env->cfg.icmp.unreach_burst = unreach_burst;
+	env->cfg.arp.reachable_ms = 3600000;
+	env->cfg.arp.stale_ms = 3600000;
+	ws_test_env_reinit(env);
+	env->w.ip_id = WS_TEST_IP_ID;
+}
+
+int
+ws_test_ip_setup(void **state)
+{
+	int ret = ws_test_setup(state);
+
+	if (ret == 0) {
+		ws_test_ip_configure(*state, 64, 100, 50);
+		ws_test_learn_peer(*state);
+	}
+	return ret;
+}
+
+const uint8_t *
+ws_test_pattern(size_t len)
+{
+	static uint8_t data[65536];
+	size_t i;
+
+	assert_true(len <= sizeof(data));
+	for (i = 0; i < len; i++)
+		data[i] = (uint8_t)(i * 13 + 1);
+	return data;
 }
 
 int
@@ -331,6 +372,32 @@ ws_test_icmp_echo(uint8_t *buf, uint8_t type, uint16_t ident, uint16_t seq,
 	buf[2] = ck >> 8;
 	buf[3] = ck & 0xff;
 	return 8 + data_len;
+}
+
+struct rte_ring *
+ws_test_ring(unsigned int size, unsigned int flags)
+{
+	static unsigned int seq;
+	char name[RTE_RING_NAMESIZE];
+	struct rte_ring *r;
+
+	snprintf(name, sizeof(name), "ws_test_r%u", seq++);
+	r = rte_ring_create(name, size, SOCKET_ID_ANY, flags);
+	assert_non_null(r);
+	return r;
+}
+
+void
+ws_test_poll_until_quiet(struct ws_worker *a, struct ws_worker *b)
+{
+	unsigned int quiet = 0, rounds = 0;
+
+	while (quiet < 4) {
+		unsigned int n = ws_worker_poll(a) + ws_worker_poll(b);
+
+		quiet = n == 0 ? quiet + 1 : 0;
+		assert_true(++rounds < 100000);
+	}
 }
 
 #define WS_TEST_RING_SETS 32

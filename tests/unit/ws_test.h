@@ -33,6 +33,15 @@
 #define WS_TEST_IP RTE_IPV4(198u, 18, 0, 2)	/* host order */
 #define WS_TEST_PEER_IP RTE_IPV4(198u, 18, 0, 1)	/* host order */
 
+/* An address in host order (RTE_IPV4 of an int literal overflows it). */
+#define WS_TEST_IPV4(a, b, c, d) ((uint32_t)(a) << 24 | \
+	(uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+
+/* The IP id of the worker's next datagram after ws_test_ip_configure. */
+#define WS_TEST_IP_ID 0x4242
+/* How long ws_test_ip_configure's reassembly entries live. */
+#define WS_TEST_FRAG_TIMEOUT_MS 1000
+
 extern const struct rte_ether_addr ws_test_mac;
 extern const struct rte_ether_addr ws_test_peer_mac;
 
@@ -55,6 +64,18 @@ struct rte_ring;
 struct ws_stack;
 
 /*
+ * A ring of 'size' slots with a name of its own (rte_ring_create
+ * 'flags'); fails the test if it cannot be made.
+ */
+struct rte_ring *ws_test_ring(unsigned int size, unsigned int flags);
+
+/*
+ * Poll worker a, then b, until neither receives anything for four rounds
+ * in a row; fails the test after 100000 rounds.
+ */
+void ws_test_poll_until_quiet(struct ws_worker *a, struct ws_worker *b);
+
+/*
  * A whole stack on a net_ring port whose queue q receives from rx[q] and
  * sends to tx[q] (n queues: one per worker, so 'sets' must list as many
  * workers.lcores). Configured by 'sets' ("section.key=value", ip.addr
@@ -71,6 +92,26 @@ struct ws_stack *ws_test_ring_stack(struct rte_ring **rx, struct rte_ring **tx,
 int ws_test_setup(void **state);
 int ws_test_teardown(void **state);
 void ws_test_env_reinit(struct ws_test_env *env);
+
+/*
+ * What the IPv4 layer tests start from: TTL 64, 'frag_entries'
+ * reassembly entries that expire after WS_TEST_FRAG_TIMEOUT_MS, echo
+ * answered, unreachables at 'unreach_rate' a second in bursts of
+ * 'unreach_burst', and no ARP refresh traffic while tests move the clock
+ * by seconds. The worker is restarted with them; its next datagram's IP
+ * id is WS_TEST_IP_ID.
+ */
+void ws_test_ip_configure(struct ws_test_env *env, uint32_t frag_entries,
+		uint32_t unreach_rate, uint32_t unreach_burst);
+
+/*
+ * cmocka setup: ws_test_setup, ws_test_ip_configure with 64 entries,
+ * 100 unreachables a second in bursts of 50, and the peer's MAC learnt.
+ */
+int ws_test_ip_setup(void **state);
+
+/* 'len' (at most 65536) bytes of a fixed pattern (i * 13 + 1). */
+const uint8_t *ws_test_pattern(size_t len);
 
 /* Move the clock forward by 'ms' and refresh w->now. */
 void ws_test_advance_ms(struct ws_test_env *env, uint64_t ms);

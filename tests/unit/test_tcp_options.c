@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The woshou authors
+ */
+
+/*
+ * TCP options and the header, segment by segment (tcp_harness.h): the
+ * option parser, checksums in software and offloaded, timestamps
+ * (PAWS, RTT), window scaling and SACK blocks.
+ */
+
+#include "tcp_harness.h"
+
+/* ------------------------------------------------------------------ */
+/* The header.                                                        */
+
+/* MUST-4..7, MUST-64, MUST-68: the parser, on every edge. */
+static void
+test_must7_option_edges(void **state)
+{
+	struct ws_tcp_opts o;
+	struct ws_test_env *env = *state;
+
+	/* Unaligned: NOP then MSS at offset 1, WS at 5 (MUST-64). */
+	{
+		const uint8_t b[] = { 1, 2, 4, 0x02, 0x18, 3, 3, 20, 0 };
+
+		assert_int_equal(ws_tcp_opts_parse(b, sizeof(b), &o), 0);
+		assert_int_equal(o.mss, 536);
+		/* Shift 20 is read as 14 (RFC 7323 2.3). */
+		assert_int_equal(o.wscale, 14);
+	}
+	/* Unknown kind 99 with a length: skipped (MUST-6). */
+	{
+		const uint8_t b[] = { 99, 4, 0xaa, 0xbb, 2, 4, 0x05, 0xb4 };
+
+		assert_int_equal(ws_tcp_opts_parse(b, sizeof(b), &o), 0);
+		assert_int_equal(o.mss, 1460);
+	}
+	/* Length 0 and length 1: illegal, parsing stops (MUST-7). */
+	{
+		const uint8_t b0[] = { 2, 4, 1, 0, 99, 0, 2, 4, 0, 1 };
+		const uint8_t b1[] = { 99, 1, 2, 4, 0, 1 };
+
+		assert_int_equal(ws_tcp_opts_parse(b0, sizeof(b0), &o),
+			-EINVAL);
+		assert_int_equal(o.mss, 256);
+		assert_int_equal(ws_tcp_opts_parse(b1, sizeof(b1), &o),
+			-EINVAL);
+		assert_false(o.present & WS_TCP_OPT_HAS_MSS);
+	}
+	/* Past the header, and a lone kind byte at the end. */
+	{
+		const uint8_t b[] = { 1, 1, 8, 10, 0, 0 };
+		const uint8_t c[] = { 1, 1, 1, 2 };
+
+		assert_int_equal(ws_tcp_opts_parse(b, sizeof(b), &o), -EINVAL);
+		assert_int_equal(ws_tcp_opts_parse(c, sizeof(c), &o), -EINVAL);
+	}
+	/* EOL ends it; what follows is padding (MUST-69). */
+	{
+		const uint8_t b[] = { 0, 2, 4, 5, 0xb4 };
+
+		assert_int_equal(ws_tcp_opts_parse(b, sizeof(b), &o), 0);
+		assert_int_equal(o.present, 0);
+	}
+	/*
+	 * NOP NOP TS, the usual layout, taken in one step: the same result
+	 * as the walk gives the same option laid out otherwise, whatever
+	 * the struct held before.
+	 */
+	{
+		const uint8_t b[] = { 1, 1, 8, 10, 0x11, 0x22, 0x33, 0x44,
+			0x55, 0x66, 0x77, 0x88 };
+		const uint8_t w[] = { 8, 10, 0x11, 0x22, 0x33, 0x44,
+			0x55, 0x66, 0x77, 0x88, 1, 1 };
+		struct ws_tcp_opts walked;
+
+		memset(&o, 0xa5, sizeof(o));
+		assert_int_equal(ws_tcp_opts_parse(b, sizeof(b), &o), 0);
+		assert_int_equal(ws_tcp_opts_parse(w, sizeof(w), &walked), 0);
+		assert_int_equal(o.present, WS_TCP_OPT_HAS_TS);
+		assert_int_equal(o.tsval, 0x11223344);
+		assert_int_equal(o.tsecr, 0x55667788);
+		assert_int_equal(o.present, walked.present);
+		assert_int_equal(o.tsval, walked.tsval);
+		assert_int_equal(o.tsecr, walked.tsecr);
+		assert_int_equal(o.mss, 0);
+		assert_int_equal(o.wscale, 0);
+		assert_int_equal(o.n_sack, 0);
+	}
+	/* A known kind with a wrong length: ignored, parsing goes on. */
+	{
+		const uint8_t b[] = { 2, 3, 9, 3, 3, 2 };
+
+		assert_int_equal(ws_tcp_opts_parse(b, sizeof(b), &o), 0);
+		assert_false(o.present & WS_TCP_OPT_HAS_MSS);
+		assert_int_equal(o.wscale, 2);
+	}
+	/* SACK blocks, bounded to four. */
+	{
+		uint8_t b[2 + 8 * 5] = { 5, 2 + 8 * 4 };
+
+		b[2 + 3] = 1;
+		b[2 + 7] = 2;
+		assert_int_equal(ws_tcp_opts_parse(b, 34, &o), 0);
+		assert_int_equal(o.n_sack, 4);
+		assert_int_equal(o.sack[0][0], 1);
+		assert_int_equal(o.sack[0][1], 2);
+	}
+
+	/* A SYN with illegal options is dropped; data segments are not. */
+	{
+		const uint8_t bad[] = { 2, 0, 0, 0 };
+		struct pseg p = {
+			.sport = PPORT, .dport = LPORT, .seq = PISN,
+			.flags = F_SYN, .wnd = 100, .opts = bad, .olen = 4,
+		};
+
+		send_seg(env, &p);
+		expect_none(env);
+		assert_int_equal(st(env)->drop_bad_opts, 1);
+	}
+	/* A data offset past the segment: dropped and counted. */
+	{
+		struct pseg p = {
+			.sport = PPORT, .dport = LPORT, .seq = PISN,
+			.flags = F_SYN, .wnd = 100, .doff_override = 15,
+		};
+
+		send_seg(env, &p);
+		expect_none(env);
+		assert_int_equal(st(env)->drop_bad_doff, 1);
+		p.doff_override = 4;
+		send_seg(env, &p);
+		assert_int_equal(st(env)->drop_bad_doff, 2);
+	}
+	ws_test_assert_no_leak(env);
+}
+
+/* MUST-3: a bad checksum is dropped silently. */
+static void
+test_must3_bad_checksum(void **state)
+{
+	struct ws_test_env *env = *state;
+	struct pseg p = {
+		.sport = PPORT, .dport = LPORT, .seq = PISN, .flags = F_SYN,
+		.wnd = 100, .bad_cksum = true,
+	};
+
+	send_seg(env, &p);
+	expect_none(env);
+	assert_int_equal(st(env)->drop_cksum, 1);
+	assert_null(lookup(env, LPORT, PPORT));
+	ws_test_assert_no_leak(env);
+}
+
+/* MUST-2 with offload: the pseudo-header sum and the flags for the NIC. */
+static void
+test_must2_checksum_offload(void **state)
+{
+	struct ws_test_env *env = *state;
+	const struct rte_mbuf *m;
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *th;
+
+	env->iface.offload.tx_tcp_cksum = true;
+	peer(env, PISN, 0, F_SYN, 65535, NULL, 0);
+	assert_int_equal(ncap(env), 1);
+	m = env->captured[0];
+	assert_true(m->ol_flags & RTE_MBUF_F_TX_TCP_CKSUM);
+	assert_true(m->ol_flags & RTE_MBUF_F_TX_IPV4);
+	assert_int_equal(m->l3_len, 20);
+	assert_int_equal(m->l4_len, 20 + 4);	/* MSS only */
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, 14);
+	th = (const struct rte_tcp_hdr *)(ip + 1);
+	assert_int_equal(th->cksum, rte_ipv4_phdr_cksum(ip, m->ol_flags));
+	ws_test_clear_captured(env);
+	env->iface.offload.tx_tcp_cksum = false;
+	finish(env);
+}
+
+/* ------------------------------------------------------------------ */
+/* Timestamps.                                                        */
+
+/*
+ * A SYN from PPORT offering MSS 1460 and timestamps (TSval 'tsval'):
+ * exactly one SYN-ACK comes back, in 'synack'.
+ */
+static void
+ts_syn(struct ws_test_env *env, uint32_t tsval, struct cseg *synack)
+{
+	uint8_t o[16] = { 2, 4, 5, 0xb4 };
+
+	ts_opt(o + 4, tsval, 0);
+	send_syn(env, o, sizeof(o), 65535, synack);
+}
+
+/* RFC 7323 5.3: PAWS drops an old TSval with an ACK; RST is exempt. */
+static void
+test_rfc7323_paws(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t o[12];
+	struct pseg p = {
+		.sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.flags = F_ACK, .wnd = 65535, .opts = o, .olen = sizeof(o),
+	};
+	struct cseg c;
+
+	ts_syn(env, 100, &c);
+	assert_int_equal(c.o.tsecr, 100);
+	ts_opt(o, 110, c.o.tsval);
+	p.ack = c.seq + 1;
+	send_seg(env, &p);
+	assert_int_equal(app.accepted, 1);
+	assert_true(app.conn->ts_ok);
+	assert_int_equal(app.conn->ts_recent, 110);
+
+	/* Data with TSval 120: accepted, TS.Recent moves. */
+	ts_opt(o, 120, c.o.tsval);
+	p.data = "a";
+	p.dlen = 1;
+	send_seg(env, &p);
+	assert_int_equal(app.rx_len, 1);
+	assert_int_equal(app.conn->ts_recent, 120);
+	/* Old TSval 90: dropped, ACK sent, echoing TS.Recent. */
+	ts_opt(o, 90, c.o.tsval);
+	p.seq = PISN + 2;
+	p.data = "b";
+	send_seg(env, &p);
+	only(env, &c);
+	assert_int_equal(c.flags, F_ACK);
+	assert_int_equal(c.ack, PISN + 2);
+	assert_int_equal(c.o.tsecr, 120);
+	assert_int_equal(app.rx_len, 1);
+	assert_int_equal(st(env)->drop_paws, 1);
+	/* Missing TS on a non-RST segment after negotiation: dropped. */
+	p.opts = NULL;
+	p.olen = 0;
+	send_seg(env, &p);
+	expect_none(env);
+	assert_int_equal(st(env)->drop_no_ts, 1);
+	/* A RST with an old TSval is not subject to PAWS. */
+	ts_opt(o, 1, 0);
+	p.opts = o;
+	p.olen = 12;
+	p.flags = F_RST;
+	p.dlen = 0;
+	send_seg(env, &p);
+	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_RESET);
+	ws_test_assert_no_leak(env);
+}
+
+/* RFC 6298 + RFC 7323 4: RTT from timestamps sets SRTT and RTO. */
+static void
+test_rfc6298_rtt_from_timestamps(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t o[12];
+	struct pseg p = {
+		.sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.flags = F_ACK, .wnd = 65535, .opts = o, .olen = sizeof(o),
+	};
+	struct cseg c;
+
+	ts_syn(env, 1, &c);
+	/* The handshake ACK comes 100 ms later: the first sample. */
+	ws_test_advance_ms(env, 100);
+	ts_opt(o, 2, c.o.tsval);
+	p.ack = c.seq + 1;
+	send_seg(env, &p);
+	assert_int_equal(app.conn->srtt_us, 100000);
+	assert_int_equal(app.conn->rttvar_us, 50000);
+	/* RTO = SRTT + 4 * RTTVAR = 300 ms (2.2). */
+	assert_int_equal(app.conn->rto_ms, 300);
+	finish(env);
+}
+
+/* ------------------------------------------------------------------ */
+/* Window scaling and SACK.                                           */
+
+/* RFC 7323 2: windows scale both ways once both SYNs had the option. */
+static void
+test_rfc7323_window_scaling(void **state)
+{
+	struct ws_test_env *env = *state;
+	static const uint8_t opts[] = { 2, 4, 5, 0xb4, 1, 3, 3, 7 };
+	struct cseg c;
+
+	send_syn(env, opts, sizeof(opts), 1000, &c);
+	assert_int_equal(c.wnd, 65535);
+	assert_int_equal(c.o.wscale, 3);
+	peer(env, PISN + 1, c.seq + 1, F_ACK, 100, NULL, 0);
+	assert_int_equal(app.conn->snd_wnd, 100 << 7);
+	assert_int_equal(app.conn->mss, 1460);
+	/* Our window, scaled: 262144 >> 3. */
+	ws_tcp_send(app.conn, "s", 1);
+	only(env, &c);
+	assert_int_equal(c.wnd, 262144 >> 3);
+	finish(env);
+}
+
+/* RFC 2018 4: with SACK permitted, a dup ACK reports what is held. */
+static void
+test_rfc2018_sack_blocks(void **state)
+{
+	struct ws_test_env *env = *state;
+	static const uint8_t syn_opts[] = { 2, 4, 5, 0xb4, 1, 1, 4, 2 };
+	struct cseg c;
+	uint32_t iss;
+
+	send_syn(env, syn_opts, sizeof(syn_opts), 65535, &c);
+	assert_true(c.o.present & WS_TCP_OPT_HAS_SACK_OK);
+	iss = c.seq;
+	peer(env, PISN + 1, iss + 1, F_ACK, 65535, NULL, 0);
+	assert_true(app.conn->sack_ok);
+	peer(env, PISN + 11, iss + 1, F_ACK, 65535, "0123456789", 10);
+	peer(env, PISN + 21, iss + 1, F_ACK, 65535, "abc", 3);
+	assert_int_equal(ncap(env), 2);
+	cap(env, 1, &c);
+	assert_int_equal(c.ack, PISN + 1);
+	assert_int_equal(c.o.n_sack, 1);
+	assert_int_equal(c.o.sack[0][0], PISN + 11);
+	assert_int_equal(c.o.sack[0][1], PISN + 24);
+	ws_test_clear_captured(env);
+	/* A full-sized data segment has no room for blocks: no IP fragments. */
+	{
+		static uint8_t big[1460 + 100];
+
+		ws_tcp_set_nodelay(app.conn, true);
+		assert_int_equal(ws_tcp_send(app.conn, big, sizeof(big)),
+			(int)sizeof(big));
+		assert_int_equal(ncap(env), 2);
+		cap(env, 0, &c);
+		assert_int_equal(c.dlen, 1460);
+		assert_int_equal(c.olen, 0);
+		cap(env, 1, &c);
+		assert_int_equal(c.dlen, 100);
+		assert_int_equal(c.o.n_sack, 1);
+		assert_int_equal(env->w.stats.ip.frag_tx, 0);
+	}
+	ws_test_clear_captured(env);
+	finish(env);
+}
+
+static const struct CMUnitTest tests[] = {
+	TCP_TEST(test_must7_option_edges),
+	TCP_TEST(test_must3_bad_checksum),
+	TCP_TEST(test_must2_checksum_offload),
+	TCP_TEST(test_rfc7323_paws),
+	TCP_TEST(test_rfc6298_rtt_from_timestamps),
+	TCP_TEST(test_rfc7323_window_scaling),
+	TCP_TEST(test_rfc2018_sack_blocks),
+};
+
+WS_TEST_MAIN(tests)
