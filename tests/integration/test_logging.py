@@ -7,17 +7,11 @@ line that names each dropped packet's counter and the packet."""
 import re
 import time
 
-from conftest import KERNEL_IP, WOSHOU_IP, Woshou
+from conftest import KERNEL_IP, WOSHOU_IP, wait_until
 
 DROP_LINE = re.compile(
     r"woshou: tcp: worker 0: tcp\.rst_no_conn: "
     r"198\.18\.0\.1:(\d+) > 198\.18\.0\.2:(\d+) tcp \[S\] \d+ bytes")
-
-
-def start(netns, *sets):
-    w = Woshou(netns, sets=sets)
-    w.start_and_configure_kernel_side()
-    return w
 
 
 def syns_to_closed_port(netns, port, count):
@@ -31,11 +25,11 @@ def syns_to_closed_port(netns, port, count):
         f"    try: s.connect(('{WOSHOU_IP}', {port}))\n"
         "    except OSError: pass\n"
         "    s.close()\n")
-    netns.exec(["/usr/bin/python3", "-c", script], timeout=60)
+    netns.python("-c", script, timeout=60)
 
 
-def test_drop_lines_at_debug(netns):
-    w = start(netns, "eal.log_level=lib.woshou.tcp:debug")
+def test_drop_lines_at_debug(netns, start):
+    w = start("eal.log_level=lib.woshou.tcp:debug")
     try:
         syns_to_closed_port(netns, 81, 3)
         m = w.wait_for(DROP_LINE.pattern, timeout=10)
@@ -49,25 +43,22 @@ def test_drop_lines_at_debug(netns):
     assert len(DROP_LINE.findall(w.output)) == 3
 
 
-def test_no_drop_lines_by_default(netns):
-    w = start(netns)
+def test_no_drop_lines_by_default(netns, start):
+    w = start()
     try:
         syns_to_closed_port(netns, 81, 3)
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            if w.telemetry("/woshou/tcp/stats")["rst_no_conn"] == 3:
-                break
-            time.sleep(0.1)
+        wait_until(lambda: w.telemetry("/woshou/tcp/stats")["rst_no_conn"],
+                   lambda n: n == 3, what="3 RSTs counted")
     finally:
         w.stop()
     assert w.counters()["tcp.rst_no_conn"] == 3
     assert "rst_no_conn:" not in w.output
 
 
-def test_drop_lines_rate_limited(netns):
+def test_drop_lines_rate_limited(netns, start):
     """40 drops within a second log at most 10 lines in that second; the
     next line, in a later second, reports how many were suppressed."""
-    w = start(netns, "eal.log_level=lib.woshou.tcp:debug")
+    w = start("eal.log_level=lib.woshou.tcp:debug")
     try:
         t0 = time.monotonic()
         syns_to_closed_port(netns, 82, 40)
@@ -89,10 +80,10 @@ def test_drop_lines_rate_limited(netns):
         r"\((\d+) drop lines suppressed", w.output)) == 41
 
 
-def test_glob_level_logs_every_layer(netns):
+def test_glob_level_logs_every_layer(netns, start):
     """'lib.woshou.*:debug' reaches every module's type: a frame with a
     bad IPv4 header checksum is logged by ip, with its addresses."""
-    w = start(netns, "eal.log_level=lib.woshou.*:debug")
+    w = start("eal.log_level=lib.woshou.*:debug")
     try:
         script = (
             "from scapy.all import Ether, IP, UDP, sendp, conf\n"
@@ -100,7 +91,7 @@ def test_glob_level_logs_every_layer(netns):
             f"sendp(Ether(dst='{w.mac}') / IP(src='{KERNEL_IP}', "
             f"dst='{WOSHOU_IP}', chksum=0x1234) / UDP(sport=5000, "
             "dport=7) / b'x', iface='wsh0')\n")
-        netns.exec(["/usr/bin/python3", "-c", script], timeout=60)
+        netns.python("-c", script, timeout=60)
         m = w.wait_for(r"woshou: ip: worker 0: ip\.drop_cksum: "
                        r"198\.18\.0\.1:5000 > 198\.18\.0\.2:7 udp "
                        r"(\d+) bytes", timeout=10)
