@@ -415,6 +415,114 @@ test_syncookie_accept_overflow(void **state)
 	finish(env);
 }
 
+/* ------------------------------------------------------------------ */
+/* One passive-open constructor.                                       */
+
+/*
+ * The handshake of full_syn from 'sport', answered statefully or with a
+ * cookie as the worker is set, then ACKed 10 ms later with timestamps
+ * and window 100: the accepted connection.
+ */
+static struct ws_tcp_conn *
+handshake_full(struct ws_test_env *env, uint16_t sport)
+{
+	struct pseg s = full_syn;
+	uint8_t ack_opts[12];
+	struct cseg cs;
+
+	s.sport = sport;
+	app_reset();
+	send_seg(env, &s);
+	only(env, &cs);
+	assert_int_equal(cs.flags, F_SYN | F_ACK);
+	ws_test_advance_ms(env, 10);
+	ts_opt(ack_opts, 0x11223345, cs.o.tsval);
+	s.opts = ack_opts;
+	s.olen = sizeof(ack_opts);
+	s.seq = PISN + 1;
+	s.ack = cs.seq + 1;
+	s.flags = F_ACK;
+	s.wnd = 100;
+	send_seg(env, &s);
+	expect_none(env);
+	assert_int_equal(app.accepted, 1);
+	assert_non_null(app.conn);
+	return app.conn;
+}
+
+/*
+ * A connection born from a SYN_RECEIVED TCB and one born from a cookie
+ * are the same connection: every field the handshake settles agrees,
+ * relative to each side's ISN. Only the RTT differs (a cookie SYN-ACK is
+ * not timed) and the flag that says which way it came.
+ */
+static void
+test_passive_open_one_constructor(void **state)
+{
+	struct ws_test_env *env = *state;
+	struct ws_tcp_conn *a, *b;
+
+	ws_test_advance_ms(env, 5000);
+	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_OFF;
+	a = handshake_full(env, PPORT);
+	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
+	b = handshake_full(env, PPORT + 1);
+	assert_int_equal(st(env)->synack_tx, 1);
+	assert_int_equal(st(env)->cookie_synack_tx, 1);
+	assert_int_equal(st(env)->passive_opens, 2);
+
+	assert_false(a->from_cookie);
+	assert_true(b->from_cookie);
+	assert_int_equal(a->state, WS_TCP_ESTABLISHED);
+	assert_int_equal(b->state, a->state);
+	assert_true(a->passive && b->passive);
+	assert_false(a->half_open || b->half_open);
+	assert_ptr_equal(a->ops, b->ops);
+	assert_true(a->ts_ok && a->ws_ok && a->sack_ok);
+	assert_int_equal(b->ts_ok, a->ts_ok);
+	assert_int_equal(b->ws_ok, a->ws_ok);
+	assert_int_equal(b->sack_ok, a->sack_ok);
+	assert_int_equal(b->snd_shift, a->snd_shift);
+	assert_int_equal(b->rcv_shift, a->rcv_shift);
+	assert_int_equal(b->peer_mss, a->peer_mss);
+	assert_int_equal(b->mss, a->mss);
+	assert_int_equal(a->mss, 1448);
+	assert_int_equal(b->rcv_mss, a->rcv_mss);
+	assert_int_equal(b->irs, a->irs);
+	assert_int_equal(b->rcv_nxt, a->rcv_nxt);
+	assert_int_equal(b->rcv_adv - b->rcv_nxt, a->rcv_adv - a->rcv_nxt);
+	assert_int_equal(b->last_ack_sent, a->last_ack_sent);
+	assert_int_equal(b->snd_una - b->iss, 1);
+	assert_int_equal(a->snd_una - a->iss, 1);
+	assert_int_equal(b->snd_nxt - b->iss, a->snd_nxt - a->iss);
+	assert_int_equal(b->snd_max - b->iss, a->snd_max - a->iss);
+	assert_int_equal(b->recover - b->iss, a->recover - a->iss);
+	assert_int_equal(b->snd_wnd, a->snd_wnd);
+	assert_int_equal(a->snd_wnd, 100 << 7);
+	assert_int_equal(b->snd_wl1, a->snd_wl1);
+	assert_int_equal(b->snd_wl2 - b->iss, a->snd_wl2 - a->iss);
+	assert_int_equal(b->ts_recent, a->ts_recent);
+	/* Each took TS.Recent from its ACK; b's came 10 ms after a's. */
+	assert_int_equal(b->ts_recent_ms, ws_tcp_now_ms(env->w.tcp));
+	assert_int_equal(a->ts_recent_ms, b->ts_recent_ms - 10);
+	assert_int_equal(b->ts_off, ws_tcp_ts_off(env->w.tcp, &b->key));
+	assert_int_equal(a->ts_off, ws_tcp_ts_off(env->w.tcp, &a->key));
+	assert_int_equal(b->cwnd, a->cwnd);
+	assert_int_equal(b->ssthresh, a->ssthresh);
+	assert_int_equal(b->n_rtx, 0);
+	assert_int_equal(a->n_rtx, 0);
+	assert_int_equal(b->rtx_mode, a->rtx_mode);
+	assert_int_equal(b->r2_ms, a->r2_ms);
+	assert_int_equal(b->nodelay, a->nodelay);
+	/* The stateful SYN-ACK was timed by its echoed TSval: 10 ms. */
+	assert_int_equal(a->srtt_us, 10000);
+	assert_int_equal(b->srtt_us, 0);
+
+	ws_tcp_abort(a);
+	app.conn = b;
+	finish(env);
+}
+
 static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_syncookie_always_synack_exact),
 	TCP_TEST(test_syncookie_without_timestamps),
@@ -425,6 +533,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_syncookie_auto_mode),
 	TCP_TEST(test_syncookie_auto_stray_ack),
 	TCP_TEST(test_syncookie_accept_overflow),
+	TCP_TEST(test_passive_open_one_constructor),
 };
 
 WS_TEST_MAIN(tests)

@@ -343,6 +343,67 @@ test_rfc2018_sack_blocks(void **state)
 	finish(env);
 }
 
+/*
+ * MUST-15: a SYN whose MSS option says 0 is treated as one without the
+ * option (536), also with timestamps (the send MSS used to underflow to
+ * 65524 there), on the stateful path and the cookie path alike.
+ */
+static void
+test_must15_mss_zero(void **state)
+{
+	struct ws_test_env *env = *state;
+	/* MSS 0, NOP NOP TS 7/0. */
+	static const uint8_t syn_opts[] = {
+		2, 4, 0, 0, 1, 1, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0,
+	};
+	uint8_t ack_opts[12];
+	struct pseg s = {
+		.sport = PPORT + 1, .dport = LPORT, .seq = PISN,
+		.flags = F_SYN, .wnd = 65535, .opts = syn_opts,
+		.olen = sizeof(syn_opts),
+	};
+	struct cseg c;
+
+	send_syn(env, syn_opts, sizeof(syn_opts), 65535, &c);
+	assert_true(c.o.present & WS_TCP_OPT_HAS_TS);
+	ts_opt(ack_opts, 8, c.o.tsval);
+	{
+		struct pseg a = {
+			.sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+			.ack = c.seq + 1, .flags = F_ACK, .wnd = 65535,
+			.opts = ack_opts, .olen = sizeof(ack_opts),
+		};
+
+		send_seg(env, &a);
+	}
+	assert_non_null(app.conn);
+	assert_int_equal(app.conn->state, WS_TCP_ESTABLISHED);
+	assert_int_equal(app.conn->peer_mss, 536);
+	assert_int_equal(app.conn->mss, 536 - 12);
+	ws_tcp_abort(app.conn);
+	ws_test_run_timers(env);
+	ws_test_clear_captured(env);
+
+	/* The same SYN answered with a cookie. */
+	app_reset();
+	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
+	send_seg(env, &s);
+	only(env, &c);
+	assert_int_equal(c.flags, F_SYN | F_ACK);
+	ts_opt(ack_opts, 8, c.o.tsval);
+	s.seq = PISN + 1;
+	s.ack = c.seq + 1;
+	s.flags = F_ACK;
+	s.opts = ack_opts;
+	s.olen = sizeof(ack_opts);
+	send_seg(env, &s);
+	assert_non_null(app.conn);
+	assert_true(app.conn->from_cookie);
+	assert_int_equal(app.conn->peer_mss, 536);
+	assert_int_equal(app.conn->mss, 536 - 12);
+	finish(env);
+}
+
 static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_must7_option_edges),
 	TCP_TEST(test_must3_bad_checksum),
@@ -351,6 +412,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_rfc6298_rtt_from_timestamps),
 	TCP_TEST(test_rfc7323_window_scaling),
 	TCP_TEST(test_rfc2018_sack_blocks),
+	TCP_TEST(test_must15_mss_zero),
 };
 
 WS_TEST_MAIN(tests)
