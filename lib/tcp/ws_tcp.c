@@ -291,6 +291,42 @@ ws_tcp_conn_alloc(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 	return c;
 }
 
+/* A TCB for 'key', in the table; NULL when there is no room for it. */
+struct ws_tcp_conn *
+ws_tcp_conn_new(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
+{
+	struct ws_tcp_conn *c = ws_tcp_conn_alloc(tw, key);
+
+	if (c == NULL)
+		return NULL;
+	if (ws_tcp_conn_insert(c) < 0) {
+		c->dead = 1;
+		ws_tcp_conn_hold(c);
+		ws_tcp_conn_release(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+ws_tcp_set_iss(struct ws_tcp_conn *c, uint32_t iss)
+{
+	c->iss = iss;
+	c->snd_una = iss;
+	c->snd_nxt = iss;
+	c->snd_max = iss;
+	c->recover = iss;
+}
+
+void
+ws_tcp_syn_start(struct ws_tcp_conn *c)
+{
+	c->rtx_first = c->tw->w->now;
+	ws_tcp_send_syn(c);
+	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
+	ws_tcp_timer_arm_ms(c, &c->rtx_timer, c->rto_ms);
+}
+
 int
 ws_tcp_conn_insert(struct ws_tcp_conn *c)
 {
@@ -1167,7 +1203,7 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 		return NULL;
 	}
 	key.lport = rte_cpu_to_be_16((uint16_t)port);
-	c = ws_tcp_conn_alloc(tw, &key);
+	c = ws_tcp_conn_new(tw, &key);
 	if (c == NULL) {
 		WS_DROP(tw->w, tw->st->drop_table_full, NULL);
 		rte_errno = ENOMEM;
@@ -1180,24 +1216,11 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 	c->ts_ok = tw->cfg.timestamps;
 	c->sack_ok = tw->cfg.sack;
 	c->rcv_shift = c->ws_ok ? tw->rcv_shift : 0;
-	c->iss = ws_tcp_isn(tw, &key, &c->ts_off);
-	c->snd_una = c->iss;
-	c->snd_nxt = c->iss;
-	c->snd_max = c->iss;
-	c->recover = c->iss;
-	if (ws_tcp_conn_insert(c) < 0) {
-		c->dead = 1;
-		conn_release_memory(c);
-		rte_errno = ENOMEM;
-		return NULL;
-	}
+	ws_tcp_set_iss(c, ws_tcp_isn(tw, &key, &c->ts_off));
 	c->app_known = 1;
 	ws_tcp_set_state(c, WS_TCP_SYN_SENT);
 	tw->st->active_opens++;
-	c->rtx_first = w->now;
-	ws_tcp_send_syn(c);
-	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
-	ws_tcp_timer_arm_ms(c, &c->rtx_timer, c->rto_ms);
+	ws_tcp_syn_start(c);
 	return c;
 }
 

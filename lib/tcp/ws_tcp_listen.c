@@ -64,23 +64,6 @@ syn_options(const struct ws_tcp_config *cfg, const struct ws_tcp_opts *so,
 		(so->present & WS_TCP_OPT_HAS_SACK_OK);
 }
 
-/* A TCB for 'key', in the table; NULL when there is no room for it. */
-static struct ws_tcp_conn *
-conn_new(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
-{
-	struct ws_tcp_conn *c = ws_tcp_conn_alloc(tw, key);
-
-	if (c == NULL)
-		return NULL;
-	if (ws_tcp_conn_insert(c) < 0) {
-		c->dead = 1;
-		ws_tcp_conn_hold(c);
-		ws_tcp_conn_release(c);
-		return NULL;
-	}
-	return c;
-}
-
 /*
  * The one passive-open constructor: a SYN_RECEIVED TCB for 'key' under
  * listener 'l', as 'po' settles it, with nothing sent yet. NULL when the
@@ -91,7 +74,7 @@ passive_open(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 		const struct ws_tcp_key *key, const struct passive_open *po)
 {
 	const struct ws_syncookie_opts *o = &po->opts;
-	struct ws_tcp_conn *c = conn_new(tw, key);
+	struct ws_tcp_conn *c = ws_tcp_conn_new(tw, key);
 
 	if (c == NULL)
 		return NULL;
@@ -101,11 +84,7 @@ passive_open(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	c->irs = po->irs;
 	c->rcv_nxt = po->irs + 1;
 	c->rcv_adv = c->rcv_nxt;
-	c->iss = po->iss;
-	c->snd_una = po->iss;
-	c->snd_nxt = po->iss;
-	c->snd_max = po->iss;
-	c->recover = po->iss;
+	ws_tcp_set_iss(c, po->iss);
 	c->ts_ok = o->has_ts;
 	c->ws_ok = o->has_ws;
 	c->sack_ok = o->sack_ok;
@@ -356,9 +335,7 @@ syn_stateful(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	c->snd_wnd = sg->wnd;
 	c->max_snd_wnd = c->snd_wnd;
 	tw->st->synack_tx++;
-	ws_tcp_send_syn(c);
-	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
-	ws_tcp_timer_arm_ms(c, &c->rtx_timer, c->rto_ms);
+	ws_tcp_syn_start(c);
 }
 
 void

@@ -309,6 +309,13 @@ void ws_tcp_set_state(struct ws_tcp_conn *c, enum ws_tcp_state state);
 struct ws_tcp_conn *ws_tcp_conn_alloc(struct ws_tcp_worker *tw,
 		const struct ws_tcp_key *key);
 int ws_tcp_conn_insert(struct ws_tcp_conn *c);
+/* ws_tcp_conn_alloc and ws_tcp_conn_insert: NULL when either has no room. */
+struct ws_tcp_conn *ws_tcp_conn_new(struct ws_tcp_worker *tw,
+		const struct ws_tcp_key *key);
+/* Our ISN: every send sequence variable starts there. */
+void ws_tcp_set_iss(struct ws_tcp_conn *c, uint32_t iss);
+/* Send our SYN (or SYN-ACK) and time its retransmission from now. */
+void ws_tcp_syn_start(struct ws_tcp_conn *c);
 struct ws_tcp_conn *ws_tcp_lookup(struct ws_tcp_worker *tw,
 		const struct ws_tcp_key *key);
 struct ws_tcp_listener *ws_tcp_find_listener(struct ws_tcp_worker *tw,
