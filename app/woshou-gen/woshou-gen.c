@@ -47,6 +47,7 @@
 
 #include "woshou.h"
 #include "ws_app.h"
+#include "ws_services_config.h"
 #include "ws_tcp_api.h"
 #include "ws_worker_api.h"
 
@@ -2216,6 +2217,7 @@ free_workers(struct gen *g)
 int
 main(int argc, char **argv)
 {
+	static struct ws_services_config services;	/* unused */
 	char err[WS_CFG_ERR_LEN];
 	struct options opt;
 	struct ws_config cfg;
@@ -2226,8 +2228,10 @@ main(int argc, char **argv)
 	int ret;
 
 	parse_options(argc, argv, &opt);
-	if (ws_config_load(&cfg, opt.config, opt.sets, opt.n_sets, err,
-			sizeof(err)) < 0)
+	/* woshou's sections too: a config written for it loads here. */
+	if (ws_services_config_register(&services, err, sizeof(err)) < 0 ||
+			ws_config_load(&cfg, opt.config, opt.sets, opt.n_sets,
+				err, sizeof(err)) < 0)
 		fail_usage("%s", err);
 	if (opt.mode != MODE_SYN_FLOOD && opt.concurrency >
 			cfg.tcp.max_connections * cfg.workers.count)

@@ -48,6 +48,7 @@ struct options {
 };
 
 static volatile sig_atomic_t quit;
+static struct ws_services_config services;	/* [http], [echo], [discard] */
 static struct ws_udp_services *udp_svc;	/* freed after the stack */
 static struct ws_dns_server *dns_server;	/* likewise */
 static bool pdump_ready;	/* dpdk-dumpcap can attach */
@@ -158,13 +159,15 @@ parse_options(int argc, char **argv, struct options *opt)
 		fail_usage("--config FILE is required (see --help)");
 }
 
+/* The library's sections, and the services' on top: one file for both. */
 static void
 load_config(const struct options *opt, struct ws_config *cfg)
 {
 	char err[WS_CFG_ERR_LEN];
 
-	if (ws_config_load(cfg, opt->config, opt->sets, opt->n_sets, err,
-			sizeof(err)) < 0)
+	if (ws_services_config_register(&services, err, sizeof(err)) < 0 ||
+			ws_config_load(cfg, opt->config, opt->sets,
+				opt->n_sets, err, sizeof(err)) < 0)
 		fail_usage("%s", err);
 }
 
@@ -213,9 +216,9 @@ start_stack(const struct ws_config *cfg, struct ws_services **svc)
 		rte_eal_cleanup();
 		exit(EXIT_RUNTIME);
 	}
-	*svc = ws_services_start(s, cfg);
+	*svc = ws_services_start(s, cfg, &services);
 	if (*svc != NULL)
-		udp_svc = ws_udp_services_start(s, cfg);
+		udp_svc = ws_udp_services_start(s, &services);
 	if (*svc == NULL || udp_svc == NULL) {
 		fprintf(stderr, "woshou: cannot start the services: %s\n",
 			rte_strerror(rte_errno));
@@ -257,8 +260,7 @@ print_banner(const struct ws_stack *s)
 		"Ctrl-C to stop\n", WS_VERSION, addr_text, mac_text,
 		ws_stack_port(s), ws_stack_worker_count(s));
 	printf("services: http %u, echo %u, discard %u (0 = off)\n",
-		cfg->services.http_port, cfg->services.echo_port,
-		cfg->services.discard_port);
+		services.http_port, services.echo_port, services.discard_port);
 	if (cfg->control.telemetry)
 		printf("telemetry: %s/dpdk_telemetry.v2; "
 			"scripts/woshou-stat --prefix %s\n",

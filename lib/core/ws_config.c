@@ -22,14 +22,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <rte_cfgfile.h>
 #include <rte_common.h>
@@ -37,6 +34,7 @@
 #include <rte_string_fns.h>
 
 #include "ws_config.h"
+#include "ws_config_priv.h"
 #include "ws_dns.h"
 
 /* Where a value came from, in error messages, when not the file. */
@@ -767,264 +765,6 @@ check_rto_max(const struct ws_config_key *k, const char *text, void *base,
 }
 
 /*
- * Service ports (http, echo, discard, in that table order): two services
- * cannot listen on one port, so each is checked against those above it.
- */
-static int
-check_service_port(const struct ws_config_key *k, const char *text,
-		void *base, const struct ws_config *cfg, char *why,
-		size_t why_len)
-{
-	const struct ws_services_config *sv = &cfg->services;
-	const char *other = NULL;
-	uint16_t port;
-
-	port = *(const uint16_t *)ws_config_field(k, base);
-	if (port == 0)
-		return 0;
-	if (k->offset == offsetof(struct ws_config, services.echo_port)) {
-		if (port == sv->http_port)
-			other = "[http] port";
-	} else if (k->offset ==
-			offsetof(struct ws_config, services.discard_port)) {
-		if (port == sv->http_port)
-			other = "[http] port";
-		else if (port == sv->echo_port)
-			other = "[echo] port";
-	}
-	if (other != NULL) {
-		snprintf(why, why_len, "%s is also %s", text, other);
-		return -EINVAL;
-	}
-	return 0;
-}
-/*
- * http.routeN = PATH TYPE inline:TEXT | PATH TYPE file:NAME
- *
- * Numbered keys rather than one key per path: INI keys are names, and a
- * path ('/', '.', '=') is not one. TEXT takes the backslash escapes \n,
- * \r, \t and \\, so a one-line value can carry a body with line breaks;
- * print writes them back the same way. NAME is relative to the config
- * file's directory unless absolute; it is made absolute here, so that
- * --check-config shows the file that will be served and its output loads
- * back from anywhere. The file must be readable now: a typo fails at
- * --check-config time, not at the first request.
- */
-
-#define ROUTE_INLINE "inline:"
-#define ROUTE_FILE "file:"
-
-static unsigned int
-route_index(const struct ws_config_key *k)
-{
-	return (unsigned int)((k->offset -
-		offsetof(struct ws_config, services.routes)) /
-		sizeof(struct ws_http_route));
-}
-
-static int
-route_unescape(const char *text, char *out, size_t cap, char *why,
-		size_t why_len)
-{
-	size_t n = 0;
-	char c;
-
-	for (; *text != '\0'; text++) {
-		c = *text;
-		if (c == '\\') {
-			switch (*++text) {
-			case 'n':
-				c = '\n';
-				break;
-			case 'r':
-				c = '\r';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case '\\':
-				c = '\\';
-				break;
-			case '\0':
-				snprintf(why, why_len, "inline text ends "
-					"with a lone '\\'");
-				return -EINVAL;
-			default:
-				snprintf(why, why_len, "unknown escape "
-					"'\\%c' in inline text (\\n \\r \\t "
-					"\\\\)", *text);
-				return -EINVAL;
-			}
-		}
-		/* Unescaping only shrinks, so the field always has room. */
-		if (n + 1 < cap)
-			out[n++] = c;
-	}
-	out[n] = '\0';
-	return 0;
-}
-
-/* The absolute name of a readable regular file for 'name'. */
-static int
-route_file(const char *name, const struct ws_config *cfg, char *out,
-		size_t cap, char *why, size_t why_len)
-{
-	char joined[PATH_MAX], resolved[PATH_MAX];
-	const char *slash = strrchr(cfg->path, '/');
-	struct stat st;
-	int n;
-
-	if (name[0] == '/' || slash == NULL)
-		n = snprintf(joined, sizeof(joined), "%s", name);
-	else
-		n = snprintf(joined, sizeof(joined), "%.*s/%s",
-			(int)(slash - cfg->path), cfg->path, name);
-	if (n < 0 || (size_t)n >= sizeof(joined)) {
-		snprintf(why, why_len, "file '%s': name too long", name);
-		return -EINVAL;
-	}
-	if (realpath(joined, resolved) == NULL || stat(resolved, &st) != 0) {
-		snprintf(why, why_len, "file '%s': %s", name, strerror(errno));
-		return -EINVAL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, why_len, "file '%s' is not a regular file", name);
-		return -EINVAL;
-	}
-	if (st.st_size > WS_HTTP_MAX_FILE) {
-		snprintf(why, why_len, "file '%s' is larger than %u bytes",
-			name, WS_HTTP_MAX_FILE);
-		return -EINVAL;
-	}
-	if (access(resolved, R_OK) != 0) {
-		snprintf(why, why_len, "file '%s': %s", name, strerror(errno));
-		return -EINVAL;
-	}
-	if (strlen(resolved) >= cap) {
-		snprintf(why, why_len, "file '%s': absolute name longer than "
-			"%zu characters", name, cap - 1);
-		return -EINVAL;
-	}
-	strlcpy(out, resolved, cap);
-	return 0;
-}
-
-static int
-parse_route(const struct ws_config_key *k, const char *text, void *base,
-		const struct ws_config *cfg, char *why, size_t why_len)
-{
-	struct ws_services_config *sv = &((struct ws_config *)base)->services;
-	unsigned int i, idx = route_index(k);
-	struct ws_http_route r;
-	const char *p = text;
-	const char *c;
-
-	memset(&r, 0, sizeof(r));
-	if (text[0] == '\0') {
-		/* Zeroed, so that configs compare equal with memcmp. */
-		memset(&sv->routes[idx], 0, sizeof(sv->routes[idx]));
-		return 0;
-	}
-	if (!ws_config_next_word(&p, r.path, sizeof(r.path)) ||
-			!ws_config_next_word(&p, r.content_type,
-				sizeof(r.content_type)) ||
-			(strncmp(p, ROUTE_INLINE, strlen(ROUTE_INLINE)) != 0 &&
-			strncmp(p, ROUTE_FILE, strlen(ROUTE_FILE)) != 0)) {
-		snprintf(why, why_len, "'%s' is not PATH TYPE inline:TEXT or "
-			"PATH TYPE file:NAME", text);
-		return -EINVAL;
-	}
-	if (r.path[0] != '/') {
-		snprintf(why, why_len, "path '%s' does not start with '/'",
-			r.path);
-		return -EINVAL;
-	}
-	/* Requests are matched on the path alone, without a query. */
-	for (c = r.path; *c != '\0'; c++) {
-		if (*c == '?' || *c == '#' || *c < 0x21 || *c > 0x7e) {
-			snprintf(why, why_len, "path '%s' may not contain "
-				"'%c'", r.path, *c);
-			return -EINVAL;
-		}
-	}
-	for (c = r.content_type; *c != '\0'; c++)
-		if (*c < 0x21 || *c > 0x7e)
-			break;
-	if (*c != '\0' || strchr(r.content_type, '/') == NULL) {
-		snprintf(why, why_len, "type '%s' is not a media type like "
-			"text/html", r.content_type);
-		return -EINVAL;
-	}
-	if (strncmp(p, ROUTE_INLINE, strlen(ROUTE_INLINE)) == 0) {
-		if (route_unescape(p + strlen(ROUTE_INLINE), r.body,
-				sizeof(r.body), why, why_len) < 0)
-			return -EINVAL;
-	} else {
-		p += strlen(ROUTE_FILE);
-		if (*p == '\0') {
-			snprintf(why, why_len, "file: needs a file name");
-			return -EINVAL;
-		}
-		if (route_file(p, cfg, r.file, sizeof(r.file), why,
-				why_len) < 0)
-			return -EINVAL;
-		/* As printed, it must still fit in one value. */
-		if (strlen(r.path) + strlen(r.content_type) +
-				strlen(" " ROUTE_FILE " ") + strlen(r.file) >=
-				WS_CFG_VALUE_LEN) {
-			snprintf(why, why_len, "value longer than %d "
-				"characters with the file name made absolute "
-				"(%s)", WS_CFG_VALUE_LEN - 1, r.file);
-			return -EINVAL;
-		}
-	}
-	for (i = 0; i < idx; i++) {
-		if (strcmp(sv->routes[i].path, r.path) == 0) {
-			snprintf(why, why_len, "path %s is also route%u",
-				r.path, i + 1);
-			return -EINVAL;
-		}
-	}
-	sv->routes[idx] = r;
-	if (sv->n_routes < idx + 1)
-		sv->n_routes = idx + 1;
-	return 0;
-}
-
-static void
-format_route(const struct ws_config_key *k, const void *base, char *buf,
-		size_t len)
-{
-	const struct ws_http_route *r = ws_config_field_const(k, base);
-	const char *b;
-	size_t used;
-
-	buf[0] = '\0';
-	if (r->path[0] == '\0')
-		return;
-	if (r->file[0] != '\0') {
-		snprintf(buf, len, "%s %s " ROUTE_FILE "%s", r->path,
-			r->content_type, r->file);
-		return;
-	}
-	used = snprintf(buf, len, "%s %s " ROUTE_INLINE, r->path,
-		r->content_type);
-	for (b = r->body; *b != '\0' && used + 3 < len; b++) {
-		const char *esc = *b == '\n' ? "\\n" : *b == '\r' ? "\\r" :
-			*b == '\t' ? "\\t" : *b == '\\' ? "\\\\" : NULL;
-
-		if (esc != NULL) {
-			memcpy(buf + used, esc, 2);
-			used += 2;
-		} else {
-			buf[used++] = *b;
-		}
-	}
-	if (used < len)
-		buf[used] = '\0';
-}
-
-/*
  * resolver.servers: up to WS_RESOLVER_MAX_SERVERS IPv4 addresses, space
  * separated, that this host can reach: on the subnet, or through
  * ip.gateway (parsed above it).
@@ -1117,23 +857,6 @@ format_servers(const struct ws_config_key *k, const void *base, char *buf,
 	}
 }
 
-/* dns.port: UDP, where echo and discard (above it) listen too. */
-static int
-check_dns_port(const struct ws_config_key *k, const char *text, void *base,
-		const struct ws_config *cfg, char *why, size_t why_len)
-{
-	const struct ws_services_config *sv = &cfg->services;
-	uint16_t port = cfg->dns.port;
-
-	if (port != 0 && (port == sv->echo_port || port == sv->discard_port)) {
-		snprintf(why, why_len, "%s is also [%s] port, which serves "
-			"UDP too", text,
-			port == sv->echo_port ? "echo" : "discard");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /*
  * [dns] zone, mname and rname: domain names, stored as written; mname and
  * rname are relative to the zone (parsed above them) unless they end in a
@@ -1150,8 +873,9 @@ check_dns_name(const struct ws_config_key *k, const char *text, void *base,
 }
 
 /*
- * dns.recordN = NAME [TTL] TYPE VALUE: numbered like the HTTP routes, and
- * parsed after zone and ttl, which it depends on. ws_dns.c has the syntax.
+ * dns.recordN = NAME [TTL] TYPE VALUE: numbered keys, as a name is not
+ * one, parsed after zone and ttl, which they depend on. ws_dns.c has the
+ * syntax.
  */
 static int
 parse_dns_record(const struct ws_config_key *k, const char *text,
@@ -1180,10 +904,6 @@ format_dns_record(const struct ws_config_key *k, const void *base,
 #define UINT(def_text, lo, hi) \
 	.kind = WS_CONFIG_UINT, .def = (def_text), .min = (lo), .max = (hi)
 #define CUSTOM(parse_fn, format_fn) .parse = (parse_fn), .format = (format_fn)
-#define ROUTE(n) \
-	{ "route" #n, WS_CONFIG_CUSTOM, "", FIELD(services.routes[(n) - 1]), \
-		CUSTOM(parse_route, format_route), \
-		.help = "PATH TYPE inline:TEXT or PATH TYPE file:NAME" }
 #define DNS_RECORD(n) \
 	{ "record" #n, WS_CONFIG_CUSTOM, "", FIELD(dns.records[(n) - 1]), \
 		CUSTOM(parse_dns_record, format_dns_record), \
@@ -1408,43 +1128,8 @@ static const struct ws_config_key tcp_keys[] = {
 		.help = "an ACK with a bad cookie gets: rst, or drop (silence)" },
 };
 
-static const struct ws_config_key http_keys[] = {
-	{ "port", UINT("80", 0, 65535), FIELD(services.http_port),
-		.check = check_service_port,
-		.help = "HTTP/1.1 server port, 0 = off" },
-	{ "max_request", UINT("8192", 256, 1048576),
-		FIELD(services.http_max_request),
-		.help = "request line and headers, bytes; more is 431" },
-	{ "max_body", UINT("65536", 0, 16777216),
-		FIELD(services.http_max_body),
-		.help = "request body (read and ignored), bytes; more is 413" },
-	{ "keepalive_ms", UINT("60000", 0, 3600000),
-		FIELD(services.http_keepalive_ms),
-		.help = "close HTTP connections idle this long, 0 = never" },
-	{ "max_connections", UINT("1024", 1, 1048576),
-		FIELD(services.http_max_connections),
-		.help = "HTTP connections per worker (at most tcp.max_connections)" },
-	ROUTE(1), ROUTE(2), ROUTE(3), ROUTE(4),
-	ROUTE(5), ROUTE(6), ROUTE(7), ROUTE(8),
-	ROUTE(9), ROUTE(10), ROUTE(11), ROUTE(12),
-	ROUTE(13), ROUTE(14), ROUTE(15), ROUTE(16),
-};
-
-static const struct ws_config_key echo_keys[] = {
-	{ "port", UINT("7", 0, 65535), FIELD(services.echo_port),
-		.check = check_service_port,
-		.help = "echo (RFC 862) port, 0 = off" },
-};
-
-static const struct ws_config_key discard_keys[] = {
-	{ "port", UINT("9", 0, 65535), FIELD(services.discard_port),
-		.check = check_service_port,
-		.help = "discard (RFC 863) port, 0 = off" },
-};
-
 static const struct ws_config_key dns_keys[] = {
 	{ "port", UINT("53", 0, 65535), FIELD(dns.port),
-		.check = check_dns_port,
 		.help = "UDP port of the authoritative DNS responder, 0 = off" },
 	{ "zone", WS_CONFIG_STRING, "", FIELD(dns.zone),
 		.check = check_dns_name,
@@ -1519,7 +1204,6 @@ static const struct ws_config_key resolver_keys[] = {
 			"0 = not at all" },
 };
 #undef DNS_RECORD
-#undef ROUTE
 #undef CUSTOM
 #undef UINT
 #undef FIELD
@@ -1531,8 +1215,7 @@ static const struct ws_config_key resolver_keys[] = {
 static const struct ws_config_section lib_sections[] = {
 	LIB_SECTION(eal), LIB_SECTION(port), LIB_SECTION(ip),
 	LIB_SECTION(arp), LIB_SECTION(icmp), LIB_SECTION(workers),
-	LIB_SECTION(control), LIB_SECTION(tcp), LIB_SECTION(http),
-	LIB_SECTION(echo), LIB_SECTION(discard), LIB_SECTION(dns),
+	LIB_SECTION(control), LIB_SECTION(tcp), LIB_SECTION(dns),
 	LIB_SECTION(resolver),
 };
 
@@ -1717,9 +1400,33 @@ set_error(char *err, size_t err_len, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+ws_config_foreach_uint(const char *key,
+		void (*fn)(void *ctx, const char *section, uint64_t value),
+		void *ctx)
+{
+	const struct ws_config_section *s;
+	const struct ws_config_key *k;
+	char text[WS_CFG_VALUE_LEN];
+	unsigned int i;
+
+	for (i = 0; i < n_app_sections; i++) {
+		s = &app_sections[i];
+		k = find_key(s, key);
+		if (k == NULL || k->kind != WS_CONFIG_UINT)
+			continue;
+		/* The same reading as print's: one place knows the widths. */
+		format_unsigned(k, s->data, text, sizeof(text));
+		fn(ctx, s->name, strtoull(text, NULL, 10));
+	}
+}
+
 /* Registration. */
 
-/* A section or key name: what an INI line and --set S.K=V can carry. */
+/*
+ * A section or key name: what an INI line, --set S.K=V and a telemetry
+ * dictionary key (SECTION_port in /woshou/info) can all carry.
+ */
 static bool
 name_ok(const char *name)
 {
@@ -1728,8 +1435,7 @@ name_ok(const char *name)
 	if (name == NULL || name[0] == '\0' || strlen(name) >= WS_CFG_NAME_LEN)
 		return false;
 	for (i = 0; name[i] != '\0'; i++)
-		if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
-				name[i] != '-')
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_')
 			return false;
 	return true;
 }
@@ -1745,7 +1451,7 @@ key_problem(const struct ws_config_section *s, const struct ws_config_key *k,
 	int ret;
 
 	if (!name_ok(k->name))
-		return "key name is not 1..63 of A-Z a-z 0-9 _ -";
+		return "key name is not 1..63 of A-Z a-z 0-9 _";
 	for (before = s->keys; before < k; before++)
 		if (strcmp(before->name, k->name) == 0)
 			return "key named twice";
@@ -1800,7 +1506,7 @@ ws_config_register_section(const struct ws_config_section *s, char *err,
 	set_error(err, err_len, "%s", "");
 	if (s == NULL || !name_ok(s->name)) {
 		set_error(err, err_len, "[%s]: section name is not 1..63 of "
-			"A-Z a-z 0-9 _ -", s != NULL && s->name != NULL ?
+			"A-Z a-z 0-9 _", s != NULL && s->name != NULL ?
 			s->name : "(null)");
 		return -EINVAL;
 	}
@@ -2198,7 +1904,7 @@ ws_config_load(struct ws_config *cfg, const char *path,
 		return -ENOMEM;
 	}
 	apply_defaults(&b);
-	/* Set first: route files are named relative to the file. */
+	/* Set first: a key's parser may name files relative to it. */
 	strlcpy(tmp.path, path, sizeof(tmp.path));
 	ret = read_file(ini, path, err, err_len);
 	if (ret == 0)

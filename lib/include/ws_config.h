@@ -193,30 +193,6 @@ struct ws_resolver_config {
 					 * 0 = not cached */
 };
 
-/* The woshou program's services; port 0 turns one off. */
-#define WS_HTTP_MAX_ROUTES 16
-#define WS_HTTP_MAX_FILE (16u << 20)	/* largest file a route may serve */
-
-struct ws_http_route {
-	char path[WS_CFG_STR_LEN];	/* request path, e.g. / */
-	char body[WS_CFG_STR_LEN];	/* inline text, or ... */
-	char file[WS_CFG_STR_LEN];	/* ... a file read at start (absolute) */
-	char content_type[64];
-};
-
-struct ws_services_config {
-	uint16_t http_port;		/* default 80 */
-	uint16_t echo_port;		/* RFC 862, default 7 */
-	uint16_t discard_port;		/* RFC 863, default 9 */
-	uint32_t http_max_request;	/* header bytes before 431 */
-	uint32_t http_max_body;		/* request body bytes before 413 */
-	uint32_t http_keepalive_ms;	/* idle keep-alive connections close */
-	uint32_t http_max_connections;	/* HTTP connections per worker */
-	unsigned int n_routes;		/* slots used: routes[0..n_routes-1];
-					 * an empty path is an unused slot */
-	struct ws_http_route routes[WS_HTTP_MAX_ROUTES];
-};
-
 struct ws_config {
 	char path[WS_CFG_STR_LEN];	/* file the config was read from */
 	struct ws_eal_config eal;
@@ -227,7 +203,6 @@ struct ws_config {
 	struct ws_workers_config workers;
 	struct ws_control_config control;
 	struct ws_tcp_config tcp;
-	struct ws_services_config services;
 	struct ws_dns_config dns;
 	struct ws_resolver_config resolver;
 };
@@ -337,11 +312,13 @@ struct ws_config_section {
 
 /*
  * Add an application's section to every later load, print and defaults.
- * The section is copied; its key table, names and 'data' must outlive the
- * registration. Sections sharing 'data' (with the same size) are loaded
- * together, so a key may be checked against another section's key
- * registered before it. A load writes 'data' only when it succeeds: the
- * whole struct, zeroed and then set key by key.
+ * Section and key names are 1..63 of A-Z a-z 0-9 _. The section is
+ * copied; its key table, names and 'data' must outlive the registration.
+ * Sections sharing 'data' (with the same size) are loaded together, so a
+ * key may be checked against another section's key registered before it.
+ * A load writes 'data' only when it succeeds: the whole struct, zeroed
+ * and then set key by key. An unsigned key named "port" shows in
+ * /woshou/info as SECTION_port.
  *
  * 0; -EEXIST when the library or an earlier registration owns the name;
  * -EINVAL for a malformed section or key (a bad default included);

@@ -53,6 +53,7 @@
 
 #include "woshou.h"
 #include "ws_resolver_api.h"
+#include "ws_services_config.h"
 #include "ws_tcp_api.h"
 
 #define EXIT_RUNTIME 1
@@ -523,6 +524,7 @@ print_counters(const struct ws_stack *s)
 int
 main(int argc, char **argv)
 {
+	static struct ws_services_config services;	/* unused */
 	char err[WS_CFG_ERR_LEN];
 	struct options opt;
 	struct ws_config cfg;
@@ -532,8 +534,10 @@ main(int argc, char **argv)
 	int ret;
 
 	parse_options(argc, argv, &opt);
-	if (ws_config_load(&cfg, opt.config, opt.sets, opt.n_sets, err,
-			sizeof(err)) < 0)
+	/* woshou's sections too: the driver configs have them. */
+	if (ws_services_config_register(&services, err, sizeof(err)) < 0 ||
+			ws_config_load(&cfg, opt.config, opt.sets, opt.n_sets,
+				err, sizeof(err)) < 0)
 		fail_usage("%s", err);
 	start_eal(&cfg, argv[0], &opt);
 	s = ws_stack_create(&cfg);

@@ -25,9 +25,13 @@
 #include <unistd.h>
 
 #include "ws_config.h"
+#include "ws_services_config.h"
 #include "ws_test.h"
 
 #define GOOD_ADDR "198.18.0.2/24"
+
+/* woshou's [http], [echo] and [discard], registered for every test. */
+static struct ws_services_config svc;
 
 struct test_dir {
 	char path[PATH_MAX];
@@ -112,15 +116,19 @@ static void
 expect_error(const char *text, const char *const *sets, unsigned int n_sets,
 		const char *expected)
 {
+	struct ws_services_config svc_before;
 	struct ws_config cfg, before;
 	char err[WS_CFG_ERR_LEN];
 
 	memset(&cfg, 0xa5, sizeof(cfg));
 	memcpy(&before, &cfg, sizeof(before));
+	memset(&svc, 0xa5, sizeof(svc));
+	memcpy(&svc_before, &svc, sizeof(svc));
 	assert_int_equal(load_text("bad.ini", text, sets, n_sets, &cfg, err),
 		-EINVAL);
 	assert_string_equal(err, expected);
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
+	assert_memory_equal(&svc, &svc_before, sizeof(svc));
 }
 
 /* A file with a valid [ip] and 'key = value' in 'section'. */
@@ -166,6 +174,7 @@ test_defaults(void **state)
 	struct ws_config cfg;
 
 	(void)state;
+	memset(&svc, 0xa5, sizeof(svc));
 	ws_config_defaults(&cfg);
 	assert_string_equal(cfg.path, "");
 	assert_string_equal(cfg.eal.file_prefix, "woshou");
@@ -231,29 +240,32 @@ test_defaults(void **state)
 	assert_true(cfg.tcp.sack);
 	assert_false(cfg.tcp.nodelay);
 	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_AUTO);
-	assert_int_equal(cfg.services.http_port, 80);
-	assert_int_equal(cfg.services.echo_port, 7);
-	assert_int_equal(cfg.services.discard_port, 9);
-	assert_int_equal(cfg.services.http_max_request, 8192);
-	assert_int_equal(cfg.services.http_max_body, 65536);
-	assert_int_equal(cfg.services.http_keepalive_ms, 60000);
-	assert_int_equal(cfg.services.http_max_connections, 1024);
-	assert_int_equal(cfg.services.n_routes, 0);
+	assert_int_equal(svc.http_port, 80);
+	assert_int_equal(svc.echo_port, 7);
+	assert_int_equal(svc.discard_port, 9);
+	assert_int_equal(svc.http_max_request, 8192);
+	assert_int_equal(svc.http_max_body, 65536);
+	assert_int_equal(svc.http_keepalive_ms, 60000);
+	assert_int_equal(svc.http_max_connections, 1024);
+	assert_int_equal(svc.n_routes, 0);
 }
 
 /* Only the required key: everything else is the default. */
 static void
 test_minimal_file(void **state)
 {
+	struct ws_services_config svc_loaded;
 	struct ws_config cfg, expected;
 
 	(void)state;
 	load_good("[ip]\naddr = " GOOD_ADDR "\n", NULL, 0, &cfg);
+	memcpy(&svc_loaded, &svc, sizeof(svc));
 	ws_config_defaults(&expected);
 	strcpy(expected.path, "good.ini");
 	expected.ip.addr = be_ip(198, 18, 0, 2);
 	expected.ip.prefix_len = 24;
 	assert_memory_equal(&cfg, &expected, sizeof(cfg));
+	assert_memory_equal(&svc_loaded, &svc, sizeof(svc));
 }
 
 static const char full_ini[] =
@@ -418,23 +430,23 @@ test_full_file(void **state)
 	assert_false(cfg.tcp.sack);
 	assert_true(cfg.tcp.nodelay);
 	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_ALWAYS);
-	assert_int_equal(cfg.services.http_port, 8080);
-	assert_int_equal(cfg.services.http_max_request, 1048576);
-	assert_int_equal(cfg.services.http_max_body, 0);
-	assert_int_equal(cfg.services.http_keepalive_ms, 0);
-	assert_int_equal(cfg.services.http_max_connections, 1);
-	assert_int_equal(cfg.services.n_routes, 16);
-	assert_string_equal(cfg.services.routes[0].path, "/index.html");
-	assert_string_equal(cfg.services.routes[0].content_type,
+	assert_int_equal(svc.http_port, 8080);
+	assert_int_equal(svc.http_max_request, 1048576);
+	assert_int_equal(svc.http_max_body, 0);
+	assert_int_equal(svc.http_keepalive_ms, 0);
+	assert_int_equal(svc.http_max_connections, 1);
+	assert_int_equal(svc.n_routes, 16);
+	assert_string_equal(svc.routes[0].path, "/index.html");
+	assert_string_equal(svc.routes[0].content_type,
 		"text/html;charset=utf-8");
-	assert_string_equal(cfg.services.routes[0].body,
+	assert_string_equal(svc.routes[0].body,
 		"<p>a \\ b</p>\r\n\t;# x=1");
-	assert_string_equal(cfg.services.routes[0].file, "");
-	assert_string_equal(cfg.services.routes[7].path, "");
-	assert_string_equal(cfg.services.routes[15].path, "/x");
-	assert_string_equal(cfg.services.routes[15].body, " {\"a\": 1}");
-	assert_int_equal(cfg.services.echo_port, 0);
-	assert_int_equal(cfg.services.discard_port, 65535);
+	assert_string_equal(svc.routes[0].file, "");
+	assert_string_equal(svc.routes[7].path, "");
+	assert_string_equal(svc.routes[15].path, "/x");
+	assert_string_equal(svc.routes[15].body, " {\"a\": 1}");
+	assert_int_equal(svc.echo_port, 0);
+	assert_int_equal(svc.discard_port, 65535);
 }
 
 static void
@@ -895,10 +907,11 @@ test_set_errors(void **state)
 		"bad.ini:1: expected [section], key = value or a comment");
 }
 
-/* print, load what it printed: the same struct, every byte. */
+/* print, load what it printed: the same structs, every byte. */
 static void
 check_round_trip(const struct ws_config *cfg)
 {
+	struct ws_services_config svc_printed;
 	struct ws_config again;
 	char err[WS_CFG_ERR_LEN];
 	FILE *f;
@@ -907,11 +920,14 @@ check_round_trip(const struct ws_config *cfg)
 	assert_non_null(f);
 	ws_config_print(f, cfg);
 	assert_int_equal(fclose(f), 0);
+	memcpy(&svc_printed, &svc, sizeof(svc));
+	memset(&svc, 0, sizeof(svc));
 	if (ws_config_load(&again, "printed.ini", NULL, 0, err,
 			sizeof(err)) != 0)
 		fail_msg("printed config does not load: %s", err);
 	memcpy(again.path, cfg->path, sizeof(again.path));
 	assert_memory_equal(&again, cfg, sizeof(again));
+	assert_memory_equal(&svc, &svc_printed, sizeof(svc));
 }
 
 static void
@@ -1112,11 +1128,11 @@ test_service_ports(void **state)
 	sets[0] = "echo.port=0";
 	sets[1] = "http.port=7";
 	load_good("[ip]\naddr = " GOOD_ADDR "\n", sets, 2, &cfg);
-	assert_int_equal(cfg.services.http_port, 7);
+	assert_int_equal(svc.http_port, 7);
 	load_good("[ip]\naddr = " GOOD_ADDR "\n", off, RTE_DIM(off), &cfg);
-	assert_int_equal(cfg.services.http_port, 0);
-	assert_int_equal(cfg.services.echo_port, 0);
-	assert_int_equal(cfg.services.discard_port, 0);
+	assert_int_equal(svc.http_port, 0);
+	assert_int_equal(svc.echo_port, 0);
+	assert_int_equal(svc.discard_port, 0);
 }
 
 /* The absolute name of 'name' in the current (test) directory. */
@@ -1146,28 +1162,28 @@ test_routes(void **state)
 		"route1 = / text/html inline:<h1>woshou</h1>\\n\n"
 		"route3 = /hello text/plain inline:hello from woshou\\n\n"
 		"route4 = /e text/plain inline:\n", NULL, 0, &cfg);
-	assert_int_equal(cfg.services.n_routes, 4);
-	assert_string_equal(cfg.services.routes[0].path, "/");
-	assert_string_equal(cfg.services.routes[0].content_type, "text/html");
-	assert_string_equal(cfg.services.routes[0].body, "<h1>woshou</h1>\n");
-	assert_string_equal(cfg.services.routes[1].path, "");
-	assert_string_equal(cfg.services.routes[2].body, "hello from woshou\n");
-	assert_string_equal(cfg.services.routes[3].path, "/e");
-	assert_string_equal(cfg.services.routes[3].body, "");
+	assert_int_equal(svc.n_routes, 4);
+	assert_string_equal(svc.routes[0].path, "/");
+	assert_string_equal(svc.routes[0].content_type, "text/html");
+	assert_string_equal(svc.routes[0].body, "<h1>woshou</h1>\n");
+	assert_string_equal(svc.routes[1].path, "");
+	assert_string_equal(svc.routes[2].body, "hello from woshou\n");
+	assert_string_equal(svc.routes[3].path, "/e");
+	assert_string_equal(svc.routes[3].body, "");
 
 	/* A file next to the config, made absolute. */
 	load_value("http", "route2", "/p text/html file:page.html", &cfg);
 	here("page.html", path, sizeof(path));
-	assert_string_equal(cfg.services.routes[1].file, path);
-	assert_string_equal(cfg.services.routes[1].body, "");
-	assert_int_equal(cfg.services.n_routes, 2);
+	assert_string_equal(svc.routes[1].file, path);
+	assert_string_equal(svc.routes[1].body, "");
+	assert_int_equal(svc.n_routes, 2);
 	load_value("http", "route1", "/p text/html file:./sub/../page.html",
 		&cfg);
-	assert_string_equal(cfg.services.routes[0].file, path);
+	assert_string_equal(svc.routes[0].file, path);
 	assert_true((size_t)snprintf(text, sizeof(text),
 		"/abs text/html file:%s", path) < sizeof(text));
 	load_value("http", "route1", text, &cfg);
-	assert_string_equal(cfg.services.routes[0].file, path);
+	assert_string_equal(svc.routes[0].file, path);
 
 	/* Relative to the config file's directory, not the current one. */
 	write_file("sub/cfg.ini", "[ip]\naddr = " GOOD_ADDR "\n[http]\n"
@@ -1175,11 +1191,11 @@ test_routes(void **state)
 	assert_int_equal(ws_config_load(&cfg, "sub/cfg.ini", NULL, 0, text,
 		sizeof(text)), 0);
 	here("sub/in_sub.txt", path, sizeof(path));
-	assert_string_equal(cfg.services.routes[0].file, path);
+	assert_string_equal(svc.routes[0].file, path);
 	assert_int_equal(ws_config_load(&cfg, "sub/cfg.ini",
 		(const char *const []){ "http.route2=/t text/plain "
 		"file:in_sub.txt" }, 1, text, sizeof(text)), 0);
-	assert_string_equal(cfg.services.routes[1].file, path);
+	assert_string_equal(svc.routes[1].file, path);
 	assert_int_equal(ws_config_load(&cfg, "sub/cfg.ini",
 		(const char *const []){ "http.route2=/t text/plain "
 		"file:page.html" }, 1, text, sizeof(text)), -EINVAL);
@@ -1269,9 +1285,9 @@ test_route_round_trip(void **state)
 	(void)state;
 	write_file("f.txt", "file\n");
 	load_good(full_ini, sets, RTE_DIM(sets), &cfg);
-	assert_string_equal(cfg.services.routes[0].body,
+	assert_string_equal(svc.routes[0].body,
 		"<h1>woshou</h1>\r\n\t\\x");
-	assert_string_equal(cfg.services.routes[15].body, "  a  b");
+	assert_string_equal(svc.routes[15].body, "  a  b");
 	check_round_trip(&cfg);
 
 	f = open_memstream(&text, &len);
@@ -2233,6 +2249,7 @@ test_app_register_refused(void **state)
 	s.name = "http";
 	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)),
 		-EEXIST);
+	assert_string_equal(err, "[http]: section already registered");
 
 	s.name = "new";
 	s.keys = bad_default;
@@ -2335,4 +2352,15 @@ static const struct CMUnitTest tests[] = {
 	APP_TEST(test_app_register_refused),
 };
 
-WS_TEST_MAIN(tests)
+int
+main(void)
+{
+	char err[WS_CFG_ERR_LEN];
+
+	ws_test_eal_init();
+	if (ws_services_config_register(&svc, err, sizeof(err)) != 0) {
+		fprintf(stderr, "register: %s\n", err);
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
