@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ws_app.h"
 #include "ws_config.h"
 #include "ws_services_config.h"
 #include "ws_test.h"
@@ -2303,6 +2304,79 @@ test_app_register_refused(void **state)
 		sizeof(err)), 0);
 }
 
+/* The programs' shared command line, as woshou reads it. */
+struct own_opts {
+	int check;
+	const char *json;
+};
+
+static void
+own_option(int c, int argc, char **argv, void *ctx)
+{
+	struct own_opts *o = ctx;
+
+	if (c == 256)
+		o->check++;
+	else if (c == 'j')
+		o->json = optarg;
+}
+
+static void
+no_usage(FILE *f)
+{
+	(void)f;
+	fail_msg("no --help here");
+}
+
+static void
+test_app_cmdline(void **state)
+{
+	static const struct option own[] = {
+		{ "check", no_argument, NULL, 256 },
+		{ "json", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *argv[] = {
+		"prog", "--set", "ip.ttl=7", "-c", "good.ini", "--check",
+		"-s", "app.port=1", "-jout", "--set=ip.ttl=9",
+		"-s", "app.port=2", "--", "--not-ours", NULL,
+	};
+	int argc = (int)RTE_DIM(argv) - 1;
+	struct own_opts o = { 0 };
+	const struct ws_app_cmdline cl = {
+		.name = "prog", .usage = no_usage, .short_opts = "j:",
+		.long_opts = own, .option = own_option, .ctx = &o,
+	};
+	struct ws_app_options opt;
+	struct ws_config cfg;
+
+	(void)state;
+	assert_int_equal(ws_app_parse_options(argc, argv, &cl, &opt), 13);
+	assert_string_equal(opt.config, "good.ini");
+	assert_int_equal(opt.n_sets, 4);
+	assert_string_equal(opt.sets[0], "ip.ttl=7");
+	assert_string_equal(opt.sets[3], "app.port=2");
+	assert_int_equal(o.check, 1);
+	assert_string_equal(o.json, "out");
+	/* The last --set of a key wins, the file's value under them all. */
+	write_file("good.ini", "[ip]\naddr = " GOOD_ADDR "\nttl = 3\n"
+		"[app]\nport = 5\n");
+	ws_app_load_config(&opt, &cfg);
+	assert_int_equal(cfg.ip.ttl, 9);
+	assert_int_equal(app.port, 2);
+	free(opt.sets);
+
+	/* Parsed again from the start; it stops at the first non-option. */
+	argv[1] = "-c";
+	argv[2] = "x.ini";
+	argv[3] = "mode";
+	assert_int_equal(ws_app_parse_options(argc, argv, &cl, &opt), 3);
+	assert_string_equal(opt.config, "x.ini");
+	assert_int_equal(opt.n_sets, 0);
+	ws_app_require_config(&opt);
+	free(opt.sets);
+}
+
 #define DIR_TEST(fn) \
 	cmocka_unit_test_setup_teardown(fn, enter_temp_dir, leave_temp_dir)
 #define APP_TEST(fn) \
@@ -2350,6 +2424,7 @@ static const struct CMUnitTest tests[] = {
 	APP_TEST(test_app_set),
 	APP_TEST(test_app_print_round_trip),
 	APP_TEST(test_app_register_refused),
+	APP_TEST(test_app_cmdline),
 };
 
 int
