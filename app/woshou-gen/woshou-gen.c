@@ -1003,15 +1003,6 @@ close_fail_reason(enum ws_tcp_close_reason why)
 	}
 }
 
-/* 'closed' came: the slot is free for the next attempt. */
-static void
-slot_release(struct http_slot *sl)
-{
-	sl->c = NULL;
-	sl->state = SLOT_IDLE;
-	cnt_add(&sl->gw->cnt.active, (uint64_t)-1);
-}
-
 static bool
 warming_up(const struct gen_worker *gw)
 {
@@ -1035,6 +1026,35 @@ warm_settle(struct http_slot *sl, bool up)
 		return;
 	gw->warm_slot = NULL;
 	gw->warm_done += up;
+}
+
+/* 'connected', in either mode: the handshake counted; returns now. */
+static uint64_t
+slot_up(struct http_slot *sl)
+{
+	struct gen_worker *gw = sl->gw;
+	uint64_t now = rte_rdtsc();
+
+	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
+	cnt_add(&gw->cnt.connections, 1);
+	warm_settle(sl, true);
+	return now;
+}
+
+/*
+ * 'closed', in either mode: the slot is free for the next attempt. One
+ * that ended before its work was done ('failed') fails with the reason
+ * of the close.
+ */
+static void
+slot_down(struct http_slot *sl, enum ws_tcp_close_reason why, bool failed)
+{
+	warm_settle(sl, false);
+	if (failed)
+		slot_fail(sl, close_fail_reason(why));
+	sl->c = NULL;
+	sl->state = SLOT_IDLE;
+	cnt_add(&sl->gw->cnt.active, (uint64_t)-1);
 }
 
 static void
@@ -1073,12 +1093,8 @@ static void
 on_connected(struct ws_tcp_conn *c)
 {
 	struct http_slot *sl = ws_tcp_ctx(c);
-	struct gen_worker *gw = sl->gw;
-	uint64_t now = rte_rdtsc();
+	uint64_t now = slot_up(sl);
 
-	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
-	cnt_add(&gw->cnt.connections, 1);
-	warm_settle(sl, true);
 	ws_tcp_set_nodelay(c, true);
 	slot_begin_request(sl, now);
 }
@@ -1269,10 +1285,8 @@ on_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 {
 	struct http_slot *sl = ws_tcp_ctx(c);
 
-	warm_settle(sl, false);
-	if (sl->state == SLOT_CONNECTING || sl->state == SLOT_BUSY)
-		slot_fail(sl, close_fail_reason(why));
-	slot_release(sl);
+	slot_down(sl, why, sl->state == SLOT_CONNECTING ||
+		sl->state == SLOT_BUSY);
 }
 
 static const struct ws_tcp_ops http_ops = {
@@ -1345,37 +1359,14 @@ slot_connect(struct ws_worker *w, struct http_slot *sl, uint64_t now,
 	return true;
 }
 
-/*
- * The start of an http or bulk poll: false while the traffic has not
- * begun, and once the run is stopping (what is in flight aborted, the
- * worker done).
- */
-static bool
-slots_may_run(struct gen_worker *gw, uint64_t now)
-{
-	struct gen *g = gw->g;
-
-	if (gw->done || (now < g->begin && !gen_stopping(g)))
-		return false;
-	if (gen_stopping(g)) {
-		http_abort_all(gw, false, now);
-		worker_done(gw);
-		return false;
-	}
-	return true;
-}
-
+/* An http worker's turn: reopen the slots that are free. */
 static void
-http_poll(struct ws_worker *w, void *arg)
+http_poll(struct ws_worker *w, struct gen_worker *gw, uint64_t now)
 {
-	struct gen_worker *gw = arg;
 	struct gen *g = gw->g;
-	uint64_t now = rte_rdtsc();
 	struct http_slot *sl;
 	unsigned int i;
 
-	if (!slots_may_run(gw, now))
-		return;
 	if (now >= gw->next_check) {
 		gw->next_check = now + g->hz / 1000;
 		http_abort_all(gw, true, now);
@@ -1492,19 +1483,13 @@ static void
 bulk_connected(struct ws_tcp_conn *c)
 {
 	struct http_slot *sl = ws_tcp_ctx(c);
-	struct gen_worker *gw = sl->gw;
-	uint64_t now = rte_rdtsc();
+	uint64_t now = slot_up(sl);
 
-	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
-	cnt_add(&gw->cnt.connections, 1);
-	warm_settle(sl, true);
 	sl->state = SLOT_BUSY;
 	/* Past the end already (a slow handshake): close at once. */
-	if (now >= gw->g->deadline) {
+	if (now >= sl->gw->g->deadline)
 		bulk_end(sl);
-		return;
-	}
-	if (!gw->g->opt->receive)
+	else if (!sl->gw->g->opt->receive)
 		bulk_pump(sl);
 }
 
@@ -1559,7 +1544,6 @@ bulk_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 	struct gen_worker *gw = sl->gw;
 	bool clean;
 
-	warm_settle(sl, false);
 	if (gw->g->opt->receive) {
 		/* What was received was delivered, however it ended. */
 		cnt_add(&gw->cnt.delivered, sl->sent);
@@ -1573,10 +1557,9 @@ bulk_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 	}
 	if (clean)
 		cnt_add(&gw->cnt.ok, 1);
-	else if (sl->state != SLOT_CLOSING || why != WS_TCP_CLOSED_ABORTED)
-		/* Our own aborts were counted where they were made. */
-		slot_fail(sl, close_fail_reason(why));
-	slot_release(sl);
+	/* Our own aborts were counted where they were made. */
+	slot_down(sl, why, !clean && (sl->state != SLOT_CLOSING ||
+		why != WS_TCP_CLOSED_ABORTED));
 }
 
 static const struct ws_tcp_ops bulk_ops = {
@@ -1593,16 +1576,12 @@ static const struct ws_tcp_ops bulk_ops = {
  * --count has gone, and not reopened.
  */
 static void
-bulk_poll(struct ws_worker *w, void *arg)
+bulk_poll(struct ws_worker *w, struct gen_worker *gw, uint64_t now)
 {
-	struct gen_worker *gw = arg;
 	struct gen *g = gw->g;
-	uint64_t now = rte_rdtsc();
 	struct http_slot *sl;
 	unsigned int i;
 
-	if (!slots_may_run(gw, now))
-		return;
 	/* Each slot opens once, not reopened; the first ones warm up. */
 	while (gw->next_open < gw->n_slots && now < g->deadline &&
 			may_open(gw)) {
@@ -1628,6 +1607,30 @@ bulk_poll(struct ws_worker *w, void *arg)
 	if (cnt_get(&gw->cnt.active) == 0 &&
 			(gw->next_open == gw->n_slots || now >= g->deadline))
 		worker_done(gw);
+}
+
+/*
+ * The poll hook of an http or bulk worker: nothing while the traffic has
+ * not begun, and once the run is stopping, what is in flight aborted and
+ * the worker done.
+ */
+static void
+slots_poll(struct ws_worker *w, void *arg)
+{
+	struct gen_worker *gw = arg;
+	struct gen *g = gw->g;
+	uint64_t now = rte_rdtsc();
+
+	if (gw->done || (now < g->begin && !gen_stopping(g)))
+		return;
+	if (gen_stopping(g)) {
+		http_abort_all(gw, false, now);
+		worker_done(gw);
+	} else if (g->opt->mode == MODE_BULK) {
+		bulk_poll(w, gw, now);
+	} else {
+		http_poll(w, gw, now);
+	}
 }
 
 /* ---- main ---- */
@@ -2134,8 +2137,8 @@ setup_workers(struct gen *g)
 		} else if (opt->mode == MODE_BULK) {
 			ret = bulk_setup(gw, n);
 			if (ret == 0)
-				ret = ws_worker_set_poll_hook(gw->w, bulk_poll,
-					gw);
+				ret = ws_worker_set_poll_hook(gw->w,
+					slots_poll, gw);
 		} else {
 			ret = http_setup(gw, opt->concurrency / n +
 				(i < opt->concurrency % n));
@@ -2143,8 +2146,8 @@ setup_workers(struct gen *g)
 					(opt->count != 0 && gw->quota == 0)))
 				gw->done = 1;
 			if (ret == 0)
-				ret = ws_worker_set_poll_hook(gw->w, http_poll,
-					gw);
+				ret = ws_worker_set_poll_hook(gw->w,
+					slots_poll, gw);
 		}
 		if (ret < 0)
 			return ret;
