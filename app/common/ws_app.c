@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,158 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_version.h>
 
 #include "ws_app.h"
 
 /* Room for the EAL arguments the config makes, and their strings. */
 #define WS_APP_EAL_ARGV 64
 #define WS_APP_EAL_BUF 8192
+
+/* The command line of the program running, for its messages. */
+static const struct ws_app_cmdline *app_cl;
+
+static const char *
+app_name(void)
+{
+	return app_cl != NULL ? app_cl->name : "woshou";
+}
+
+static const char *
+app_hint(void)
+{
+	return app_cl != NULL && app_cl->hint != NULL ? app_cl->hint : "";
+}
+
+void
+ws_app_fail_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", app_name());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(WS_APP_EXIT_USAGE);
+}
+
+void
+ws_app_option_error(int c, char **argv)
+{
+	if (c == ':')
+		ws_app_fail_usage("%s needs an argument%s", argv[optind - 1],
+			app_hint());
+	/*
+	 * optopt names a bad short option, also inside a cluster, where
+	 * optind has not moved past it; a long option's own value (256 on)
+	 * is no character.
+	 */
+	if (optopt != 0 && optopt < 256)
+		ws_app_fail_usage("unknown option '-%c'%s", optopt,
+			app_hint());
+	ws_app_fail_usage("unknown option '%s'%s", argv[optind - 1],
+		app_hint());
+}
+
+/* The shared long options, then the program's own: one table. */
+static struct option *
+long_options(const struct ws_app_cmdline *cl)
+{
+	static const struct option shared[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+	};
+	unsigned int n_shared = RTE_DIM(shared) - (cl->version ? 0 : 1);
+	unsigned int n_own = 0;
+	struct option *all;
+
+	while (cl->long_opts != NULL && cl->long_opts[n_own].name != NULL)
+		n_own++;
+	/* Zeroed: the last entry ends the table. */
+	all = calloc(n_shared + n_own + 1, sizeof(*all));
+	if (all == NULL)
+		ws_app_fail_usage("out of memory");
+	memcpy(all, shared, n_shared * sizeof(*all));
+	if (n_own > 0)
+		memcpy(all + n_shared, cl->long_opts, n_own * sizeof(*all));
+	return all;
+}
+
+int
+ws_app_parse_options(int argc, char **argv, const struct ws_app_cmdline *cl,
+		struct ws_app_options *opt)
+{
+	char short_opts[64];
+	struct option *longopts;
+	int c;
+
+	app_cl = cl;
+	memset(opt, 0, sizeof(*opt));
+	/* Every --set fits: there are fewer than argc of them. */
+	opt->sets = calloc(argc, sizeof(*opt->sets));
+	if (opt->sets == NULL)
+		ws_app_fail_usage("out of memory");
+	longopts = long_options(cl);
+	/*
+	 * '+': stop at the first argument that is no option (and at "--");
+	 * ':': report a missing argument ourselves.
+	 */
+	if ((size_t)snprintf(short_opts, sizeof(short_opts), "+:c:s:h%s%s",
+			cl->version ? "V" : "", cl->short_opts != NULL ?
+			cl->short_opts : "") >= sizeof(short_opts))
+		ws_app_fail_usage("too many short options");
+	opterr = 0;
+	optind = 0;	/* glibc: from the start, also after an earlier scan */
+	while ((c = getopt_long(argc, argv, short_opts, longopts,
+			NULL)) != -1) {
+		if (c == 'V' && cl->version) {
+			printf("%s %s (%s)\n", cl->name, WS_VERSION,
+				rte_version());
+			exit(EXIT_SUCCESS);
+		}
+		switch (c) {
+		case 'c':
+			opt->config = optarg;
+			break;
+		case 's':
+			opt->sets[opt->n_sets++] = optarg;
+			break;
+		case 'h':
+			cl->usage(stdout);
+			exit(EXIT_SUCCESS);
+		case ':':
+		case '?':
+			ws_app_option_error(c, argv);
+		default:
+			if (cl->option == NULL)
+				ws_app_option_error(c, argv);
+			cl->option(c, argc, argv, cl->ctx);
+			break;
+		}
+	}
+	free(longopts);
+	return optind;
+}
+
+void
+ws_app_require_config(const struct ws_app_options *opt)
+{
+	if (opt->config == NULL)
+		ws_app_fail_usage("--config FILE is required%s", app_hint());
+}
+
+void
+ws_app_load_config(const struct ws_app_options *opt, struct ws_config *cfg)
+{
+	char err[WS_CFG_ERR_LEN];
+
+	if (ws_config_load(cfg, opt->config, opt->sets, opt->n_sets, err,
+			sizeof(err)) < 0)
+		ws_app_fail_usage("%s", err);
+}
 
 /* "hugetlbfs" among the mounted file systems. */
 static bool

@@ -26,7 +26,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,11 +46,12 @@
 
 #include "woshou.h"
 #include "ws_app.h"
+#include "ws_services_config.h"
 #include "ws_tcp_api.h"
 #include "ws_worker_api.h"
 
 #define EXIT_RUNTIME 1
-#define EXIT_USAGE 2
+#define EXIT_USAGE WS_APP_EXIT_USAGE
 
 
 #define GEN_BURST 32		/* SYNs built per allocation */
@@ -74,9 +74,7 @@ enum gen_mode {
 };
 
 struct options {
-	const char *config;
-	const char **sets;
-	unsigned int n_sets;
+	struct ws_app_options app;	/* --config, --set */
 	enum gen_mode mode;
 	bool json;
 	const char *json_file;	/* NULL: stdout */
@@ -419,19 +417,6 @@ usage(FILE *f)
 		"2 bad usage or configuration.\n");
 }
 
-static void __rte_noreturn __rte_format_printf(1, 2)
-fail_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("woshou-gen: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
-}
-
 static uint64_t
 parse_u64(const char *name, const char *text, uint64_t min, uint64_t max)
 {
@@ -442,8 +427,8 @@ parse_u64(const char *name, const char *text, uint64_t min, uint64_t max)
 	v = strtoull(text, &end, 10);
 	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
 			v < min || v > max)
-		fail_usage("%s: '%s' is not a number in %" PRIu64 "..%" PRIu64,
-			name, text, min, max);
+		ws_app_fail_usage("%s: '%s' is not a number in %" PRIu64
+			"..%" PRIu64, name, text, min, max);
 	return v;
 }
 
@@ -457,8 +442,8 @@ parse_seconds(const char *name, const char *text)
 	v = strtod(text, &end);
 	if (errno != 0 || end == text || *end != '\0' || !(v > 0) ||
 			v > 86400)
-		fail_usage("%s: '%s' is not a number of seconds in (0, 86400]",
-			name, text);
+		ws_app_fail_usage("%s: '%s' is not a number of seconds in "
+			"(0, 86400]", name, text);
 	return v;
 }
 
@@ -468,8 +453,8 @@ parse_addr(const char *name, const char *text)
 	struct in_addr a;
 
 	if (inet_pton(AF_INET, text, &a) != 1)
-		fail_usage("%s: '%s' is not an IPv4 address A.B.C.D", name,
-			text);
+		ws_app_fail_usage("%s: '%s' is not an IPv4 address A.B.C.D",
+			name, text);
 	return a.s_addr;
 }
 
@@ -481,25 +466,25 @@ parse_prefix(struct options *opt, const char *text)
 	uint64_t len;
 
 	if (strlen(text) >= sizeof(buf))
-		fail_usage("--sources: '%s' is not a prefix A.B.C.D/LEN",
+		ws_app_fail_usage("--sources: '%s' is not a prefix A.B.C.D/LEN",
 			text);
 	strcpy(buf, text);
 	slash = strchr(buf, '/');
 	if (slash == NULL)
-		fail_usage("--sources: '%s' is not a prefix A.B.C.D/LEN",
+		ws_app_fail_usage("--sources: '%s' is not a prefix A.B.C.D/LEN",
 			text);
 	*slash = '\0';
 	addr = ntohl(parse_addr("--sources", buf));
 	len = parse_u64("--sources length", slash + 1, 1, 32);
 	if (len < 15 || (addr & BENCH_MASK) != BENCH_NET)
-		fail_usage("--sources: '%s' is outside 198.18.0.0/15, the only "
-			"range woshou-gen spoofs", text);
+		ws_app_fail_usage("--sources: '%s' is outside 198.18.0.0/15, "
+			"the only range woshou-gen spoofs", text);
 	/* Random hosts need room: neither network nor broadcast address. */
 	if (len > 30)
-		fail_usage("--sources: '%s' is longer than /30", text);
+		ws_app_fail_usage("--sources: '%s' is longer than /30", text);
 	mask = (uint32_t)(0xffffffffu << (32 - len));
 	if ((addr & mask) != addr)
-		fail_usage("--sources: '%s' has host bits set", text);
+		ws_app_fail_usage("--sources: '%s' has host bits set", text);
 	opt->src_net = addr;
 	opt->src_len = (uint8_t)len;
 }
@@ -538,15 +523,6 @@ take_json(struct options *opt, int argc, char **argv, bool before_mode)
 			strcmp(argv[optind], "http") == 0 ||
 			strcmp(argv[optind], "bulk") == 0)))
 		opt->json_file = argv[optind++];
-}
-
-static void
-bad_option(int argc, char **argv)
-{
-	RTE_SET_USED(argc);
-	if (optopt != 0 && optopt < 256)
-		fail_usage("unknown option '-%c' (see --help)", optopt);
-	fail_usage("unknown option '%s' (see --help)", argv[optind - 1]);
 }
 
 enum {
@@ -593,7 +569,7 @@ parse_mode_options(int argc, char **argv, struct options *opt)
 				((flood || bulk) && (c == OPT_PATH ||
 				c == OPT_KEEPALIVE)) ||
 				(!bulk && c == OPT_RECEIVE))
-			fail_usage("option '--%s' does not apply to %s "
+			ws_app_fail_usage("option '--%s' does not apply to %s "
 				"(see --help)", longopts[idx].name,
 				mode_names[opt->mode]);
 		switch (c) {
@@ -639,10 +615,10 @@ parse_mode_options(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_PATH:
 			if (!path_ok(optarg))
-				fail_usage("--path: '%s' must start with '/', "
-					"be at most 512 bytes and hold no "
-					"blank, control character, '\"' or "
-					"'\\'", optarg);
+				ws_app_fail_usage("--path: '%s' must start "
+					"with '/', be at most 512 bytes and "
+					"hold no blank, control character, "
+					"'\"' or '\\'", optarg);
 			opt->path = optarg;
 			break;
 		case OPT_CONCURRENCY:
@@ -662,31 +638,29 @@ parse_mode_options(int argc, char **argv, struct options *opt)
 		case 'h':
 			usage(stdout);
 			exit(EXIT_SUCCESS);
-		case ':':
-			fail_usage("%s needs an argument (see --help)",
-				argv[optind - 1]);
-			break;
 		default:
-			bad_option(argc, argv);
+			ws_app_option_error(c, argv);
 		}
 	}
 	if (optind < argc)
-		fail_usage("unexpected argument '%s' (see --help)",
+		ws_app_fail_usage("unexpected argument '%s' (see --help)",
 			argv[optind]);
 	if (opt->target_text == NULL)
-		fail_usage("--target A.B.C.D is required (see --help)");
+		ws_app_fail_usage("--target A.B.C.D is required (see --help)");
 	if (flood) {
 		if (!opt->port_set)
-			fail_usage("--port N is required for syn-flood");
+			ws_app_fail_usage("--port N is required for syn-flood");
 		if (rate_set && max_set)
-			fail_usage("--rate and --max exclude each other");
+			ws_app_fail_usage("--rate and --max exclude each "
+				"other");
 		if (!rate_set && !max_set)
-			fail_usage("syn-flood needs --rate PPS or --max");
+			ws_app_fail_usage("syn-flood needs --rate PPS or "
+				"--max");
 		if (max_set)
 			opt->rate = 0;
 	} else if (bulk) {
 		if (!opt->port_set)
-			fail_usage("--port N is required for bulk");
+			ws_app_fail_usage("--port N is required for bulk");
 	} else if (!opt->port_set) {
 		opt->port = 80;
 	}
@@ -695,20 +669,29 @@ parse_mode_options(int argc, char **argv, struct options *opt)
 			GEN_DEFAULT_DURATION;
 }
 
+/* --json before the mode. */
+static void
+own_option(int c, int argc, char **argv, void *ctx)
+{
+	if (c == OPT_JSON)
+		take_json(ctx, argc, argv, true);
+}
+
 /* Exits for --help, --version and every usage error. */
 static void
 parse_options(int argc, char **argv, struct options *opt)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 's' },
+	static const struct option own[] = {
 		{ "json", optional_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const struct ws_app_cmdline cl = {
+		.name = "woshou-gen", .hint = " (see --help)",
+		.version = true, .usage = usage, .long_opts = own,
+		.option = own_option, .ctx = opt,
+	};
 	const char *mode;
-	int c;
+	int first;
 
 	memset(opt, 0, sizeof(*opt));
 	opt->src_net = 0xc6130000u;	/* 198.19.0.0/16 */
@@ -717,45 +700,13 @@ parse_options(int argc, char **argv, struct options *opt)
 	opt->concurrency = 1;
 	opt->wait = 1.0;
 	opt->timeout_ms = 5000;
-	opt->sets = calloc(argc, sizeof(*opt->sets));
-	if (opt->sets == NULL)
-		fail_usage("out of memory");
-
-	/* '+': stop at the mode; ':': report a missing argument ourselves. */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:c:s:hV", longopts,
-			NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			opt->config = optarg;
-			break;
-		case 's':
-			opt->sets[opt->n_sets++] = optarg;
-			break;
-		case OPT_JSON:
-			take_json(opt, argc, argv, true);
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_SUCCESS);
-		case 'V':
-			printf("woshou-gen %s (%s)\n", WS_VERSION,
-				rte_version());
-			exit(EXIT_SUCCESS);
-		case ':':
-			fail_usage("%s needs an argument (see --help)",
-				argv[optind - 1]);
-			break;
-		default:
-			bad_option(argc, argv);
-		}
-	}
-	if (opt->config == NULL)
-		fail_usage("--config FILE is required (see --help)");
-	if (optind >= argc)
-		fail_usage("a mode is required: syn-flood, http or bulk "
-			"(see --help)");
-	mode = argv[optind];
+	/* It stops at the mode, whose options follow it. */
+	first = ws_app_parse_options(argc, argv, &cl, &opt->app);
+	ws_app_require_config(&opt->app);
+	if (first >= argc)
+		ws_app_fail_usage("a mode is required: syn-flood, http or "
+			"bulk (see --help)");
+	mode = argv[first];
 	if (strcmp(mode, "syn-flood") == 0)
 		opt->mode = MODE_SYN_FLOOD;
 	else if (strcmp(mode, "http") == 0)
@@ -763,10 +714,11 @@ parse_options(int argc, char **argv, struct options *opt)
 	else if (strcmp(mode, "bulk") == 0)
 		opt->mode = MODE_BULK;
 	else
-		fail_usage("unknown mode '%s': syn-flood, http or bulk", mode);
+		ws_app_fail_usage("unknown mode '%s': syn-flood, http or "
+			"bulk", mode);
 	/* Parse what follows the mode as a command line of its own. */
-	argv += optind;
-	argc -= optind;
+	argv += first;
+	argc -= first;
 	optind = 1;
 	parse_mode_options(argc, argv, opt);
 }
@@ -780,7 +732,7 @@ start_eal(const struct ws_config *cfg, const char *prog)
 	int ret;
 
 	if (ws_app_check_lcore_cpus(cfg, why, sizeof(why)) < 0)
-		fail_usage("%s", why);
+		ws_app_fail_usage("%s", why);
 	ret = ws_app_start_eal(cfg, prog, "woshou-gen", NULL, 0);
 	if (ret == -EINVAL || ret == -ENOMEM)
 		exit(EXIT_USAGE);
@@ -1051,15 +1003,6 @@ close_fail_reason(enum ws_tcp_close_reason why)
 	}
 }
 
-/* 'closed' came: the slot is free for the next attempt. */
-static void
-slot_release(struct http_slot *sl)
-{
-	sl->c = NULL;
-	sl->state = SLOT_IDLE;
-	cnt_add(&sl->gw->cnt.active, (uint64_t)-1);
-}
-
 static bool
 warming_up(const struct gen_worker *gw)
 {
@@ -1083,6 +1026,35 @@ warm_settle(struct http_slot *sl, bool up)
 		return;
 	gw->warm_slot = NULL;
 	gw->warm_done += up;
+}
+
+/* 'connected', in either mode: the handshake counted; returns now. */
+static uint64_t
+slot_up(struct http_slot *sl)
+{
+	struct gen_worker *gw = sl->gw;
+	uint64_t now = rte_rdtsc();
+
+	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
+	cnt_add(&gw->cnt.connections, 1);
+	warm_settle(sl, true);
+	return now;
+}
+
+/*
+ * 'closed', in either mode: the slot is free for the next attempt. One
+ * that ended before its work was done ('failed') fails with the reason
+ * of the close.
+ */
+static void
+slot_down(struct http_slot *sl, enum ws_tcp_close_reason why, bool failed)
+{
+	warm_settle(sl, false);
+	if (failed)
+		slot_fail(sl, close_fail_reason(why));
+	sl->c = NULL;
+	sl->state = SLOT_IDLE;
+	cnt_add(&sl->gw->cnt.active, (uint64_t)-1);
 }
 
 static void
@@ -1121,12 +1093,8 @@ static void
 on_connected(struct ws_tcp_conn *c)
 {
 	struct http_slot *sl = ws_tcp_ctx(c);
-	struct gen_worker *gw = sl->gw;
-	uint64_t now = rte_rdtsc();
+	uint64_t now = slot_up(sl);
 
-	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
-	cnt_add(&gw->cnt.connections, 1);
-	warm_settle(sl, true);
 	ws_tcp_set_nodelay(c, true);
 	slot_begin_request(sl, now);
 }
@@ -1317,10 +1285,8 @@ on_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 {
 	struct http_slot *sl = ws_tcp_ctx(c);
 
-	warm_settle(sl, false);
-	if (sl->state == SLOT_CONNECTING || sl->state == SLOT_BUSY)
-		slot_fail(sl, close_fail_reason(why));
-	slot_release(sl);
+	slot_down(sl, why, sl->state == SLOT_CONNECTING ||
+		sl->state == SLOT_BUSY);
 }
 
 static const struct ws_tcp_ops http_ops = {
@@ -1393,37 +1359,14 @@ slot_connect(struct ws_worker *w, struct http_slot *sl, uint64_t now,
 	return true;
 }
 
-/*
- * The start of an http or bulk poll: false while the traffic has not
- * begun, and once the run is stopping (what is in flight aborted, the
- * worker done).
- */
-static bool
-slots_may_run(struct gen_worker *gw, uint64_t now)
-{
-	struct gen *g = gw->g;
-
-	if (gw->done || (now < g->begin && !gen_stopping(g)))
-		return false;
-	if (gen_stopping(g)) {
-		http_abort_all(gw, false, now);
-		worker_done(gw);
-		return false;
-	}
-	return true;
-}
-
+/* An http worker's turn: reopen the slots that are free. */
 static void
-http_poll(struct ws_worker *w, void *arg)
+http_poll(struct ws_worker *w, struct gen_worker *gw, uint64_t now)
 {
-	struct gen_worker *gw = arg;
 	struct gen *g = gw->g;
-	uint64_t now = rte_rdtsc();
 	struct http_slot *sl;
 	unsigned int i;
 
-	if (!slots_may_run(gw, now))
-		return;
 	if (now >= gw->next_check) {
 		gw->next_check = now + g->hz / 1000;
 		http_abort_all(gw, true, now);
@@ -1540,19 +1483,13 @@ static void
 bulk_connected(struct ws_tcp_conn *c)
 {
 	struct http_slot *sl = ws_tcp_ctx(c);
-	struct gen_worker *gw = sl->gw;
-	uint64_t now = rte_rdtsc();
+	uint64_t now = slot_up(sl);
 
-	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
-	cnt_add(&gw->cnt.connections, 1);
-	warm_settle(sl, true);
 	sl->state = SLOT_BUSY;
 	/* Past the end already (a slow handshake): close at once. */
-	if (now >= gw->g->deadline) {
+	if (now >= sl->gw->g->deadline)
 		bulk_end(sl);
-		return;
-	}
-	if (!gw->g->opt->receive)
+	else if (!sl->gw->g->opt->receive)
 		bulk_pump(sl);
 }
 
@@ -1607,7 +1544,6 @@ bulk_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 	struct gen_worker *gw = sl->gw;
 	bool clean;
 
-	warm_settle(sl, false);
 	if (gw->g->opt->receive) {
 		/* What was received was delivered, however it ended. */
 		cnt_add(&gw->cnt.delivered, sl->sent);
@@ -1621,10 +1557,9 @@ bulk_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 	}
 	if (clean)
 		cnt_add(&gw->cnt.ok, 1);
-	else if (sl->state != SLOT_CLOSING || why != WS_TCP_CLOSED_ABORTED)
-		/* Our own aborts were counted where they were made. */
-		slot_fail(sl, close_fail_reason(why));
-	slot_release(sl);
+	/* Our own aborts were counted where they were made. */
+	slot_down(sl, why, !clean && (sl->state != SLOT_CLOSING ||
+		why != WS_TCP_CLOSED_ABORTED));
 }
 
 static const struct ws_tcp_ops bulk_ops = {
@@ -1641,16 +1576,12 @@ static const struct ws_tcp_ops bulk_ops = {
  * --count has gone, and not reopened.
  */
 static void
-bulk_poll(struct ws_worker *w, void *arg)
+bulk_poll(struct ws_worker *w, struct gen_worker *gw, uint64_t now)
 {
-	struct gen_worker *gw = arg;
 	struct gen *g = gw->g;
-	uint64_t now = rte_rdtsc();
 	struct http_slot *sl;
 	unsigned int i;
 
-	if (!slots_may_run(gw, now))
-		return;
 	/* Each slot opens once, not reopened; the first ones warm up. */
 	while (gw->next_open < gw->n_slots && now < g->deadline &&
 			may_open(gw)) {
@@ -1676,6 +1607,30 @@ bulk_poll(struct ws_worker *w, void *arg)
 	if (cnt_get(&gw->cnt.active) == 0 &&
 			(gw->next_open == gw->n_slots || now >= g->deadline))
 		worker_done(gw);
+}
+
+/*
+ * The poll hook of an http or bulk worker: nothing while the traffic has
+ * not begun, and once the run is stopping, what is in flight aborted and
+ * the worker done.
+ */
+static void
+slots_poll(struct ws_worker *w, void *arg)
+{
+	struct gen_worker *gw = arg;
+	struct gen *g = gw->g;
+	uint64_t now = rte_rdtsc();
+
+	if (gw->done || (now < g->begin && !gen_stopping(g)))
+		return;
+	if (gen_stopping(g)) {
+		http_abort_all(gw, false, now);
+		worker_done(gw);
+	} else if (g->opt->mode == MODE_BULK) {
+		bulk_poll(w, gw, now);
+	} else {
+		http_poll(w, gw, now);
+	}
 }
 
 /* ---- main ---- */
@@ -2182,8 +2137,8 @@ setup_workers(struct gen *g)
 		} else if (opt->mode == MODE_BULK) {
 			ret = bulk_setup(gw, n);
 			if (ret == 0)
-				ret = ws_worker_set_poll_hook(gw->w, bulk_poll,
-					gw);
+				ret = ws_worker_set_poll_hook(gw->w,
+					slots_poll, gw);
 		} else {
 			ret = http_setup(gw, opt->concurrency / n +
 				(i < opt->concurrency % n));
@@ -2191,8 +2146,8 @@ setup_workers(struct gen *g)
 					(opt->count != 0 && gw->quota == 0)))
 				gw->done = 1;
 			if (ret == 0)
-				ret = ws_worker_set_poll_hook(gw->w, http_poll,
-					gw);
+				ret = ws_worker_set_poll_hook(gw->w,
+					slots_poll, gw);
 		}
 		if (ret < 0)
 			return ret;
@@ -2216,6 +2171,7 @@ free_workers(struct gen *g)
 int
 main(int argc, char **argv)
 {
+	static struct ws_services_config services;	/* unused */
 	char err[WS_CFG_ERR_LEN];
 	struct options opt;
 	struct ws_config cfg;
@@ -2226,14 +2182,15 @@ main(int argc, char **argv)
 	int ret;
 
 	parse_options(argc, argv, &opt);
-	if (ws_config_load(&cfg, opt.config, opt.sets, opt.n_sets, err,
-			sizeof(err)) < 0)
-		fail_usage("%s", err);
+	/* woshou's sections too: a config written for it loads here. */
+	if (ws_services_config_register(&services, err, sizeof(err)) < 0)
+		ws_app_fail_usage("%s", err);
+	ws_app_load_config(&opt.app, &cfg);
 	if (opt.mode != MODE_SYN_FLOOD && opt.concurrency >
 			cfg.tcp.max_connections * cfg.workers.count)
-		fail_usage("--concurrency %u is more than tcp.max_connections "
-			"(%u per worker) allows", opt.concurrency,
-			cfg.tcp.max_connections);
+		ws_app_fail_usage("--concurrency %u is more than "
+			"tcp.max_connections (%u per worker) allows",
+			opt.concurrency, cfg.tcp.max_connections);
 	human = opt.json && opt.json_file == NULL ? stderr : stdout;
 	start_eal(&cfg, argv[0]);
 	ws_app_catch_signals(&quit);
@@ -2277,7 +2234,7 @@ main(int argc, char **argv)
 	ws_stack_destroy(g.s);
 	free_workers(&g);
 	rte_eal_cleanup();
-	free(opt.sets);
+	free(opt.app.sets);
 	return ret;
 fail:
 	ws_stack_destroy(g.s);

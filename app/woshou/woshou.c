@@ -16,7 +16,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,20 +33,17 @@
 #include "ws_udp_services.h"
 
 #define EXIT_RUNTIME 1
-#define EXIT_USAGE 2
-
-/* Room for the EAL's arguments: those from the config plus the caller's. */
+#define EXIT_USAGE WS_APP_EXIT_USAGE
 
 struct options {
-	const char *config;
-	const char **sets;
-	unsigned int n_sets;
+	struct ws_app_options app;	/* --config, --set */
 	bool check_config;
 	char **eal_extra;	/* after "--" */
 	unsigned int n_eal_extra;
 };
 
 static volatile sig_atomic_t quit;
+static struct ws_services_config services;	/* [http], [echo], [discard] */
 static struct ws_udp_services *udp_svc;	/* freed after the stack */
 static struct ws_dns_server *dns_server;	/* likewise */
 static bool pdump_ready;	/* dpdk-dumpcap can attach */
@@ -81,91 +77,53 @@ usage(FILE *f)
 		"configuration.\n");
 }
 
-static void __rte_noreturn __rte_format_printf(1, 2)
-fail_usage(const char *fmt, ...)
-{
-	va_list ap;
+enum { OPT_CHECK_CONFIG = 256 };
 
-	fputs("woshou: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
+static void
+own_option(int c, int argc, char **argv, void *ctx)
+{
+	struct options *opt = ctx;
+
+	RTE_SET_USED(argc);
+	RTE_SET_USED(argv);
+	if (c == OPT_CHECK_CONFIG)
+		opt->check_config = true;
 }
 
 /* Exits for --help, --version and every usage error. */
 static void
 parse_options(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_CHECK_CONFIG = 256 };
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 's' },
+	static const struct option own[] = {
 		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	const struct ws_app_cmdline cl = {
+		.name = "woshou", .hint = " (see --help)", .version = true,
+		.usage = usage, .long_opts = own, .option = own_option,
+		.ctx = opt,
+	};
+	int first;
 
 	memset(opt, 0, sizeof(*opt));
-	/* Every --set fits: there are fewer than argc of them. */
-	opt->sets = calloc(argc, sizeof(*opt->sets));
-	if (opt->sets == NULL)
-		fail_usage("out of memory");
-
-	/* '+': stop at "--"; ':': report a missing argument ourselves. */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:c:s:hV", longopts,
-			NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			opt->config = optarg;
-			break;
-		case 's':
-			opt->sets[opt->n_sets++] = optarg;
-			break;
-		case OPT_CHECK_CONFIG:
-			opt->check_config = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_SUCCESS);
-		case 'V':
-			printf("woshou %s (%s)\n", WS_VERSION, rte_version());
-			exit(EXIT_SUCCESS);
-		case ':':
-			fail_usage("%s needs an argument (see --help)",
-				argv[optind - 1]);
-			break;
-		default:
-			/* optopt names a bad short option inside a cluster. */
-			if (optopt != 0)
-				fail_usage("unknown option '-%c' (see --help)",
-					optopt);
-			fail_usage("unknown option '%s' (see --help)",
-				argv[optind - 1]);
-			break;
-		}
-	}
-	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
-		fail_usage("unexpected argument '%s' (EAL arguments go "
-			"after --)", argv[optind]);
-	opt->eal_extra = &argv[optind];
-	opt->n_eal_extra = (unsigned int)(argc - optind);
-	if (opt->config == NULL)
-		fail_usage("--config FILE is required (see --help)");
+	first = ws_app_parse_options(argc, argv, &cl, &opt->app);
+	if (first < argc && strcmp(argv[first - 1], "--") != 0)
+		ws_app_fail_usage("unexpected argument '%s' (EAL arguments go "
+			"after --)", argv[first]);
+	opt->eal_extra = &argv[first];
+	opt->n_eal_extra = (unsigned int)(argc - first);
+	ws_app_require_config(&opt->app);
 }
 
+/* The library's sections, and the services' on top: one file for both. */
 static void
 load_config(const struct options *opt, struct ws_config *cfg)
 {
 	char err[WS_CFG_ERR_LEN];
 
-	if (ws_config_load(cfg, opt->config, opt->sets, opt->n_sets, err,
-			sizeof(err)) < 0)
-		fail_usage("%s", err);
+	if (ws_services_config_register(&services, err, sizeof(err)) < 0)
+		ws_app_fail_usage("%s", err);
+	ws_app_load_config(&opt->app, cfg);
 }
 
 static void
@@ -175,10 +133,8 @@ start_eal(const struct ws_config *cfg, const char *prog,
 	char why[256];
 	int ret;
 
-	if (ws_app_check_lcore_cpus(cfg, why, sizeof(why)) < 0) {
-		fprintf(stderr, "woshou: %s\n", why);
-		exit(EXIT_USAGE);
-	}
+	if (ws_app_check_lcore_cpus(cfg, why, sizeof(why)) < 0)
+		ws_app_fail_usage("%s", why);
 	ret = ws_app_start_eal(cfg, prog, "woshou",
 		(const char *const *)opt->eal_extra, opt->n_eal_extra);
 	if (ret == -EINVAL || ret == -ENOMEM)
@@ -213,9 +169,9 @@ start_stack(const struct ws_config *cfg, struct ws_services **svc)
 		rte_eal_cleanup();
 		exit(EXIT_RUNTIME);
 	}
-	*svc = ws_services_start(s, cfg);
+	*svc = ws_services_start(s, cfg, &services);
 	if (*svc != NULL)
-		udp_svc = ws_udp_services_start(s, cfg);
+		udp_svc = ws_udp_services_start(s, &services);
 	if (*svc == NULL || udp_svc == NULL) {
 		fprintf(stderr, "woshou: cannot start the services: %s\n",
 			rte_strerror(rte_errno));
@@ -257,8 +213,7 @@ print_banner(const struct ws_stack *s)
 		"Ctrl-C to stop\n", WS_VERSION, addr_text, mac_text,
 		ws_stack_port(s), ws_stack_worker_count(s));
 	printf("services: http %u, echo %u, discard %u (0 = off)\n",
-		cfg->services.http_port, cfg->services.echo_port,
-		cfg->services.discard_port);
+		services.http_port, services.echo_port, services.discard_port);
 	if (cfg->control.telemetry)
 		printf("telemetry: %s/dpdk_telemetry.v2; "
 			"scripts/woshou-stat --prefix %s\n",
@@ -314,6 +269,6 @@ main(int argc, char **argv)
 	if (pdump_ready)
 		rte_pdump_uninit();
 	rte_eal_cleanup();
-	free(opt.sets);
+	free(opt.app.sets);
 	return EXIT_SUCCESS;
 }

@@ -540,16 +540,16 @@ load_routes(struct ws_services *svc, const struct ws_services_config *sc)
 }
 
 static int
-create_pools(struct ws_services *svc, const struct ws_config *cfg)
+create_pools(struct ws_services *svc, const struct ws_config *cfg,
+		const struct ws_services_config *sc)
 {
 	static unsigned int seq;	/* unique names across restarts */
 	char name[RTE_MEMPOOL_NAMESIZE];
 	unsigned int i, lcore, n;
 	size_t size;
 
-	n = RTE_MIN(cfg->tcp.max_connections,
-		cfg->services.http_max_connections);
-	size = sizeof(struct http_conn) + cfg->services.http_max_request;
+	n = RTE_MIN(cfg->tcp.max_connections, sc->http_max_connections);
+	size = sizeof(struct http_conn) + sc->http_max_request;
 	for (i = 0; i < cfg->workers.count; i++) {
 		lcore = cfg->workers.lcores[i];
 		if (lcore >= RTE_MAX_LCORE || svc->lcore[lcore].pool != NULL)
@@ -587,9 +587,9 @@ listen_on(struct ws_stack *s, const char *name, uint16_t port,
 }
 
 struct ws_services *
-ws_services_start(struct ws_stack *s, const struct ws_config *cfg)
+ws_services_start(struct ws_stack *s, const struct ws_config *cfg,
+		const struct ws_services_config *sc)
 {
-	const struct ws_services_config *sc = &cfg->services;
 	struct ws_services *svc;
 	int ret = 0;
 
@@ -604,7 +604,7 @@ ws_services_start(struct ws_stack *s, const struct ws_config *cfg)
 	if (sc->http_port != 0) {
 		ret = load_routes(svc, sc);
 		if (ret == 0)
-			ret = create_pools(svc, cfg);
+			ret = create_pools(svc, cfg, sc);
 		if (ret == 0)
 			ret = listen_on(s, "http", sc->http_port, &http_ops,
 				svc);

@@ -25,19 +25,21 @@
 #include <stdint.h>
 
 #include "ws_config.h"
+#include "ws_services_config.h"
 #include "ws_tcp_api.h"
 
 struct ws_services;
 
 /*
- * Load the route files, create the per-worker state pools for the worker
- * lcores of 'cfg' and register the listeners of every enabled service on
- * 's'. Call between ws_stack_create() and ws_stack_start(). 'cfg' must
- * outlive the services. NULL and rte_errno on failure (a message on
- * stderr names what failed).
+ * Load the route files of 'sc', create the per-worker state pools for the
+ * worker lcores of 'cfg' and register the listeners of every enabled
+ * service on 's'. Call between ws_stack_create() and ws_stack_start().
+ * 'sc' must outlive the services. NULL and rte_errno on failure (a message
+ * on stderr names what failed).
  */
 struct ws_services *ws_services_start(struct ws_stack *s,
-		const struct ws_config *cfg);
+		const struct ws_config *cfg,
+		const struct ws_services_config *sc);
 
 /*
  * Free the services. Call after ws_stack_destroy(): the stack's 'closed'

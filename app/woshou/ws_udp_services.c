@@ -96,9 +96,8 @@ bind_on(struct ws_stack *s, const char *name, uint16_t port,
 }
 
 struct ws_udp_services *
-ws_udp_services_start(struct ws_stack *s, const struct ws_config *cfg)
+ws_udp_services_start(struct ws_stack *s, const struct ws_services_config *sc)
 {
-	const struct ws_services_config *sc = &cfg->services;
 	struct ws_udp_services *svc;
 	int ret;
 

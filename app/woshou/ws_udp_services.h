@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "ws_config.h"
+#include "ws_services_config.h"
 
 struct ws_stack;
 struct ws_udp_services;
@@ -33,7 +33,7 @@ struct ws_udp_services;
  * (a message on stderr names what failed).
  */
 struct ws_udp_services *ws_udp_services_start(struct ws_stack *s,
-		const struct ws_config *cfg);
+		const struct ws_services_config *sc);
 
 /*
  * Print the services' non-zero counters as "services.NAME VALUE" lines,

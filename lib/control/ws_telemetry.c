@@ -20,6 +20,7 @@
 
 #include "woshou.h"
 #include "ws_arp.h"
+#include "ws_config_priv.h"
 #include "ws_control.h"
 #include "ws_steer.h"
 #include "ws_syncookie.h"
@@ -587,6 +588,16 @@ cmd_arp_table(const char *cmd, const char *params, struct rte_tel_data *d)
 
 static const char *const syncookie_modes[] = { "off", "auto", "always" };
 
+/* A registered section's port as SECTION_port. */
+static void
+info_port(void *ctx, const char *section, uint64_t port)
+{
+	char name[WS_CFG_NAME_LEN + sizeof("_port")];
+
+	snprintf(name, sizeof(name), "%s_port", section);
+	ws_tel_dict_u64(ctx, name, port);
+}
+
 static int
 info(struct ws_stack *s, const struct ws_snapshot *sn,
 		const struct ws_tel_params *p, const void *arg,
@@ -634,9 +645,8 @@ info(struct ws_stack *s, const struct ws_snapshot *sn,
 	ws_tel_dict_u64(d, "tcp_max_connections", cfg->tcp.max_connections);
 	rte_tel_data_add_dict_string(d, "tcp_syncookies",
 		syncookie_modes[cfg->tcp.syncookies]);
-	ws_tel_dict_u64(d, "http_port", cfg->services.http_port);
-	ws_tel_dict_u64(d, "echo_port", cfg->services.echo_port);
-	ws_tel_dict_u64(d, "discard_port", cfg->services.discard_port);
+	/* The application's services (woshou's http, echo, discard). */
+	ws_config_foreach_uint("port", info_port, d);
 	ws_tel_dict_u64(d, "dns_port", cfg->dns.port);
 	return 0;
 }

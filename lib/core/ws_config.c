@@ -3,10 +3,13 @@
  */
 
 /*
- * The configuration loader. One table, ws_cfg_keys[], names every key with
- * its type, default and bounds; defaults, parsing, checking and printing
- * are all driven from it, so a key cannot be known to one and missing from
- * another.
+ * The configuration loader. Every key is named once, in a section's table
+ * (struct ws_config_section) with its kind, default and bounds; defaults,
+ * parsing, checking and printing are all driven from the tables, so a key
+ * cannot be known to one and missing from another. The library's sections
+ * are tables over struct ws_config; an application's registered sections
+ * are tables of the same type over its own structs, and go through the
+ * same code.
  *
  * Values are stored in an rte_cfgfile first (the file, then the --set
  * overrides on top), and only then converted. The file is read by our own
@@ -19,14 +22,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <rte_cfgfile.h>
 #include <rte_common.h>
@@ -34,81 +34,40 @@
 #include <rte_string_fns.h>
 
 #include "ws_config.h"
+#include "ws_config_priv.h"
 #include "ws_dns.h"
 
 /* Where a value came from, in error messages, when not the file. */
 #define WS_CFG_SET_ORIGIN "--set"
 
-struct ws_cfg_key;
-
-/* How one kind of value is read from text and written back as text. */
-struct ws_cfg_type {
-	/* 0, or -EINVAL with the reason in 'why'. */
-	int (*parse)(const struct ws_cfg_key *k, const char *text,
-			struct ws_config *cfg, char *why, size_t why_len);
-	void (*format)(const struct ws_cfg_key *k, const struct ws_config *cfg,
-			char *buf, size_t len);
-};
-
-/* Key flags. */
-#define WS_CFG_POW2	0x1	/* unsigned: must be a power of two */
-#define WS_CFG_NONEMPTY	0x2	/* string: must not be empty */
-
-struct ws_cfg_key {
-	const char *section;
-	const char *name;
-	const struct ws_cfg_type *type;
-	const char *def;		/* default, as text; NULL = required */
-	uint64_t min;			/* unsigned bounds */
-	uint64_t max;
-	size_t offset;			/* field in struct ws_config ... */
-	size_t size;			/* ... and its size */
-	const char *const *names;	/* enum keys: value i is names[i] */
-	unsigned int flags;
-	const char *help;		/* one line, for the printed file */
-};
-
-static void *
-key_field(const struct ws_cfg_key *k, struct ws_config *cfg)
-{
-	return (char *)cfg + k->offset;
-}
-
-static const void *
-key_field_const(const struct ws_cfg_key *k, const struct ws_config *cfg)
-{
-	return (const char *)cfg + k->offset;
-}
+_Static_assert(WS_CFG_NAME_LEN == CFG_NAME_LEN, "ws_config.h names");
+_Static_assert(WS_CFG_VALUE_LEN == CFG_VALUE_LEN, "ws_config.h values");
 
 /* Strings. */
 
 static int
-parse_string(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+parse_string(const struct ws_config_key *k, const char *text, void *base,
+		char *why, size_t why_len)
 {
 	if (strlen(text) >= k->size) {
 		snprintf(why, why_len, "value longer than %zu characters",
 			k->size - 1);
 		return -EINVAL;
 	}
-	if ((k->flags & WS_CFG_NONEMPTY) && text[0] == '\0') {
+	if ((k->flags & WS_CONFIG_NONEMPTY) && text[0] == '\0') {
 		snprintf(why, why_len, "must not be empty");
 		return -EINVAL;
 	}
-	strlcpy(key_field(k, cfg), text, k->size);
+	strlcpy(ws_config_field(k, base), text, k->size);
 	return 0;
 }
 
 static void
-format_string(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_string(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
 {
-	strlcpy(buf, key_field_const(k, cfg), len);
+	strlcpy(buf, ws_config_field_const(k, base), len);
 }
-
-static const struct ws_cfg_type ws_cfg_string = {
-	.parse = parse_string, .format = format_string,
-};
 
 /* Unsigned integers of any width. */
 
@@ -158,15 +117,15 @@ parse_decimal(const char *text, uint64_t min, uint64_t max, uint64_t *value,
 }
 
 static int
-parse_unsigned(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+parse_unsigned(const struct ws_config_key *k, const char *text, void *base,
+		char *why, size_t why_len)
 {
-	void *field = key_field(k, cfg);
+	void *field = ws_config_field(k, base);
 	uint64_t v;
 
 	if (parse_decimal(text, k->min, k->max, &v, why, why_len) < 0)
 		return -EINVAL;
-	if ((k->flags & WS_CFG_POW2) && !rte_is_power_of_2((uint32_t)v)) {
+	if ((k->flags & WS_CONFIG_POW2) && !rte_is_power_of_2((uint32_t)v)) {
 		snprintf(why, why_len, "%s is not a power of two", text);
 		return -EINVAL;
 	}
@@ -188,10 +147,10 @@ parse_unsigned(const struct ws_cfg_key *k, const char *text,
 }
 
 static void
-format_unsigned(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_unsigned(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
 {
-	const void *field = key_field_const(k, cfg);
+	const void *field = ws_config_field_const(k, base);
 	uint64_t v;
 
 	switch (k->size) {
@@ -211,19 +170,15 @@ format_unsigned(const struct ws_cfg_key *k, const struct ws_config *cfg,
 	snprintf(buf, len, "%" PRIu64, v);
 }
 
-static const struct ws_cfg_type ws_cfg_unsigned = {
-	.parse = parse_unsigned, .format = format_unsigned,
-};
-
 /* Booleans. */
 
 static int
-parse_bool(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+parse_bool(const struct ws_config_key *k, const char *text, void *base,
+		char *why, size_t why_len)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };
 	static const char *const no[] = { "no", "false", "off", "0" };
-	bool *field = key_field(k, cfg);
+	bool *field = ws_config_field(k, base);
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(yes); i++) {
@@ -242,24 +197,20 @@ parse_bool(const struct ws_cfg_key *k, const char *text,
 }
 
 static void
-format_bool(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_bool(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
 {
-	strlcpy(buf, *(const bool *)key_field_const(k, cfg) ? "yes" : "no",
-		len);
+	strlcpy(buf, *(const bool *)ws_config_field_const(k, base) ?
+		"yes" : "no", len);
 }
-
-static const struct ws_cfg_type ws_cfg_bool = {
-	.parse = parse_bool, .format = format_bool,
-};
 
 /*
  * Enumerations (eal.huge, tcp.syncookies, ...): the key's 'names' table,
  * NULL-terminated, maps each text to the enum value of its index.
  */
 static int
-parse_enum(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+parse_enum(const struct ws_config_key *k, const char *text, void *base,
+		char *why, size_t why_len)
 {
 	size_t used;
 	unsigned int i;
@@ -267,7 +218,7 @@ parse_enum(const struct ws_cfg_key *k, const char *text,
 	RTE_BUILD_BUG_ON(sizeof(enum ws_huge_mode) != sizeof(int));
 	for (i = 0; k->names[i] != NULL; i++) {
 		if (strcasecmp(text, k->names[i]) == 0) {
-			*(int *)key_field(k, cfg) = (int)i;
+			*(int *)ws_config_field(k, base) = (int)i;
 			return 0;
 		}
 	}
@@ -280,15 +231,77 @@ parse_enum(const struct ws_cfg_key *k, const char *text,
 }
 
 static void
-format_enum(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_enum(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
 {
-	strlcpy(buf, k->names[*(const int *)key_field_const(k, cfg)], len);
+	int v = *(const int *)ws_config_field_const(k, base);
+	int i;
+
+	/* Only a value the names cover: data the loader never wrote. */
+	for (i = 0; i < v && k->names[i] != NULL; i++)
+		;
+	strlcpy(buf, v >= 0 && k->names[i] != NULL ? k->names[v] : "", len);
 }
 
-static const struct ws_cfg_type ws_cfg_enum = {
-	.parse = parse_enum, .format = format_enum,
+/* What each kind but CUSTOM does with text and back. */
+static const struct {
+	int (*parse)(const struct ws_config_key *k, const char *text,
+			void *base, char *why, size_t why_len);
+	void (*format)(const struct ws_config_key *k, const void *base,
+			char *buf, size_t len);
+} kinds[] = {
+	[WS_CONFIG_UINT] = { parse_unsigned, format_unsigned },
+	[WS_CONFIG_BOOL] = { parse_bool, format_bool },
+	[WS_CONFIG_STRING] = { parse_string, format_string },
+	[WS_CONFIG_ENUM] = { parse_enum, format_enum },
 };
+
+/* One key's text into 'base': its kind's conversion, then its check. */
+static int
+parse_key(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
+{
+	int ret;
+
+	if (k->kind == WS_CONFIG_CUSTOM)
+		ret = k->parse(k, text, base, cfg, why, why_len);
+	else
+		ret = kinds[k->kind].parse(k, text, base, why, why_len);
+	if (ret == 0 && k->check != NULL)
+		ret = k->check(k, text, base, cfg, why, why_len);
+	return ret;
+}
+
+static void
+format_key(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
+{
+	if (k->kind == WS_CONFIG_CUSTOM)
+		k->format(k, base, buf, len);
+	else
+		kinds[k->kind].format(k, base, buf, len);
+}
+
+bool
+ws_config_next_word(const char **p, char *word, size_t cap)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	while (s[n] != '\0' && !isspace((unsigned char)s[n]))
+		n++;
+	if (n == 0 || n >= cap)
+		return false;
+	memcpy(word, s, n);
+	word[n] = '\0';
+	s += n;
+	while (isspace((unsigned char)*s))
+		s++;
+	*p = s;
+	return true;
+}
 
 static const char *const huge_names[] = {
 	[WS_HUGE_AUTO] = "auto",
@@ -310,19 +323,20 @@ static const char *const bad_cookie_names[] = {
 	NULL,
 };
 
-/* port.mac */
+/* port.mac: the key's field is the whole [port], for mac_set. */
 
 static int
-parse_mac(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+parse_mac(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
 {
+	struct ws_port_config *port = ws_config_field(k, base);
 	struct rte_ether_addr mac;
 	unsigned int i;
 	const char *p = text;
 
 	if (strcasecmp(text, "auto") == 0) {
-		cfg->port.mac_set = false;
-		memset(&cfg->port.mac, 0, sizeof(cfg->port.mac));
+		port->mac_set = false;
+		memset(&port->mac, 0, sizeof(port->mac));
 		return 0;
 	}
 	/* Exactly six pairs of hex digits: the one form print writes. */
@@ -346,18 +360,19 @@ parse_mac(const struct ws_cfg_key *k, const char *text,
 		snprintf(why, why_len, "%s is all zeros", text);
 		return -EINVAL;
 	}
-	cfg->port.mac = mac;
-	cfg->port.mac_set = true;
+	port->mac = mac;
+	port->mac_set = true;
 	return 0;
 }
 
 static void
-format_mac(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_mac(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
 {
-	const uint8_t *b = cfg->port.mac.addr_bytes;
+	const struct ws_port_config *port = ws_config_field_const(k, base);
+	const uint8_t *b = port->mac.addr_bytes;
 
-	if (!cfg->port.mac_set) {
+	if (!port->mac_set) {
 		strlcpy(buf, "auto", len);
 		return;
 	}
@@ -365,11 +380,7 @@ format_mac(const struct ws_cfg_key *k, const struct ws_config *cfg,
 		b[0], b[1], b[2], b[3], b[4], b[5]);
 }
 
-static const struct ws_cfg_type ws_cfg_mac = {
-	.parse = parse_mac, .format = format_mac,
-};
-
-/* ip.addr and ip.gateway */
+/* ip.addr and ip.gateway: their field is the whole [ip]. */
 
 static uint32_t
 prefix_mask(unsigned int prefix_len)
@@ -379,43 +390,58 @@ prefix_mask(unsigned int prefix_len)
 
 /* The subnet's network address as text, for messages. */
 static void
-format_subnet(const struct ws_config *cfg, char *buf, size_t len)
+format_subnet(const struct ws_ip_config *ip, char *buf, size_t len)
 {
 	struct in_addr net;
 	char addr[INET_ADDRSTRLEN];
 
-	net.s_addr = cfg->ip.addr & htonl(prefix_mask(cfg->ip.prefix_len));
+	net.s_addr = ip->addr & htonl(prefix_mask(ip->prefix_len));
 	inet_ntop(AF_INET, &net, addr, sizeof(addr));
-	snprintf(buf, len, "%s/%u", addr, cfg->ip.prefix_len);
+	snprintf(buf, len, "%s/%u", addr, ip->prefix_len);
 }
 
 /* A host address must be neither the subnet's network nor broadcast. */
 static int
-check_host_part(const char *text, uint32_t addr, const struct ws_config *cfg,
-		char *why, size_t why_len)
+check_host_part(const char *text, uint32_t addr,
+		const struct ws_ip_config *ip, char *why, size_t why_len)
 {
-	uint32_t host_mask = ~prefix_mask(cfg->ip.prefix_len);
+	uint32_t host_mask = ~prefix_mask(ip->prefix_len);
 	uint32_t host = ntohl(addr) & host_mask;
 	char subnet[INET_ADDRSTRLEN + 4];
 
 	if (host != 0 && host != host_mask)
 		return 0;
-	format_subnet(cfg, subnet, sizeof(subnet));
+	format_subnet(ip, subnet, sizeof(subnet));
 	snprintf(why, why_len, "%s is the %s address of %s", text,
 		host == 0 ? "network" : "broadcast", subnet);
 	return -EINVAL;
 }
 
-static int
-parse_ip_addr(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+/* Why 'addr' (host order) can be no host's address, or NULL. */
+static const char *
+special_address(uint32_t a)
 {
+	if ((a >> 24) == 0)
+		return "is in 0/8 (this network)";
+	if ((a >> 24) == 127)
+		return "is loopback (127/8)";
+	if ((a >> 28) == 0xe)
+		return "is multicast (224/4)";
+	if ((a >> 28) == 0xf)
+		return "is reserved (240/4)";
+	return NULL;
+}
+
+static int
+parse_ip_addr(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
+{
+	struct ws_ip_config *ip = ws_config_field(k, base);
 	char addr_text[INET_ADDRSTRLEN];
 	const char *slash = strchr(text, '/');
 	struct in_addr in;
 	uint64_t prefix;
-	uint32_t a;
-	const char *reason = NULL;
+	const char *reason;
 
 	if (slash == NULL || (size_t)(slash - text) >= sizeof(addr_text)) {
 		snprintf(why, why_len, "'%s' is not A.B.C.D/PREFIX", text);
@@ -432,56 +458,45 @@ parse_ip_addr(const struct ws_cfg_key *k, const char *text,
 			slash + 1);
 		return -EINVAL;
 	}
-
-	a = ntohl(in.s_addr);
-	if ((a >> 24) == 0)
-		reason = "is in 0/8 (this network)";
-	else if ((a >> 24) == 127)
-		reason = "is loopback (127/8)";
-	else if ((a >> 28) == 0xe)
-		reason = "is multicast (224/4)";
-	else if ((a >> 28) == 0xf)
-		reason = "is reserved (240/4)";
+	reason = special_address(ntohl(in.s_addr));
 	if (reason != NULL) {
 		snprintf(why, why_len, "%s %s", addr_text, reason);
 		return -EINVAL;
 	}
-	cfg->ip.addr = in.s_addr;
-	cfg->ip.prefix_len = (uint8_t)prefix;
-	return check_host_part(addr_text, in.s_addr, cfg, why, why_len);
+	ip->addr = in.s_addr;
+	ip->prefix_len = (uint8_t)prefix;
+	return check_host_part(addr_text, in.s_addr, ip, why, why_len);
 }
 
 static void
-format_ip_addr(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_ip_addr(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
 {
-	struct in_addr in = { .s_addr = cfg->ip.addr };
+	const struct ws_ip_config *ip = ws_config_field_const(k, base);
+	struct in_addr in = { .s_addr = ip->addr };
 	char addr[INET_ADDRSTRLEN];
 
 	/* Unset (only defaults): empty, which loads back as "required". */
-	if (cfg->ip.prefix_len == 0) {
+	if (ip->prefix_len == 0) {
 		strlcpy(buf, "", len);
 		return;
 	}
 	inet_ntop(AF_INET, &in, addr, sizeof(addr));
-	snprintf(buf, len, "%s/%u", addr, cfg->ip.prefix_len);
+	snprintf(buf, len, "%s/%u", addr, ip->prefix_len);
 }
-
-static const struct ws_cfg_type ws_cfg_ip_addr = {
-	.parse = parse_ip_addr, .format = format_ip_addr,
-};
 
 /* Parsed after ip.addr (table order), so it is checked against it. */
 static int
-parse_gateway(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+parse_gateway(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
 {
-	uint32_t mask = htonl(prefix_mask(cfg->ip.prefix_len));
+	struct ws_ip_config *ip = ws_config_field(k, base);
+	uint32_t mask = htonl(prefix_mask(ip->prefix_len));
 	struct in_addr in;
 	char subnet[INET_ADDRSTRLEN + 4];
 
 	if (text[0] == '\0') {
-		cfg->ip.gateway = 0;
+		ip->gateway = 0;
 		return 0;
 	}
 	if (inet_pton(AF_INET, text, &in) != 1) {
@@ -489,72 +504,66 @@ parse_gateway(const struct ws_cfg_key *k, const char *text,
 			text);
 		return -EINVAL;
 	}
-	if ((in.s_addr & mask) != (cfg->ip.addr & mask)) {
-		format_subnet(cfg, subnet, sizeof(subnet));
+	if ((in.s_addr & mask) != (ip->addr & mask)) {
+		format_subnet(ip, subnet, sizeof(subnet));
 		snprintf(why, why_len, "%s is outside %s", text, subnet);
 		return -EINVAL;
 	}
-	if (in.s_addr == cfg->ip.addr) {
+	if (in.s_addr == ip->addr) {
 		snprintf(why, why_len, "%s is ip.addr itself", text);
 		return -EINVAL;
 	}
-	if (check_host_part(text, in.s_addr, cfg, why, why_len) < 0)
+	if (check_host_part(text, in.s_addr, ip, why, why_len) < 0)
 		return -EINVAL;
-	cfg->ip.gateway = in.s_addr;
+	ip->gateway = in.s_addr;
 	return 0;
 }
 
 static void
-format_gateway(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_gateway(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
 {
-	struct in_addr in = { .s_addr = cfg->ip.gateway };
+	const struct ws_ip_config *ip = ws_config_field_const(k, base);
+	struct in_addr in = { .s_addr = ip->gateway };
 
-	if (cfg->ip.gateway == 0)
+	if (ip->gateway == 0)
 		strlcpy(buf, "", len);
 	else
 		inet_ntop(AF_INET, &in, buf, len);
 }
 
-static const struct ws_cfg_type ws_cfg_gateway = {
-	.parse = parse_gateway, .format = format_gateway,
-};
-
 /*
- * Parsed after ip.addr and ip.gateway: the addresses from ip.addr on must
- * all be hosts of the subnet, and the gateway none of them.
+ * ip.addr_count, checked after ip.addr and ip.gateway: the addresses from
+ * ip.addr on must all be hosts of the subnet, and the gateway none of
+ * them.
  */
 static int
-parse_addr_count(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+check_addr_count(const struct ws_config_key *k, const char *text,
+		void *base, const struct ws_config *cfg, char *why,
+		size_t why_len)
 {
-	uint32_t host_mask = ~prefix_mask(cfg->ip.prefix_len);
-	uint32_t first = ntohl(cfg->ip.addr), last, gw;
+	const struct ws_ip_config *ip = &cfg->ip;
+	uint32_t host_mask = ~prefix_mask(ip->prefix_len);
+	uint32_t first = ntohl(ip->addr), last, gw;
 	char subnet[INET_ADDRSTRLEN + 4];
 
-	if (parse_unsigned(k, text, cfg, why, why_len) < 0)
-		return -EINVAL;
-	if (cfg->ip.prefix_len == 0)
+	if (ip->prefix_len == 0)
 		return 0;	/* no ip.addr: that is reported on its own */
-	last = first + cfg->ip.addr_count - 1;
-	if (cfg->ip.addr_count - 1 >= host_mask - (first & host_mask)) {
-		format_subnet(cfg, subnet, sizeof(subnet));
+	last = first + ip->addr_count - 1;
+	if (ip->addr_count - 1 >= host_mask - (first & host_mask)) {
+		format_subnet(ip, subnet, sizeof(subnet));
 		snprintf(why, why_len, "%s addresses from ip.addr do not fit "
 			"in %s before its broadcast address", text, subnet);
 		return -EINVAL;
 	}
-	gw = ntohl(cfg->ip.gateway);
-	if (cfg->ip.gateway != 0 && gw >= first && gw <= last) {
+	gw = ntohl(ip->gateway);
+	if (ip->gateway != 0 && gw >= first && gw <= last) {
 		snprintf(why, why_len, "ip.gateway is one of the %s addresses "
 			"from ip.addr", text);
 		return -EINVAL;
 	}
 	return 0;
 }
-
-static const struct ws_cfg_type ws_cfg_addr_count = {
-	.parse = parse_addr_count, .format = format_unsigned,
-};
 
 /* workers.lcores: "1", "1,3", "1-3,5"; parsed after eal.main_lcore. */
 
@@ -652,9 +661,10 @@ add_lcore(void *ctx, uint64_t v, char *why, size_t why_len)
 }
 
 static int
-parse_lcores(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+parse_lcores(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
 {
+	struct ws_workers_config *w = ws_config_field(k, base);
 	struct lcore_list l;
 	int ret;
 
@@ -663,8 +673,8 @@ parse_lcores(const struct ws_cfg_key *k, const char *text,
 	ret = scan_number_list(text, "lcores", add_lcore, &l, why, why_len);
 	if (ret < 0)
 		return ret;
-	cfg->workers.count = l.w.count;
-	memcpy(cfg->workers.lcores, l.w.lcores, sizeof(l.w.lcores));
+	w->count = l.w.count;
+	memcpy(w->lcores, l.w.lcores, sizeof(l.w.lcores));
 	return 0;
 }
 
@@ -683,15 +693,13 @@ format_number_list(const unsigned int *v, unsigned int n, char *buf,
 }
 
 static void
-format_lcores(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_lcores(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
 {
-	format_number_list(cfg->workers.lcores, cfg->workers.count, buf, len);
-}
+	const struct ws_workers_config *w = ws_config_field_const(k, base);
 
-static const struct ws_cfg_type ws_cfg_lcores = {
-	.parse = parse_lcores, .format = format_lcores,
-};
+	format_number_list(w->lcores, w->count, buf, len);
+}
 
 /* workers.cpus: parsed after workers.lcores, one CPU per worker. */
 static int
@@ -714,10 +722,10 @@ add_cpu(void *ctx, uint64_t v, char *why, size_t why_len)
 }
 
 static int
-parse_cpus(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+parse_cpus(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
 {
-	struct ws_workers_config *w = &cfg->workers;
+	struct ws_workers_config *w = ws_config_field(k, base);
 	int ret;
 
 	w->n_cpus = 0;
@@ -735,23 +743,19 @@ parse_cpus(const struct ws_cfg_key *k, const char *text,
 }
 
 static void
-format_cpus(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_cpus(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
 {
-	format_number_list(cfg->workers.cpus, cfg->workers.n_cpus, buf, len);
-}
+	const struct ws_workers_config *w = ws_config_field_const(k, base);
 
-static const struct ws_cfg_type ws_cfg_cpus = {
-	.parse = parse_cpus, .format = format_cpus,
-};
+	format_number_list(w->cpus, w->n_cpus, buf, len);
+}
 
 /* tcp.rto_max_ms: parsed after rto_min_ms, and never below it. */
 static int
-parse_rto_max(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+check_rto_max(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
 {
-	if (parse_unsigned(k, text, cfg, why, why_len) < 0)
-		return -EINVAL;
 	if (cfg->tcp.rto_max_ms < cfg->tcp.rto_min_ms) {
 		snprintf(why, why_len, "%s is below rto_min_ms (%" PRIu32 ")",
 			text, cfg->tcp.rto_min_ms);
@@ -760,331 +764,30 @@ parse_rto_max(const struct ws_cfg_key *k, const char *text,
 	return 0;
 }
 
-static const struct ws_cfg_type ws_cfg_rto_max = {
-	.parse = parse_rto_max, .format = format_unsigned,
-};
-
-/*
- * Service ports (http, echo, discard, in that table order): two services
- * cannot listen on one port, so each is checked against those above it.
- */
-static int
-parse_service_port(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
-{
-	const struct ws_services_config *sv = &cfg->services;
-	const char *other = NULL;
-	uint16_t port;
-
-	if (parse_unsigned(k, text, cfg, why, why_len) < 0)
-		return -EINVAL;
-	port = *(const uint16_t *)key_field(k, cfg);
-	if (port == 0)
-		return 0;
-	if (k->offset == offsetof(struct ws_config, services.echo_port)) {
-		if (port == sv->http_port)
-			other = "[http] port";
-	} else if (k->offset ==
-			offsetof(struct ws_config, services.discard_port)) {
-		if (port == sv->http_port)
-			other = "[http] port";
-		else if (port == sv->echo_port)
-			other = "[echo] port";
-	}
-	if (other != NULL) {
-		snprintf(why, why_len, "%s is also %s", text, other);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static const struct ws_cfg_type ws_cfg_service_port = {
-	.parse = parse_service_port, .format = format_unsigned,
-};
-
-/*
- * http.routeN = PATH TYPE inline:TEXT | PATH TYPE file:NAME
- *
- * Numbered keys rather than one key per path: INI keys are names, and a
- * path ('/', '.', '=') is not one. TEXT takes the backslash escapes \n,
- * \r, \t and \\, so a one-line value can carry a body with line breaks;
- * print writes them back the same way. NAME is relative to the config
- * file's directory unless absolute; it is made absolute here, so that
- * --check-config shows the file that will be served and its output loads
- * back from anywhere. The file must be readable now: a typo fails at
- * --check-config time, not at the first request.
- */
-
-#define ROUTE_INLINE "inline:"
-#define ROUTE_FILE "file:"
-
-static unsigned int
-route_index(const struct ws_cfg_key *k)
-{
-	return (unsigned int)((k->offset -
-		offsetof(struct ws_config, services.routes)) /
-		sizeof(struct ws_http_route));
-}
-
-/* One whitespace separated word of at most 'cap' - 1 bytes at *p. */
-static bool
-scan_word(const char **p, char *word, size_t cap)
-{
-	const char *s = *p;
-	size_t n = 0;
-
-	while (s[n] != '\0' && !isspace((unsigned char)s[n]))
-		n++;
-	if (n == 0 || n >= cap)
-		return false;
-	memcpy(word, s, n);
-	word[n] = '\0';
-	s += n;
-	while (isspace((unsigned char)*s))
-		s++;
-	*p = s;
-	return true;
-}
-
-static int
-route_unescape(const char *text, char *out, size_t cap, char *why,
-		size_t why_len)
-{
-	size_t n = 0;
-	char c;
-
-	for (; *text != '\0'; text++) {
-		c = *text;
-		if (c == '\\') {
-			switch (*++text) {
-			case 'n':
-				c = '\n';
-				break;
-			case 'r':
-				c = '\r';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case '\\':
-				c = '\\';
-				break;
-			case '\0':
-				snprintf(why, why_len, "inline text ends "
-					"with a lone '\\'");
-				return -EINVAL;
-			default:
-				snprintf(why, why_len, "unknown escape "
-					"'\\%c' in inline text (\\n \\r \\t "
-					"\\\\)", *text);
-				return -EINVAL;
-			}
-		}
-		/* Unescaping only shrinks, so the field always has room. */
-		if (n + 1 < cap)
-			out[n++] = c;
-	}
-	out[n] = '\0';
-	return 0;
-}
-
-/* The absolute name of a readable regular file for 'name'. */
-static int
-route_file(const char *name, const struct ws_config *cfg, char *out,
-		size_t cap, char *why, size_t why_len)
-{
-	char joined[PATH_MAX], resolved[PATH_MAX];
-	const char *slash = strrchr(cfg->path, '/');
-	struct stat st;
-	int n;
-
-	if (name[0] == '/' || slash == NULL)
-		n = snprintf(joined, sizeof(joined), "%s", name);
-	else
-		n = snprintf(joined, sizeof(joined), "%.*s/%s",
-			(int)(slash - cfg->path), cfg->path, name);
-	if (n < 0 || (size_t)n >= sizeof(joined)) {
-		snprintf(why, why_len, "file '%s': name too long", name);
-		return -EINVAL;
-	}
-	if (realpath(joined, resolved) == NULL || stat(resolved, &st) != 0) {
-		snprintf(why, why_len, "file '%s': %s", name, strerror(errno));
-		return -EINVAL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, why_len, "file '%s' is not a regular file", name);
-		return -EINVAL;
-	}
-	if (st.st_size > WS_HTTP_MAX_FILE) {
-		snprintf(why, why_len, "file '%s' is larger than %u bytes",
-			name, WS_HTTP_MAX_FILE);
-		return -EINVAL;
-	}
-	if (access(resolved, R_OK) != 0) {
-		snprintf(why, why_len, "file '%s': %s", name, strerror(errno));
-		return -EINVAL;
-	}
-	if (strlen(resolved) >= cap) {
-		snprintf(why, why_len, "file '%s': absolute name longer than "
-			"%zu characters", name, cap - 1);
-		return -EINVAL;
-	}
-	strlcpy(out, resolved, cap);
-	return 0;
-}
-
-static int
-parse_route(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
-{
-	struct ws_services_config *sv = &cfg->services;
-	unsigned int i, idx = route_index(k);
-	struct ws_http_route r;
-	const char *p = text;
-	const char *c;
-
-	memset(&r, 0, sizeof(r));
-	if (text[0] == '\0') {
-		/* Zeroed, so that configs compare equal with memcmp. */
-		memset(&sv->routes[idx], 0, sizeof(sv->routes[idx]));
-		return 0;
-	}
-	if (!scan_word(&p, r.path, sizeof(r.path)) ||
-			!scan_word(&p, r.content_type,
-				sizeof(r.content_type)) ||
-			(strncmp(p, ROUTE_INLINE, strlen(ROUTE_INLINE)) != 0 &&
-			strncmp(p, ROUTE_FILE, strlen(ROUTE_FILE)) != 0)) {
-		snprintf(why, why_len, "'%s' is not PATH TYPE inline:TEXT or "
-			"PATH TYPE file:NAME", text);
-		return -EINVAL;
-	}
-	if (r.path[0] != '/') {
-		snprintf(why, why_len, "path '%s' does not start with '/'",
-			r.path);
-		return -EINVAL;
-	}
-	/* Requests are matched on the path alone, without a query. */
-	for (c = r.path; *c != '\0'; c++) {
-		if (*c == '?' || *c == '#' || *c < 0x21 || *c > 0x7e) {
-			snprintf(why, why_len, "path '%s' may not contain "
-				"'%c'", r.path, *c);
-			return -EINVAL;
-		}
-	}
-	for (c = r.content_type; *c != '\0'; c++)
-		if (*c < 0x21 || *c > 0x7e)
-			break;
-	if (*c != '\0' || strchr(r.content_type, '/') == NULL) {
-		snprintf(why, why_len, "type '%s' is not a media type like "
-			"text/html", r.content_type);
-		return -EINVAL;
-	}
-	if (strncmp(p, ROUTE_INLINE, strlen(ROUTE_INLINE)) == 0) {
-		if (route_unescape(p + strlen(ROUTE_INLINE), r.body,
-				sizeof(r.body), why, why_len) < 0)
-			return -EINVAL;
-	} else {
-		p += strlen(ROUTE_FILE);
-		if (*p == '\0') {
-			snprintf(why, why_len, "file: needs a file name");
-			return -EINVAL;
-		}
-		if (route_file(p, cfg, r.file, sizeof(r.file), why,
-				why_len) < 0)
-			return -EINVAL;
-		/* As printed, it must still fit in one value. */
-		if (strlen(r.path) + strlen(r.content_type) +
-				strlen(" " ROUTE_FILE " ") + strlen(r.file) >=
-				CFG_VALUE_LEN) {
-			snprintf(why, why_len, "value longer than %d "
-				"characters with the file name made absolute "
-				"(%s)", CFG_VALUE_LEN - 1, r.file);
-			return -EINVAL;
-		}
-	}
-	for (i = 0; i < idx; i++) {
-		if (strcmp(sv->routes[i].path, r.path) == 0) {
-			snprintf(why, why_len, "path %s is also route%u",
-				r.path, i + 1);
-			return -EINVAL;
-		}
-	}
-	sv->routes[idx] = r;
-	if (sv->n_routes < idx + 1)
-		sv->n_routes = idx + 1;
-	return 0;
-}
-
-static void
-format_route(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
-{
-	const struct ws_http_route *r =
-		&cfg->services.routes[route_index(k)];
-	const char *b;
-	size_t used;
-
-	buf[0] = '\0';
-	if (r->path[0] == '\0')
-		return;
-	if (r->file[0] != '\0') {
-		snprintf(buf, len, "%s %s " ROUTE_FILE "%s", r->path,
-			r->content_type, r->file);
-		return;
-	}
-	used = snprintf(buf, len, "%s %s " ROUTE_INLINE, r->path,
-		r->content_type);
-	for (b = r->body; *b != '\0' && used + 3 < len; b++) {
-		const char *esc = *b == '\n' ? "\\n" : *b == '\r' ? "\\r" :
-			*b == '\t' ? "\\t" : *b == '\\' ? "\\\\" : NULL;
-
-		if (esc != NULL) {
-			memcpy(buf + used, esc, 2);
-			used += 2;
-		} else {
-			buf[used++] = *b;
-		}
-	}
-	if (used < len)
-		buf[used] = '\0';
-}
-
-static const struct ws_cfg_type ws_cfg_route = {
-	.parse = parse_route, .format = format_route,
-};
-
 /*
  * resolver.servers: up to WS_RESOLVER_MAX_SERVERS IPv4 addresses, space
  * separated, that this host can reach: on the subnet, or through
  * ip.gateway (parsed above it).
  */
 static int
-check_server(const char *text, uint32_t addr, const struct ws_config *cfg,
+check_server(const char *text, uint32_t addr, const struct ws_ip_config *ip,
 		char *why, size_t why_len)
 {
-	uint32_t mask = htonl(prefix_mask(cfg->ip.prefix_len));
-	uint32_t a = ntohl(addr);
+	uint32_t mask = htonl(prefix_mask(ip->prefix_len));
 	char subnet[INET_ADDRSTRLEN + 4];
-	const char *reason = NULL;
+	const char *reason;
 
-	if ((a >> 24) == 0)
-		reason = "is in 0/8 (this network)";
-	else if ((a >> 24) == 127)
-		reason = "is loopback (127/8)";
-	else if ((a >> 28) == 0xe)
-		reason = "is multicast (224/4)";
-	else if ((a >> 28) == 0xf)
-		reason = "is reserved (240/4)";
-	else if (addr == cfg->ip.addr)
+	reason = special_address(ntohl(addr));
+	if (reason == NULL && addr == ip->addr)
 		reason = "is ip.addr itself";
 	if (reason != NULL) {
 		snprintf(why, why_len, "%s %s", text, reason);
 		return -EINVAL;
 	}
-	if ((addr & mask) == (cfg->ip.addr & mask))
-		return check_host_part(text, addr, cfg, why, why_len);
-	if (cfg->ip.gateway == 0) {
-		format_subnet(cfg, subnet, sizeof(subnet));
+	if ((addr & mask) == (ip->addr & mask))
+		return check_host_part(text, addr, ip, why, why_len);
+	if (ip->gateway == 0) {
+		format_subnet(ip, subnet, sizeof(subnet));
 		snprintf(why, why_len, "%s is outside %s and ip.gateway is "
 			"empty", text, subnet);
 		return -EINVAL;
@@ -1093,10 +796,10 @@ check_server(const char *text, uint32_t addr, const struct ws_config *cfg,
 }
 
 static int
-parse_servers(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+parse_servers(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
 {
-	struct ws_resolver_config *r = &cfg->resolver;
+	struct ws_resolver_config *r = ws_config_field(k, base);
 	uint32_t servers[WS_RESOLVER_MAX_SERVERS];
 	char word[INET_ADDRSTRLEN];
 	const char *p = text;
@@ -1106,7 +809,7 @@ parse_servers(const struct ws_cfg_key *k, const char *text,
 	while (isspace((unsigned char)*p))
 		p++;
 	while (*p != '\0') {
-		if (!scan_word(&p, word, sizeof(word)) ||
+		if (!ws_config_next_word(&p, word, sizeof(word)) ||
 				inet_pton(AF_INET, word, &in) != 1) {
 			snprintf(why, why_len, "'%s' is not a list of IPv4 "
 				"addresses A.B.C.D separated by spaces", text);
@@ -1117,7 +820,7 @@ parse_servers(const struct ws_cfg_key *k, const char *text,
 				WS_RESOLVER_MAX_SERVERS);
 			return -EINVAL;
 		}
-		if (check_server(word, in.s_addr, cfg, why, why_len) < 0)
+		if (check_server(word, in.s_addr, &cfg->ip, why, why_len) < 0)
 			return -EINVAL;
 		for (i = 0; i < n; i++) {
 			if (servers[i] == in.s_addr) {
@@ -1136,10 +839,10 @@ parse_servers(const struct ws_cfg_key *k, const char *text,
 }
 
 static void
-format_servers(const struct ws_cfg_key *k, const struct ws_config *cfg,
-		char *buf, size_t len)
+format_servers(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
 {
-	const struct ws_resolver_config *r = &cfg->resolver;
+	const struct ws_resolver_config *r = ws_config_field_const(k, base);
 	char addr[INET_ADDRSTRLEN];
 	struct in_addr in;
 	size_t used = 0;
@@ -1154,352 +857,305 @@ format_servers(const struct ws_cfg_key *k, const struct ws_config *cfg,
 	}
 }
 
-static const struct ws_cfg_type ws_cfg_servers = {
-	.parse = parse_servers, .format = format_servers,
-};
-
-/* dns.port: UDP, where echo and discard (above it) listen too. */
-static int
-parse_dns_port(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
-{
-	const struct ws_services_config *sv = &cfg->services;
-	uint16_t port;
-
-	if (parse_unsigned(k, text, cfg, why, why_len) < 0)
-		return -EINVAL;
-	port = cfg->dns.port;
-	if (port != 0 && (port == sv->echo_port || port == sv->discard_port)) {
-		snprintf(why, why_len, "%s is also [%s] port, which serves "
-			"UDP too", text,
-			port == sv->echo_port ? "echo" : "discard");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static const struct ws_cfg_type ws_cfg_dns_port = {
-	.parse = parse_dns_port, .format = format_unsigned,
-};
-
 /*
  * [dns] zone, mname and rname: domain names, stored as written; mname and
  * rname are relative to the zone (parsed above them) unless they end in a
  * dot.
  */
 static int
-parse_dns_name(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+check_dns_name(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
 {
 	bool is_zone = k->offset == offsetof(struct ws_config, dns.zone);
 
-	if (ws_dns_config_name(text, is_zone ? NULL : cfg->dns.zone, why,
-			why_len) < 0)
-		return -EINVAL;
-	return parse_string(k, text, cfg, why, why_len);
+	return ws_dns_config_name(text, is_zone ? NULL : cfg->dns.zone, why,
+		why_len);
 }
 
-static const struct ws_cfg_type ws_cfg_dns_name = {
-	.parse = parse_dns_name, .format = format_string,
-};
-
 /*
- * dns.recordN = NAME [TTL] TYPE VALUE: numbered like the HTTP routes, and
- * parsed after zone and ttl, which it depends on. ws_dns.c has the syntax.
+ * dns.recordN = NAME [TTL] TYPE VALUE: numbered keys, as a name is not
+ * one, parsed after zone and ttl, which they depend on. ws_dns.c has the
+ * syntax.
  */
 static int
-parse_dns_record(const struct ws_cfg_key *k, const char *text,
-		struct ws_config *cfg, char *why, size_t why_len)
+parse_dns_record(const struct ws_config_key *k, const char *text,
+		void *base, const struct ws_config *cfg, char *why,
+		size_t why_len)
 {
 	unsigned int idx = (unsigned int)((k->offset -
 		offsetof(struct ws_config, dns.records)) /
 		sizeof(struct ws_dns_record));
 
-	return ws_dns_config_record(&cfg->dns, idx, text, why, why_len);
+	return ws_dns_config_record(&((struct ws_config *)base)->dns, idx,
+		text, why, why_len);
 }
 
 static void
-format_dns_record(const struct ws_cfg_key *k, const struct ws_config *cfg,
+format_dns_record(const struct ws_config_key *k, const void *base,
 		char *buf, size_t len)
 {
-	const struct ws_dns_record *r = key_field_const(k, cfg);
+	const struct ws_dns_record *r = ws_config_field_const(k, base);
 
 	strlcpy(buf, r->text, len);
 }
+/* The library's schema. */
 
-static const struct ws_cfg_type ws_cfg_dns_record = {
-	.parse = parse_dns_record, .format = format_dns_record,
-};
-
-/* The schema. */
-
-#define FIELD(member) \
-	.offset = offsetof(struct ws_config, member), \
-	.size = sizeof(((struct ws_config *)NULL)->member)
+#define FIELD(member) WS_CONFIG_FIELD(struct ws_config, member)
 #define UINT(def_text, lo, hi) \
-	.type = &ws_cfg_unsigned, .def = (def_text), .min = (lo), .max = (hi)
-#define ROUTE(n) \
-	{ "http", "route" #n, &ws_cfg_route, "", \
-		FIELD(services.routes[(n) - 1]), \
-		.help = "PATH TYPE inline:TEXT or PATH TYPE file:NAME" }
+	.kind = WS_CONFIG_UINT, .def = (def_text), .min = (lo), .max = (hi)
+#define CUSTOM(parse_fn, format_fn) .parse = (parse_fn), .format = (format_fn)
 #define DNS_RECORD(n) \
-	{ "dns", "record" #n, &ws_cfg_dns_record, "", \
-		FIELD(dns.records[(n) - 1]), \
+	{ "record" #n, WS_CONFIG_CUSTOM, "", FIELD(dns.records[(n) - 1]), \
+		CUSTOM(parse_dns_record, format_dns_record), \
 		.help = "NAME [TTL] TYPE VALUE; TYPE is A, AAAA, CNAME, NS or TXT" }
 
 /*
- * Order matters: keys are parsed top to bottom, so a key may be checked
- * against one above it (gateway against addr, lcores against main_lcore).
+ * Order matters: keys are parsed section by section, top to bottom, so a
+ * key may be checked against one above it (gateway against addr, lcores
+ * against main_lcore).
  */
-static const struct ws_cfg_key ws_cfg_keys[] = {
-	{ "eal", "file_prefix", &ws_cfg_string, "woshou",
-		FIELD(eal.file_prefix), .flags = WS_CFG_NONEMPTY,
+static const struct ws_config_key eal_keys[] = {
+	{ "file_prefix", WS_CONFIG_STRING, "woshou",
+		FIELD(eal.file_prefix), .flags = WS_CONFIG_NONEMPTY,
 		.help = "DPDK runtime directory name, one per running instance" },
-	{ "eal", "vdev", &ws_cfg_string, "", FIELD(eal.vdev),
+	{ "vdev", WS_CONFIG_STRING, "", FIELD(eal.vdev),
 		.help = "one virtual device (--vdev), e.g. net_tap0,iface=wsh0" },
-	{ "eal", "allow", &ws_cfg_string, "", FIELD(eal.allow),
+	{ "allow", WS_CONFIG_STRING, "", FIELD(eal.allow),
 		.help = "PCI addresses to use (-a each), space separated; "
 			"empty = --no-pci" },
-	{ "eal", "main_lcore", UINT("0", 0, RTE_MAX_LCORE - 1),
+	{ "main_lcore", UINT("0", 0, RTE_MAX_LCORE - 1),
 		FIELD(eal.main_lcore),
 		.help = "lcore of the control thread" },
-	{ "eal", "huge", &ws_cfg_enum, "auto", FIELD(eal.huge),
+	{ "huge", WS_CONFIG_ENUM, "auto", FIELD(eal.huge),
 		.names = huge_names,
 		.help = "hugepages: auto (if any are free), yes, no" },
-	{ "eal", "memory_mb", UINT("256", 0, 1048576), FIELD(eal.memory_mb),
+	{ "memory_mb", UINT("256", 0, 1048576), FIELD(eal.memory_mb),
 		.help = "EAL memory (-m) in MiB, 0 = EAL default" },
-	{ "eal", "log_level", &ws_cfg_string, "", FIELD(eal.log_level),
+	{ "log_level", WS_CONFIG_STRING, "", FIELD(eal.log_level),
 		.help = "passed as --log-level=VALUE, e.g. *:info" },
-	{ "eal", "extra", &ws_cfg_string, "", FIELD(eal.extra),
+	{ "extra", WS_CONFIG_STRING, "", FIELD(eal.extra),
 		.help = "raw EAL arguments, split on whitespace" },
+};
 
-	{ "port", "device", &ws_cfg_string, "", FIELD(port.device),
+static const struct ws_config_key port_keys[] = {
+	{ "device", WS_CONFIG_STRING, "", FIELD(port.device),
 		.help = "ethdev name or PCI address, empty = first port" },
-	{ "port", "rx_desc", UINT("1024", 64, 16384), FIELD(port.rx_desc),
+	{ "rx_desc", UINT("1024", 64, 16384), FIELD(port.rx_desc),
 		.help = "receive descriptors per queue" },
-	{ "port", "tx_desc", UINT("1024", 64, 16384), FIELD(port.tx_desc),
+	{ "tx_desc", UINT("1024", 64, 16384), FIELD(port.tx_desc),
 		.help = "transmit descriptors per queue" },
-	{ "port", "mtu", UINT("1500", 68, 9000), FIELD(port.mtu),
+	{ "mtu", UINT("1500", 68, 9000), FIELD(port.mtu),
 		.help = "largest IP datagram sent in one frame" },
-	{ "port", "mac", &ws_cfg_mac, "auto", FIELD(port.mac),
+	{ "mac", WS_CONFIG_CUSTOM, "auto", FIELD(port),
+		CUSTOM(parse_mac, format_mac),
 		.help = "auto (the port's own) or aa:bb:cc:dd:ee:ff" },
-	{ "port", "promiscuous", &ws_cfg_bool, "no", FIELD(port.promiscuous),
+	{ "promiscuous", WS_CONFIG_BOOL, "no", FIELD(port.promiscuous),
 		.help = "receive frames for every MAC address" },
-	{ "port", "mbufs", UINT("8191", 1023, 1048575), FIELD(port.mbufs),
+	{ "mbufs", UINT("8191", 1023, 1048575), FIELD(port.mbufs),
 		.help = "packet buffers per worker" },
-	{ "port", "rss", &ws_cfg_bool, "yes", FIELD(port.rss),
+	{ "rss", WS_CONFIG_BOOL, "yes", FIELD(port.rss),
 		.help = "steer flows to workers with the port's RSS when it "
 		"has it; no = in software only" },
+};
 
-	{ "ip", "addr", &ws_cfg_ip_addr, NULL, FIELD(ip.addr),
+static const struct ws_config_key ip_keys[] = {
+	{ "addr", WS_CONFIG_CUSTOM, NULL, FIELD(ip),
+		CUSTOM(parse_ip_addr, format_ip_addr),
 		.help = "our address and prefix length, A.B.C.D/P (required)" },
-	{ "ip", "gateway", &ws_cfg_gateway, "", FIELD(ip.gateway),
+	{ "gateway", WS_CONFIG_CUSTOM, "", FIELD(ip),
+		CUSTOM(parse_gateway, format_gateway),
 		.help = "next hop for other subnets, empty = none" },
-	{ "ip", "addr_count", &ws_cfg_addr_count, "1", .min = 1,
-		.max = 65536, FIELD(ip.addr_count),
+	{ "addr_count", UINT("1", 1, 65536), FIELD(ip.addr_count),
+		.check = check_addr_count,
 		.help = "addresses we own: ip.addr and the ones after it "
 		"(TCP and ping; a generator's sources)" },
-	{ "ip", "ttl", UINT("64", 1, 255), FIELD(ip.ttl),
+	{ "ttl", UINT("64", 1, 255), FIELD(ip.ttl),
 		.help = "time to live of datagrams we send" },
-	{ "ip", "frag_entries", UINT("1024", 1, 65536),
+	{ "frag_entries", UINT("1024", 1, 65536),
 		FIELD(ip.frag_entries),
 		.help = "datagrams being reassembled at once, per worker" },
-	{ "ip", "frag_timeout_ms", UINT("30000", 100, 120000),
+	{ "frag_timeout_ms", UINT("30000", 100, 120000),
 		FIELD(ip.frag_timeout_ms),
 		.help = "give up on an incomplete datagram after this" },
+};
 
-	{ "arp", "cache_entries", UINT("256", 16, 65536),
-		FIELD(arp.cache_entries), .flags = WS_CFG_POW2,
+static const struct ws_config_key arp_keys[] = {
+	{ "cache_entries", UINT("256", 16, 65536),
+		FIELD(arp.cache_entries), .flags = WS_CONFIG_POW2,
 		.help = "neighbour cache size per worker (power of two)" },
-	{ "arp", "reachable_ms", UINT("30000", 1000, 3600000),
+	{ "reachable_ms", UINT("30000", 1000, 3600000),
 		FIELD(arp.reachable_ms),
 		.help = "an entry is trusted this long" },
-	{ "arp", "stale_ms", UINT("60000", 1000, 3600000),
+	{ "stale_ms", UINT("60000", 1000, 3600000),
 		FIELD(arp.stale_ms),
 		.help = "then refreshed, and removed after this" },
-	{ "arp", "queue_len", UINT("4", 1, 16), FIELD(arp.queue_len),
+	{ "queue_len", UINT("4", 1, 16), FIELD(arp.queue_len),
 		.help = "packets held per host while its MAC is resolved" },
-	{ "arp", "resolve_timeout_ms", UINT("3000", 100, 60000),
+	{ "resolve_timeout_ms", UINT("3000", 100, 60000),
 		FIELD(arp.resolve_timeout_ms),
 		.help = "held packets are dropped after this" },
-	{ "arp", "retry_ms", UINT("1000", 100, 60000), FIELD(arp.retry_ms),
+	{ "retry_ms", UINT("1000", 100, 60000), FIELD(arp.retry_ms),
 		.help = "at most one request per host per this" },
-	{ "arp", "gratuitous", &ws_cfg_bool, "yes", FIELD(arp.gratuitous),
+	{ "gratuitous", WS_CONFIG_BOOL, "yes", FIELD(arp.gratuitous),
 		.help = "announce our address at start" },
+};
 
-	{ "icmp", "echo", &ws_cfg_bool, "yes", FIELD(icmp.echo),
+static const struct ws_config_key icmp_keys[] = {
+	{ "echo", WS_CONFIG_BOOL, "yes", FIELD(icmp.echo),
 		.help = "answer ping" },
-	{ "icmp", "unreach_rate", UINT("100", 0, 1000000),
+	{ "unreach_rate", UINT("100", 0, 1000000),
 		FIELD(icmp.unreach_rate),
 		.help = "destination unreachables per second per worker, 0 = never" },
-	{ "icmp", "unreach_burst", UINT("50", 1, 1000000),
+	{ "unreach_burst", UINT("50", 1, 1000000),
 		FIELD(icmp.unreach_burst),
 		.help = "how many of those may go out back to back" },
+};
 
-	{ "workers", "lcores", &ws_cfg_lcores, "1", FIELD(workers),
+static const struct ws_config_key workers_keys[] = {
+	{ "lcores", WS_CONFIG_CUSTOM, "1", FIELD(workers),
+		CUSTOM(parse_lcores, format_lcores),
 		.help = "worker lcores, e.g. 1 or 1,3 or 1-3,5" },
-	{ "workers", "cpus", &ws_cfg_cpus, "", FIELD(workers),
+	{ "cpus", WS_CONFIG_CUSTOM, "", FIELD(workers),
+		CUSTOM(parse_cpus, format_cpus),
 		.help = "the CPU each worker lcore runs on, in order, e.g. "
 		"1,1; empty = CPU N for lcore N" },
-	{ "workers", "handoff_ring", UINT("4096", 64, 65536),
-		FIELD(workers.handoff_ring), .flags = WS_CFG_POW2,
+	{ "handoff_ring", UINT("4096", 64, 65536),
+		FIELD(workers.handoff_ring), .flags = WS_CONFIG_POW2,
 		.help = "packets waiting for a worker from the others "
 		"(power of two)" },
-	{ "workers", "idle_sleep_us", UINT("0", 0, 100000),
+	{ "idle_sleep_us", UINT("0", 0, 100000),
 		FIELD(workers.idle_sleep_us),
 		.help = "after 100 polls in a row found nothing, sleep this "
 		"long between polls: for workers sharing CPUs with other "
 		"work; 0 = always spin" },
-	{ "workers", "tx_hold_us", UINT("0", 0, 1000),
+	{ "tx_hold_us", UINT("0", 0, 1000),
 		FIELD(workers.tx_hold_us),
 		.help = "hold outgoing frames in the worker until 32 are "
 		"queued or the oldest has waited this long (us), so that one "
 		"transmit call (a system call on net_af_xdp) carries many; "
 		"0 = send at the end of every poll" },
-	{ "workers", "rx_wait_us", UINT("0", 0, 1000),
+	{ "rx_wait_us", UINT("0", 0, 1000),
 		FIELD(workers.rx_wait_us),
 		.help = "after a poll that received less than a burst of 32, "
 		"start the next one this long (us) after it, so that it finds "
 		"more and one transmit call carries its replies; 0 = poll "
 		"again at once" },
+};
 
-	{ "control", "interval_ms", UINT("1000", 10, 60000),
+static const struct ws_config_key control_keys[] = {
+	{ "interval_ms", UINT("1000", 10, 60000),
 		FIELD(control.interval_ms),
 		.help = "counter aggregation period" },
-	{ "control", "telemetry", &ws_cfg_bool, "yes",
+	{ "telemetry", WS_CONFIG_BOOL, "yes",
 		FIELD(control.telemetry),
 		.help = "answer /woshou/... commands on the DPDK telemetry socket" },
-	{ "control", "conn_list_max", UINT("65536", 0, 16777216),
+	{ "conn_list_max", UINT("65536", 0, 16777216),
 		FIELD(control.conn_list_max),
 		.help = "connections /woshou/conn/list can show (0 = none)" },
-	{ "control", "print_stats", &ws_cfg_bool, "no",
+	{ "print_stats", WS_CONFIG_BOOL, "no",
 		FIELD(control.print_stats),
 		.help = "print one line of counters per period" },
+};
 
-	{ "tcp", "max_connections", UINT("16384", 16, 1048576),
+static const struct ws_config_key tcp_keys[] = {
+	{ "max_connections", UINT("16384", 16, 1048576),
 		FIELD(tcp.max_connections),
 		.help = "connections (TCBs) per worker" },
-	{ "tcp", "rcvbuf", UINT("262144", 4096, 16777216), FIELD(tcp.rcvbuf),
+	{ "rcvbuf", UINT("262144", 4096, 16777216), FIELD(tcp.rcvbuf),
 		.help = "receive buffer (largest window) per connection, bytes" },
-	{ "tcp", "sndbuf", UINT("262144", 4096, 16777216), FIELD(tcp.sndbuf),
+	{ "sndbuf", UINT("262144", 4096, 16777216), FIELD(tcp.sndbuf),
 		.help = "send buffer per connection, bytes" },
-	{ "tcp", "msl_ms", UINT("30000", 100, 600000), FIELD(tcp.msl_ms),
+	{ "msl_ms", UINT("30000", 100, 600000), FIELD(tcp.msl_ms),
 		.help = "maximum segment lifetime; TIME_WAIT lasts twice this" },
-	{ "tcp", "rto_initial_ms", UINT("1000", 100, 60000),
+	{ "rto_initial_ms", UINT("1000", 100, 60000),
 		FIELD(tcp.rto_initial_ms),
 		.help = "retransmission timeout before an RTT sample (RFC 6298: 1 s)" },
-	{ "tcp", "rto_min_ms", UINT("200", 10, 60000), FIELD(tcp.rto_min_ms),
+	{ "rto_min_ms", UINT("200", 10, 60000), FIELD(tcp.rto_min_ms),
 		.help = "lower bound of the retransmission timeout" },
-	{ "tcp", "rto_max_ms", .type = &ws_cfg_rto_max, .def = "60000",
-		.min = 1000, .max = 600000, FIELD(tcp.rto_max_ms),
+	{ "rto_max_ms", UINT("60000", 1000, 600000),
+		FIELD(tcp.rto_max_ms), .check = check_rto_max,
 		.help = "upper bound of the retransmission timeout, >= rto_min_ms" },
-	{ "tcp", "delack_ms", UINT("40", 1, 499), FIELD(tcp.delack_ms),
+	{ "delack_ms", UINT("40", 1, 499), FIELD(tcp.delack_ms),
 		.help = "delayed ACK timer, under 500 ms (RFC 9293 MUST-40)" },
-	{ "tcp", "syn_retries", UINT("6", 1, 255), FIELD(tcp.syn_retries),
+	{ "syn_retries", UINT("6", 1, 255), FIELD(tcp.syn_retries),
 		.help = "SYN retransmissions of an active open" },
-	{ "tcp", "synack_retries", UINT("5", 1, 255),
+	{ "synack_retries", UINT("5", 1, 255),
 		FIELD(tcp.synack_retries),
 		.help = "SYN-ACK retransmissions of a half-open connection" },
-	{ "tcp", "r1", UINT("3", 1, 255), FIELD(tcp.r1),
+	{ "r1", UINT("3", 1, 255), FIELD(tcp.r1),
 		.help = "retransmissions before the path is suspect (R1)" },
-	{ "tcp", "r2_ms", UINT("100000", 1000, 3600000), FIELD(tcp.r2_ms),
+	{ "r2_ms", UINT("100000", 1000, 3600000), FIELD(tcp.r2_ms),
 		.help = "give up retransmitting data after this (R2)" },
-	{ "tcp", "syn_r2_ms", UINT("180000", 1000, 3600000),
+	{ "syn_r2_ms", UINT("180000", 1000, 3600000),
 		FIELD(tcp.syn_r2_ms),
 		.help = "give up retransmitting a SYN after this (R2 for SYN)" },
-	{ "tcp", "keepalive_idle_ms", UINT("7200000", 1000, 86400000),
+	{ "keepalive_idle_ms", UINT("7200000", 1000, 86400000),
 		FIELD(tcp.keepalive_idle_ms),
 		.help = "idle time before the first keep-alive (MUST-28: 2 h)" },
-	{ "tcp", "keepalive_interval_ms", UINT("75000", 1000, 3600000),
+	{ "keepalive_interval_ms", UINT("75000", 1000, 3600000),
 		FIELD(tcp.keepalive_interval_ms),
 		.help = "time between unanswered keep-alive probes" },
-	{ "tcp", "keepalive_count", UINT("9", 1, 255),
+	{ "keepalive_count", UINT("9", 1, 255),
 		FIELD(tcp.keepalive_count),
 		.help = "unanswered keep-alive probes before the connection drops" },
-	{ "tcp", "ooo_segments", UINT("64", 0, 4096), FIELD(tcp.ooo_segments),
+	{ "ooo_segments", UINT("64", 0, 4096), FIELD(tcp.ooo_segments),
 		.help = "out-of-order segments kept per connection" },
-	{ "tcp", "ooo_worker_segments", UINT("8192", 0, 1048576),
+	{ "ooo_worker_segments", UINT("8192", 0, 1048576),
 		FIELD(tcp.ooo_worker_segments),
 		.help = "out-of-order segments kept per worker, all connections" },
-	{ "tcp", "challenge_ack_per_s", UINT("100", 1, 1000000),
+	{ "challenge_ack_per_s", UINT("100", 1, 1000000),
 		FIELD(tcp.challenge_ack_per_s),
 		.help = "challenge ACKs per second per worker (RFC 5961)" },
-	{ "tcp", "backlog", UINT("1024", 1, 1048576), FIELD(tcp.backlog),
+	{ "backlog", UINT("1024", 1, 1048576), FIELD(tcp.backlog),
 		.help = "half-open connections per listener and worker" },
-	{ "tcp", "half_open_max", UINT("4096", 1, 1048576),
+	{ "half_open_max", UINT("4096", 1, 1048576),
 		FIELD(tcp.half_open_max),
 		.help = "half-open connections per worker, all listeners" },
-	{ "tcp", "timestamps", &ws_cfg_bool, "yes", FIELD(tcp.timestamps),
+	{ "timestamps", WS_CONFIG_BOOL, "yes", FIELD(tcp.timestamps),
 		.help = "offer timestamps (RFC 7323)" },
-	{ "tcp", "window_scaling", &ws_cfg_bool, "yes",
+	{ "window_scaling", WS_CONFIG_BOOL, "yes",
 		FIELD(tcp.window_scaling),
 		.help = "offer window scaling (RFC 7323)" },
-	{ "tcp", "sack", &ws_cfg_bool, "yes", FIELD(tcp.sack),
+	{ "sack", WS_CONFIG_BOOL, "yes", FIELD(tcp.sack),
 		.help = "offer selective acknowledgements (RFC 2018)" },
-	{ "tcp", "nodelay", &ws_cfg_bool, "no", FIELD(tcp.nodelay),
+	{ "nodelay", WS_CONFIG_BOOL, "no", FIELD(tcp.nodelay),
 		.help = "new connections start with Nagle off" },
-	{ "tcp", "syncookies", &ws_cfg_enum, "auto",
+	{ "syncookies", WS_CONFIG_ENUM, "auto",
 		FIELD(tcp.syncookies), .names = syncookies_names,
 		.help = "SYN cookies: off, auto (when the backlog is full), always" },
-	{ "tcp", "syncookie_bad_ack", &ws_cfg_enum, "rst",
+	{ "syncookie_bad_ack", WS_CONFIG_ENUM, "rst",
 		FIELD(tcp.syncookie_bad_ack), .names = bad_cookie_names,
 		.help = "an ACK with a bad cookie gets: rst, or drop (silence)" },
+};
 
-	{ "http", "port", .type = &ws_cfg_service_port, .def = "80",
-		.min = 0, .max = 65535, FIELD(services.http_port),
-		.help = "HTTP/1.1 server port, 0 = off" },
-	{ "http", "max_request", UINT("8192", 256, 1048576),
-		FIELD(services.http_max_request),
-		.help = "request line and headers, bytes; more is 431" },
-	{ "http", "max_body", UINT("65536", 0, 16777216),
-		FIELD(services.http_max_body),
-		.help = "request body (read and ignored), bytes; more is 413" },
-	{ "http", "keepalive_ms", UINT("60000", 0, 3600000),
-		FIELD(services.http_keepalive_ms),
-		.help = "close HTTP connections idle this long, 0 = never" },
-	{ "http", "max_connections", UINT("1024", 1, 1048576),
-		FIELD(services.http_max_connections),
-		.help = "HTTP connections per worker (at most tcp.max_connections)" },
-	ROUTE(1), ROUTE(2), ROUTE(3), ROUTE(4),
-	ROUTE(5), ROUTE(6), ROUTE(7), ROUTE(8),
-	ROUTE(9), ROUTE(10), ROUTE(11), ROUTE(12),
-	ROUTE(13), ROUTE(14), ROUTE(15), ROUTE(16),
-
-	{ "echo", "port", .type = &ws_cfg_service_port, .def = "7",
-		.min = 0, .max = 65535, FIELD(services.echo_port),
-		.help = "echo (RFC 862) port, 0 = off" },
-
-	{ "discard", "port", .type = &ws_cfg_service_port, .def = "9",
-		.min = 0, .max = 65535, FIELD(services.discard_port),
-		.help = "discard (RFC 863) port, 0 = off" },
-
-	/* [dns]: keys of the authoritative responder. */
-	{ "dns", "port", .type = &ws_cfg_dns_port, .def = "53", .min = 0,
-		.max = 65535, FIELD(dns.port),
+static const struct ws_config_key dns_keys[] = {
+	{ "port", UINT("53", 0, 65535), FIELD(dns.port),
 		.help = "UDP port of the authoritative DNS responder, 0 = off" },
-	{ "dns", "zone", &ws_cfg_dns_name, "", FIELD(dns.zone),
+	{ "zone", WS_CONFIG_STRING, "", FIELD(dns.zone),
+		.check = check_dns_name,
 		.help = "the zone served, e.g. woshou.test; empty = off" },
-	{ "dns", "ttl", UINT("3600", 0, INT32_MAX), FIELD(dns.ttl),
+	{ "ttl", UINT("3600", 0, INT32_MAX), FIELD(dns.ttl),
 		.help = "TTL of the SOA, NS and records without their own" },
-	{ "dns", "edns_size", UINT("1232", 512, 4096), FIELD(dns.edns_size),
+	{ "edns_size", UINT("1232", 512, 4096), FIELD(dns.edns_size),
 		.help = "EDNS0 UDP payload size offered; no reply is larger" },
-	{ "dns", "mname", &ws_cfg_dns_name, "", FIELD(dns.mname),
+	{ "mname", WS_CONFIG_STRING, "", FIELD(dns.mname),
+		.check = check_dns_name,
 		.help = "SOA MNAME, the primary server, relative to the zone "
 			"unless it ends in a dot; empty = ns1" },
-	{ "dns", "rname", &ws_cfg_dns_name, "", FIELD(dns.rname),
+	{ "rname", WS_CONFIG_STRING, "", FIELD(dns.rname),
+		.check = check_dns_name,
 		.help = "SOA RNAME, the admin's mailbox as a name, likewise; "
 			"empty = hostmaster" },
-	{ "dns", "serial", UINT("1", 0, UINT32_MAX), FIELD(dns.serial),
+	{ "serial", UINT("1", 0, UINT32_MAX), FIELD(dns.serial),
 		.help = "SOA SERIAL" },
-	{ "dns", "refresh", UINT("3600", 0, INT32_MAX), FIELD(dns.refresh),
+	{ "refresh", UINT("3600", 0, INT32_MAX), FIELD(dns.refresh),
 		.help = "SOA REFRESH, seconds" },
-	{ "dns", "retry", UINT("900", 0, INT32_MAX), FIELD(dns.retry),
+	{ "retry", UINT("900", 0, INT32_MAX), FIELD(dns.retry),
 		.help = "SOA RETRY, seconds" },
-	{ "dns", "expire", UINT("604800", 0, INT32_MAX), FIELD(dns.expire),
+	{ "expire", UINT("604800", 0, INT32_MAX), FIELD(dns.expire),
 		.help = "SOA EXPIRE, seconds" },
-	{ "dns", "minimum", UINT("300", 0, INT32_MAX), FIELD(dns.minimum),
+	{ "minimum", UINT("300", 0, INT32_MAX), FIELD(dns.minimum),
 		.help = "SOA MINIMUM: TTL of negative answers (RFC 2308)" },
-	/* In slot order: each is checked against those above it. */
 	DNS_RECORD(1), DNS_RECORD(2), DNS_RECORD(3), DNS_RECORD(4),
 	DNS_RECORD(5), DNS_RECORD(6), DNS_RECORD(7), DNS_RECORD(8),
 	DNS_RECORD(9), DNS_RECORD(10), DNS_RECORD(11), DNS_RECORD(12),
@@ -1516,76 +1172,220 @@ static const struct ws_cfg_key ws_cfg_keys[] = {
 	DNS_RECORD(53), DNS_RECORD(54), DNS_RECORD(55), DNS_RECORD(56),
 	DNS_RECORD(57), DNS_RECORD(58), DNS_RECORD(59), DNS_RECORD(60),
 	DNS_RECORD(61), DNS_RECORD(62), DNS_RECORD(63), DNS_RECORD(64),
+};
 
-	/* [resolver]: keys of the stub resolver. */
-	{ "resolver", "servers", &ws_cfg_servers, "", FIELD(resolver),
+static const struct ws_config_key resolver_keys[] = {
+	{ "servers", WS_CONFIG_CUSTOM, "", FIELD(resolver),
+		CUSTOM(parse_servers, format_servers),
 		.help = "DNS servers, up to 4 IPv4 addresses separated by "
 			"spaces; empty = no resolver" },
-	{ "resolver", "port", UINT("53", 1, 65535), FIELD(resolver.port),
+	{ "port", UINT("53", 1, 65535), FIELD(resolver.port),
 		.help = "the servers' UDP port" },
-	{ "resolver", "timeout_ms", UINT("2000", 10, 60000),
+	{ "timeout_ms", UINT("2000", 10, 60000),
 		FIELD(resolver.timeout_ms),
 		.help = "wait this long for a reply before the next server" },
-	{ "resolver", "attempts", UINT("2", 1, 16), FIELD(resolver.attempts),
+	{ "attempts", UINT("2", 1, 16), FIELD(resolver.attempts),
 		.help = "rounds over all the servers before a lookup fails" },
-	{ "resolver", "cache_entries", UINT("256", 16, 65536),
-		FIELD(resolver.cache_entries), .flags = WS_CFG_POW2,
+	{ "cache_entries", UINT("256", 16, 65536),
+		FIELD(resolver.cache_entries), .flags = WS_CONFIG_POW2,
 		.help = "names cached per worker (power of two); the least "
 			"recently used goes when full" },
-	{ "resolver", "max_pending", UINT("64", 1, 4096),
+	{ "max_pending", UINT("64", 1, 4096),
 		FIELD(resolver.max_pending),
 		.help = "lookups waiting for an answer per worker" },
-	{ "resolver", "max_ttl", UINT("86400", 1, 604800),
+	{ "max_ttl", UINT("86400", 1, 604800),
 		FIELD(resolver.max_ttl),
 		.help = "seconds an answer is cached at most, whatever its TTL" },
-	{ "resolver", "max_neg_ttl", UINT("3600", 1, 86400),
+	{ "max_neg_ttl", UINT("3600", 1, 86400),
 		FIELD(resolver.max_neg_ttl),
 		.help = "seconds a negative answer is cached at most (RFC 2308)" },
-	{ "resolver", "neg_ttl", UINT("5", 0, 86400), FIELD(resolver.neg_ttl),
+	{ "neg_ttl", UINT("5", 0, 86400), FIELD(resolver.neg_ttl),
 		.help = "seconds a negative answer without SOA is cached, "
 			"0 = not at all" },
 };
-
 #undef DNS_RECORD
-#undef ROUTE
+#undef CUSTOM
 #undef UINT
 #undef FIELD
 
-static const struct ws_cfg_key *
-find_key(const char *section, const char *name)
+#define LIB_SECTION(s) { .name = #s, .keys = s##_keys, \
+	.n_keys = RTE_DIM(s##_keys) }
+
+/* The library's sections, over struct ws_config (their data is NULL). */
+static const struct ws_config_section lib_sections[] = {
+	LIB_SECTION(eal), LIB_SECTION(port), LIB_SECTION(ip),
+	LIB_SECTION(arp), LIB_SECTION(icmp), LIB_SECTION(workers),
+	LIB_SECTION(control), LIB_SECTION(tcp), LIB_SECTION(dns),
+	LIB_SECTION(resolver),
+};
+
+#undef LIB_SECTION
+
+#define N_LIB_SECTIONS RTE_DIM(lib_sections)
+
+/* The applications' sections, in the order they were registered. */
+static struct ws_config_section app_sections[WS_CONFIG_MAX_SECTIONS];
+static unsigned int n_app_sections;
+
+static unsigned int
+n_sections(void)
+{
+	return N_LIB_SECTIONS + n_app_sections;
+}
+
+/* Section i of all: the library's first, then the registered ones. */
+static const struct ws_config_section *
+section_at(unsigned int i)
+{
+	return i < N_LIB_SECTIONS ? &lib_sections[i] :
+		&app_sections[i - N_LIB_SECTIONS];
+}
+
+static const struct ws_config_section *
+find_section(const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(ws_cfg_keys); i++)
-		if (strcmp(ws_cfg_keys[i].section, section) == 0 &&
-				strcmp(ws_cfg_keys[i].name, name) == 0)
-			return &ws_cfg_keys[i];
+	for (i = 0; i < n_sections(); i++)
+		if (strcmp(section_at(i)->name, name) == 0)
+			return section_at(i);
 	return NULL;
 }
 
-static bool
-section_known(const char *section)
+static const struct ws_config_key *
+find_key(const struct ws_config_section *s, const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(ws_cfg_keys); i++)
-		if (strcmp(ws_cfg_keys[i].section, section) == 0)
-			return true;
-	return false;
+	for (i = 0; i < s->n_keys; i++)
+		if (strcmp(s->keys[i].name, name) == 0)
+			return &s->keys[i];
+	return NULL;
+}
+
+/*
+ * Where each section's keys write: the library's into 'cfg', a registered
+ * section's into app[i] (its own data, or a scratch copy during a load;
+ * sections that share data share it).
+ */
+struct bases {
+	struct ws_config *cfg;
+	void *app[WS_CONFIG_MAX_SECTIONS];
+	bool owner[WS_CONFIG_MAX_SECTIONS];	/* the first with its data */
+};
+
+static void *
+section_base(const struct bases *b, unsigned int i)
+{
+	return i < N_LIB_SECTIONS ? (void *)b->cfg :
+		b->app[i - N_LIB_SECTIONS];
+}
+
+/* The registered section before 'i' with the same data, or i itself. */
+static unsigned int
+data_owner(unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (app_sections[j].data == app_sections[i].data)
+			return j;
+	return i;
+}
+
+/* Bases that are the data itself (defaults, print). */
+static void
+bases_direct(struct bases *b, struct ws_config *cfg)
+{
+	unsigned int i;
+
+	memset(b, 0, sizeof(*b));
+	b->cfg = cfg;
+	for (i = 0; i < n_app_sections; i++) {
+		b->app[i] = app_sections[i].data;
+		b->owner[i] = data_owner(i) == i;
+	}
+}
+
+static void
+bases_free(struct bases *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_app_sections; i++)
+		if (b->owner[i])
+			free(b->app[i]);
+}
+
+/* Bases that are zeroed scratch copies, for a load that may fail. */
+static int
+bases_scratch(struct bases *b, struct ws_config *cfg)
+{
+	unsigned int i, owner;
+
+	memset(b, 0, sizeof(*b));
+	b->cfg = cfg;
+	for (i = 0; i < n_app_sections; i++) {
+		owner = data_owner(i);
+		if (owner < i) {
+			b->app[i] = b->app[owner];
+			continue;
+		}
+		b->app[i] = calloc(1, app_sections[i].size);
+		if (b->app[i] == NULL) {
+			bases_free(b);
+			return -ENOMEM;
+		}
+		b->owner[i] = true;
+	}
+	return 0;
+}
+
+/* A successful load's scratch copies into the sections' data. */
+static void
+bases_commit(const struct bases *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_app_sections; i++)
+		if (b->owner[i])
+			memcpy(app_sections[i].data, b->app[i],
+				app_sections[i].size);
+}
+
+/*
+ * Every key at its default. Whole structs are zeroed first so that they
+ * compare equal with memcmp; a default the parser refuses (a bug in a
+ * table) leaves its field zero, and the load reports it.
+ */
+static void
+apply_defaults(const struct bases *b)
+{
+	const struct ws_config_section *s;
+	char why[WS_CFG_ERR_LEN];
+	unsigned int i, j;
+
+	memset(b->cfg, 0, sizeof(*b->cfg));
+	for (i = 0; i < n_app_sections; i++)
+		if (b->owner[i])
+			memset(b->app[i], 0, app_sections[i].size);
+	for (i = 0; i < n_sections(); i++) {
+		s = section_at(i);
+		for (j = 0; j < s->n_keys; j++)
+			if (s->keys[j].def != NULL)
+				parse_key(&s->keys[j], s->keys[j].def,
+					section_base(b, i), b->cfg, why,
+					sizeof(why));
+	}
 }
 
 void
 ws_config_defaults(struct ws_config *cfg)
 {
-	char why[WS_CFG_ERR_LEN];
-	unsigned int i;
+	struct bases b;
 
-	/* Zeroed first so that whole structs compare equal with memcmp. */
-	memset(cfg, 0, sizeof(*cfg));
-	for (i = 0; i < RTE_DIM(ws_cfg_keys); i++)
-		if (ws_cfg_keys[i].def != NULL)
-			ws_cfg_keys[i].type->parse(&ws_cfg_keys[i],
-				ws_cfg_keys[i].def, cfg, why, sizeof(why));
+	bases_direct(&b, cfg);
+	apply_defaults(&b);
 }
 
 static void
@@ -1600,6 +1400,172 @@ set_error(char *err, size_t err_len, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+ws_config_foreach_uint(const char *key,
+		void (*fn)(void *ctx, const char *section, uint64_t value),
+		void *ctx)
+{
+	const struct ws_config_section *s;
+	const struct ws_config_key *k;
+	char text[WS_CFG_VALUE_LEN];
+	unsigned int i;
+
+	for (i = 0; i < n_app_sections; i++) {
+		s = &app_sections[i];
+		k = find_key(s, key);
+		if (k == NULL || k->kind != WS_CONFIG_UINT)
+			continue;
+		/* The same reading as print's: one place knows the widths. */
+		format_unsigned(k, s->data, text, sizeof(text));
+		fn(ctx, s->name, strtoull(text, NULL, 10));
+	}
+}
+
+/* Registration. */
+
+/*
+ * A section or key name: what an INI line, --set S.K=V and a telemetry
+ * dictionary key (SECTION_port in /woshou/info) can all carry.
+ */
+static bool
+name_ok(const char *name)
+{
+	size_t i;
+
+	if (name == NULL || name[0] == '\0' || strlen(name) >= WS_CFG_NAME_LEN)
+		return false;
+	for (i = 0; name[i] != '\0'; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_')
+			return false;
+	return true;
+}
+
+/* The shape of one key of 's', and its default. NULL when it is fine. */
+static const char *
+key_problem(const struct ws_config_section *s, const struct ws_config_key *k,
+		char *why, size_t why_len)
+{
+	static const size_t uint_max_bits[] = { 0, 8, 16, 0, 32, 0, 0, 0, 64 };
+	const struct ws_config_key *before;
+	void *scratch;
+	int ret;
+
+	if (!name_ok(k->name))
+		return "key name is not 1..63 of A-Z a-z 0-9 _";
+	for (before = s->keys; before < k; before++)
+		if (strcmp(before->name, k->name) == 0)
+			return "key named twice";
+	if (k->size == 0 || k->offset + k->size > s->size)
+		return "field outside the section's data";
+	switch (k->kind) {
+	case WS_CONFIG_UINT:
+		if (k->size > 8 || uint_max_bits[k->size] == 0)
+			return "unsigned field is not 1, 2, 4 or 8 bytes";
+		if (k->max == 0 || k->min > k->max)
+			return "unsigned bounds are not min <= max, max > 0";
+		if (k->size < 8 && k->max >> uint_max_bits[k->size] != 0)
+			return "unsigned max does not fit the field";
+		break;
+	case WS_CONFIG_BOOL:
+		if (k->size != sizeof(bool))
+			return "bool field is not a bool";
+		break;
+	case WS_CONFIG_STRING:
+		break;
+	case WS_CONFIG_ENUM:
+		if (k->size != sizeof(int) || k->names == NULL ||
+				k->names[0] == NULL)
+			return "enum field is not an int with names";
+		break;
+	case WS_CONFIG_CUSTOM:
+		if (k->parse == NULL || k->format == NULL)
+			return "custom key without parse and format";
+		/* Its default may depend on other keys: checked by loads. */
+		return NULL;
+	default:
+		return "unknown kind";
+	}
+	if (k->def == NULL)
+		return NULL;
+	scratch = calloc(1, s->size);
+	if (scratch == NULL)
+		return "out of memory";
+	ret = kinds[k->kind].parse(k, k->def, scratch, why, why_len);
+	free(scratch);
+	return ret < 0 ? why : NULL;
+}
+
+int
+ws_config_register_section(const struct ws_config_section *s, char *err,
+		size_t err_len)
+{
+	char why[WS_CFG_ERR_LEN];
+	const char *problem;
+	unsigned int i;
+
+	set_error(err, err_len, "%s", "");
+	if (s == NULL || !name_ok(s->name)) {
+		set_error(err, err_len, "[%s]: section name is not 1..63 of "
+			"A-Z a-z 0-9 _", s != NULL && s->name != NULL ?
+			s->name : "(null)");
+		return -EINVAL;
+	}
+	for (i = 0; i < n_sections(); i++) {
+		if (strcmp(section_at(i)->name, s->name) != 0)
+			continue;
+		set_error(err, err_len, "[%s]: section already %s", s->name,
+			i < N_LIB_SECTIONS ? "belongs to the library" :
+			"registered");
+		return -EEXIST;
+	}
+	if (s->keys == NULL || s->n_keys == 0 || s->data == NULL ||
+			s->size == 0) {
+		set_error(err, err_len, "[%s]: section needs keys and data",
+			s->name);
+		return -EINVAL;
+	}
+	for (i = 0; i < n_app_sections; i++) {
+		if (app_sections[i].data == s->data &&
+				app_sections[i].size != s->size) {
+			set_error(err, err_len, "[%s]: shares its data with "
+				"[%s] at another size", s->name,
+				app_sections[i].name);
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < s->n_keys; i++) {
+		problem = key_problem(s, &s->keys[i], why, sizeof(why));
+		if (problem != NULL) {
+			set_error(err, err_len, "[%s] %s: %s", s->name,
+				s->keys[i].name != NULL ? s->keys[i].name :
+				"(null)", problem);
+			return -EINVAL;
+		}
+	}
+	if (n_app_sections == WS_CONFIG_MAX_SECTIONS) {
+		set_error(err, err_len, "[%s]: more than %u sections "
+			"registered", s->name, WS_CONFIG_MAX_SECTIONS);
+		return -ENOSPC;
+	}
+	app_sections[n_app_sections++] = *s;
+	return 0;
+}
+
+int
+ws_config_unregister_section(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; name != NULL && i < n_app_sections; i++) {
+		if (strcmp(app_sections[i].name, name) != 0)
+			continue;
+		memmove(&app_sections[i], &app_sections[i + 1],
+			(n_app_sections - i - 1) * sizeof(app_sections[0]));
+		n_app_sections--;
+		return 0;
+	}
+	return -ENOENT;
+}
 /* Trim whitespace at both ends, in place. */
 static char *
 strip(char *s)
@@ -1826,13 +1792,15 @@ check_names_known(struct rte_cfgfile *ini, const char *path,
 		size_t err_len)
 {
 	char section[CFG_NAME_LEN];
+	const struct ws_config_section *s;
 	struct rte_cfgfile_entry *entries;
 	int n_sections, n, i, j, ret = 0;
 
 	n_sections = rte_cfgfile_num_sections(ini, NULL, 0);
 	for (i = 0; i < n_sections && ret == 0; i++) {
 		n = rte_cfgfile_section_num_entries_by_index(ini, section, i);
-		if (!section_known(section)) {
+		s = find_section(section);
+		if (s == NULL) {
 			set_error(err, err_len, "%s: [%s]: unknown section",
 				origin(path, sets, n_sets, section, NULL),
 				section);
@@ -1846,7 +1814,7 @@ check_names_known(struct rte_cfgfile *ini, const char *path,
 		n = rte_cfgfile_section_entries_by_index(ini, i, section,
 			entries, n);
 		for (j = 0; j < n; j++) {
-			if (find_key(section, entries[j].name) != NULL)
+			if (find_key(s, entries[j].name) != NULL)
 				continue;
 			set_error(err, err_len, "%s: [%s] %s: unknown key",
 				origin(path, sets, n_sets, section,
@@ -1860,33 +1828,57 @@ check_names_known(struct rte_cfgfile *ini, const char *path,
 	return ret;
 }
 
-/* Convert every key, in table order, from the INI or its default. */
+/*
+ * Convert every key, section by section in table order, from the INI or
+ * its default; then run the sections' own checks, which see it all.
+ */
 static int
-convert(struct rte_cfgfile *ini, struct ws_config *cfg, const char *path,
+convert(struct rte_cfgfile *ini, const struct bases *b, const char *path,
 		const char *const *sets, unsigned int n_sets, char *err,
 		size_t err_len)
 {
 	char why[WS_CFG_ERR_LEN];
-	const struct ws_cfg_key *k;
-	const char *text;
-	unsigned int i;
+	const struct ws_config_section *s;
+	const struct ws_config_key *k;
+	const char *text, *blame_section, *blame_key;
+	unsigned int i, j;
 
-	for (i = 0; i < RTE_DIM(ws_cfg_keys); i++) {
-		k = &ws_cfg_keys[i];
-		text = rte_cfgfile_get_entry(ini, k->section, k->name);
-		if (text == NULL || (k->def == NULL && text[0] == '\0'))
-			text = k->def;
-		if (text == NULL) {
-			set_error(err, err_len, "%s: [%s] %s: required",
-				origin(path, sets, n_sets, k->section, k->name),
-				k->section, k->name);
-			return -EINVAL;
+	for (i = 0; i < n_sections(); i++) {
+		s = section_at(i);
+		for (j = 0; j < s->n_keys; j++) {
+			k = &s->keys[j];
+			text = rte_cfgfile_get_entry(ini, s->name, k->name);
+			if (text == NULL || (k->def == NULL && text[0] == '\0'))
+				text = k->def;
+			if (text == NULL) {
+				set_error(err, err_len, "%s: [%s] %s: required",
+					origin(path, sets, n_sets, s->name,
+						k->name), s->name, k->name);
+				return -EINVAL;
+			}
+			/* Defaults too: they may clash with a key above. */
+			if (parse_key(k, text, section_base(b, i), b->cfg, why,
+					sizeof(why)) < 0) {
+				set_error(err, err_len, "%s: [%s] %s: %s",
+					origin(path, sets, n_sets, s->name,
+						k->name), s->name, k->name,
+					why);
+				return -EINVAL;
+			}
 		}
-		/* Defaults too: they may clash with a key above them. */
-		if (k->type->parse(k, text, cfg, why, sizeof(why)) < 0) {
+	}
+	for (i = 0; i < n_sections(); i++) {
+		s = section_at(i);
+		if (s->check == NULL)
+			continue;
+		blame_section = s->name;
+		blame_key = s->keys[0].name;
+		if (s->check(section_base(b, i), b->cfg, &blame_section,
+				&blame_key, why, sizeof(why)) < 0) {
 			set_error(err, err_len, "%s: [%s] %s: %s",
-				origin(path, sets, n_sets, k->section, k->name),
-				k->section, k->name, why);
+				origin(path, sets, n_sets, blame_section,
+					blame_key), blame_section, blame_key,
+				why);
 			return -EINVAL;
 		}
 	}
@@ -1900,16 +1892,19 @@ ws_config_load(struct ws_config *cfg, const char *path,
 {
 	struct ws_config tmp;
 	struct rte_cfgfile *ini;
+	struct bases b;
 	int ret;
 
 	set_error(err, err_len, "%s", "");
 	ini = rte_cfgfile_create(CFG_FLAG_EMPTY_VALUES);
-	if (ini == NULL) {
+	if (ini == NULL || bases_scratch(&b, &tmp) < 0) {
+		if (ini != NULL)
+			rte_cfgfile_close(ini);
 		set_error(err, err_len, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	ws_config_defaults(&tmp);
-	/* Set first: route files are named relative to the file. */
+	apply_defaults(&b);
+	/* Set first: a key's parser may name files relative to it. */
 	strlcpy(tmp.path, path, sizeof(tmp.path));
 	ret = read_file(ini, path, err, err_len);
 	if (ret == 0)
@@ -1917,44 +1912,51 @@ ws_config_load(struct ws_config *cfg, const char *path,
 	if (ret == 0)
 		ret = check_names_known(ini, path, sets, n_sets, err, err_len);
 	if (ret == 0)
-		ret = convert(ini, &tmp, path, sets, n_sets, err, err_len);
+		ret = convert(ini, &b, path, sets, n_sets, err, err_len);
 	rte_cfgfile_close(ini);
 	if (ret == -ENOMEM)
 		set_error(err, err_len, "%s: out of memory", path);
-	if (ret < 0)
-		return ret;
-	/* memcpy, not assignment: the padding stays zero for memcmp. */
-	memcpy(cfg, &tmp, sizeof(*cfg));
-	return 0;
+	if (ret == 0) {
+		/* memcpy, not assignment: the padding stays zero. */
+		memcpy(cfg, &tmp, sizeof(*cfg));
+		bases_commit(&b);
+	}
+	bases_free(&b);
+	return ret;
 }
 
 void
 ws_config_print(FILE *f, const struct ws_config *cfg)
 {
-	char value[WS_CFG_STR_LEN];
-	const char *section = NULL;
-	const struct ws_cfg_key *k;
-	unsigned int i;
+	char value[WS_CFG_VALUE_LEN];
+	const struct ws_config_section *s;
+	const struct ws_config_key *k;
+	struct bases b;
+	unsigned int i, j;
 
+	/* Printing writes nothing: the cast only fits the shared type. */
+	bases_direct(&b, (struct ws_config *)(uintptr_t)cfg);
 	fprintf(f, "; woshou effective configuration%s%s\n",
 		cfg->path[0] != '\0' ? " of " : "", cfg->path);
-	for (i = 0; i < RTE_DIM(ws_cfg_keys); i++) {
-		k = &ws_cfg_keys[i];
-		if (section == NULL || strcmp(section, k->section) != 0) {
-			section = k->section;
-			fprintf(f, "\n[%s]\n", section);
+	for (i = 0; i < n_sections(); i++) {
+		s = section_at(i);
+		fprintf(f, "\n[%s]\n", s->name);
+		for (j = 0; j < s->n_keys; j++) {
+			k = &s->keys[j];
+			fprintf(f, ";%s%s", k->help != NULL ? " " : "",
+				k->help != NULL ? k->help : "");
+			/* Only numeric keys have bounds. */
+			if (k->max != 0)
+				fprintf(f, " [%" PRIu64 "..%" PRIu64 "]",
+					k->min, k->max);
+			if (k->def != NULL)
+				fprintf(f, " (default %s)", k->def[0] != '\0' ?
+					k->def : "empty");
+			format_key(k, section_base(&b, i), value,
+				sizeof(value));
+			fprintf(f, "\n%s =%s%s\n", k->name,
+				value[0] != '\0' ? " " : "", value);
 		}
-		fprintf(f, "; %s", k->help);
-		/* Only numeric keys have bounds. */
-		if (k->max != 0)
-			fprintf(f, " [%" PRIu64 "..%" PRIu64 "]", k->min,
-				k->max);
-		if (k->def != NULL)
-			fprintf(f, " (default %s)", k->def[0] != '\0' ?
-				k->def : "empty");
-		k->type->format(k, cfg, value, sizeof(value));
-		fprintf(f, "\n%s =%s%s\n", k->name,
-			value[0] != '\0' ? " " : "", value);
 	}
 }
 

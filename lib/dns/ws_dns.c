@@ -683,28 +683,6 @@ type_name(uint16_t type)
 	return "?";
 }
 
-/* One blank-separated word of at most 'cap' - 1 characters at *p. */
-static bool
-next_word(const char **p, char *word, size_t cap)
-{
-	const char *s = *p;
-	size_t n = 0;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	while (s[n] != '\0' && !isspace((unsigned char)s[n]))
-		n++;
-	if (n == 0 || n >= cap)
-		return false;
-	memcpy(word, s, n);
-	word[n] = '\0';
-	s += n;
-	while (isspace((unsigned char)*s))
-		s++;
-	*p = s;
-	return true;
-}
-
 /* RDATA of 'type' from 'value'; 0 or -EINVAL with the reason. */
 static int
 record_rdata(struct ws_dns_record *r, const char *value,
@@ -747,7 +725,8 @@ record_rdata(struct ws_dns_record *r, const char *value,
 		r->rdlen = (uint16_t)ret;
 		return 0;
 	default:
-		if (!next_word(&p, word, sizeof(word)) || *p != '\0') {
+		if (!ws_config_next_word(&p, word, sizeof(word)) ||
+				*p != '\0') {
 			snprintf(why, why_len, "%s target '%s' is not one name",
 				type_name(r->type), value);
 			return -EINVAL;
@@ -826,8 +805,8 @@ ws_dns_config_record(struct ws_dns_config *dns, unsigned int idx,
 	}
 	if (ws_dns_name_write(dns->zone, origin, sizeof(origin)) < 0)
 		return -EINVAL;
-	if (!next_word(&p, name, sizeof(name)) ||
-			!next_word(&p, word, sizeof(word)))
+	if (!ws_config_next_word(&p, name, sizeof(name)) ||
+			!ws_config_next_word(&p, word, sizeof(word)))
 		goto shape;
 	r.ttl = dns->ttl;
 	if (isdigit((unsigned char)word[0])) {
@@ -839,7 +818,7 @@ ws_dns_config_record(struct ws_dns_config *dns, unsigned int idx,
 			return -EINVAL;
 		}
 		r.ttl = (uint32_t)ttl;
-		if (!next_word(&p, word, sizeof(word)))
+		if (!ws_config_next_word(&p, word, sizeof(word)))
 			goto shape;
 	}
 	for (i = 0; i < RTE_DIM(record_types); i++)

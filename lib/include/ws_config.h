@@ -13,6 +13,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -192,30 +193,6 @@ struct ws_resolver_config {
 					 * 0 = not cached */
 };
 
-/* The woshou program's services; port 0 turns one off. */
-#define WS_HTTP_MAX_ROUTES 16
-#define WS_HTTP_MAX_FILE (16u << 20)	/* largest file a route may serve */
-
-struct ws_http_route {
-	char path[WS_CFG_STR_LEN];	/* request path, e.g. / */
-	char body[WS_CFG_STR_LEN];	/* inline text, or ... */
-	char file[WS_CFG_STR_LEN];	/* ... a file read at start (absolute) */
-	char content_type[64];
-};
-
-struct ws_services_config {
-	uint16_t http_port;		/* default 80 */
-	uint16_t echo_port;		/* RFC 862, default 7 */
-	uint16_t discard_port;		/* RFC 863, default 9 */
-	uint32_t http_max_request;	/* header bytes before 431 */
-	uint32_t http_max_body;		/* request body bytes before 413 */
-	uint32_t http_keepalive_ms;	/* idle keep-alive connections close */
-	uint32_t http_max_connections;	/* HTTP connections per worker */
-	unsigned int n_routes;		/* slots used: routes[0..n_routes-1];
-					 * an empty path is an unused slot */
-	struct ws_http_route routes[WS_HTTP_MAX_ROUTES];
-};
-
 struct ws_config {
 	char path[WS_CFG_STR_LEN];	/* file the config was read from */
 	struct ws_eal_config eal;
@@ -226,24 +203,162 @@ struct ws_config {
 	struct ws_workers_config workers;
 	struct ws_control_config control;
 	struct ws_tcp_config tcp;
-	struct ws_services_config services;
 	struct ws_dns_config dns;
 	struct ws_resolver_config resolver;
 };
 
-/* Fill every field with its documented default. */
+/*
+ * The schema: a section is a table of typed keys, each with a default and
+ * bounds, that writes into a struct of its owner's. The library's own
+ * sections ([eal] .. [resolver]) are such tables over struct ws_config; a
+ * program that embeds the stack registers its own sections the same way
+ * (ws_config_register_section), and its keys then behave exactly like the
+ * library's: defaults, bounds, --set, the unknown-key and unknown-section
+ * errors, the one-line "FILE: [section] key: reason" messages and
+ * ws_config_print.
+ */
+
+#define WS_CFG_NAME_LEN 64	/* section and key names, NUL included */
+#define WS_CFG_VALUE_LEN 256	/* a value's text, NUL included */
+
+enum ws_config_kind {
+	WS_CONFIG_UINT = 0,	/* unsigned, 1, 2, 4 or 8 bytes, in min..max */
+	WS_CONFIG_BOOL,		/* bool: yes/no/true/false/on/off/1/0 */
+	WS_CONFIG_STRING,	/* char[size], NUL-terminated */
+	WS_CONFIG_ENUM,		/* int: the index of the text in names[] */
+	WS_CONFIG_CUSTOM,	/* parse and format below do it all */
+};
+
+/* Key flags. */
+#define WS_CONFIG_POW2		0x1	/* UINT: a power of two */
+#define WS_CONFIG_NONEMPTY	0x2	/* STRING: not empty */
+
+struct ws_config_key;
+
+/*
+ * Text to value, for a CUSTOM key; or, as 'check', a further test of a
+ * value its kind has already stored. 'base' is the struct the key's offset
+ * points into: the section's data, or for the library's own keys the
+ * struct ws_config being loaded. 'cfg' is the library's configuration as
+ * far as it is converted: all of it when an application's key is parsed
+ * (its path names the file being loaded). 'text' is the value as written,
+ * for messages. 0, or -EINVAL with the reason, without the key's name, in
+ * 'why'.
+ */
+typedef int (*ws_config_parse_t)(const struct ws_config_key *k,
+		const char *text, void *base, const struct ws_config *cfg,
+		char *why, size_t why_len);
+
+/* Value to text that parses back to the same value (CUSTOM keys). */
+typedef void (*ws_config_format_t)(const struct ws_config_key *k,
+		const void *base, char *buf, size_t len);
+
+struct ws_config_key {
+	const char *name;
+	enum ws_config_kind kind;
+	const char *def;		/* default as text; NULL = required */
+	uint64_t min;			/* UINT bounds, inclusive; printed */
+	uint64_t max;			/* ... when max is not 0 */
+	size_t offset;			/* the field in 'base' ... */
+	size_t size;			/* ... and its size */
+	const char *const *names;	/* ENUM: value i is names[i], NULL
+					 * terminated */
+	unsigned int flags;		/* WS_CONFIG_POW2, ... */
+	ws_config_parse_t parse;	/* CUSTOM */
+	ws_config_format_t format;	/* CUSTOM */
+	ws_config_parse_t check;	/* optional, after the kind's own */
+	const char *help;		/* one line, printed above the key */
+};
+
+/* .offset and .size of 'member' of 'type', for a key table. */
+#define WS_CONFIG_FIELD(type, member) \
+	.offset = offsetof(type, member), \
+	.size = sizeof(((type *)NULL)->member)
+
+/* The field a key writes in 'base'. */
+static inline void *
+ws_config_field(const struct ws_config_key *k, void *base)
+{
+	return (char *)base + k->offset;
+}
+
+static inline const void *
+ws_config_field_const(const struct ws_config_key *k, const void *base)
+{
+	return (const char *)base + k->offset;
+}
+
+/*
+ * A check across sections, run once every key of every section is
+ * converted (an application's keys after the library's). 'data' is the
+ * section's data as loaded, 'cfg' the library's whole configuration. 0,
+ * or -EINVAL with the key to blame in *section and *key (any section's,
+ * the library's too) and the reason in 'why'.
+ */
+typedef int (*ws_config_check_t)(const void *data,
+		const struct ws_config *cfg, const char **section,
+		const char **key, char *why, size_t why_len);
+
+struct ws_config_section {
+	const char *name;		/* [name] */
+	const struct ws_config_key *keys;	/* parsed in this order */
+	unsigned int n_keys;
+	void *data;			/* the struct the offsets point into */
+	size_t size;			/* ... and its size */
+	ws_config_check_t check;	/* optional */
+};
+
+#define WS_CONFIG_MAX_SECTIONS 32	/* an application may register */
+
+/*
+ * Add an application's section to every later load, print and defaults.
+ * Section and key names are 1..63 of A-Z a-z 0-9 _. The section is
+ * copied; its key table, names and 'data' must outlive the registration.
+ * Sections sharing 'data' (with the same size) are loaded together, so a
+ * key may be checked against another section's key registered before it.
+ * A load writes 'data' only when it succeeds: the whole struct, zeroed
+ * and then set key by key. An unsigned key named "port" shows in
+ * /woshou/info as SECTION_port.
+ *
+ * 0; -EEXIST when the library or an earlier registration owns the name;
+ * -EINVAL for a malformed section or key (a bad default included);
+ * -ENOSPC past WS_CONFIG_MAX_SECTIONS. The reason is written to 'err'.
+ * Not thread-safe: register before loading, from one thread.
+ */
+int ws_config_register_section(const struct ws_config_section *s,
+		char *err, size_t err_len);
+
+/* Forget a registered section. 0, or -ENOENT when none has that name. */
+int ws_config_unregister_section(const char *name);
+
+/*
+ * A helper for CUSTOM parsers: the next blank-separated word at *p, of at
+ * most 'cap' - 1 characters, into 'word'; *p moves past it and the blanks
+ * after it. False when there is none or it is too long.
+ */
+bool ws_config_next_word(const char **p, char *word, size_t cap);
+
+/*
+ * Fill every field of 'cfg' with its documented default, and every
+ * registered section's data with its own.
+ */
 void ws_config_defaults(struct ws_config *cfg);
 
 /*
- * Read 'path', apply the 'n_sets' overrides "section.key=value" on top, and
- * check every value. On error returns -EINVAL (or -ENOENT for a missing
- * file) and writes one line "FILE: [section] key: reason" into err.
+ * Read 'path', apply the 'n_sets' overrides "section.key=value" on top (a
+ * key set twice takes the later value), and check every value, the
+ * registered sections' too. On error returns -EINVAL (or -ENOENT for a
+ * missing file), writes one line "FILE: [section] key: reason" into err
+ * and leaves 'cfg' and every section's data as they were.
  */
 int ws_config_load(struct ws_config *cfg, const char *path,
 		const char *const *sets, unsigned int n_sets,
 		char *err, size_t err_len);
 
-/* Print the effective configuration as an INI file that loads back. */
+/*
+ * Print the effective configuration, the registered sections after the
+ * library's, as an INI file that loads back.
+ */
 void ws_config_print(FILE *f, const struct ws_config *cfg);
 
 /*

@@ -42,7 +42,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +51,12 @@
 #include <rte_errno.h>
 
 #include "woshou.h"
+#include "ws_app.h"
 #include "ws_resolver_api.h"
+#include "ws_services_config.h"
 #include "ws_tcp_api.h"
 
 #define EXIT_RUNTIME 1
-#define EXIT_USAGE 2
 #define EAL_ARGV_FIXED 64
 #define EAL_ARGS_BUF 8192
 #define REPLY_MAX 65536
@@ -90,9 +90,7 @@ struct conn {
 };
 
 struct options {
-	const char *config;
-	const char **sets;
-	unsigned int n_sets;
+	struct ws_app_options app;	/* --config, --set */
 	bool wait, repeat;
 	const char *connect;
 	const char *send;
@@ -104,23 +102,10 @@ struct options {
 
 static unsigned int pending;
 
-static void __rte_noreturn __rte_format_printf(1, 2)
-fail_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ws_lookup: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
-}
-
 static void
-usage(void)
+usage(FILE *f)
 {
-	printf("Usage: ws_lookup --config FILE [--set S.K=V]... [--wait] "
+	fprintf(f, "Usage: ws_lookup --config FILE [--set S.K=V]... [--wait] "
 		"[--repeat]\n"
 		"                 [--connect NAME:PORT [--send TEXT]] "
 		"NAME[=KIND]... [-- EAL_ARGS]\n"
@@ -153,7 +138,7 @@ parse_lookup(const char *arg, struct lookup *l)
 	unsigned int k;
 
 	if (len == 0 || len >= sizeof(l->name))
-		fail_usage("bad name '%s'", arg);
+		ws_app_fail_usage("bad name '%s'", arg);
 	memcpy(l->name, arg, len);
 	l->name[len] = '\0';
 	l->expect = K_ADDR;
@@ -163,68 +148,59 @@ parse_lookup(const char *arg, struct lookup *l)
 		if (strcmp(eq + 1, kind_names[k]) == 0)
 			break;
 	if (k == RTE_DIM(kind_names))
-		fail_usage("'%s': KIND is addr, nxdomain, nodata, timeout or "
+		ws_app_fail_usage("'%s': KIND is addr, nxdomain, nodata, timeout or "
 			"error", arg);
 	l->expect = (enum kind)k;
+}
+
+enum { OPT_WAIT = 256, OPT_REPEAT, OPT_CONNECT, OPT_SEND };
+
+static void
+own_option(int c, int argc, char **argv, void *ctx)
+{
+	struct options *opt = ctx;
+
+	RTE_SET_USED(argc);
+	RTE_SET_USED(argv);
+	switch (c) {
+	case OPT_WAIT:
+		opt->wait = true;
+		break;
+	case OPT_REPEAT:
+		opt->repeat = true;
+		break;
+	case OPT_CONNECT:
+		opt->connect = optarg;
+		break;
+	case OPT_SEND:
+		opt->send = optarg;
+		break;
+	}
 }
 
 static void
 parse_options(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_WAIT = 256, OPT_REPEAT, OPT_CONNECT, OPT_SEND };
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 's' },
+	static const struct option own[] = {
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "repeat", no_argument, NULL, OPT_REPEAT },
 		{ "connect", required_argument, NULL, OPT_CONNECT },
 		{ "send", required_argument, NULL, OPT_SEND },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const struct ws_app_cmdline cl = {
+		.name = "ws_lookup", .usage = usage, .long_opts = own,
+		.option = own_option, .ctx = opt,
+	};
 	unsigned int i;
-	int c;
 
 	memset(opt, 0, sizeof(*opt));
-	opt->sets = calloc(argc, sizeof(*opt->sets));
 	opt->lookups = calloc(argc, sizeof(*opt->lookups));
-	if (opt->sets == NULL || opt->lookups == NULL)
-		fail_usage("out of memory");
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:c:s:h", longopts,
-			NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			opt->config = optarg;
-			break;
-		case 's':
-			opt->sets[opt->n_sets++] = optarg;
-			break;
-		case OPT_WAIT:
-			opt->wait = true;
-			break;
-		case OPT_REPEAT:
-			opt->repeat = true;
-			break;
-		case OPT_CONNECT:
-			opt->connect = optarg;
-			break;
-		case OPT_SEND:
-			opt->send = optarg;
-			break;
-		case 'h':
-			usage();
-			exit(EXIT_SUCCESS);
-		case ':':
-			fail_usage("%s needs an argument", argv[optind - 1]);
-			break;
-		default:
-			fail_usage("unknown option '%s'", argv[optind - 1]);
-			break;
-		}
-	}
+	if (opt->lookups == NULL)
+		ws_app_fail_usage("out of memory");
+	i = (unsigned int)ws_app_parse_options(argc, argv, &cl, &opt->app);
 	/* Names up to "--"; EAL arguments after it. */
-	for (i = (unsigned int)optind; i < (unsigned int)argc; i++) {
+	for (; i < (unsigned int)argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
@@ -233,12 +209,11 @@ parse_options(int argc, char **argv, struct options *opt)
 	}
 	opt->eal_extra = &argv[i];
 	opt->n_eal_extra = (unsigned int)argc - i;
-	if (opt->config == NULL)
-		fail_usage("--config FILE is required");
+	ws_app_require_config(&opt->app);
 	if (opt->n_lookups == 0 && opt->connect == NULL)
-		fail_usage("nothing to do: give NAMEs or --connect");
+		ws_app_fail_usage("nothing to do: give NAMEs or --connect");
 	if (opt->send != NULL && opt->connect == NULL)
-		fail_usage("--send needs --connect");
+		ws_app_fail_usage("--send needs --connect");
 }
 
 static void
@@ -252,12 +227,12 @@ start_eal(const struct ws_config *cfg, const char *prog,
 
 	eal_argv = calloc(argv_max, sizeof(*eal_argv));
 	if (eal_argv == NULL)
-		fail_usage("out of memory");
+		ws_app_fail_usage("out of memory");
 	eal_argc = ws_config_eal_args(cfg, prog, 0,
 		(const char *const *)opt->eal_extra, opt->n_eal_extra,
 		eal_argv, argv_max, buf, sizeof(buf));
 	if (eal_argc < 0)
-		fail_usage("EAL arguments: %s", strerror(-eal_argc));
+		ws_app_fail_usage("EAL arguments: %s", strerror(-eal_argc));
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "ws_lookup: EAL init failed: %s\n",
 			rte_strerror(rte_errno));
@@ -479,10 +454,10 @@ connect_by_name(struct ws_worker *w, const char *target, const char *text)
 
 	if (colon == NULL || colon == target ||
 			(size_t)(colon - target) >= sizeof(k.name))
-		fail_usage("--connect wants NAME:PORT, not '%s'", target);
+		ws_app_fail_usage("--connect wants NAME:PORT, not '%s'", target);
 	port = strtoul(colon + 1, &end, 10);
 	if (*end != '\0' || port == 0 || port > UINT16_MAX)
-		fail_usage("--connect: bad port in '%s'", target);
+		ws_app_fail_usage("--connect: bad port in '%s'", target);
 	memcpy(k.name, target, colon - target);
 	k.port = (uint16_t)port;
 	k.text = text != NULL ? text : "";
@@ -526,6 +501,7 @@ print_counters(const struct ws_stack *s)
 int
 main(int argc, char **argv)
 {
+	static struct ws_services_config services;	/* unused */
 	char err[WS_CFG_ERR_LEN];
 	struct options opt;
 	struct ws_config cfg;
@@ -535,9 +511,10 @@ main(int argc, char **argv)
 	int ret;
 
 	parse_options(argc, argv, &opt);
-	if (ws_config_load(&cfg, opt.config, opt.sets, opt.n_sets, err,
-			sizeof(err)) < 0)
-		fail_usage("%s", err);
+	/* woshou's sections too: the driver configs have them. */
+	if (ws_services_config_register(&services, err, sizeof(err)) < 0)
+		ws_app_fail_usage("%s", err);
+	ws_app_load_config(&opt.app, &cfg);
 	start_eal(&cfg, argv[0], &opt);
 	s = ws_stack_create(&cfg);
 	if (s == NULL) {
@@ -570,7 +547,7 @@ main(int argc, char **argv)
 	ws_stack_stop(s);
 	ws_stack_destroy(s);
 	rte_eal_cleanup();
-	free(opt.sets);
+	free(opt.app.sets);
 	free(opt.lookups);
 	return ok ? EXIT_SUCCESS : EXIT_RUNTIME;
 }

@@ -24,10 +24,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ws_app.h"
 #include "ws_config.h"
+#include "ws_services_config.h"
 #include "ws_test.h"
 
 #define GOOD_ADDR "198.18.0.2/24"
+
+/* woshou's [http], [echo] and [discard], registered for every test. */
+static struct ws_services_config svc;
 
 struct test_dir {
 	char path[PATH_MAX];
@@ -112,15 +117,19 @@ static void
 expect_error(const char *text, const char *const *sets, unsigned int n_sets,
 		const char *expected)
 {
+	struct ws_services_config svc_before;
 	struct ws_config cfg, before;
 	char err[WS_CFG_ERR_LEN];
 
 	memset(&cfg, 0xa5, sizeof(cfg));
 	memcpy(&before, &cfg, sizeof(before));
+	memset(&svc, 0xa5, sizeof(svc));
+	memcpy(&svc_before, &svc, sizeof(svc));
 	assert_int_equal(load_text("bad.ini", text, sets, n_sets, &cfg, err),
 		-EINVAL);
 	assert_string_equal(err, expected);
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
+	assert_memory_equal(&svc, &svc_before, sizeof(svc));
 }
 
 /* A file with a valid [ip] and 'key = value' in 'section'. */
@@ -166,6 +175,7 @@ test_defaults(void **state)
 	struct ws_config cfg;
 
 	(void)state;
+	memset(&svc, 0xa5, sizeof(svc));
 	ws_config_defaults(&cfg);
 	assert_string_equal(cfg.path, "");
 	assert_string_equal(cfg.eal.file_prefix, "woshou");
@@ -231,29 +241,32 @@ test_defaults(void **state)
 	assert_true(cfg.tcp.sack);
 	assert_false(cfg.tcp.nodelay);
 	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_AUTO);
-	assert_int_equal(cfg.services.http_port, 80);
-	assert_int_equal(cfg.services.echo_port, 7);
-	assert_int_equal(cfg.services.discard_port, 9);
-	assert_int_equal(cfg.services.http_max_request, 8192);
-	assert_int_equal(cfg.services.http_max_body, 65536);
-	assert_int_equal(cfg.services.http_keepalive_ms, 60000);
-	assert_int_equal(cfg.services.http_max_connections, 1024);
-	assert_int_equal(cfg.services.n_routes, 0);
+	assert_int_equal(svc.http_port, 80);
+	assert_int_equal(svc.echo_port, 7);
+	assert_int_equal(svc.discard_port, 9);
+	assert_int_equal(svc.http_max_request, 8192);
+	assert_int_equal(svc.http_max_body, 65536);
+	assert_int_equal(svc.http_keepalive_ms, 60000);
+	assert_int_equal(svc.http_max_connections, 1024);
+	assert_int_equal(svc.n_routes, 0);
 }
 
 /* Only the required key: everything else is the default. */
 static void
 test_minimal_file(void **state)
 {
+	struct ws_services_config svc_loaded;
 	struct ws_config cfg, expected;
 
 	(void)state;
 	load_good("[ip]\naddr = " GOOD_ADDR "\n", NULL, 0, &cfg);
+	memcpy(&svc_loaded, &svc, sizeof(svc));
 	ws_config_defaults(&expected);
 	strcpy(expected.path, "good.ini");
 	expected.ip.addr = be_ip(198, 18, 0, 2);
 	expected.ip.prefix_len = 24;
 	assert_memory_equal(&cfg, &expected, sizeof(cfg));
+	assert_memory_equal(&svc_loaded, &svc, sizeof(svc));
 }
 
 static const char full_ini[] =
@@ -418,23 +431,23 @@ test_full_file(void **state)
 	assert_false(cfg.tcp.sack);
 	assert_true(cfg.tcp.nodelay);
 	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_ALWAYS);
-	assert_int_equal(cfg.services.http_port, 8080);
-	assert_int_equal(cfg.services.http_max_request, 1048576);
-	assert_int_equal(cfg.services.http_max_body, 0);
-	assert_int_equal(cfg.services.http_keepalive_ms, 0);
-	assert_int_equal(cfg.services.http_max_connections, 1);
-	assert_int_equal(cfg.services.n_routes, 16);
-	assert_string_equal(cfg.services.routes[0].path, "/index.html");
-	assert_string_equal(cfg.services.routes[0].content_type,
+	assert_int_equal(svc.http_port, 8080);
+	assert_int_equal(svc.http_max_request, 1048576);
+	assert_int_equal(svc.http_max_body, 0);
+	assert_int_equal(svc.http_keepalive_ms, 0);
+	assert_int_equal(svc.http_max_connections, 1);
+	assert_int_equal(svc.n_routes, 16);
+	assert_string_equal(svc.routes[0].path, "/index.html");
+	assert_string_equal(svc.routes[0].content_type,
 		"text/html;charset=utf-8");
-	assert_string_equal(cfg.services.routes[0].body,
+	assert_string_equal(svc.routes[0].body,
 		"<p>a \\ b</p>\r\n\t;# x=1");
-	assert_string_equal(cfg.services.routes[0].file, "");
-	assert_string_equal(cfg.services.routes[7].path, "");
-	assert_string_equal(cfg.services.routes[15].path, "/x");
-	assert_string_equal(cfg.services.routes[15].body, " {\"a\": 1}");
-	assert_int_equal(cfg.services.echo_port, 0);
-	assert_int_equal(cfg.services.discard_port, 65535);
+	assert_string_equal(svc.routes[0].file, "");
+	assert_string_equal(svc.routes[7].path, "");
+	assert_string_equal(svc.routes[15].path, "/x");
+	assert_string_equal(svc.routes[15].body, " {\"a\": 1}");
+	assert_int_equal(svc.echo_port, 0);
+	assert_int_equal(svc.discard_port, 65535);
 }
 
 static void
@@ -895,10 +908,11 @@ test_set_errors(void **state)
 		"bad.ini:1: expected [section], key = value or a comment");
 }
 
-/* print, load what it printed: the same struct, every byte. */
+/* print, load what it printed: the same structs, every byte. */
 static void
 check_round_trip(const struct ws_config *cfg)
 {
+	struct ws_services_config svc_printed;
 	struct ws_config again;
 	char err[WS_CFG_ERR_LEN];
 	FILE *f;
@@ -907,11 +921,14 @@ check_round_trip(const struct ws_config *cfg)
 	assert_non_null(f);
 	ws_config_print(f, cfg);
 	assert_int_equal(fclose(f), 0);
+	memcpy(&svc_printed, &svc, sizeof(svc));
+	memset(&svc, 0, sizeof(svc));
 	if (ws_config_load(&again, "printed.ini", NULL, 0, err,
 			sizeof(err)) != 0)
 		fail_msg("printed config does not load: %s", err);
 	memcpy(again.path, cfg->path, sizeof(again.path));
 	assert_memory_equal(&again, cfg, sizeof(again));
+	assert_memory_equal(&svc, &svc_printed, sizeof(svc));
 }
 
 static void
@@ -1112,11 +1129,11 @@ test_service_ports(void **state)
 	sets[0] = "echo.port=0";
 	sets[1] = "http.port=7";
 	load_good("[ip]\naddr = " GOOD_ADDR "\n", sets, 2, &cfg);
-	assert_int_equal(cfg.services.http_port, 7);
+	assert_int_equal(svc.http_port, 7);
 	load_good("[ip]\naddr = " GOOD_ADDR "\n", off, RTE_DIM(off), &cfg);
-	assert_int_equal(cfg.services.http_port, 0);
-	assert_int_equal(cfg.services.echo_port, 0);
-	assert_int_equal(cfg.services.discard_port, 0);
+	assert_int_equal(svc.http_port, 0);
+	assert_int_equal(svc.echo_port, 0);
+	assert_int_equal(svc.discard_port, 0);
 }
 
 /* The absolute name of 'name' in the current (test) directory. */
@@ -1146,28 +1163,28 @@ test_routes(void **state)
 		"route1 = / text/html inline:<h1>woshou</h1>\\n\n"
 		"route3 = /hello text/plain inline:hello from woshou\\n\n"
 		"route4 = /e text/plain inline:\n", NULL, 0, &cfg);
-	assert_int_equal(cfg.services.n_routes, 4);
-	assert_string_equal(cfg.services.routes[0].path, "/");
-	assert_string_equal(cfg.services.routes[0].content_type, "text/html");
-	assert_string_equal(cfg.services.routes[0].body, "<h1>woshou</h1>\n");
-	assert_string_equal(cfg.services.routes[1].path, "");
-	assert_string_equal(cfg.services.routes[2].body, "hello from woshou\n");
-	assert_string_equal(cfg.services.routes[3].path, "/e");
-	assert_string_equal(cfg.services.routes[3].body, "");
+	assert_int_equal(svc.n_routes, 4);
+	assert_string_equal(svc.routes[0].path, "/");
+	assert_string_equal(svc.routes[0].content_type, "text/html");
+	assert_string_equal(svc.routes[0].body, "<h1>woshou</h1>\n");
+	assert_string_equal(svc.routes[1].path, "");
+	assert_string_equal(svc.routes[2].body, "hello from woshou\n");
+	assert_string_equal(svc.routes[3].path, "/e");
+	assert_string_equal(svc.routes[3].body, "");
 
 	/* A file next to the config, made absolute. */
 	load_value("http", "route2", "/p text/html file:page.html", &cfg);
 	here("page.html", path, sizeof(path));
-	assert_string_equal(cfg.services.routes[1].file, path);
-	assert_string_equal(cfg.services.routes[1].body, "");
-	assert_int_equal(cfg.services.n_routes, 2);
+	assert_string_equal(svc.routes[1].file, path);
+	assert_string_equal(svc.routes[1].body, "");
+	assert_int_equal(svc.n_routes, 2);
 	load_value("http", "route1", "/p text/html file:./sub/../page.html",
 		&cfg);
-	assert_string_equal(cfg.services.routes[0].file, path);
+	assert_string_equal(svc.routes[0].file, path);
 	assert_true((size_t)snprintf(text, sizeof(text),
 		"/abs text/html file:%s", path) < sizeof(text));
 	load_value("http", "route1", text, &cfg);
-	assert_string_equal(cfg.services.routes[0].file, path);
+	assert_string_equal(svc.routes[0].file, path);
 
 	/* Relative to the config file's directory, not the current one. */
 	write_file("sub/cfg.ini", "[ip]\naddr = " GOOD_ADDR "\n[http]\n"
@@ -1175,11 +1192,11 @@ test_routes(void **state)
 	assert_int_equal(ws_config_load(&cfg, "sub/cfg.ini", NULL, 0, text,
 		sizeof(text)), 0);
 	here("sub/in_sub.txt", path, sizeof(path));
-	assert_string_equal(cfg.services.routes[0].file, path);
+	assert_string_equal(svc.routes[0].file, path);
 	assert_int_equal(ws_config_load(&cfg, "sub/cfg.ini",
 		(const char *const []){ "http.route2=/t text/plain "
 		"file:in_sub.txt" }, 1, text, sizeof(text)), 0);
-	assert_string_equal(cfg.services.routes[1].file, path);
+	assert_string_equal(svc.routes[1].file, path);
 	assert_int_equal(ws_config_load(&cfg, "sub/cfg.ini",
 		(const char *const []){ "http.route2=/t text/plain "
 		"file:page.html" }, 1, text, sizeof(text)), -EINVAL);
@@ -1269,9 +1286,9 @@ test_route_round_trip(void **state)
 	(void)state;
 	write_file("f.txt", "file\n");
 	load_good(full_ini, sets, RTE_DIM(sets), &cfg);
-	assert_string_equal(cfg.services.routes[0].body,
+	assert_string_equal(svc.routes[0].body,
 		"<h1>woshou</h1>\r\n\t\\x");
-	assert_string_equal(cfg.services.routes[15].body, "  a  b");
+	assert_string_equal(svc.routes[15].body, "  a  b");
 	check_round_trip(&cfg);
 
 	f = open_memstream(&text, &len);
@@ -1863,8 +1880,507 @@ test_dns_record_errors(void **state)
 	expect_bad_value("dns", "record0", "@ A 198.18.0.1", "unknown key");
 }
 
+/*
+ * An application's own section, registered through the public API: one
+ * key of each kind, a key check that reads the library's values, and a
+ * section check across sections. [app_more] shares the struct.
+ */
+enum app_mode { APP_SLOW, APP_FAST };
+
+struct app_cfg {
+	uint16_t port;
+	uint32_t window;
+	bool on;
+	char name[16];
+	enum app_mode mode;
+	uint32_t pair[2];		/* "A/B" */
+	uint32_t limit;
+	uint16_t other_port;		/* [app_more] port */
+};
+
+static struct app_cfg app;
+
+static const char *const app_mode_names[] = { "slow", "fast", NULL };
+
+static int
+parse_pair(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
+{
+	uint32_t *pair = ws_config_field(k, base);
+	unsigned int a, b;
+	char end;
+
+	if (sscanf(text, "%u/%u%c", &a, &b, &end) != 2) {
+		snprintf(why, why_len, "'%s' is not A/B", text);
+		return -EINVAL;
+	}
+	pair[0] = a;
+	pair[1] = b;
+	return 0;
+}
+
+static void
+format_pair(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
+{
+	const uint32_t *pair = ws_config_field_const(k, base);
+
+	snprintf(buf, len, "%u/%u", pair[0], pair[1]);
+}
+
+/* A key check against a library key, converted before any app key. */
+static int
+check_limit(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
+{
+	const struct app_cfg *a = base;
+
+	if (a->limit > cfg->tcp.max_connections) {
+		snprintf(why, why_len, "%s is above tcp.max_connections (%u)",
+			text, cfg->tcp.max_connections);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* After every section: blames the library's [dns] port. */
+static int
+check_app(const void *data, const struct ws_config *cfg,
+		const char **section, const char **key, char *why,
+		size_t why_len)
+{
+	const struct app_cfg *a = data;
+
+	if (cfg->dns.port != 0 && cfg->dns.port == a->port) {
+		*section = "dns";
+		*key = "port";
+		snprintf(why, why_len, "%u is also [app] port", a->port);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define APP_FIELD(m) WS_CONFIG_FIELD(struct app_cfg, m)
+
+static const struct ws_config_key app_keys[] = {
+	{ "port", WS_CONFIG_UINT, "8000", .min = 1, .max = 65535,
+		APP_FIELD(port), .help = "the app's port" },
+	{ "window", WS_CONFIG_UINT, "64", .min = 16, .max = 1024,
+		APP_FIELD(window), .flags = WS_CONFIG_POW2,
+		.help = "a power of two" },
+	{ "on", WS_CONFIG_BOOL, "no", APP_FIELD(on), .help = "a switch" },
+	{ "name", WS_CONFIG_STRING, "app", APP_FIELD(name),
+		.flags = WS_CONFIG_NONEMPTY, .help = "a name" },
+	{ "mode", WS_CONFIG_ENUM, "slow", APP_FIELD(mode),
+		.names = app_mode_names, .help = "slow or fast" },
+	{ "pair", WS_CONFIG_CUSTOM, "1/2", APP_FIELD(pair),
+		.parse = parse_pair, .format = format_pair, .help = "A/B" },
+	{ "limit", WS_CONFIG_UINT, "100", .min = 0, .max = 1000000,
+		APP_FIELD(limit), .check = check_limit,
+		.help = "at most tcp.max_connections" },
+};
+
+/* In [app_more], checked against [app] port, registered before it. */
+static int
+check_other_port(const struct ws_config_key *k, const char *text,
+		void *base, const struct ws_config *cfg, char *why,
+		size_t why_len)
+{
+	const struct app_cfg *a = base;
+
+	if (a->other_port == a->port) {
+		snprintf(why, why_len, "%s is also [app] port", text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct ws_config_key app_more_keys[] = {
+	{ "port", WS_CONFIG_UINT, "8001", .min = 1, .max = 65535,
+		APP_FIELD(other_port), .check = check_other_port },
+};
+
+#undef APP_FIELD
+
+static const struct ws_config_section app_section = {
+	.name = "app", .keys = app_keys, .n_keys = RTE_DIM(app_keys),
+	.data = &app, .size = sizeof(app), .check = check_app,
+};
+
+static const struct ws_config_section app_more_section = {
+	.name = "app_more", .keys = app_more_keys,
+	.n_keys = RTE_DIM(app_more_keys), .data = &app, .size = sizeof(app),
+};
+
+static int
+app_setup(void **state)
+{
+	char err[WS_CFG_ERR_LEN];
+
+	enter_temp_dir(state);
+	if (ws_config_register_section(&app_section, err, sizeof(err)) != 0 ||
+			ws_config_register_section(&app_more_section, err,
+				sizeof(err)) != 0)
+		fail_msg("register: %s", err);
+	return 0;
+}
+
+static int
+app_teardown(void **state)
+{
+	assert_int_equal(ws_config_unregister_section("app_more"), 0);
+	assert_int_equal(ws_config_unregister_section("app"), 0);
+	return leave_temp_dir(state);
+}
+
+/* A load that must fail with 'expected', leaving the app's data alone. */
+static void
+expect_app_error(const char *text, const char *const *sets,
+		unsigned int n_sets, const char *expected)
+{
+	struct app_cfg before;
+
+	memset(&app, 0x5a, sizeof(app));
+	memcpy(&before, &app, sizeof(before));
+	expect_error(text, sets, n_sets, expected);
+	assert_memory_equal(&app, &before, sizeof(app));
+}
+
+static void
+test_app_defaults(void **state)
+{
+	struct ws_config cfg;
+
+	(void)state;
+	memset(&app, 0x5a, sizeof(app));
+	ws_config_defaults(&cfg);
+	assert_int_equal(app.port, 8000);
+	assert_int_equal(app.window, 64);
+	assert_false(app.on);
+	assert_string_equal(app.name, "app");
+	assert_int_equal(app.mode, APP_SLOW);
+	assert_int_equal(app.pair[0], 1);
+	assert_int_equal(app.pair[1], 2);
+	assert_int_equal(app.limit, 100);
+	assert_int_equal(app.other_port, 8001);
+
+	memset(&app, 0x5a, sizeof(app));
+	load_good("[ip]\naddr = " GOOD_ADDR "\n", NULL, 0, &cfg);
+	assert_int_equal(app.port, 8000);
+	assert_string_equal(app.name, "app");
+	assert_int_equal(app.pair[1], 2);
+}
+
+static void
+test_app_keys(void **state)
+{
+	struct ws_config cfg;
+
+	(void)state;
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[app]\nport = 65535\n"
+		"window = 1024\non = Yes\nname = fifteen-chars-x\nmode = FAST\n"
+		"pair = 7/9\nlimit = 16384\n[app_more]\nport = 1\n", NULL, 0,
+		&cfg);
+	assert_int_equal(app.port, 65535);
+	assert_int_equal(app.window, 1024);
+	assert_true(app.on);
+	assert_string_equal(app.name, "fifteen-chars-x");
+	assert_int_equal(app.mode, APP_FAST);
+	assert_int_equal(app.pair[0], 7);
+	assert_int_equal(app.pair[1], 9);
+	assert_int_equal(app.limit, 16384);
+	assert_int_equal(app.other_port, 1);
+	/* The library's keys still load beside them. */
+	assert_int_equal(cfg.ip.prefix_len, 24);
+}
+
+static void
+test_app_errors(void **state)
+{
+	(void)state;
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\nport = 0\n",
+		NULL, 0, "bad.ini: [app] port: 0 is out of range 1..65535");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\nport = 65536\n",
+		NULL, 0, "bad.ini: [app] port: 65536 is out of range 1..65535");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\nport = 8x\n",
+		NULL, 0, "bad.ini: [app] port: '8x' is not a decimal number");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\nwindow = 100\n",
+		NULL, 0, "bad.ini: [app] window: 100 is not a power of two");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\non = maybe\n",
+		NULL, 0, "bad.ini: [app] on: 'maybe' is not "
+		"yes/no/true/false/on/off/1/0");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\n"
+		"name = sixteen-chars-xx\n", NULL, 0,
+		"bad.ini: [app] name: value longer than 15 characters");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\nname =\n",
+		NULL, 0, "bad.ini: [app] name: must not be empty");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\nmode = medium\n",
+		NULL, 0, "bad.ini: [app] mode: 'medium' is not slow or fast");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\npair = 7-9\n",
+		NULL, 0, "bad.ini: [app] pair: '7-9' is not A/B");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\nlimit = 20000\n",
+		NULL, 0, "bad.ini: [app] limit: 20000 is above "
+		"tcp.max_connections (16384)");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app]\nnope = 1\n",
+		NULL, 0, "bad.ini: [app] nope: unknown key");
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[app_more]\n"
+		"port = 8000\n", NULL, 0,
+		"bad.ini: [app_more] port: 8000 is also [app] port");
+	/* The section's check runs last and may blame a library key. */
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n[dns]\nport = 8000\n",
+		NULL, 0, "bad.ini: [dns] port: 8000 is also [app] port");
+	/* The library's errors come first, as its sections are first. */
+	expect_app_error("[app]\nport = 0\n", NULL, 0,
+		"bad.ini: [ip] addr: required");
+}
+
+static void
+test_app_set(void **state)
+{
+	static const char *const sets[] = {
+		"app.port=9000",
+		"app.mode=fast",
+		"app.port=9001",		/* the last one wins */
+		"app_more.port=9000",
+	};
+	const char *bad[1];
+	struct ws_config cfg;
+
+	(void)state;
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[app]\nport = 1\nname = x\n",
+		sets, RTE_DIM(sets), &cfg);
+	assert_int_equal(app.port, 9001);
+	assert_int_equal(app.mode, APP_FAST);
+	assert_string_equal(app.name, "x");
+	assert_int_equal(app.other_port, 9000);
+
+	bad[0] = "app.port=0";
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n", bad, 1,
+		"--set: [app] port: 0 is out of range 1..65535");
+	bad[0] = "app.nope=1";
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n", bad, 1,
+		"--set: [app] nope: unknown key");
+	bad[0] = "dns.port=8000";
+	expect_app_error("[ip]\naddr = " GOOD_ADDR "\n", bad, 1,
+		"--set: [dns] port: 8000 is also [app] port");
+}
+
+static void
+test_app_print_round_trip(void **state)
+{
+	static const char *const sets[] = {
+		"app.on=on", "app.name=a;b # c", "app.pair=0/4294967295",
+		"app.mode=fast",
+	};
+	struct ws_config cfg, again;
+	char err[WS_CFG_ERR_LEN];
+	struct app_cfg loaded;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	load_good("[ip]\naddr = " GOOD_ADDR "\n", sets, RTE_DIM(sets), &cfg);
+	memcpy(&loaded, &app, sizeof(app));
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	ws_config_print(f, &cfg);
+	fclose(f);
+	/* After the library's sections, with help, bounds and default. */
+	assert_non_null(strstr(text, "\n[resolver]\n"));
+	assert_true(strstr(text, "\n[app]\n") > strstr(text, "\n[resolver]\n"));
+	assert_non_null(strstr(text, "\n; the app's port [1..65535] "
+		"(default 8000)\nport = 8000\n"));
+	assert_non_null(strstr(text, "\n; a switch (default no)\non = yes\n"));
+	assert_non_null(strstr(text, "\nname = a;b # c\n"));
+	assert_non_null(strstr(text, "\nmode = fast\n"));
+	assert_non_null(strstr(text, "\npair = 0/4294967295\n"));
+	assert_non_null(strstr(text, "\n[app_more]\n; [1..65535] "
+		"(default 8001)\nport = 8001\n"));
+	free(text);
+
+	/* Printed, zeroed, loaded back: the same bytes. */
+	f = fopen("printed.ini", "w");
+	assert_non_null(f);
+	ws_config_print(f, &cfg);
+	assert_int_equal(fclose(f), 0);
+	memset(&app, 0, sizeof(app));
+	if (ws_config_load(&again, "printed.ini", NULL, 0, err,
+			sizeof(err)) != 0)
+		fail_msg("printed config does not load: %s", err);
+	assert_memory_equal(&app, &loaded, sizeof(app));
+	memcpy(again.path, cfg.path, sizeof(again.path));
+	assert_memory_equal(&again, &cfg, sizeof(cfg));
+}
+
+static void
+test_app_register_refused(void **state)
+{
+	static const struct ws_config_key bad_default[] = {
+		{ "port", WS_CONFIG_UINT, "0", .min = 1, .max = 65535,
+			WS_CONFIG_FIELD(struct app_cfg, port) },
+	};
+	static const struct ws_config_key bad_width[] = {
+		{ "port", WS_CONFIG_UINT, "1", .min = 1, .max = 65536,
+			WS_CONFIG_FIELD(struct app_cfg, port) },
+	};
+	static const struct ws_config_key twice[] = {
+		{ "port", WS_CONFIG_UINT, "1", .min = 1, .max = 65535,
+			WS_CONFIG_FIELD(struct app_cfg, port) },
+		{ "port", WS_CONFIG_BOOL, "no",
+			WS_CONFIG_FIELD(struct app_cfg, on) },
+	};
+	static const struct ws_config_key bad_name[] = {
+		{ "a key", WS_CONFIG_BOOL, "no",
+			WS_CONFIG_FIELD(struct app_cfg, on) },
+	};
+	struct ws_config_section s = app_section;
+	char err[WS_CFG_ERR_LEN];
+	struct ws_config cfg;
+
+	(void)state;
+	assert_int_equal(ws_config_register_section(&app_section, err,
+		sizeof(err)), -EEXIST);
+	assert_string_equal(err, "[app]: section already registered");
+	s.name = "tcp";
+	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)),
+		-EEXIST);
+	assert_string_equal(err, "[tcp]: section already belongs to the "
+		"library");
+	s.name = "http";
+	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)),
+		-EEXIST);
+	assert_string_equal(err, "[http]: section already registered");
+
+	s.name = "new";
+	s.keys = bad_default;
+	s.n_keys = RTE_DIM(bad_default);
+	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)),
+		-EINVAL);
+	assert_string_equal(err, "[new] port: 0 is out of range 1..65535");
+	s.keys = bad_width;
+	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)),
+		-EINVAL);
+	assert_string_equal(err, "[new] port: unsigned max does not fit "
+		"the field");
+	s.keys = twice;
+	s.n_keys = RTE_DIM(twice);
+	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)),
+		-EINVAL);
+	assert_string_equal(err, "[new] port: key named twice");
+	s.keys = bad_name;
+	s.n_keys = RTE_DIM(bad_name);
+	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)),
+		-EINVAL);
+	s.keys = app_keys;
+	s.n_keys = RTE_DIM(app_keys);
+	s.size = sizeof(app) - 1;
+	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)),
+		-EINVAL);
+	assert_string_equal(err, "[new]: shares its data with [app] at "
+		"another size");
+	s.size = sizeof(app);
+	s.name = "a.b";
+	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)),
+		-EINVAL);
+	s.name = "new";
+	s.data = NULL;
+	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)),
+		-EINVAL);
+	assert_int_equal(ws_config_register_section(NULL, NULL, 0), -EINVAL);
+
+	/* None of the refused ones exists; a forgotten one is unknown. */
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[new]\nport = 1\n", NULL, 0,
+		"bad.ini: [new]: unknown section");
+	assert_int_equal(ws_config_unregister_section("new"), -ENOENT);
+	assert_int_equal(ws_config_unregister_section("tcp"), -ENOENT);
+	assert_int_equal(ws_config_unregister_section("app_more"), 0);
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[app_more]\nport = 1\n",
+		NULL, 0, "bad.ini: [app_more]: unknown section");
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[app]\nport = 2\n", NULL, 0,
+		&cfg);
+	assert_int_equal(app.port, 2);
+	assert_int_equal(ws_config_register_section(&app_more_section, err,
+		sizeof(err)), 0);
+}
+
+/* The programs' shared command line, as woshou reads it. */
+struct own_opts {
+	int check;
+	const char *json;
+};
+
+static void
+own_option(int c, int argc, char **argv, void *ctx)
+{
+	struct own_opts *o = ctx;
+
+	if (c == 256)
+		o->check++;
+	else if (c == 'j')
+		o->json = optarg;
+}
+
+static void
+no_usage(FILE *f)
+{
+	(void)f;
+	fail_msg("no --help here");
+}
+
+static void
+test_app_cmdline(void **state)
+{
+	static const struct option own[] = {
+		{ "check", no_argument, NULL, 256 },
+		{ "json", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *argv[] = {
+		"prog", "--set", "ip.ttl=7", "-c", "good.ini", "--check",
+		"-s", "app.port=1", "-jout", "--set=ip.ttl=9",
+		"-s", "app.port=2", "--", "--not-ours", NULL,
+	};
+	int argc = (int)RTE_DIM(argv) - 1;
+	struct own_opts o = { 0 };
+	const struct ws_app_cmdline cl = {
+		.name = "prog", .usage = no_usage, .short_opts = "j:",
+		.long_opts = own, .option = own_option, .ctx = &o,
+	};
+	struct ws_app_options opt;
+	struct ws_config cfg;
+
+	(void)state;
+	assert_int_equal(ws_app_parse_options(argc, argv, &cl, &opt), 13);
+	assert_string_equal(opt.config, "good.ini");
+	assert_int_equal(opt.n_sets, 4);
+	assert_string_equal(opt.sets[0], "ip.ttl=7");
+	assert_string_equal(opt.sets[3], "app.port=2");
+	assert_int_equal(o.check, 1);
+	assert_string_equal(o.json, "out");
+	/* The last --set of a key wins, the file's value under them all. */
+	write_file("good.ini", "[ip]\naddr = " GOOD_ADDR "\nttl = 3\n"
+		"[app]\nport = 5\n");
+	ws_app_load_config(&opt, &cfg);
+	assert_int_equal(cfg.ip.ttl, 9);
+	assert_int_equal(app.port, 2);
+	free(opt.sets);
+
+	/* Parsed again from the start; it stops at the first non-option. */
+	argv[1] = "-c";
+	argv[2] = "x.ini";
+	argv[3] = "mode";
+	assert_int_equal(ws_app_parse_options(argc, argv, &cl, &opt), 3);
+	assert_string_equal(opt.config, "x.ini");
+	assert_int_equal(opt.n_sets, 0);
+	ws_app_require_config(&opt);
+	free(opt.sets);
+}
+
 #define DIR_TEST(fn) \
 	cmocka_unit_test_setup_teardown(fn, enter_temp_dir, leave_temp_dir)
+#define APP_TEST(fn) \
+	cmocka_unit_test_setup_teardown(fn, app_setup, app_teardown)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_defaults),
@@ -1902,6 +2418,24 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_eal_args_huge),
 	DIR_TEST(test_eal_args_everything),
 	DIR_TEST(test_eal_args_no_space),
+	APP_TEST(test_app_defaults),
+	APP_TEST(test_app_keys),
+	APP_TEST(test_app_errors),
+	APP_TEST(test_app_set),
+	APP_TEST(test_app_print_round_trip),
+	APP_TEST(test_app_register_refused),
+	APP_TEST(test_app_cmdline),
 };
 
-WS_TEST_MAIN(tests)
+int
+main(void)
+{
+	char err[WS_CFG_ERR_LEN];
+
+	ws_test_eal_init();
+	if (ws_services_config_register(&svc, err, sizeof(err)) != 0) {
+		fprintf(stderr, "register: %s\n", err);
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1001,6 +1001,7 @@ arrive_str(struct ws_tcp_conn *c, const char *text)
 
 struct svc_env {
 	struct ws_config cfg;
+	struct ws_services_config sc;
 	struct ws_services *svc;
 	char file[256];
 	char *file_body;
@@ -1019,11 +1020,10 @@ listener(uint16_t port)
 }
 
 static void
-svc_config(struct ws_config *cfg)
+svc_config(struct ws_config *cfg, struct ws_services_config *sc)
 {
-	struct ws_services_config *sc = &cfg->services;
-
 	memset(cfg, 0, sizeof(*cfg));
+	memset(sc, 0, sizeof(*sc));
 	cfg->workers.count = 1;
 	cfg->workers.lcores[0] = rte_lcore_id();
 	cfg->tcp.max_connections = 16;
@@ -1055,7 +1055,7 @@ svc_setup(void **state)
 	int fd;
 
 	assert_non_null(env);
-	svc_config(&env->cfg);
+	svc_config(&env->cfg, &env->sc);
 	/* A 100000-byte file for /big, written where the test runs. */
 	snprintf(env->file, sizeof(env->file), "%s/ws_http_big.XXXXXX",
 		getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
@@ -1071,11 +1071,12 @@ svc_setup(void **state)
 	assert_int_equal(fwrite(env->file_body, 1, env->file_len, f),
 		env->file_len);
 	assert_int_equal(fclose(f), 0);
-	strcpy(env->cfg.services.routes[3].file, env->file);
+	strcpy(env->sc.routes[3].file, env->file);
 
 	n_listeners = 0;
 	listen_ret = 0;
-	env->svc = ws_services_start((struct ws_stack *)env, &env->cfg);
+	env->svc = ws_services_start((struct ws_stack *)env, &env->cfg,
+		&env->sc);
 	assert_non_null(env->svc);
 	*state = env;
 	return 0;
@@ -1145,6 +1146,7 @@ static void
 test_svc_listeners(void **state)
 {
 	struct svc_env *env = *state;
+	struct ws_services_config sc;
 	struct ws_config cfg;
 	struct ws_services *svc;
 
@@ -1157,28 +1159,28 @@ test_svc_listeners(void **state)
 	assert_ptr_not_equal(listener(7)->ops, listener(9)->ops);
 
 	/* Port 0 is off. */
-	svc_config(&cfg);
-	cfg.services.http_port = 0;
-	cfg.services.discard_port = 0;
+	svc_config(&cfg, &sc);
+	sc.http_port = 0;
+	sc.discard_port = 0;
 	n_listeners = 0;
-	svc = ws_services_start(NULL, &cfg);
+	svc = ws_services_start(NULL, &cfg, &sc);
 	assert_non_null(svc);
 	assert_int_equal(n_listeners, 1);
 	assert_int_equal(listeners[0].port, 7);
 	ws_services_free(svc);
 
 	/* A listener the stack refuses fails the start. */
-	svc_config(&cfg);
+	svc_config(&cfg, &sc);
 	listen_ret = -EEXIST;
-	svc = ws_services_start(NULL, &cfg);
+	svc = ws_services_start(NULL, &cfg, &sc);
 	assert_null(svc);
 	assert_int_equal(rte_errno, EEXIST);
 	listen_ret = 0;
 
 	/* So does a route file that went away. */
-	svc_config(&cfg);
-	strcpy(cfg.services.routes[3].file, "/nonexistent/ws_http_file");
-	svc = ws_services_start(NULL, &cfg);
+	svc_config(&cfg, &sc);
+	strcpy(sc.routes[3].file, "/nonexistent/ws_http_file");
+	svc = ws_services_start(NULL, &cfg, &sc);
 	assert_null(svc);
 	assert_int_equal(rte_errno, ENOENT);
 	ws_services_free(NULL);
@@ -1419,6 +1421,7 @@ static void
 test_svc_http_idle(void **state)
 {
 	struct ws_tcp_conn *c;
+	struct ws_services_config sc;
 	struct ws_config cfg;
 	struct ws_services *svc;
 
@@ -1459,10 +1462,10 @@ test_svc_http_idle(void **state)
 	conn_free(c, WS_TCP_CLOSED_NORMAL);
 
 	/* keepalive_ms = 0: no timer. */
-	svc_config(&cfg);
-	cfg.services.http_keepalive_ms = 0;
+	svc_config(&cfg, &sc);
+	sc.http_keepalive_ms = 0;
 	n_listeners = 0;
-	svc = ws_services_start(NULL, &cfg);
+	svc = ws_services_start(NULL, &cfg, &sc);
 	assert_non_null(svc);
 	c = conn_new(80, 1 << 20, 1500);
 	assert_int_equal(c->idle_ms, 0);
@@ -1476,6 +1479,7 @@ test_svc_http_pool(void **state)
 	struct svc_env *env = *state;
 	const struct fake_listener *l = listener(80);
 	struct ws_tcp_conn *c[5];
+	struct ws_services_config sc;
 	struct ws_config cfg;
 	struct ws_services *svc;
 	unsigned int i;
@@ -1504,11 +1508,11 @@ test_svc_http_pool(void **state)
 		conn_free(c[i], WS_TCP_CLOSED_NORMAL);
 
 	/* tcp.max_connections caps the pool too. */
-	svc_config(&cfg);
+	svc_config(&cfg, &sc);
 	cfg.tcp.max_connections = 2;
-	cfg.services.n_routes = 3;
+	sc.n_routes = 3;
 	n_listeners = 0;
-	svc = ws_services_start(NULL, &cfg);
+	svc = ws_services_start(NULL, &cfg, &sc);
 	assert_non_null(svc);
 	l = listener(80);
 	for (i = 0; i < 3; i++) {
@@ -1526,11 +1530,11 @@ test_svc_http_pool(void **state)
 	ws_services_free(svc);
 
 	/* A connection on an lcore that is no worker is refused. */
-	svc_config(&cfg);
+	svc_config(&cfg, &sc);
 	cfg.workers.lcores[0] = rte_lcore_id() + 1;
-	cfg.services.n_routes = 3;
+	sc.n_routes = 3;
 	n_listeners = 0;
-	svc = ws_services_start(NULL, &cfg);
+	svc = ws_services_start(NULL, &cfg, &sc);
 	assert_non_null(svc);
 	l = listener(80);
 	c[0] = calloc(1, sizeof(*c[0]));
