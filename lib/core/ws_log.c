@@ -31,7 +31,6 @@ RTE_LOG_REGISTER_SUFFIX(ws_logtype_udp, udp, INFO);
 RTE_LOG_REGISTER_SUFFIX(ws_logtype_tcp, tcp, INFO);
 RTE_LOG_REGISTER_SUFFIX(ws_logtype_dns, dns, INFO);
 RTE_LOG_REGISTER_SUFFIX(ws_logtype_control, control, INFO);
-RTE_LOG_REGISTER_SUFFIX(ws_logtype_config, config, INFO);
 
 bool ws_log_drops;
 
@@ -53,7 +52,7 @@ ws_log_refresh(void)
 		&ws_logtype_worker, &ws_logtype_stack, &ws_logtype_steer,
 		&ws_logtype_eth, &ws_logtype_arp, &ws_logtype_ip,
 		&ws_logtype_icmp, &ws_logtype_udp, &ws_logtype_tcp,
-		&ws_logtype_dns, &ws_logtype_control, &ws_logtype_config,
+		&ws_logtype_dns, &ws_logtype_control,
 	};
 	bool on = false;
 	unsigned int i;

@@ -8,7 +8,8 @@
 /*
  * Logging through DPDK's rte_log: one log type per module, registered as
  * lib.woshou.<module> (worker, stack, steer, eth, arp, ip, icmp, udp, tcp,
- * dns, control, config), at INFO by default. EAL's --log-level (or [eal]
+ * dns, control), at INFO by default. The config loader logs nothing: its
+ * errors go back to the caller as one line. EAL's --log-level (or [eal]
  * log_level) sets them at start, e.g. --log-level=lib.woshou.tcp:debug,
  * or all at once with --log-level='lib.woshou.*:debug'.
  *
@@ -40,7 +41,6 @@ extern int ws_logtype_udp;
 extern int ws_logtype_tcp;
 extern int ws_logtype_dns;
 extern int ws_logtype_control;
-extern int ws_logtype_config;
 
 /* WS_LOG(ERR, stack, "...", ...): one line, "woshou: ...", on a module's type. */
 #define WS_LOG(level, module, fmt, ...) \

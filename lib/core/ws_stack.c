@@ -368,7 +368,7 @@ ws_stack_create(const struct ws_config *cfg)
 		if (ret == 0) {
 			s->telemetry = true;
 		} else if (ret != -EBUSY) {
-			WS_LOG(ERR, stack, "telemetry commands: %s",
+			WS_LOG(ERR, control, "telemetry commands: %s",
 				rte_strerror(-ret));
 			goto fail;
 		}

@@ -72,13 +72,13 @@ test_types_registered(void **state)
 		"lib.woshou.worker", "lib.woshou.stack", "lib.woshou.steer",
 		"lib.woshou.eth", "lib.woshou.arp", "lib.woshou.ip",
 		"lib.woshou.icmp", "lib.woshou.udp", "lib.woshou.tcp",
-		"lib.woshou.dns", "lib.woshou.control", "lib.woshou.config",
+		"lib.woshou.dns", "lib.woshou.control",
 	};
 	const int *types[] = {
 		&ws_logtype_worker, &ws_logtype_stack, &ws_logtype_steer,
 		&ws_logtype_eth, &ws_logtype_arp, &ws_logtype_ip,
 		&ws_logtype_icmp, &ws_logtype_udp, &ws_logtype_tcp,
-		&ws_logtype_dns, &ws_logtype_control, &ws_logtype_config,
+		&ws_logtype_dns, &ws_logtype_control,
 	};
 	unsigned int i, j;
 
