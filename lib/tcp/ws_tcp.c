@@ -308,25 +308,6 @@ ws_tcp_conn_new(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 	return c;
 }
 
-void
-ws_tcp_set_iss(struct ws_tcp_conn *c, uint32_t iss)
-{
-	c->iss = iss;
-	c->snd_una = iss;
-	c->snd_nxt = iss;
-	c->snd_max = iss;
-	c->recover = iss;
-}
-
-void
-ws_tcp_syn_start(struct ws_tcp_conn *c)
-{
-	c->rtx_first = c->tw->w->now;
-	ws_tcp_send_syn(c);
-	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
-	ws_tcp_timer_arm_ms(c, &c->rtx_timer, c->rto_ms);
-}
-
 int
 ws_tcp_conn_insert(struct ws_tcp_conn *c)
 {
@@ -1220,7 +1201,7 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 	c->app_known = 1;
 	ws_tcp_set_state(c, WS_TCP_SYN_SENT);
 	tw->st->active_opens++;
-	ws_tcp_syn_start(c);
+	ws_tcp_syn_start(c, w->now);
 	return c;
 }
 

@@ -312,10 +312,7 @@ int ws_tcp_conn_insert(struct ws_tcp_conn *c);
 /* ws_tcp_conn_alloc and ws_tcp_conn_insert: NULL when either has no room. */
 struct ws_tcp_conn *ws_tcp_conn_new(struct ws_tcp_worker *tw,
 		const struct ws_tcp_key *key);
-/* Our ISN: every send sequence variable starts there. */
-void ws_tcp_set_iss(struct ws_tcp_conn *c, uint32_t iss);
-/* Send our SYN (or SYN-ACK) and time its retransmission from now. */
-void ws_tcp_syn_start(struct ws_tcp_conn *c);
+
 struct ws_tcp_conn *ws_tcp_lookup(struct ws_tcp_worker *tw,
 		const struct ws_tcp_key *key);
 struct ws_tcp_listener *ws_tcp_find_listener(struct ws_tcp_worker *tw,
@@ -462,6 +459,27 @@ static inline uint32_t
 ws_tcp_flight(const struct ws_tcp_conn *c)
 {
 	return c->snd_max - c->snd_una;
+}
+
+/* Our ISN: every send sequence variable starts there. */
+static inline void
+ws_tcp_set_iss(struct ws_tcp_conn *c, uint32_t iss)
+{
+	c->iss = iss;
+	c->snd_una = iss;
+	c->snd_nxt = iss;
+	c->snd_max = iss;
+	c->recover = iss;
+}
+
+/* Send our SYN (or SYN-ACK) and time its retransmission from 'now'. */
+static inline void
+ws_tcp_syn_start(struct ws_tcp_conn *c, uint64_t now)
+{
+	c->rtx_first = now;
+	ws_tcp_send_syn(c);
+	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
+	ws_tcp_timer_arm_ms(c, &c->rtx_timer, c->rto_ms);
 }
 
 #endif /* WS_TCP_PRIV_H */
