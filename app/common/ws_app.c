@@ -25,19 +25,24 @@
 #define WS_APP_EAL_ARGV 64
 #define WS_APP_EAL_BUF 8192
 
-/* The command line of the program running, for its messages. */
-static const struct ws_app_cmdline *app_cl;
+/*
+ * The running program's name and usage hint, for its messages. Copied
+ * from its ws_app_cmdline, which callers keep on their stack: a usage
+ * error can come long after ws_app_parse_options returned.
+ */
+static const char *app_name_text = "woshou";
+static const char *app_hint_text = "";
 
 static const char *
 app_name(void)
 {
-	return app_cl != NULL ? app_cl->name : "woshou";
+	return app_name_text;
 }
 
 static const char *
 app_hint(void)
 {
-	return app_cl != NULL && app_cl->hint != NULL ? app_cl->hint : "";
+	return app_hint_text;
 }
 
 void
@@ -105,7 +110,8 @@ ws_app_parse_options(int argc, char **argv, const struct ws_app_cmdline *cl,
 	struct option *longopts;
 	int c;
 
-	app_cl = cl;
+	app_name_text = cl->name;
+	app_hint_text = cl->hint != NULL ? cl->hint : "";
 	memset(opt, 0, sizeof(*opt));
 	/* Every --set fits: there are fewer than argc of them. */
 	opt->sets = calloc(argc, sizeof(*opt->sets));

@@ -35,9 +35,10 @@ struct ws_app_options {
 
 /* One program's command line around the shared options. */
 struct ws_app_cmdline {
-	const char *name;		/* starts every message: "NAME: ..." */
+	const char *name;		/* starts every message: "NAME: ..."
+					 * (kept for later messages: static) */
 	const char *hint;		/* ends a usage error, e.g. " (see
-					 * --help)"; NULL = nothing */
+					 * --help)"; NULL = nothing (static) */
 	bool version;			/* -V, --version: "NAME VERSION (DPDK
 					 * VERSION)" */
 	void (*usage)(FILE *f);		/* -h, --help: on stdout, exit 0 */
