@@ -8,7 +8,7 @@ net_tap gives each worker a queue, but the kernel, not woshou, picks the
 queue of each packet: a flow's first packet goes where the kernel's hash
 sends it, later ones follow the queue woshou last sent that flow on. So
 packets arrive on either worker and the one that did not get a flow hands
-them to its owner (software steering, lib/ws_steer.h). The ACK right after
+them to its owner (software steering, lib/core/ws_steer.h). The ACK right after
 our SYN-ACK often still takes the first queue, so every connection costs
 about one hand-off, and a late handed-off pure ACK can arrive after the
 client's FIN: woshou then answers it with an ACK (RFC 9293), the closed

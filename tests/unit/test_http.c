@@ -3,8 +3,8 @@
  */
 
 /*
- * The HTTP parser and responses (app/ws_http.c), and the HTTP, echo and
- * discard services (app/ws_services.c) over a fake of the TCP application
+ * The HTTP parser and responses (app/woshou/ws_http.c), and the HTTP, echo and
+ * discard services (app/woshou/ws_services.c) over a fake of the TCP application
  * API: the fake records what is sent, takes only as much as a configurable
  * send space, and keeps what 'data' leaves unconsumed to offer it again,
  * as the stack does. So the services' flow control, pipelining and

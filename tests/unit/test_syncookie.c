@@ -3,7 +3,7 @@
  */
 
 /*
- * SYN cookies (lib/ws_syncookie.h): what a cookie keeps comes back
+ * SYN cookies (lib/tcp/ws_syncookie.h): what a cookie keeps comes back
  * (MSS rounded down, window scale and SACK only with timestamps), the
  * TSval never runs ahead of the clock, cookies age out after two periods,
  * any change to what the MAC covers is refused, keys rotate per period
@@ -104,7 +104,7 @@ put_be32(uint8_t *p, uint32_t v)
 }
 
 /*
- * The cookie recomputed from the layout in lib/ws_syncookie.c, byte by
+ * The cookie recomputed from the layout in lib/tcp/ws_syncookie.c, byte by
  * byte from host-order values: laddr raddr lport rport irs (big-endian),
  * idx, flags (bit 0: timestamps), tsval (big-endian, 0 without).
  */
