@@ -1566,6 +1566,7 @@ ws_config_unregister_section(const char *name)
 	}
 	return -ENOENT;
 }
+
 /* Trim whitespace at both ends, in place. */
 static char *
 strip(char *s)
