@@ -66,7 +66,12 @@ ws_tcp_opts_parse(const uint8_t *p, unsigned int len, struct ws_tcp_opts *o)
 			return -EINVAL;
 		switch (kind) {
 		case TCPOPT_MSS:
-			if (olen == 4) {
+			/*
+			 * MSS 0 is read as no option (536, MUST-15), as
+			 * Linux does: taken literally it would underflow
+			 * the send MSS of an active or a passive open.
+			 */
+			if (olen == 4 && get16(&p[i + 2]) != 0) {
 				o->mss = get16(&p[i + 2]);
 				o->present |= WS_TCP_OPT_HAS_MSS;
 			}

@@ -344,9 +344,9 @@ test_rfc2018_sack_blocks(void **state)
 }
 
 /*
- * MUST-15: a SYN whose MSS option says 0 is treated as one without the
- * option (536), also with timestamps (the send MSS used to underflow to
- * 65524 there), on the stateful path and the cookie path alike.
+ * MUST-15: an MSS option that says 0 is treated as no option (536), also
+ * with timestamps (the send MSS used to underflow to 65524 there): in a
+ * SYN on the stateful and the cookie path, and in a SYN-ACK.
  */
 static void
 test_must15_mss_zero(void **state)
@@ -401,6 +401,28 @@ test_must15_mss_zero(void **state)
 	assert_true(app.conn->from_cookie);
 	assert_int_equal(app.conn->peer_mss, 536);
 	assert_int_equal(app.conn->mss, 536 - 12);
+	ws_tcp_abort(app.conn);
+	ws_test_run_timers(env);
+	ws_test_clear_captured(env);
+
+	/* And a SYN-ACK with MSS 0 to our active open. */
+	app_reset();
+	{
+		struct ws_tcp_conn *ac = connect_peer(env, &c);
+		struct pseg sa = {
+			.sport = PPORT, .dport = c.sport, .seq = PISN,
+			.ack = c.seq + 1, .flags = F_SYN | F_ACK,
+			.wnd = 65535, .opts = syn_opts,
+			.olen = sizeof(syn_opts),
+		};
+
+		send_seg(env, &sa);
+		assert_int_equal(ac->state, WS_TCP_ESTABLISHED);
+		assert_true(ac->ts_ok);
+		assert_int_equal(ac->peer_mss, 536);
+		assert_int_equal(ac->mss, 536 - 12);
+		app.conn = ac;
+	}
 	finish(env);
 }
 
