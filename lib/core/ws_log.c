@@ -10,6 +10,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include <arpa/inet.h>
+
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -71,10 +73,10 @@ static void
 frame_summary(const struct rte_mbuf *m, char *buf, size_t len)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t have = rte_pktmbuf_data_len(m), l4, n;
+	uint32_t have = rte_pktmbuf_data_len(m), ihl, l4;
 	const struct rte_ether_hdr *eh = (const void *)p;
 	const struct rte_ipv4_hdr *ip;
-	char src[16], dst[16];
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
 	uint16_t sport = 0, dport = 0;
 	uint8_t flags = 0;
 	bool ports = false;
@@ -94,14 +96,12 @@ frame_summary(const struct rte_mbuf *m, char *buf, size_t len)
 		return;
 	}
 	ip = (const void *)(p + sizeof(*eh));
-	n = rte_be_to_cpu_32(ip->src_addr);
-	snprintf(src, sizeof(src), "%u.%u.%u.%u", n >> 24, (n >> 16) & 255,
-		(n >> 8) & 255, n & 255);
-	n = rte_be_to_cpu_32(ip->dst_addr);
-	snprintf(dst, sizeof(dst), "%u.%u.%u.%u", n >> 24, (n >> 16) & 255,
-		(n >> 8) & 255, n & 255);
-	l4 = sizeof(*eh) + (ip->version_ihl & 0xf) * 4u;
-	if ((ip->next_proto_id == IPPROTO_TCP ||
+	inet_ntop(AF_INET, &ip->src_addr, src, sizeof(src));
+	inet_ntop(AF_INET, &ip->dst_addr, dst, sizeof(dst));
+	ihl = (ip->version_ihl & 0xf) * 4u;
+	l4 = sizeof(*eh) + ihl;
+	/* Ports only where the header says where they are. */
+	if (ihl >= sizeof(*ip) && (ip->next_proto_id == IPPROTO_TCP ||
 			ip->next_proto_id == IPPROTO_UDP) &&
 			(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) == 0 &&
 			have >= l4 + 4) {
@@ -162,7 +162,6 @@ ws_log_drop(struct ws_worker *w, const uint64_t *counter,
 	unsigned int i;
 	int type;
 
-	RTE_BUILD_BUG_ON(RTE_DIM(module_logtype) == 0);
 	for (i = 0; i < ws_stat_n_modules && mod == NULL; i++) {
 		base = ws_stat_values(&w->stats, &ws_stat_modules[i]);
 		if (counter >= base && counter < base + ws_stat_modules[i].n)

@@ -150,6 +150,54 @@ test_drop_line_names_counter_and_packet(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * What the summary says of frames it cannot read in full: too short for
+ * Ethernet, not IPv4, an IPv4 header whose IHL is below 5 (no ports read
+ * from where the header does not say they are), a UDP datagram.
+ */
+static void
+test_drop_line_odd_frames(void **state)
+{
+	static const uint8_t udp[8] = { 0x13, 0x88, 0x00, 0x07, 0, 8, 0, 0 };
+	uint8_t frame[128];
+	struct rte_mbuf *m;
+	size_t len;
+
+	(void)state;
+	rte_log_set_level(ws_logtype_eth, RTE_LOG_DEBUG);
+	rte_log_set_level(ws_logtype_ip, RTE_LOG_DEBUG);
+	ws_log_refresh();
+
+	memset(frame, 0xab, sizeof(frame));
+	m = ws_test_mbuf(env, frame, 10);
+	WS_DROP(&env->w, env->w.stats.eth.drop_runt, m);
+	rte_pktmbuf_free(m);
+	assert_non_null(strstr(logged, "eth.drop_runt: 10 bytes\n"));
+
+	len = ws_test_eth(frame, &ws_test_mac, &ws_test_peer_mac,
+		RTE_ETHER_TYPE_ARP);
+	m = ws_test_mbuf(env, frame, len + 28);
+	WS_DROP(&env->w, env->w.stats.eth.drop_ethertype, m);
+	rte_pktmbuf_free(m);
+	assert_non_null(strstr(logged, "eth.drop_ethertype: from "
+		"02:00:00:00:00:01 type 0x0806 42 bytes\n"));
+
+	len = ws_test_ipv4_frame(frame, WS_TEST_PEER_IP, WS_TEST_IP,
+		IPPROTO_UDP, 1, 0, udp, sizeof(udp));
+	m = ws_test_mbuf(env, frame, len);
+	WS_DROP(&env->w, env->w.stats.ip.drop_cksum, m);
+	rte_pktmbuf_free(m);
+	assert_non_null(strstr(logged, "ip.drop_cksum: 198.18.0.1:5000 > "
+		"198.18.0.2:7 udp 42 bytes\n"));
+
+	frame[14] = 0x42;		/* IHL 2: 8 bytes, less than a header */
+	m = ws_test_mbuf(env, frame, len);
+	WS_DROP(&env->w, env->w.stats.ip.drop_ihl, m);
+	rte_pktmbuf_free(m);
+	assert_non_null(strstr(logged, "ip.drop_ihl: 198.18.0.1 > "
+		"198.18.0.2 proto 17 42 bytes\n"));
+}
+
 static void
 test_drop_lines_rate_limited(void **state)
 {
@@ -181,7 +229,11 @@ aborts(void (*fn)(void))
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		/* Keep the child's panic dump out of the test's output. */
-		rte_openlog_stream(fopen("/dev/null", "w"));
+		FILE *null = fopen("/dev/null", "w");
+
+		rte_openlog_stream(null);
+		if (null != NULL)
+			dup2(fileno(null), STDERR_FILENO);
 		fn();
 		_exit(0);
 	}
@@ -260,6 +312,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			test_drop_line_names_counter_and_packet, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_drop_line_odd_frames,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_lines_rate_limited,
 			setup, teardown),
 		cmocka_unit_test(test_invariants_asserted),
