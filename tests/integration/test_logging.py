@@ -80,7 +80,7 @@ def test_drop_lines_rate_limited(netns, start):
         r"\((\d+) drop lines suppressed", w.output)) == 41
 
 
-def test_glob_level_logs_every_layer(netns, start):
+def test_glob_level_reaches_the_ip_layer(netns, start):
     """'lib.woshou.*:debug' reaches every module's type: a frame with a
     bad IPv4 header checksum is logged by ip, with its addresses."""
     w = start("eal.log_level=lib.woshou.*:debug")

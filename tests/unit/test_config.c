@@ -2304,6 +2304,45 @@ test_app_register_refused(void **state)
 		sizeof(err)), 0);
 }
 
+/*
+ * The registry is bounded: once WS_CONFIG_MAX_SECTIONS sections are
+ * registered the next is refused with -ENOSPC and a reason, and nothing
+ * already registered is disturbed; unregistering makes room again.
+ */
+static void
+test_app_register_full(void **state)
+{
+	static char names[WS_CONFIG_MAX_SECTIONS + 1][16];
+	struct ws_config_section s = app_section;
+	char err[WS_CFG_ERR_LEN];
+	struct ws_config cfg;
+	unsigned int n, i;
+	int ret = 0;
+
+	(void)state;
+	for (n = 0; n <= WS_CONFIG_MAX_SECTIONS; n++) {
+		snprintf(names[n], sizeof(names[n]), "full%u", n);
+		s.name = names[n];
+		ret = ws_config_register_section(&s, err, sizeof(err));
+		if (ret != 0)
+			break;
+	}
+	/* app, app_more and woshou's three are there already. */
+	assert_true(n < WS_CONFIG_MAX_SECTIONS);
+	assert_int_equal(ret, -ENOSPC);
+	assert_non_null(strstr(err, "sections registered"));
+	/* Every registered one is a known section. */
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[full0]\nport = 4\n", NULL, 0,
+		&cfg);
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[full99]\nport = 4\n",
+		NULL, 0, "bad.ini: [full99]: unknown section");
+	for (i = 0; i < n; i++)
+		assert_int_equal(ws_config_unregister_section(names[i]), 0);
+	s.name = names[n];
+	assert_int_equal(ws_config_register_section(&s, err, sizeof(err)), 0);
+	assert_int_equal(ws_config_unregister_section(names[n]), 0);
+}
+
 /* The programs' shared command line, as woshou reads it. */
 struct own_opts {
 	int check;
@@ -2424,6 +2463,7 @@ static const struct CMUnitTest tests[] = {
 	APP_TEST(test_app_set),
 	APP_TEST(test_app_print_round_trip),
 	APP_TEST(test_app_register_refused),
+	APP_TEST(test_app_register_full),
 	APP_TEST(test_app_cmdline),
 };
 
