@@ -751,6 +751,93 @@ format_cpus(const struct ws_config_key *k, const void *base, char *buf,
 	format_number_list(w->cpus, w->n_cpus, buf, len);
 }
 
+void
+ws_config_mbufs(const struct ws_config *cfg, struct ws_mbuf_plan *p)
+{
+	const struct ws_port_config *pc = &cfg->port;
+	uint32_t tx_min;
+
+	p->rx_floor = pc->tx_desc + WS_MBUF_CACHE_HOLD + WS_MBUF_BURSTS;
+	p->rx_min = pc->rx_desc + p->rx_floor + WS_MBUF_BURSTS;
+	/* Room for rx_desc mbufs of received data on top. */
+	p->rx_pool = pc->rx_mbufs != 0 ? pc->rx_mbufs :
+		rte_align32pow2(p->rx_min + pc->rx_desc + 1) - 1;
+	tx_min = pc->tx_desc + WS_MBUF_CACHE_HOLD + WS_MBUF_BURSTS +
+		WS_MBUF_TX_RESERVE + WS_MBUF_SB_FLOOR;
+	p->tx_min = tx_min;
+	if (cfg->tcp.sndbuf_worker_mbufs != 0)
+		p->sndbuf_budget = cfg->tcp.sndbuf_worker_mbufs;
+	else
+		p->sndbuf_budget = pc->mbufs > tx_min ? pc->mbufs - tx_min : 0;
+}
+
+/*
+ * port.mbufs: what the transmit descriptors, a cache and the control
+ * segments may take must leave room for send buffers. A smaller pool
+ * started, and stopped answering as soon as the descriptors held it.
+ */
+static int
+check_mbufs(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
+{
+	struct ws_mbuf_plan p;
+
+	RTE_SET_USED(k);
+	RTE_SET_USED(base);
+	ws_config_mbufs(cfg, &p);
+	if (cfg->port.mbufs <= p.tx_min) {
+		snprintf(why, why_len, "%s is too small: at least %" PRIu32
+			" needed (port.tx_desc %u + cache %u + bursts %u + "
+			"reserve %u, plus send buffers)", text, p.tx_min + 1,
+			cfg->port.tx_desc, WS_MBUF_CACHE_HOLD, WS_MBUF_BURSTS,
+			WS_MBUF_TX_RESERVE + WS_MBUF_SB_FLOOR);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* port.rx_mbufs: the receive descriptors must never take the whole pool. */
+static int
+check_rx_mbufs(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
+{
+	struct ws_mbuf_plan p;
+
+	RTE_SET_USED(k);
+	RTE_SET_USED(base);
+	ws_config_mbufs(cfg, &p);
+	if (cfg->port.rx_mbufs != 0 && cfg->port.rx_mbufs < p.rx_min) {
+		snprintf(why, why_len, "%s is too small: at least %" PRIu32
+			" needed (port.rx_desc %u + port.tx_desc %u + cache %u"
+			" + bursts %u + reserve %u), or 0 for auto", text,
+			p.rx_min, cfg->port.rx_desc, cfg->port.tx_desc,
+			WS_MBUF_CACHE_HOLD, WS_MBUF_BURSTS, WS_MBUF_BURSTS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* tcp.sndbuf_worker_mbufs: within what port.mbufs leaves for it. */
+static int
+check_sndbuf_worker_mbufs(const struct ws_config_key *k, const char *text,
+		void *base, const struct ws_config *cfg, char *why,
+		size_t why_len)
+{
+	struct ws_mbuf_plan p;
+
+	RTE_SET_USED(k);
+	RTE_SET_USED(base);
+	ws_config_mbufs(cfg, &p);
+	if (cfg->port.mbufs - p.tx_min < p.sndbuf_budget) {
+		snprintf(why, why_len, "%s is over what port.mbufs (%" PRIu32
+			") leaves for send buffers: at most %" PRIu32 ", or 0 "
+			"for auto", text, cfg->port.mbufs,
+			cfg->port.mbufs - p.tx_min);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* tcp.rto_max_ms: parsed after rto_min_ms, and never below it. */
 static int
 check_rto_max(const struct ws_config_key *k, const char *text, void *base,
@@ -952,7 +1039,13 @@ static const struct ws_config_key port_keys[] = {
 	{ "promiscuous", WS_CONFIG_BOOL, "no", FIELD(port.promiscuous),
 		.help = "receive frames for every MAC address" },
 	{ "mbufs", UINT("8191", 1023, 1048575), FIELD(port.mbufs),
-		.help = "packet buffers per worker" },
+		.check = check_mbufs,
+		.help = "packet buffers per worker for what the stack sends: "
+		"send buffers, segments, replies" },
+	{ "rx_mbufs", UINT("0", 0, 1048575), FIELD(port.rx_mbufs),
+		.check = check_rx_mbufs,
+		.help = "receive pool per worker, the only one the port refills "
+		"from; 0 = auto (2 rx_desc + tx_desc + 512, to 2^n - 1)" },
 	{ "rss", WS_CONFIG_BOOL, "yes", FIELD(port.rss),
 		.help = "steer flows to workers with the port's RSS when it "
 		"has it; no = in software only" },
@@ -1065,6 +1158,11 @@ static const struct ws_config_key tcp_keys[] = {
 		.help = "receive buffer (largest window) per connection, bytes" },
 	{ "sndbuf", UINT("262144", 4096, 16777216), FIELD(tcp.sndbuf),
 		.help = "send buffer per connection, bytes" },
+	{ "sndbuf_worker_mbufs", UINT("0", 0, 1048575),
+		FIELD(tcp.sndbuf_worker_mbufs),
+		.check = check_sndbuf_worker_mbufs,
+		.help = "mbufs all send buffers of a worker may hold; 0 = auto "
+		"(port.mbufs - tx_desc - 1216)" },
 	{ "msl_ms", UINT("30000", 100, 600000), FIELD(tcp.msl_ms),
 		.help = "maximum segment lifetime; TIME_WAIT lasts twice this" },
 	{ "rto_initial_ms", UINT("1000", 100, 60000),

@@ -25,7 +25,7 @@
 
 /* Mbufs for fragmentation: one per fragment in flight, per worker. */
 #define WS_INDIRECT_MBUFS 1023
-#define WS_POOL_CACHE 256
+#define WS_POOL_CACHE WS_MBUF_CACHE
 
 struct ws_stack {
 	struct ws_config cfg;
@@ -38,6 +38,8 @@ struct ws_stack {
 	unsigned int n_workers;
 	struct ws_worker *workers[WS_MAX_WORKERS];
 	struct rte_mempool *pools[WS_MAX_WORKERS];
+	struct rte_mempool *rx_pools[WS_MAX_WORKERS];
+	struct ws_mbuf_plan mbuf_plan;
 	struct rte_mempool *indirect_pools[WS_MAX_WORKERS];
 	struct ws_control *ctl;
 	bool telemetry;			/* our commands answer for this stack */
@@ -93,6 +95,18 @@ check_numa(const struct ws_stack *s)
 	}
 }
 
+/*
+ * Two pools of direct mbufs per worker. The port refills its receive
+ * descriptors from the receive pool only, and the stack builds what it
+ * sends (send buffers, segments) from the other: with one pool, clients
+ * that fill every send buffer and never read emptied it, and the worker
+ * could then receive nothing, not even the RSTs that would have freed
+ * the memory. A reserve counted inside one shared pool would do the same
+ * only if every allocation site honoured it; separate pools make it true
+ * by construction, and the NIC never competes with the stack. Received
+ * data held past a burst stays within the receive pool's floor
+ * (ws_rx_hold_ok), send buffers within a budget (tcp.sndbuf_worker_mbufs).
+ */
 static int
 create_pools(struct ws_stack *s)
 {
@@ -102,7 +116,18 @@ create_pools(struct ws_stack *s)
 		frame + RTE_PKTMBUF_HEADROOM);
 	unsigned int i;
 
+	ws_config_mbufs(&s->cfg, &s->mbuf_plan);
 	for (i = 0; i < s->n_workers; i++) {
+		snprintf(name, sizeof(name), "ws_rx_%u_%u", s->port_id, i);
+		s->rx_pools[i] = rte_pktmbuf_pool_create(name,
+			s->mbuf_plan.rx_pool, WS_POOL_CACHE, 0, data_room,
+			s->socket);
+		if (s->rx_pools[i] == NULL) {
+			WS_LOG(ERR, stack, "receive mbuf pool of %u on socket "
+				"%d: %s", s->mbuf_plan.rx_pool, s->socket,
+				rte_strerror(rte_errno));
+			return -rte_errno;
+		}
 		/* Named by port, so several stacks can share one process. */
 		snprintf(name, sizeof(name), "ws_pkt_%u_%u", s->port_id, i);
 		s->pools[i] = rte_pktmbuf_pool_create(name, s->cfg.port.mbufs,
@@ -233,7 +258,7 @@ configure_port(struct ws_stack *s)
 	txconf.offloads = conf.txmode.offloads;
 	for (q = 0; q < nq; q++) {
 		ret = rte_eth_rx_queue_setup(s->port_id, q, rxd, s->socket,
-			&rxconf, s->pools[q]);
+			&rxconf, s->rx_pools[q]);
 		if (ret == 0)
 			ret = rte_eth_tx_queue_setup(s->port_id, q, txd,
 				s->socket, &txconf);
@@ -357,6 +382,12 @@ ws_stack_create(const struct ws_config *cfg)
 		}
 		s->workers[i]->port_id = s->port_id;
 		s->workers[i]->queue_id = i;
+		s->workers[i]->rx_pool = s->rx_pools[i];
+		s->workers[i]->rx_floor = s->mbuf_plan.rx_floor;
+		/* The default ops keep free mbufs in a ring: count that. */
+		if (strncmp(rte_mempool_get_ops(s->rx_pools[i]->ops_index)->name,
+				"ring", 4) == 0)
+			s->workers[i]->rx_ring = s->rx_pools[i]->pool_data;
 	}
 	s->ctl = ws_control_create(s);
 	if (s->ctl == NULL) {
@@ -548,6 +579,7 @@ ws_stack_destroy(struct ws_stack *s)
 		rte_eth_dev_close(s->port_id);
 	for (i = 0; i < s->n_workers; i++) {
 		rte_mempool_free(s->pools[i]);
+		rte_mempool_free(s->rx_pools[i]);
 		rte_mempool_free(s->indirect_pools[i]);
 	}
 	rte_free(s);

@@ -49,6 +49,7 @@ ws_worker_init(struct ws_worker *w, unsigned int index,
 	w->iface = iface;
 	w->pool = pool;
 	w->indirect_pool = indirect_pool;
+	w->rx_pool = pool;
 	w->clock = *clock;
 	w->tx_fn = port_tx;
 	w->tx_hold = (uint64_t)cfg->workers.tx_hold_us * clock->hz / 1000000;
@@ -185,7 +186,19 @@ void
 ws_worker_publish(struct ws_worker *w, uint32_t req)
 {
 	uint32_t want = __atomic_load_n(&w->pub_want, __ATOMIC_RELAXED);
+	struct ws_loop_stats *ls = &w->stats.loop;
+	uint32_t budget = 0;
 
+	/* Gauges, read here: once per snapshot, not per packet. */
+	ls->tx_mbufs = w->pool->size;
+	ls->tx_mbufs_in_use = rte_mempool_in_use_count(w->pool);
+	if (w->rx_pool != w->pool) {
+		ls->rx_mbufs = w->rx_pool->size;
+		ls->rx_mbufs_in_use = rte_mempool_in_use_count(w->rx_pool);
+	}
+	if (w->tcp != NULL)
+		ls->sndbuf_mbufs = ws_tcp_sndbuf_mbufs(w, &budget);
+	ls->sndbuf_budget = budget;
 	w->pub_stats = w->stats;
 	/* A handful at most: always copied, so floods show without asking. */
 	w->pub_listener_n = ws_tcp_dump_listeners(w, w->pub_listeners,

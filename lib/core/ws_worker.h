@@ -17,6 +17,7 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "ws_arp.h"
 #include "ws_clock.h"
@@ -91,8 +92,18 @@ struct ws_worker {
 	uint16_t queue_id;
 	const struct ws_config *cfg;
 	const struct ws_iface *iface;
-	struct rte_mempool *pool;	/* direct mbufs: rx and our own packets */
+	struct rte_mempool *pool;	/* direct mbufs: what we build */
 	struct rte_mempool *indirect_pool;	/* fragmentation */
+	/*
+	 * The port's receive pool (ws_mbuf_plan): 'pool' unless the stack
+	 * gave the port its own. Received data is held (receive buffers,
+	 * reassembly) only while it keeps more than rx_floor free; 0 = no
+	 * such limit (tests on one pool).
+	 */
+	struct rte_mempool *rx_pool;
+	uint32_t rx_floor;
+	/* rx_pool's ring, for a cheap count; NULL: other mempool ops. */
+	const struct rte_ring *rx_ring;
 	struct ws_clock clock;
 	ws_tx_fn tx_fn;
 	void *tx_ctx;			/* for the tx function */
@@ -152,6 +163,32 @@ struct ws_worker {
 	uint32_t pub_listener_n;
 	struct ws_listener_entry pub_listeners[WS_SNAP_LISTENERS];
 } __rte_cache_aligned;
+
+/*
+ * Whether received mbuf 'm' may be held beyond this burst (in a receive
+ * buffer, an out-of-order queue, a reassembly table): only while the
+ * receive pool keeps rx_floor free, so the port can always refill its
+ * descriptors and the worker keeps hearing ARP, pings and RSTs, which
+ * is what frees memory. Cheap: the pool's ring and this lcore's cache
+ * (other lcores' caches are not counted: the answer errs on the safe
+ * side).
+ */
+static inline bool
+ws_rx_hold_ok(const struct ws_worker *w, const struct rte_mbuf *m)
+{
+	struct rte_mempool_cache *cache;
+	unsigned int avail;
+
+	if (w->rx_floor == 0 || m->pool != w->rx_pool)
+		return true;
+	if (unlikely(w->rx_ring == NULL))
+		return rte_mempool_avail_count(w->rx_pool) > w->rx_floor;
+	avail = rte_ring_count(w->rx_ring);
+	cache = rte_mempool_default_cache(w->rx_pool, rte_lcore_id());
+	if (cache != NULL)
+		avail += cache->len;
+	return avail > w->rx_floor;
+}
 
 /*
  * Prepare a worker for 'cfg' and 'iface' with the given pools and clock,

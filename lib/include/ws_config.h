@@ -49,7 +49,8 @@ struct ws_port_config {
 	bool mac_set;			/* mac given, else the port's own */
 	struct rte_ether_addr mac;
 	bool promiscuous;
-	uint32_t mbufs;			/* mbufs per worker in the pool */
+	uint32_t mbufs;			/* per worker: the stack's pool */
+	uint32_t rx_mbufs;		/* per worker: receive pool; 0 = auto */
 	bool rss;			/* steer with the port's RSS if it has it */
 };
 
@@ -113,6 +114,7 @@ struct ws_tcp_config {
 	uint32_t max_connections;	/* TCBs per worker */
 	uint32_t rcvbuf;		/* bytes per connection (window) */
 	uint32_t sndbuf;		/* bytes per connection */
+	uint32_t sndbuf_worker_mbufs;	/* all send buffers; 0 = auto */
 	uint32_t msl_ms;		/* TIME_WAIT lasts 2 * msl_ms */
 	uint32_t rto_initial_ms;	/* RFC 6298 (2.1): 1 s */
 	uint32_t rto_min_ms;		/* RFC 6298 (2.4): 1 s; Linux 200 ms */
@@ -372,5 +374,47 @@ int ws_config_eal_args(const struct ws_config *cfg, const char *prog,
 		unsigned long hugepages_free,
 		const char *const *extra, unsigned int n_extra,
 		char **argv, unsigned int argv_max, char *buf, size_t buf_len);
+
+/*
+ * How a worker's mbufs are shared out (ws_config_mbufs()). Two pools per
+ * worker: the port refills its rx descriptors from the receive pool and
+ * from nothing else, so what the stack holds to send can never starve
+ * reception; everything the stack builds (send buffers, segments, ARP
+ * and ICMP replies it cannot make in place) comes from port.mbufs.
+ */
+#define WS_MBUF_CACHE		256	/* per-lcore mempool cache */
+#define WS_MBUF_CACHE_HOLD	384	/* what one cache may hold (1.5x) */
+#define WS_MBUF_BURSTS		64	/* two bursts being processed */
+#define WS_MBUF_TX_RESERVE	512	/* ACKs, RSTs, control segments */
+/*
+ * Send-buffer mbufs past the budget, for connections that hold fewer than
+ * WS_TCP_SB_MIN_MBUFS: a new client still gets its answer while others
+ * pin the budget (Linux's tcp_wmem[0] under memory pressure).
+ */
+#define WS_MBUF_SB_FLOOR	256
+
+struct ws_mbuf_plan {
+	uint32_t rx_pool;	/* receive pool: rx_mbufs, or auto */
+	uint32_t rx_min;	/* least receive pool that cannot starve */
+	/*
+	 * Received data (receive buffers, out-of-order queues, reassembly)
+	 * is held only while the receive pool keeps more than this free:
+	 * what the tx ring (replies built in the received mbuf), a cache
+	 * and two bursts may still take.
+	 */
+	uint32_t rx_floor;
+	uint32_t tx_min;	/* least port.mbufs */
+	uint32_t sndbuf_budget;	/* mbufs all send buffers may hold */
+};
+
+/*
+ * The plan for 'cfg' (its [port] and [tcp] sections): per worker,
+ *   rx_min  = rx_desc + tx_desc + cache + 2 bursts + 2 bursts of reserve
+ *   rx_pool = rx_mbufs, or (auto) rx_min + rx_desc rounded up to 2^n - 1
+ *   tx_min  = tx_desc + cache + 2 bursts + WS_MBUF_TX_RESERVE +
+ *             WS_MBUF_SB_FLOOR
+ *   sndbuf_budget = sndbuf_worker_mbufs, or (auto) mbufs - tx_min
+ */
+void ws_config_mbufs(const struct ws_config *cfg, struct ws_mbuf_plan *p);
 
 #endif /* WS_CONFIG_H */

@@ -39,7 +39,13 @@
 	X(polls, "rx polls of the port, one per turn of the loop") \
 	X(empty_polls, "polls that got nothing from the port or from other workers") \
 	X(busy_cycles, "TSC cycles spent in polls that received or sent packets") \
-	X(idle_cycles, "TSC cycles in polls that moved nothing, rx_wait_us and idle sleeps")
+	X(idle_cycles, "TSC cycles in polls that moved nothing, rx_wait_us and idle sleeps") \
+	X(rx_mbufs, "gauge: mbufs of the receive pool, the only one the port refills from") \
+	X(rx_mbufs_in_use, "gauge: receive-pool mbufs out: in descriptors, held, in flight") \
+	X(tx_mbufs, "gauge: mbufs of the pool the stack builds from (port.mbufs)") \
+	X(tx_mbufs_in_use, "gauge: mbufs of that pool out: send buffers, segments in flight") \
+	X(sndbuf_mbufs, "gauge: mbufs held by all TCP send buffers of the worker") \
+	X(sndbuf_budget, "gauge: the most mbufs the send buffers may hold (tcp.sndbuf_worker_mbufs)")
 
 /*
  * Steering between workers (ws_steer.h): packets handed to their owner and
@@ -110,6 +116,7 @@
 	X(drop_frag_bad, "fragments dropped: empty, not a multiple of 8, or past 65535 (RFC 791)") \
 	X(drop_reasm_invalid, "fragments dropped: overlap, duplicate, too many, or over 65535") \
 	X(drop_reasm_nospace, "fragments dropped: reassembly table full") \
+	X(drop_reasm_rx_reserve, "fragments dropped: holding them would eat the receive pool's reserve") \
 	X(drop_reasm_timeout, "fragments dropped: their datagram incomplete at the timeout") \
 	X(frag_tx, "fragments sent for datagrams over the MTU") \
 	X(drop_frag_df, "datagrams not sent: over the MTU with Don't Fragment set") \
@@ -194,6 +201,9 @@
 	X(drop_data_after_close, "data received after the application closed: reset (SHLD-3)") \
 	X(dup_data_rx, "segments with only data already received: ACKed again") \
 	X(drop_rb_segs, "in-order segments refused: receive buffer at its mbuf limit") \
+	X(drop_rx_reserve, "segments refused: holding their data would eat the receive pool's reserve") \
+	X(sndbuf_budget_full, "sends cut short or refused: the worker's send-buffer mbuf budget is spent") \
+	X(sndbuf_wakeups, "writable callbacks from the poll loop once the send-buffer budget had room") \
 	X(rb_coalesced, "small in-order segments copied into the receive buffer's last mbuf") \
 	X(data_segs_rx, "segments with in-window data received, out-of-order ones included") \
 	X(data_bytes_rx, "bytes of in-window data received") \

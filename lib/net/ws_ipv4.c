@@ -214,6 +214,12 @@ ipv4_reassemble(struct ws_worker *w, struct rte_mbuf *m,
 		return NULL;
 	}
 
+	/* A table of fragments must not starve the rx descriptors. */
+	if (!ws_rx_hold_ok(w, m)) {
+		WS_DROP(w, st->drop_reasm_rx_reserve, m);
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
 	whole = rte_ipv4_frag_reassemble_packet(w->reasm.tbl, &w->reasm.dr, m,
 		w->now, ip);
 	ipv4_reasm_account(w, dr_start, m);

@@ -249,6 +249,61 @@ tw_list_append(struct ws_tcp_conn *c)
 	c->in_tw_list = 1;
 }
 
+static void
+bw_list_remove(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	if (!c->in_bw_list)
+		return;
+	if (c->bw_prev != NULL)
+		c->bw_prev->bw_next = c->bw_next;
+	else
+		tw->bw_head = c->bw_next;
+	if (c->bw_next != NULL)
+		c->bw_next->bw_prev = c->bw_prev;
+	else
+		tw->bw_tail = c->bw_prev;
+	c->bw_next = NULL;
+	c->bw_prev = NULL;
+	c->in_bw_list = 0;
+}
+
+/* A send the budget refused: 'writable' once it has room (budget_wake). */
+static void
+bw_list_append(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	c->want_writable = 1;
+	if (c->in_bw_list)
+		return;
+	c->bw_next = NULL;
+	c->bw_prev = tw->bw_tail;
+	if (tw->bw_tail != NULL)
+		tw->bw_tail->bw_next = c;
+	else
+		tw->bw_head = c;
+	tw->bw_tail = c;
+	c->in_bw_list = 1;
+}
+
+/*
+ * Whether c's send buffer may take 'n' more mbufs: within the worker's
+ * budget, or, for a connection holding next to nothing, within the floor
+ * past it, so that a newcomer is answered while others pin the budget.
+ */
+static bool
+sb_may_grow(const struct ws_tcp_conn *c, uint32_t n)
+{
+	const struct ws_tcp_worker *tw = c->tw;
+
+	if (tw->sb_mbufs + n <= tw->sb_budget)
+		return true;
+	return c->sb_mbufs + n <= WS_TCP_SB_MIN_MBUFS &&
+		tw->sb_mbufs + n <= tw->sb_budget + WS_MBUF_SB_FLOOR;
+}
+
 struct ws_tcp_conn *
 ws_tcp_conn_alloc(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 {
@@ -385,6 +440,7 @@ conn_unhook(struct ws_tcp_conn *c)
 	ws_timer_cancel(&tw->wheel, &c->wait_timer);
 	ws_timer_cancel(&tw->wheel, &c->idle_timer);
 	tw_list_remove(c);
+	bw_list_remove(c);
 	if (c->in_table) {
 		rte_hash_del_key(tw->table, &c->key);
 		c->in_table = 0;
@@ -859,6 +915,7 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	struct ws_tcp_worker *tw;
 	struct rte_hash_parameters hp;
 	char name[RTE_HASH_NAMESIZE];
+	struct ws_mbuf_plan plan;
 	uint32_t i;
 	int ret;
 
@@ -879,6 +936,10 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	ws_syncookie_keys_init(&tw->cookie_keys, ws_syncookie_secret_shared());
 	tw->next_port = randombytes_uniform(WS_TCP_EPHEMERAL_N);
 	tw->rcv_shift = ws_tcp_rcv_shift_for(tw->cfg.rcvbuf);
+	ws_config_mbufs(w->cfg, &plan);
+	tw->sb_budget = plan.sndbuf_budget;
+	/* Some room before waking anyone, so wake-ups come in batches. */
+	tw->sb_wake = tw->sb_budget - tw->sb_budget / 8;
 
 	memset(&hp, 0, sizeof(hp));
 	snprintf(name, sizeof(name), "ws_tcp_%u_%u", w->index,
@@ -1063,6 +1124,36 @@ ws_tcp_flush(struct ws_worker *w)
 	}
 }
 
+/*
+ * The send-buffer budget has room again: call 'writable' for the
+ * connections it refused, oldest first, until it is spent again. Runs in
+ * the poll loop, so that memory freed by any connection (an ACK, an RST,
+ * a close) wakes the others, not only their own ACKs.
+ */
+static void
+budget_wake(struct ws_tcp_worker *tw)
+{
+	struct ws_tcp_conn *c, *last = tw->bw_tail;
+	bool done = false;
+
+	while (!done && (c = tw->bw_head) != NULL &&
+			tw->sb_mbufs < tw->sb_budget) {
+		/* Those that queue again go behind: one pass at most. */
+		done = c == last;
+		bw_list_remove(c);
+		if (c->dead || !c->want_writable || !c->app_known ||
+				ws_tcp_send_space(c) == 0)
+			continue;
+		c->want_writable = 0;
+		tw->st->sndbuf_wakeups++;
+		if (c->ops != NULL && c->ops->writable != NULL) {
+			ws_tcp_conn_hold(c);
+			c->ops->writable(c);
+			ws_tcp_conn_release(c);
+		}
+	}
+}
+
 void
 ws_tcp_timer(struct ws_worker *w)
 {
@@ -1070,7 +1161,16 @@ ws_tcp_timer(struct ws_worker *w)
 
 	/* Without a ws_tcp_flush at the end of the burst, this is it. */
 	ws_tcp_flush(w);
+	if (unlikely(tw->bw_head != NULL) && tw->sb_mbufs < tw->sb_wake)
+		budget_wake(tw);
 	ws_timer_wheel_run(&tw->wheel, w->now);
+}
+
+uint32_t
+ws_tcp_sndbuf_mbufs(const struct ws_worker *w, uint32_t *budget)
+{
+	*budget = w->tcp->sb_budget;
+	return w->tcp->sb_mbufs;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1223,14 +1323,24 @@ send_check(const struct ws_tcp_conn *c)
 	return 0;
 }
 
-uint32_t
-ws_tcp_send_space(const struct ws_tcp_conn *c)
+/* Room in this connection's send buffer, budget aside. */
+static uint32_t
+sb_room(const struct ws_tcp_conn *c)
 {
 	uint32_t sndbuf = c->tw->cfg.sndbuf;
 
 	if (send_check(c) < 0 || c->sb_len >= sndbuf)
 		return 0;
 	return sndbuf - c->sb_len;
+}
+
+uint32_t
+ws_tcp_send_space(const struct ws_tcp_conn *c)
+{
+	/* A spent budget leaves no room either, however empty c's buffer. */
+	if (!sb_may_grow(c, 1))
+		return 0;
+	return sb_room(c);
 }
 
 static bool
@@ -1244,6 +1354,8 @@ sb_tail_writable(const struct ws_tcp_conn *c, const struct rte_mbuf *t)
 static void
 sb_append_seg(struct ws_tcp_conn *c, struct rte_mbuf *seg)
 {
+	c->tw->sb_mbufs++;
+	c->sb_mbufs++;
 	seg->next = NULL;
 	if (c->sb_tail == NULL)
 		c->sb_head = seg;
@@ -1262,7 +1374,7 @@ ws_tcp_send(struct ws_tcp_conn *c, const void *data, uint32_t len)
 
 	if (ret < 0)
 		return ret;
-	space = ws_tcp_send_space(c);
+	space = sb_room(c);
 	if (len > space) {
 		c->want_writable = 1;
 		len = space;
@@ -1270,6 +1382,15 @@ ws_tcp_send(struct ws_tcp_conn *c, const void *data, uint32_t len)
 	while (taken < len) {
 		t = c->sb_tail;
 		if (!sb_tail_writable(c, t)) {
+			/*
+			 * Back-pressure, as from a full send buffer: the
+			 * application hears 'writable' when there is room.
+			 */
+			if (!sb_may_grow(c, 1)) {
+				c->tw->st->sndbuf_budget_full++;
+				bw_list_append(c);
+				break;
+			}
 			t = rte_pktmbuf_alloc(c->tw->w->pool);
 			if (t == NULL) {
 				WS_DROP(c->tw->w, c->tw->st->drop_nombuf, NULL);
@@ -1300,8 +1421,13 @@ ws_tcp_send_mbuf(struct ws_tcp_conn *c, struct rte_mbuf *m)
 
 	if (ret < 0)
 		return ret;
-	if (m->pkt_len > ws_tcp_send_space(c)) {
+	if (m->pkt_len > sb_room(c)) {
 		c->want_writable = 1;
+		return -ENOBUFS;
+	}
+	if (!sb_may_grow(c, m->nb_segs)) {
+		c->tw->st->sndbuf_budget_full++;
+		bw_list_append(c);
 		return -ENOBUFS;
 	}
 	c->sb_len += m->pkt_len;
@@ -1507,6 +1633,7 @@ ws_tcp_check(const struct ws_tcp_conn *c)
 {
 	const struct rte_mbuf *seg;
 	uint64_t held = 0;
+	uint32_t segs = 0;
 
 	if (c->dead)
 		return;
@@ -1515,7 +1642,9 @@ ws_tcp_check(const struct ws_tcp_conn *c)
 	for (seg = c->sb_head; seg != NULL; seg = seg->next) {
 		RTE_VERIFY(seg->next != NULL || seg == c->sb_tail);
 		held += seg->data_len;
+		segs++;
 	}
+	RTE_VERIFY(segs == c->sb_mbufs && segs <= c->tw->sb_mbufs);
 	RTE_VERIFY(c->sb_head == NULL || c->sb_off < c->sb_head->data_len);
 	RTE_VERIFY(held - c->sb_off == c->sb_len || (held == 0 &&
 		c->sb_len == 0));
@@ -1535,7 +1664,12 @@ ws_tcp_after_input(struct ws_tcp_conn *c, bool acked_new)
 	else
 		rtx_update(c, false);
 	if (acked_new && c->want_writable && c->app_known &&
-			ws_tcp_send_space(c) > 0) {
+			sb_room(c) > 0) {
+		/* The budget spent by others: wait with them for room. */
+		if (!sb_may_grow(c, 1)) {
+			bw_list_append(c);
+			return;
+		}
 		c->want_writable = 0;
 		if (c->ops != NULL && c->ops->writable != NULL)
 			c->ops->writable(c);

@@ -87,4 +87,10 @@ uint32_t ws_tcp_dump(const struct ws_worker *w, struct ws_conn_entry *out,
 uint32_t ws_tcp_dump_listeners(const struct ws_worker *w,
 		struct ws_listener_entry *out, uint32_t cap);
 
+/*
+ * Mbufs the worker's send buffers hold now, and their budget
+ * (tcp.sndbuf_worker_mbufs), for the snapshot's gauges.
+ */
+uint32_t ws_tcp_sndbuf_mbufs(const struct ws_worker *w, uint32_t *budget);
+
 #endif /* WS_TCP_H */

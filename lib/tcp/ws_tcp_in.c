@@ -321,6 +321,11 @@ ooo_insert(struct ws_tcp_conn *c, uint32_t seq, uint32_t len, bool fin,
 		rte_pktmbuf_free(m);
 		return;
 	}
+	if (!ws_rx_hold_ok(tw->w, m)) {
+		WS_DROP(tw->w, tw->st->drop_rx_reserve, NULL);
+		rte_pktmbuf_free(m);
+		return;
+	}
 	n = tw->free_ooo;
 	tw->free_ooo = n->next;
 	n->seq = seq;
@@ -347,7 +352,20 @@ rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m)
 	struct ws_tcp_worker *tw = c->tw;
 	struct rte_mbuf *t = c->rb_tail;
 	uint32_t len = m->pkt_len, max_segs;
+	bool copy;
 
+	/*
+	 * Only data that stays in its received mbuf counts against the
+	 * receive pool: a copy into the tail frees the mbuf now.
+	 */
+	copy = t != NULL && m->nb_segs == 1 &&
+		len <= rte_pktmbuf_tailroom(t) && RTE_MBUF_DIRECT(t) &&
+		rte_mbuf_refcnt_read(t) == 1;
+	if (!copy && !ws_rx_hold_ok(tw->w, m)) {
+		WS_DROP(tw->w, tw->st->drop_rx_reserve, NULL);
+		rte_pktmbuf_free(m);
+		return false;
+	}
 	if (c->rb_head == NULL) {
 		c->rb_head = m;
 		c->rb_tail = rte_pktmbuf_lastseg(m);
@@ -355,8 +373,7 @@ rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m)
 		c->rb_len = len;
 		return true;
 	}
-	if (m->nb_segs == 1 && len <= rte_pktmbuf_tailroom(t) &&
-			RTE_MBUF_DIRECT(t) && rte_mbuf_refcnt_read(t) == 1) {
+	if (copy) {
 		memcpy(rte_pktmbuf_mtod_offset(t, uint8_t *, t->data_len),
 			rte_pktmbuf_mtod(m, const uint8_t *), len);
 		t->data_len = (uint16_t)(t->data_len + len);

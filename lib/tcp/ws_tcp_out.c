@@ -41,6 +41,8 @@ ws_tcp_sb_free(struct ws_tcp_conn *c)
 		next = seg->next;
 		seg->next = NULL;
 		rte_pktmbuf_free(seg);
+		c->tw->sb_mbufs--;
+		c->sb_mbufs--;
 	}
 	c->sb_head = NULL;
 	c->sb_tail = NULL;
@@ -69,6 +71,8 @@ ws_tcp_sb_drop(struct ws_tcp_conn *c, uint32_t n)
 			c->sb_cur = NULL;
 		seg->next = NULL;
 		rte_pktmbuf_free(seg);
+		c->tw->sb_mbufs--;
+		c->sb_mbufs--;
 	}
 }
 

@@ -67,6 +67,8 @@ struct ws_worker;
 #define WS_TCP_INVALID_ACK_MS	500
 /* Held receive data costs at most one mbuf per this many bytes. */
 #define WS_TCP_RB_BYTES_PER_SEG	128
+/* Send-buffer mbufs a connection may always hold (ws_mbuf_plan: floor). */
+#define WS_TCP_SB_MIN_MBUFS	4
 
 /* Option kinds (RFC 9293 3.2, RFC 7323, RFC 2018). */
 #define TCPOPT_EOL	0
@@ -195,6 +197,7 @@ struct ws_tcp_conn {
 	uint32_t close_deferred:1;	/* close() from inside 'data' */
 	uint32_t half_open:1;		/* counted in listener->pending */
 	uint32_t from_cookie:1;		/* handshake completed by a cookie */
+	uint32_t in_bw_list:1;		/* waits for send-buffer budget */
 
 	uint16_t busy;			/* callers on the stack using c */
 	uint16_t mss;			/* effective send MSS (MUST-16) */
@@ -234,6 +237,7 @@ struct ws_tcp_conn {
 	struct rte_mbuf *sb_head, *sb_tail;
 	uint32_t sb_off;		/* bytes of sb_head already acked */
 	uint32_t sb_len;		/* bytes from snd_una on */
+	uint32_t sb_mbufs;		/* segments in it (the worker's budget) */
 	/*
 	 * Where the last copy out of the send buffer ended, so the next
 	 * segment starts there rather than walking from snd_una (a walk
@@ -274,6 +278,8 @@ struct ws_tcp_conn {
 	struct ws_tcp_conn *ack_next;	/* the worker's ACK list */
 	/* The worker's TIME_WAIT list, oldest first. */
 	struct ws_tcp_conn *tw_next, *tw_prev;
+	/* The worker's list of sends the budget refused, oldest first. */
+	struct ws_tcp_conn *bw_next, *bw_prev;
 };
 
 struct ws_tcp_worker {
@@ -302,6 +308,16 @@ struct ws_tcp_worker {
 	bool in_input;			/* inside ws_tcp_input */
 	struct ws_tcp_conn *ack_list;	/* ACKs owed after the burst */
 	struct ws_tcp_conn *tw_head, *tw_tail;
+	/*
+	 * Send buffers share one budget of mbufs per worker, so that
+	 * clients that never read cannot take the whole pool. A send the
+	 * budget refuses puts its connection on the bw list; the poll loop
+	 * calls 'writable' once the budget has room again (ws_tcp_timer).
+	 */
+	uint32_t sb_mbufs;		/* held by all send buffers */
+	uint32_t sb_budget;		/* their most */
+	uint32_t sb_wake;		/* wake waiters below this */
+	struct ws_tcp_conn *bw_head, *bw_tail;
 };
 
 /* ws_tcp.c: core. */

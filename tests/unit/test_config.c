@@ -1049,6 +1049,63 @@ test_tcp_bounds(void **state)
 		"'maybe' is not yes/no/true/false/on/off/1/0");
 }
 
+/*
+ * The mbuf plan (issue 16, item 8): a pool the descriptors, a cache and
+ * the control reserve could take whole is refused, naming the keys and
+ * the minimum (port.mbufs = 1023 with 1024 descriptors used to start and
+ * never answer ARP); so are a receive pool under its descriptors and a
+ * send-buffer budget past what port.mbufs leaves.
+ */
+static void
+test_mbuf_plan(void **state)
+{
+	struct ws_mbuf_plan p;
+	struct ws_config cfg;
+
+	(void)state;
+	load_value("port", "mbufs", "8191", &cfg);
+	assert_int_equal(cfg.port.rx_mbufs, 0);
+	assert_int_equal(cfg.tcp.sndbuf_worker_mbufs, 0);
+	ws_config_mbufs(&cfg, &p);
+	/* 1024 + 1024 + 384 + 64 + 64, then 1024 more, to 2^12 - 1. */
+	assert_int_equal(p.rx_min, 2560);
+	assert_int_equal(p.rx_pool, 4095);
+	assert_int_equal(p.rx_floor, 1024 + 384 + 64);
+	/* 1024 + 384 + 64 + 512 + 256. */
+	assert_int_equal(p.tx_min, 2240);
+	assert_int_equal(p.sndbuf_budget, 8191 - 2240);
+
+	expect_bad_value("port", "mbufs", "1023", "1023 is too small: at "
+		"least 2241 needed (port.tx_desc 1024 + cache 384 + bursts 64 "
+		"+ reserve 768, plus send buffers)");
+	expect_bad_value("port", "mbufs", "2240", "2240 is too small: at "
+		"least 2241 needed (port.tx_desc 1024 + cache 384 + bursts 64 "
+		"+ reserve 768, plus send buffers)");
+	load_value("port", "mbufs", "2241", &cfg);
+	ws_config_mbufs(&cfg, &p);
+	assert_int_equal(p.sndbuf_budget, 1);
+
+	expect_bad_value("port", "rx_mbufs", "2559", "2559 is too small: at "
+		"least 2560 needed (port.rx_desc 1024 + port.tx_desc 1024 + "
+		"cache 384 + bursts 64 + reserve 64), or 0 for auto");
+	load_value("port", "rx_mbufs", "2560", &cfg);
+	ws_config_mbufs(&cfg, &p);
+	assert_int_equal(p.rx_pool, 2560);
+
+	load_value("tcp", "sndbuf_worker_mbufs", "5951", &cfg);
+	ws_config_mbufs(&cfg, &p);
+	assert_int_equal(p.sndbuf_budget, 5951);
+	expect_bad_value("tcp", "sndbuf_worker_mbufs", "5952", "5952 is over "
+		"what port.mbufs (8191) leaves for send buffers: at most 5951, "
+		"or 0 for auto");
+	/* Smaller descriptors, smaller minimums. */
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[port]\nrx_desc = 64\n"
+		"tx_desc = 64\nmbufs = 1281\nrx_mbufs = 640\n", NULL, 0, &cfg);
+	ws_config_mbufs(&cfg, &p);
+	assert_int_equal(p.rx_min, 64 + 64 + 384 + 64 + 64);
+	assert_int_equal(p.sndbuf_budget, 1281 - (64 + 384 + 64 + 768));
+}
+
 static void
 test_tcp_rto(void **state)
 {
@@ -2443,6 +2500,7 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_set_errors),
 	DIR_TEST(test_tcp_bounds),
 	DIR_TEST(test_tcp_rto),
+	DIR_TEST(test_mbuf_plan),
 	DIR_TEST(test_tcp_syncookies),
 	DIR_TEST(test_service_ports),
 	DIR_TEST(test_routes),

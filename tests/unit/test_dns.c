@@ -1360,7 +1360,7 @@ static struct ws_stack *
 make_stack(const char *const *extra, unsigned int n_extra,
 		struct rte_ring *rx, struct rte_ring *tx)
 {
-	const char *sets[24] = { "port.mbufs=2047", "arp.gratuitous=no" };
+	const char *sets[24] = { "port.mbufs=4095", "arp.gratuitous=no" };
 	unsigned int i;
 
 	assert_true(2 + n_extra <= RTE_DIM(sets));

@@ -335,6 +335,73 @@ test_send_buffer_full_writable(void **state)
 	finish(env);
 }
 
+/*
+ * The send buffers of a worker share a budget of mbufs (issue 16, item 8):
+ * past it a send is cut short and counted, a newcomer still gets the
+ * floor (WS_TCP_SB_MIN_MBUFS), and when memory comes back, here through
+ * another connection's ACK, the poll loop calls 'writable' for those it
+ * refused. Before, one connection could hold every mbuf of the pool and
+ * a refused one waited for an ACK of its own that never came.
+ */
+static void
+test_send_budget_backpressure_and_wakeup(void **state)
+{
+	struct ws_test_env *env = *state;
+	static uint8_t data[20000];
+	struct ws_tcp_conn *a, *b;
+	uint32_t iss_a, iss_b, budget;
+
+	env->cfg.tcp.sndbuf_worker_mbufs = 8;
+	ws_test_env_reinit(env);
+	ws_test_learn_peer(env);
+	app_reset();
+	assert_int_equal(ws_tcp_listen_worker(&env->w, LPORT, &app_ops, &app),
+		0);
+	memset(data, 'b', sizeof(data));
+	iss_a = establish(env);
+	a = app.conn;
+	/* A takes the budget: 8 mbufs of 2048 bytes, and no more. */
+	assert_int_equal(ws_tcp_send(a, data, sizeof(data)), 8 * 2048);
+	assert_int_equal(st(env)->sndbuf_budget_full, 1);
+	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 8);
+	assert_int_equal(budget, 8);
+	assert_int_equal(ws_tcp_send_space(a), 0);
+	ws_tx_flush(&env->w);
+	ws_test_clear_captured(env);
+
+	/* B, a newcomer, still gets the floor, then waits. */
+	iss_b = syn_from(env, PPORT + 1, 65535);
+	ack_from(env, PPORT + 1, iss_b, 65535);
+	b = lookup(env, LPORT, PPORT + 1);
+	assert_non_null(b);
+	assert_int_equal(ws_tcp_send(b, data, sizeof(data)), 4 * 2048);
+	assert_int_equal(st(env)->sndbuf_budget_full, 2);
+	assert_int_equal(ws_tcp_send(b, data, 1), 0);
+	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 12);
+	ws_tx_flush(&env->w);
+	ws_test_clear_captured(env);
+
+	/* A's first 10 segments are acknowledged: 7 mbufs come back. */
+	app.writable = 0;
+	peer(env, PISN + 1, iss_a + 1 + 14600, F_ACK, 65535, NULL, 0);
+	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 5);
+	/* A heard it on its ACK; B only from the poll loop. */
+	assert_int_equal(app.writable, 1);
+	assert_int_equal(st(env)->sndbuf_wakeups, 0);
+	elapse(env, 1);
+	assert_int_equal(app.writable, 2);
+	assert_int_equal(st(env)->sndbuf_wakeups, 1);
+	assert_true(ws_tcp_send_space(b) > 0);
+
+	ws_tx_flush(&env->w);
+	ws_test_clear_captured(env);
+	ws_tcp_abort(a);
+	ws_tcp_abort(b);
+	ws_tx_flush(&env->w);
+	ws_test_clear_captured(env);
+	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 0);
+}
+
 /* ws_tcp_send_mbuf: the app's chain is queued whole, or not at all. */
 static void
 test_send_mbuf(void **state)
@@ -458,6 +525,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_ooo_bounded_per_worker),
 	TCP_TEST(test_must17_nagle),
 	TCP_TEST(test_send_buffer_full_writable),
+	TCP_TEST(test_send_budget_backpressure_and_wakeup),
 	TCP_TEST(test_send_mbuf),
 	TCP_TEST(test_mempool_empty),
 	TCP_TEST(test_random_segments),

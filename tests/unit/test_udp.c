@@ -1203,7 +1203,7 @@ two_worker_stack(struct rte_ring *ring)
 	struct rte_ring *rings[2] = { ring, ring };
 	const char *sets[] = {
 		"ip.addr=198.18.0.2/24", "port.mac=02:00:00:00:0b:02",
-		"port.mbufs=1023", "workers.lcores=1,2",
+		"port.mbufs=4095", "workers.lcores=1,2",
 		"tcp.max_connections=1024",
 	};
 
