@@ -16,7 +16,6 @@ import functools
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
 
@@ -166,7 +165,6 @@ def test_trafgen_flood_while_curl_succeeds(start, netns, kind):
     assert curl_ok(netns) and ping_ok(netns)
 
 
-@pytest.mark.skipif(shutil.which("hping3") is None, reason="hping3 not installed")
 @pytest.mark.parametrize("flag", ["-S", "-A", "-R", "-F"])
 def test_hping3_flood_while_curl_succeeds(start, netns, flag):
     """hping3 from one spoofed source (198.19.0.7), 5000 frames at about
@@ -230,7 +228,6 @@ def test_fragment_flood_is_bounded(start, netns):
     assert during_ping and n >= 2 and ok == n, (during_ping, ok, n)
 
 
-@pytest.mark.skipif(shutil.which("nmap") is None, reason="nmap not installed")
 def test_nmap_os_scan_completes_and_service_continues(start, netns):
     """nmap -O -sS: the odd probes of OS detection (null, SYN|FIN|URG|PSH,
     ACK to open and closed ports, ECN, UDP to a closed port, ICMP with
