@@ -161,6 +161,7 @@
 	X(syn_rx, "SYNs received by a listener") \
 	X(drop_listen_ack, "ACKs to a listener not taken as a cookie ACK, answered with RST") \
 	X(drop_listen_other, "segments to a listener with no SYN, ACK or RST, dropped") \
+	X(drop_listen_rst, "RSTs to a listener, ignored (RFC 9293 3.10.7.2)") \
 	X(drop_backlog, "SYNs dropped: the listener's backlog of half-open connections full") \
 	X(drop_half_open, "SYNs dropped: the worker's half_open_max reached") \
 	X(drop_table_full, "SYNs dropped or connects failed: connection table full") \

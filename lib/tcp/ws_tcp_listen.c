@@ -346,8 +346,11 @@ ws_tcp_listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	const struct ws_tcp_config *cfg = &tw->cfg;
 	bool drop;
 
-	if (sg->flags & TH_RST)
+	/* A RST to a listener resets nothing (RFC 9293 3.10.7.2). */
+	if (sg->flags & TH_RST) {
+		WS_DROP(tw->w, tw->st->drop_listen_rst, sg->m);
 		return;
+	}
 	if (sg->flags & TH_ACK) {
 		if (!(sg->flags & TH_SYN) && cookies_recent(tw, l)) {
 			cookie_ack(tw, l, sg);

@@ -54,13 +54,22 @@ def _ip_bytes(ip):
     return ", ".join(str(x) for x in parts)
 
 
-def syn_config(dst_mac, src_mac, options=True, dport=80, dst_ip=WOSHOU_IP):
-    """The trafgen configuration of one SYN frame, every dynamic field
-    drawn per frame."""
+# TCP flags by the names the floods use.
+FLAGS = {"S": 0x002, "A": 0x010, "R": 0x004, "RA": 0x014, "F": 0x001,
+         "FA": 0x011, "SA": 0x012, "PA": 0x018}
+
+
+def syn_config(dst_mac, src_mac, options=True, dport=80, dst_ip=WOSHOU_IP,
+               flags="S", payload=0):
+    """The trafgen configuration of one TCP frame (a SYN unless 'flags'
+    says otherwise, with 'payload' bytes of random data), every dynamic
+    field drawn per frame. Options (a Linux SYN's) only when asked."""
     assert dst_ip.startswith(("198.18.", "198.19.")), dst_ip
+    assert 0 <= payload <= 1400, payload
     opt_len = OPTIONS_LEN if options else 0
     tcp_len = 20 + opt_len
-    ip_total = IP_LEN + tcp_len
+    ip_total = IP_LEN + tcp_len + payload
+    ack = "c32(0)" if flags == "S" else "drnd(4)"
     ip_off, tcp_off = ETH_LEN, ETH_LEN + IP_LEN
     lines = [
         "{",
@@ -79,15 +88,46 @@ def syn_config(dst_mac, src_mac, options=True, dport=80, dst_ip=WOSHOU_IP):
         "  dinc(1, 255, 1), drnd(1),",
         f"  c16({dport}),",                          # destination port
         "  drnd(4),",                                # ISN
-        "  c32(0),",                                 # ACK number
-        f"  c16(({tcp_len // 4} << 12) | 0x002),",   # data offset, SYN
+        f"  {ack},",                                 # ACK number
+        f"  c16(({tcp_len // 4} << 12) | {FLAGS[flags]:#x}),",  # offset, flags
         "  c16(64240),",                             # window
         f"  csumtcp({ip_off}, {tcp_off}),",          # TCP checksum
         "  c16(0),",                                 # urgent pointer
     ]
     if options:
         lines.append(f"  {OPTIONS},")
+    if payload:
+        lines.append(f"  drnd({payload}),")
     lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def fragment_config(dst_mac, src_mac, dst_ip=WOSHOU_IP, payload=64):
+    """The trafgen configuration of the first fragment of a UDP datagram
+    that never completes: MF set, offset 0, a random IP ID and a random
+    source in 198.19.0.0/16, so that every frame opens a new reassembly."""
+    assert dst_ip.startswith(("198.18.", "198.19.")), dst_ip
+    assert payload % 8 == 0 and 8 <= payload <= 1400, payload
+    ip_off = ETH_LEN
+    lines = [
+        "{",
+        f"  {_mac_bytes(dst_mac)},",
+        f"  {_mac_bytes(src_mac)},",
+        "  c16(0x0800),",
+        "  0x45, 0x00,",
+        f"  c16({IP_LEN + payload}),",               # total length
+        "  drnd(2),",                                # identification
+        "  0x20, 0x00,",                             # MF, offset 0
+        "  64, 17,",                                 # TTL, UDP
+        f"  csumip({ip_off}, {ip_off + IP_LEN - 1}),",
+        f"  {SRC_NET[0]}, {SRC_NET[1]}, drnd(2),",   # source 198.19.x.y
+        f"  {_ip_bytes(dst_ip)},",
+        # A UDP header for port 9 (discard), length of the whole datagram
+        # it pretends to start, then random bytes.
+        "  drnd(2), c16(9), c16(4000), c16(0),",
+        f"  drnd({payload - 8}),",
+        "}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -115,7 +155,9 @@ class Flood:
     count, rate and a wall-clock limit; wait() returns frames sent."""
 
     def __init__(self, ns_name, iface, dst_mac, count, rate, options=True,
-                 dport=80, src_mac=None):
+                 dport=80, src_mac=None, flags="S", payload=0, config=None):
+        """'config': a trafgen configuration of one's own (fragment_config),
+        instead of the TCP frame the other arguments describe."""
         if src_mac is None:
             argv = ["cat", f"/sys/class/net/{iface}/address"]
             if ns_name:
@@ -124,7 +166,9 @@ class Flood:
                                      check=True).stdout.strip()
         fd, self.cfg = tempfile.mkstemp(prefix="synflood-", suffix=".cfg")
         with os.fdopen(fd, "w") as f:
-            f.write(syn_config(dst_mac, src_mac, options=options, dport=dport))
+            f.write(config(dst_mac, src_mac) if config is not None else
+                    syn_config(dst_mac, src_mac, options=options, dport=dport,
+                               flags=flags, payload=payload))
         self.count, self.rate = count, rate
         self.limit = count / rate * 3 + 10
         argv = trafgen_argv(iface, self.cfg, count, rate)
