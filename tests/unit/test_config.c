@@ -233,6 +233,9 @@ test_defaults(void **state)
 	assert_int_equal(cfg.tcp.ooo_segments, 64);
 	assert_int_equal(cfg.tcp.ooo_worker_segments, 8192);
 	assert_int_equal(cfg.tcp.challenge_ack_per_s, 100);
+	assert_int_equal(cfg.tcp.challenge_ack_interval_ms, 500);
+	assert_int_equal(cfg.tcp.orphan_retries, 8);
+	assert_int_equal(cfg.tcp.orphans_max, 0);
 	assert_int_equal(cfg.tcp.backlog, 1024);
 	assert_int_equal(cfg.tcp.half_open_max, 4096);
 	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_RST);
@@ -333,6 +336,9 @@ static const char full_ini[] =
 	"ooo_segments = 0\n"
 	"ooo_worker_segments = 1048576\n"
 	"challenge_ack_per_s = 1000000\n"
+	"challenge_ack_interval_ms = 0\n"
+	"orphan_retries = 255\n"
+	"orphans_max = 1048576\n"
 	"backlog = 1\n"
 	"half_open_max = 1048576\n"
 	"timestamps = no\n"
@@ -423,6 +429,9 @@ test_full_file(void **state)
 	assert_int_equal(cfg.tcp.ooo_segments, 0);
 	assert_int_equal(cfg.tcp.ooo_worker_segments, 1048576);
 	assert_int_equal(cfg.tcp.challenge_ack_per_s, 1000000);
+	assert_int_equal(cfg.tcp.challenge_ack_interval_ms, 0);
+	assert_int_equal(cfg.tcp.orphan_retries, 255);
+	assert_int_equal(cfg.tcp.orphans_max, 1048576);
 	assert_int_equal(cfg.tcp.backlog, 1);
 	assert_int_equal(cfg.tcp.half_open_max, 1048576);
 	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_DROP);
@@ -1005,6 +1014,9 @@ test_tcp_bounds(void **state)
 		{ "tcp", "ooo_segments", 0, 4096 },
 		{ "tcp", "ooo_worker_segments", 0, 1048576 },
 		{ "tcp", "challenge_ack_per_s", 1, 1000000 },
+		{ "tcp", "challenge_ack_interval_ms", 0, 60000 },
+		{ "tcp", "orphan_retries", 1, 255 },
+		{ "tcp", "orphans_max", 0, 1048576 },
 		{ "tcp", "backlog", 1, 1048576 },
 		{ "tcp", "half_open_max", 1, 1048576 },
 		{ "http", "port", 0, 65535 },
