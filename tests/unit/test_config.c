@@ -252,6 +252,9 @@ test_defaults(void **state)
 	assert_int_equal(svc.http_keepalive_ms, 60000);
 	assert_int_equal(svc.http_max_connections, 1024);
 	assert_int_equal(svc.n_routes, 0);
+	assert_false(svc.http_tcp_keepalive);
+	assert_false(svc.echo_keepalive);
+	assert_false(svc.discard_keepalive);
 }
 
 /* Only the required key: everything else is the default. */
@@ -353,13 +356,16 @@ static const char full_ini[] =
 	"max_body = 0\n"
 	"keepalive_ms = 0\n"
 	"max_connections = 1\n"
+	"keepalive = yes\n"
 	"route1 = /index.html  text/html;charset=utf-8 \t inline:<p>a \\\\ b"
 	"</p>\\r\\n\\t;# x=1\n"
 	"route16 = /x application/json inline: {\"a\": 1}\n"
 	"[echo]\n"
 	"port = 0\n"
+	"keepalive = no\n"
 	"[discard]\n"
-	"port = 65535\n";
+	"port = 65535\n"
+	"keepalive = on\n";
 
 static void
 test_full_file(void **state)
@@ -457,6 +463,9 @@ test_full_file(void **state)
 	assert_string_equal(svc.routes[15].body, " {\"a\": 1}");
 	assert_int_equal(svc.echo_port, 0);
 	assert_int_equal(svc.discard_port, 65535);
+	assert_true(svc.http_tcp_keepalive);
+	assert_false(svc.echo_keepalive);
+	assert_true(svc.discard_keepalive);
 }
 
 static void
@@ -938,6 +947,28 @@ check_round_trip(const struct ws_config *cfg)
 	memcpy(again.path, cfg->path, sizeof(again.path));
 	assert_memory_equal(&again, cfg, sizeof(again));
 	assert_memory_equal(&svc, &svc_printed, sizeof(svc));
+}
+
+/* [http|echo|discard] keepalive: TCP keep-alive per service, off by default. */
+static void
+test_service_keepalive(void **state)
+{
+	static const char *const sets[] = { "echo.keepalive=yes" };
+	struct ws_config cfg;
+
+	(void)state;
+	load_good("[ip]\naddr = " GOOD_ADDR "\n", sets, RTE_DIM(sets), &cfg);
+	assert_true(svc.echo_keepalive);
+	assert_false(svc.http_tcp_keepalive);
+	assert_false(svc.discard_keepalive);
+	load_value("http", "keepalive", "yes", &cfg);
+	assert_true(svc.http_tcp_keepalive);
+	assert_false(svc.echo_keepalive);
+	load_value("discard", "keepalive", "true", &cfg);
+	assert_true(svc.discard_keepalive);
+	check_round_trip(&cfg);
+	expect_bad_value("echo", "keepalive", "60000",
+		"'60000' is not yes/no/true/false/on/off/1/0");
 }
 
 static void
@@ -2444,6 +2475,7 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_unsigned),
 	DIR_TEST(test_bool),
 	DIR_TEST(test_strings),
+	DIR_TEST(test_service_keepalive),
 	DIR_TEST(test_huge),
 	DIR_TEST(test_mac),
 	DIR_TEST(test_ip_addr),
