@@ -61,6 +61,8 @@ struct ws_services {
 	uint32_t max_request;
 	uint32_t max_body;
 	uint32_t keepalive_ms;		/* idle connections close; 0 = off */
+	/* [http|echo|discard] keepalive: TCP keep-alive on accepted ones */
+	bool http_tcp_keepalive, echo_keepalive, discard_keepalive;
 	unsigned int n_res;
 	struct ws_http_resource res[WS_HTTP_MAX_ROUTES];
 	void *files[WS_HTTP_MAX_ROUTES];	/* loaded file bodies */
@@ -251,6 +253,8 @@ http_accepted(struct ws_tcp_conn *c, void *listen_arg)
 	 */
 	ws_tcp_set_nodelay(c, true);
 	ws_tcp_set_idle_timeout(c, svc->keepalive_ms);
+	if (svc->http_tcp_keepalive)
+		ws_tcp_set_keepalive(c, true, 0, 0, 0);
 	return 0;
 }
 
@@ -363,10 +367,13 @@ echo_set_flags(struct ws_tcp_conn *c, uintptr_t f)
 static int
 echo_accepted(struct ws_tcp_conn *c, void *listen_arg)
 {
-	RTE_SET_USED(listen_arg);
+	const struct ws_services *svc = listen_arg;
+
 	echo_set_flags(c, 0);
 	/* Echo small writes back at once rather than after an ACK. */
 	ws_tcp_set_nodelay(c, true);
+	if (svc != NULL && svc->echo_keepalive)
+		ws_tcp_set_keepalive(c, true, 0, 0, 0);
 	return 0;
 }
 
@@ -453,7 +460,18 @@ discard_peer_closed(struct ws_tcp_conn *c)
 	ws_tcp_shutdown(c);
 }
 
+static int
+discard_accepted(struct ws_tcp_conn *c, void *listen_arg)
+{
+	const struct ws_services *svc = listen_arg;
+
+	if (svc != NULL && svc->discard_keepalive)
+		ws_tcp_set_keepalive(c, true, 0, 0, 0);
+	return 0;
+}
+
 static const struct ws_tcp_ops discard_ops = {
+	.accepted = discard_accepted,
 	.data = discard_data,
 	.peer_closed = discard_peer_closed,
 };
@@ -601,6 +619,9 @@ ws_services_start(struct ws_stack *s, const struct ws_config *cfg,
 	svc->max_request = sc->http_max_request;
 	svc->max_body = sc->http_max_body;
 	svc->keepalive_ms = sc->http_keepalive_ms;
+	svc->http_tcp_keepalive = sc->http_tcp_keepalive;
+	svc->echo_keepalive = sc->echo_keepalive;
+	svc->discard_keepalive = sc->discard_keepalive;
 	if (sc->http_port != 0) {
 		ret = load_routes(svc, sc);
 		if (ret == 0)

@@ -312,6 +312,12 @@ format_route(const struct ws_config_key *k, const void *base, char *buf,
 #define PORT(def_text, member, what) \
 	{ "port", UINT(def_text, 0, 65535), FIELD(member), \
 		.check = check_service_port, .help = what }
+/* Reaps clients that vanished without a FIN or RST (RFC 9293 3.8.4). */
+#define KEEPALIVE(member) \
+	{ "keepalive", WS_CONFIG_BOOL, "no", FIELD(member), \
+		.help = "TCP keep-alive probes on every accepted connection, " \
+			"timed by [tcp] keepalive_idle_ms, _interval_ms and " \
+			"_count" }
 #define ROUTE(n) \
 	{ "route" #n, WS_CONFIG_CUSTOM, "", FIELD(routes[(n) - 1]), \
 		.parse = parse_route, .format = format_route, \
@@ -329,6 +335,7 @@ static const struct ws_config_key http_keys[] = {
 	{ "max_connections", UINT("1024", 1, 1048576),
 		FIELD(http_max_connections),
 		.help = "HTTP connections per worker (at most tcp.max_connections)" },
+	KEEPALIVE(http_tcp_keepalive),
 	ROUTE(1), ROUTE(2), ROUTE(3), ROUTE(4),
 	ROUTE(5), ROUTE(6), ROUTE(7), ROUTE(8),
 	ROUTE(9), ROUTE(10), ROUTE(11), ROUTE(12),
@@ -337,13 +344,16 @@ static const struct ws_config_key http_keys[] = {
 
 static const struct ws_config_key echo_keys[] = {
 	PORT("7", echo_port, "echo (RFC 862) port, 0 = off"),
+	KEEPALIVE(echo_keepalive),
 };
 
 static const struct ws_config_key discard_keys[] = {
 	PORT("9", discard_port, "discard (RFC 863) port, 0 = off"),
+	KEEPALIVE(discard_keepalive),
 };
 
 #undef ROUTE
+#undef KEEPALIVE
 #undef PORT
 #undef UINT
 #undef FIELD

@@ -11,6 +11,7 @@
  * of its sections. Port 0 turns a service off.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,10 @@ struct ws_services_config {
 	uint32_t http_max_body;		/* request body bytes before 413 */
 	uint32_t http_keepalive_ms;	/* idle keep-alive connections close */
 	uint32_t http_max_connections;	/* HTTP connections per worker */
+	/* TCP keep-alive ([tcp] keepalive_*) on each accepted connection */
+	bool http_tcp_keepalive;
+	bool echo_keepalive;
+	bool discard_keepalive;
 	unsigned int n_routes;		/* slots used: routes[0..n_routes-1];
 					 * an empty path is an unused slot */
 	struct ws_http_route routes[WS_HTTP_MAX_ROUTES];

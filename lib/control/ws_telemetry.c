@@ -373,6 +373,7 @@ workers(struct ws_stack *s, const struct ws_snapshot *sn,
 		ws_tel_dict_u64(wd, "busy_pct", sw->rates.busy_pct);
 		ws_tel_dict_u64(wd, "cycles_per_pkt", sw->rates.cycles_per_pkt);
 		ws_tel_dict_u64(wd, "conns", sw->conn_count);
+		ws_tel_dict_u64(wd, "orphans", sw->stats.tcp.st_orphans);
 		ws_tel_dict_u64(wd, "rx_pkts", l->rx_pkts);
 		ws_tel_dict_u64(wd, "tx_pkts", l->tx_pkts);
 		ws_tel_dict_u64(wd, "rx_bytes", l->rx_bytes);

@@ -1203,7 +1203,20 @@ static const struct ws_config_key tcp_keys[] = {
 		.help = "out-of-order segments kept per worker, all connections" },
 	{ "challenge_ack_per_s", UINT("100", 1, 1000000),
 		FIELD(tcp.challenge_ack_per_s),
-		.help = "challenge ACKs per second per worker (RFC 5961)" },
+		.help = "challenge ACKs per second per worker, on average: each "
+			"second's budget is half this plus a random part up to "
+			"all of it (RFC 5961, CVE-2016-5696)" },
+	{ "challenge_ack_interval_ms", UINT("500", 0, 60000),
+		FIELD(tcp.challenge_ack_interval_ms),
+		.help = "at most one challenge ACK per connection this often, "
+			"0 = no per-connection limit" },
+	{ "orphan_retries", UINT("8", 1, 255), FIELD(tcp.orphan_retries),
+		.help = "zero-window probes a connection the application "
+			"closed gets before it is reset" },
+	{ "orphans_max", UINT("0", 0, 1048576), FIELD(tcp.orphans_max),
+		.help = "orphans (closed by the application, not yet done) per "
+			"worker; past it one closed with data unsent is reset "
+			"at once; 0 = max_connections / 4" },
 	{ "backlog", UINT("1024", 1, 1048576), FIELD(tcp.backlog),
 		.help = "half-open connections per listener and worker" },
 	{ "half_open_max", UINT("4096", 1, 1048576),

@@ -130,7 +130,10 @@ struct ws_tcp_config {
 	uint32_t keepalive_count;
 	uint32_t ooo_segments;		/* out-of-order segments per connection */
 	uint32_t ooo_worker_segments;	/* ... and per worker */
-	uint32_t challenge_ack_per_s;	/* RFC 5961 7: per worker */
+	uint32_t challenge_ack_per_s;	/* RFC 5961 7: per worker, mean */
+	uint32_t challenge_ack_interval_ms;	/* per connection; 0 = off */
+	uint32_t orphan_retries;	/* persist probes of an orphan */
+	uint32_t orphans_max;		/* per worker; 0 = max_connections/4 */
 	uint32_t backlog;		/* half-open per listener, per worker */
 	uint32_t half_open_max;		/* half-open per worker, all listeners */
 	bool timestamps;		/* RFC 7323 */

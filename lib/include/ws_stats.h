@@ -143,7 +143,7 @@
 
 /*
  * TCP: cumulative counters, then one gauge per RFC 9293 state (st_*),
- * moved only by the single state-change function.
+ * moved only by the single state-change function, and st_orphans.
  */
 #define WS_TCP_STATS(X) \
 	X(rx, "segments received, before any check") \
@@ -197,7 +197,8 @@
 	X(rst_challenged, "in-window RSTs not at RCV.NXT: challenge ACK (RFC 5961 3.2)") \
 	X(syn_challenged, "SYNs on a synchronized connection: challenge ACK (RFC 5961 4.2)") \
 	X(challenge_ack_tx, "challenge ACKs sent (RFC 5961)") \
-	X(challenge_ack_limited, "challenge ACKs not sent: over the per-worker rate (RFC 5961 7)") \
+	X(challenge_ack_limited, "challenge ACKs not sent: over the per-worker budget of this second (randomised, RFC 5961 7)") \
+	X(challenge_ack_conn_limited, "challenge ACKs not sent: one already sent on the connection within challenge_ack_interval_ms") \
 	X(invalid_ack_limited, "ACKs to invalid segments not sent: per-connection rate limit") \
 	X(drop_data_after_close, "data received after the application closed: reset (SHLD-3)") \
 	X(dup_data_rx, "segments with only data already received: ACKed again") \
@@ -232,6 +233,8 @@
 	X(time_wait_reused, "TIME_WAIT connections taken over by a new SYN (RFC 6191)") \
 	X(time_wait_recycled, "TIME_WAIT connections freed early: connection table full") \
 	X(fin_wait_2_timeout, "FIN_WAIT_2 connections closed: the peer never sent its FIN") \
+	X(orphan_reset_retries, "orphans reset: orphan_retries zero-window probes answered, data still unsent") \
+	X(orphan_reset_limit, "connections reset when closed with data unsent: orphans_max orphans already") \
 	X(idle_timeouts, "application idle timeouts fired") \
 	X(icmp_hard, "connection attempts aborted by ICMP protocol or port unreachable") \
 	X(icmp_soft, "ICMP errors about a connection that do not abort it (MUST-56)") \
@@ -247,7 +250,8 @@
 	X(st_closing, "gauge: connections in CLOSING") \
 	X(st_last_ack, "gauge: connections in LAST_ACK") \
 	X(st_fin_wait_2, "gauge: connections in FIN_WAIT_2") \
-	X(st_time_wait, "gauge: connections in TIME_WAIT")
+	X(st_time_wait, "gauge: connections in TIME_WAIT") \
+	X(st_orphans, "gauge: connections the application closed, not yet in TIME_WAIT or CLOSED")
 
 /* UDP (RFC 768). */
 #define WS_UDP_STATS(X) \

@@ -90,6 +90,13 @@ ws_tcp_set_state(struct ws_tcp_conn *c, enum ws_tcp_state state)
 	(*ws_tcp_state_gauge(st, c->state))--;
 	(*ws_tcp_state_gauge(st, state))++;
 	st->transitions++;
+	/* Through both FINs, or gone: no longer an orphan. */
+	if (c->orphan && (state == WS_TCP_TIME_WAIT ||
+			state == WS_TCP_CLOSED)) {
+		RTE_ASSERT(st->st_orphans > 0);
+		c->orphan = 0;
+		st->st_orphans--;
+	}
 	if (state == WS_TCP_ESTABLISHED)
 		st->established++;
 	c->state = (uint8_t)state;
@@ -712,6 +719,20 @@ rtx_timer_cb(struct ws_timer *t, void *arg)
 			ws_tcp_conn_drop(c, WS_TCP_CLOSED_TIMEOUT);
 			break;
 		}
+		/*
+		 * An orphan has nobody to wait for: a peer that answers
+		 * every probe with a zero window must not hold it (and its
+		 * buffers) forever (Sockstress; Linux: tcp_orphan_retries).
+		 */
+		if (c->orphan &&
+				c->orphan_probes >= tw->cfg.orphan_retries) {
+			tw->st->orphan_reset_retries++;
+			ws_tcp_send_rst_conn(c);
+			ws_tcp_conn_drop(c, WS_TCP_CLOSED_TIMEOUT);
+			break;
+		}
+		if (c->orphan)
+			c->orphan_probes++;
 		tw->st->persist_probes++;
 		c->rtx_mode = WS_TCP_RTX_NONE;
 		ws_tcp_send_probe(c);
@@ -816,17 +837,49 @@ idle_timer_cb(struct ws_timer *t, void *arg)
 	ws_tcp_conn_release(c);
 }
 
-/* RFC 5961 7: challenge ACKs per worker per second. */
-bool
-ws_tcp_challenge_ack_allowed(struct ws_tcp_worker *tw)
+/*
+ * A second's budget: half the configured rate plus a random part up to
+ * the whole rate (Linux 4.7+), so that it averages challenge_ack_per_s
+ * and nobody outside can know it.
+ */
+static void
+chack_new_budget(struct ws_tcp_worker *tw)
 {
-	uint64_t now = tw->w->now;
+	uint32_t per_s = tw->cfg.challenge_ack_per_s;
 
+	tw->chack_budget = per_s / 2 + (per_s == UINT32_MAX ? 0 :
+		randombytes_uniform(per_s + 1));
+}
+
+/*
+ * RFC 5961 7 and CVE-2016-5696: with one fixed budget per worker, an
+ * off-path attacker who exhausts it learns from the challenge ACKs a
+ * connection of his own no longer gets whether his guessed RSTs or SYNs
+ * hit another connection's window. So, as Linux: at most one challenge
+ * ACK per connection per challenge_ack_interval_ms (a flood at one
+ * connection cannot drain the budget), and a worker budget whose size is
+ * drawn anew each second (an attacker cannot count what is left).
+ */
+bool
+ws_tcp_challenge_ack_allowed(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	uint64_t now = tw->w->now;
+	uint64_t interval = (uint64_t)tw->cfg.challenge_ack_interval_ms *
+		tw->ms_div;
+
+	if (interval != 0 && c->last_chack != 0 &&
+			now - c->last_chack < interval) {
+		tw->st->challenge_ack_conn_limited++;
+		return false;
+	}
+	c->last_chack = now;
 	if (now - tw->chack_start >= tw->w->clock.hz) {
 		tw->chack_start = now;
 		tw->chack_count = 0;
+		chack_new_budget(tw);
 	}
-	if (tw->chack_count >= tw->cfg.challenge_ack_per_s) {
+	if (tw->chack_count >= tw->chack_budget) {
 		tw->st->challenge_ack_limited++;
 		return false;
 	}
@@ -931,6 +984,9 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	tw->st = &w->stats.tcp;
 	tw->ms_div = RTE_MAX(w->clock.hz / 1000, (uint64_t)1);
 	tw->chack_start = w->now;
+	chack_new_budget(tw);
+	if (tw->cfg.orphans_max == 0)
+		tw->cfg.orphans_max = RTE_MAX(tw->cfg.max_connections / 4, 1u);
 	/* Shared by every worker: a cookie made by one validates on all. */
 	tw->isn_key = ws_syncookie_secret_shared()->isn_key;
 	ws_syncookie_keys_init(&tw->cookie_keys, ws_syncookie_secret_shared());
@@ -1485,6 +1541,32 @@ ws_tcp_shutdown(struct ws_tcp_conn *c)
 	return 0;
 }
 
+/*
+ * The application let go of c before it closed: c is an orphan until it
+ * reaches TIME_WAIT or CLOSED. Past orphans_max of them, one that still
+ * has data to deliver is reset at once (Linux: tcp_max_orphans): a peer
+ * that never reads would otherwise pin its buffers.
+ */
+static void
+orphan_enter(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	if (c->dead || c->orphan || (c->state != WS_TCP_FIN_WAIT_1 &&
+			c->state != WS_TCP_FIN_WAIT_2 &&
+			c->state != WS_TCP_CLOSING &&
+			c->state != WS_TCP_LAST_ACK))
+		return;
+	if (c->sb_len != 0 && tw->st->st_orphans >= tw->cfg.orphans_max) {
+		tw->st->orphan_reset_limit++;
+		ws_tcp_abort(c);
+		return;
+	}
+	c->orphan = 1;
+	c->orphan_probes = 0;
+	tw->st->st_orphans++;
+}
+
 static int
 close_now(struct ws_tcp_conn *c)
 {
@@ -1498,6 +1580,8 @@ close_now(struct ws_tcp_conn *c)
 	ret = ws_tcp_shutdown(c);
 	if (ret == 0 && !c->dead && c->state == WS_TCP_FIN_WAIT_2)
 		ws_tcp_timer_arm_ms(c, &c->wait_timer, 2 * c->tw->cfg.msl_ms);
+	if (ret == 0)
+		orphan_enter(c);
 	return ret;
 }
 
@@ -1659,10 +1743,13 @@ ws_tcp_after_input(struct ws_tcp_conn *c, bool acked_new)
 	if (c->dead)
 		return;
 	ws_tcp_check(c);
-	if (acked_new)
+	if (acked_new) {
+		/* A peer that takes data makes progress: count anew. */
+		c->orphan_probes = 0;
 		rtx_restart_on_ack(c);
-	else
+	} else {
 		rtx_update(c, false);
+	}
 	if (acked_new && c->want_writable && c->app_known &&
 			sb_room(c) > 0) {
 		/* The budget spent by others: wait with them for room. */

@@ -125,7 +125,7 @@ invalid_ack(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 static void
 challenge_ack(struct ws_tcp_conn *c)
 {
-	if (ws_tcp_challenge_ack_allowed(c->tw))
+	if (ws_tcp_challenge_ack_allowed(c))
 		ws_tcp_send_ack(c);
 }
 

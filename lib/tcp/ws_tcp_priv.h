@@ -198,6 +198,7 @@ struct ws_tcp_conn {
 	uint32_t half_open:1;		/* counted in listener->pending */
 	uint32_t from_cookie:1;		/* handshake completed by a cookie */
 	uint32_t in_bw_list:1;		/* waits for send-buffer budget */
+	uint32_t orphan:1;		/* counted in the orphans gauge */
 
 	uint16_t busy;			/* callers on the stack using c */
 	uint16_t mss;			/* effective send MSS (MUST-16) */
@@ -260,6 +261,8 @@ struct ws_tcp_conn {
 	uint64_t last_rx;		/* ticks */
 	uint64_t last_tx;		/* ticks: last data sent */
 	uint64_t last_invalid_ack;	/* ticks */
+	uint64_t last_chack;		/* ticks: last challenge ACK sent */
+	uint32_t orphan_probes;		/* persist probes since orphaned */
 
 	/* The application's idle timer (ws_tcp_set_idle_timeout). */
 	uint32_t idle_ms;		/* 0 = off */
@@ -304,6 +307,7 @@ struct ws_tcp_worker {
 	uint8_t rcv_shift;		/* our window scale for cfg.rcvbuf */
 	uint64_t chack_start;		/* ticks: current 1 s window */
 	uint32_t chack_count;
+	uint32_t chack_budget;		/* this window's, drawn at random */
 	uint64_t ms_div;		/* ticks per millisecond */
 	bool in_input;			/* inside ws_tcp_input */
 	struct ws_tcp_conn *ack_list;	/* ACKs owed after the burst */
@@ -350,7 +354,8 @@ void ws_tcp_timer_stop(struct ws_tcp_conn *c, struct ws_timer *t);
 void ws_tcp_rtx_restart(struct ws_tcp_conn *c);
 void ws_tcp_rtt_sample(struct ws_tcp_conn *c, uint32_t rtt_us);
 void ws_tcp_enter_time_wait(struct ws_tcp_conn *c);
-bool ws_tcp_challenge_ack_allowed(struct ws_tcp_worker *tw);
+/* RFC 5961 7: may c send a challenge ACK now (counts it if so)? */
+bool ws_tcp_challenge_ack_allowed(struct ws_tcp_conn *c);
 void ws_tcp_conn_init_cc(struct ws_tcp_conn *c);
 void ws_tcp_deliver(struct ws_tcp_conn *c);
 /* After a segment: re-arm timers, tell the app about send space. */

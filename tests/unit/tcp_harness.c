@@ -150,6 +150,9 @@ tcp_configure(struct ws_test_env *env)
 	t->ooo_segments = 4;
 	t->ooo_worker_segments = 16;
 	t->challenge_ack_per_s = CHACK;
+	t->challenge_ack_interval_ms = CHACK_INTERVAL_MS;
+	t->orphan_retries = ORPHAN_RETRIES;
+	t->orphans_max = 4;
 	t->backlog = 4;
 	t->half_open_max = 64;
 	t->timestamps = true;

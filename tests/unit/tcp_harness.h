@@ -35,7 +35,9 @@
 #define MSL_MS 1000
 #define DELACK_MS 40
 #define RTO_MS 1000
-#define CHACK 5			/* challenge ACKs per second */
+#define CHACK 5			/* challenge ACKs per second (mean) */
+#define CHACK_INTERVAL_MS 500	/* ... and per connection */
+#define ORPHAN_RETRIES 8
 
 #define F_FIN 0x01
 #define F_SYN 0x02

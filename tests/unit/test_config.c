@@ -233,6 +233,9 @@ test_defaults(void **state)
 	assert_int_equal(cfg.tcp.ooo_segments, 64);
 	assert_int_equal(cfg.tcp.ooo_worker_segments, 8192);
 	assert_int_equal(cfg.tcp.challenge_ack_per_s, 100);
+	assert_int_equal(cfg.tcp.challenge_ack_interval_ms, 500);
+	assert_int_equal(cfg.tcp.orphan_retries, 8);
+	assert_int_equal(cfg.tcp.orphans_max, 0);
 	assert_int_equal(cfg.tcp.backlog, 1024);
 	assert_int_equal(cfg.tcp.half_open_max, 4096);
 	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_RST);
@@ -249,6 +252,9 @@ test_defaults(void **state)
 	assert_int_equal(svc.http_keepalive_ms, 60000);
 	assert_int_equal(svc.http_max_connections, 1024);
 	assert_int_equal(svc.n_routes, 0);
+	assert_false(svc.http_tcp_keepalive);
+	assert_false(svc.echo_keepalive);
+	assert_false(svc.discard_keepalive);
 }
 
 /* Only the required key: everything else is the default. */
@@ -333,6 +339,9 @@ static const char full_ini[] =
 	"ooo_segments = 0\n"
 	"ooo_worker_segments = 1048576\n"
 	"challenge_ack_per_s = 1000000\n"
+	"challenge_ack_interval_ms = 0\n"
+	"orphan_retries = 255\n"
+	"orphans_max = 1048576\n"
 	"backlog = 1\n"
 	"half_open_max = 1048576\n"
 	"timestamps = no\n"
@@ -347,13 +356,16 @@ static const char full_ini[] =
 	"max_body = 0\n"
 	"keepalive_ms = 0\n"
 	"max_connections = 1\n"
+	"keepalive = yes\n"
 	"route1 = /index.html  text/html;charset=utf-8 \t inline:<p>a \\\\ b"
 	"</p>\\r\\n\\t;# x=1\n"
 	"route16 = /x application/json inline: {\"a\": 1}\n"
 	"[echo]\n"
 	"port = 0\n"
+	"keepalive = no\n"
 	"[discard]\n"
-	"port = 65535\n";
+	"port = 65535\n"
+	"keepalive = on\n";
 
 static void
 test_full_file(void **state)
@@ -423,6 +435,9 @@ test_full_file(void **state)
 	assert_int_equal(cfg.tcp.ooo_segments, 0);
 	assert_int_equal(cfg.tcp.ooo_worker_segments, 1048576);
 	assert_int_equal(cfg.tcp.challenge_ack_per_s, 1000000);
+	assert_int_equal(cfg.tcp.challenge_ack_interval_ms, 0);
+	assert_int_equal(cfg.tcp.orphan_retries, 255);
+	assert_int_equal(cfg.tcp.orphans_max, 1048576);
 	assert_int_equal(cfg.tcp.backlog, 1);
 	assert_int_equal(cfg.tcp.half_open_max, 1048576);
 	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_DROP);
@@ -448,6 +463,9 @@ test_full_file(void **state)
 	assert_string_equal(svc.routes[15].body, " {\"a\": 1}");
 	assert_int_equal(svc.echo_port, 0);
 	assert_int_equal(svc.discard_port, 65535);
+	assert_true(svc.http_tcp_keepalive);
+	assert_false(svc.echo_keepalive);
+	assert_true(svc.discard_keepalive);
 }
 
 static void
@@ -931,6 +949,28 @@ check_round_trip(const struct ws_config *cfg)
 	assert_memory_equal(&svc, &svc_printed, sizeof(svc));
 }
 
+/* [http|echo|discard] keepalive: TCP keep-alive per service, off by default. */
+static void
+test_service_keepalive(void **state)
+{
+	static const char *const sets[] = { "echo.keepalive=yes" };
+	struct ws_config cfg;
+
+	(void)state;
+	load_good("[ip]\naddr = " GOOD_ADDR "\n", sets, RTE_DIM(sets), &cfg);
+	assert_true(svc.echo_keepalive);
+	assert_false(svc.http_tcp_keepalive);
+	assert_false(svc.discard_keepalive);
+	load_value("http", "keepalive", "yes", &cfg);
+	assert_true(svc.http_tcp_keepalive);
+	assert_false(svc.echo_keepalive);
+	load_value("discard", "keepalive", "true", &cfg);
+	assert_true(svc.discard_keepalive);
+	check_round_trip(&cfg);
+	expect_bad_value("echo", "keepalive", "60000",
+		"'60000' is not yes/no/true/false/on/off/1/0");
+}
+
 static void
 test_print_round_trip(void **state)
 {
@@ -1005,6 +1045,9 @@ test_tcp_bounds(void **state)
 		{ "tcp", "ooo_segments", 0, 4096 },
 		{ "tcp", "ooo_worker_segments", 0, 1048576 },
 		{ "tcp", "challenge_ack_per_s", 1, 1000000 },
+		{ "tcp", "challenge_ack_interval_ms", 0, 60000 },
+		{ "tcp", "orphan_retries", 1, 255 },
+		{ "tcp", "orphans_max", 0, 1048576 },
 		{ "tcp", "backlog", 1, 1048576 },
 		{ "tcp", "half_open_max", 1, 1048576 },
 		{ "http", "port", 0, 65535 },
@@ -2489,6 +2532,7 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_unsigned),
 	DIR_TEST(test_bool),
 	DIR_TEST(test_strings),
+	DIR_TEST(test_service_keepalive),
 	DIR_TEST(test_huge),
 	DIR_TEST(test_mac),
 	DIR_TEST(test_ip_addr),

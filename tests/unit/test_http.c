@@ -856,6 +856,7 @@ struct ws_tcp_conn {
 	unsigned int resumes;
 	uint32_t idle_ms;		/* ws_tcp_set_idle_timeout */
 	bool nodelay;
+	bool keepalive;			/* ws_tcp_set_keepalive */
 	bool dead;			/* sends fail */
 };
 
@@ -919,6 +920,17 @@ void
 ws_tcp_set_idle_timeout(struct ws_tcp_conn *c, uint32_t ms)
 {
 	c->idle_ms = ms;
+}
+
+void
+ws_tcp_set_keepalive(struct ws_tcp_conn *c, bool on, uint32_t idle_ms,
+		uint32_t interval_ms, uint32_t count)
+{
+	/* The services take the [tcp] keepalive_* timers: all 0. */
+	assert_int_equal(idle_ms, 0);
+	assert_int_equal(interval_ms, 0);
+	assert_int_equal(count, 0);
+	c->keepalive = on;
 }
 
 void
@@ -1611,6 +1623,47 @@ test_svc_discard(void **state)
 	conn_free(c, WS_TCP_CLOSED_NORMAL);
 }
 
+/*
+ * [http|echo|discard] keepalive = yes: every accepted connection of that
+ * service, and only of that one, has TCP keep-alive on.
+ */
+static void
+test_svc_keepalive(void **state)
+{
+	static const uint16_t ports[] = { 80, 7, 9 };
+	struct svc_env *env = *state;
+	struct ws_services_config sc;
+	struct ws_services *svc;
+	struct ws_config cfg;
+	struct ws_tcp_conn *c;
+	unsigned int i, on;
+
+	/* Off by default (svc_setup's config). */
+	for (i = 0; i < RTE_DIM(ports); i++) {
+		c = conn_new(ports[i], 1 << 20, 1500);
+		assert_false(c->keepalive);
+		conn_free(c, WS_TCP_CLOSED_NORMAL);
+	}
+	ws_services_free(env->svc);
+	env->svc = NULL;
+	for (on = 0; on < RTE_DIM(ports); on++) {
+		svc_config(&cfg, &sc);
+		sc.n_routes = 3;
+		sc.http_tcp_keepalive = on == 0;
+		sc.echo_keepalive = on == 1;
+		sc.discard_keepalive = on == 2;
+		n_listeners = 0;
+		svc = ws_services_start(NULL, &cfg, &sc);
+		assert_non_null(svc);
+		for (i = 0; i < RTE_DIM(ports); i++) {
+			c = conn_new(ports[i], 1 << 20, 1500);
+			assert_int_equal(c->keepalive, i == on);
+			conn_free(c, WS_TCP_CLOSED_NORMAL);
+		}
+		ws_services_free(svc);
+	}
+}
+
 #define SVC_TEST(fn) \
 	cmocka_unit_test_setup_teardown(fn, svc_setup, svc_teardown)
 
@@ -1643,6 +1696,7 @@ static const struct CMUnitTest tests[] = {
 	SVC_TEST(test_svc_http_pool),
 	SVC_TEST(test_svc_echo),
 	SVC_TEST(test_svc_discard),
+	SVC_TEST(test_svc_keepalive),
 };
 
 int
