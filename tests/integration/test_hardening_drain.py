@@ -78,7 +78,7 @@ def test_download_in_progress_completes(start, netns, tmp_path):
         w.proc.send_signal(signal.SIGTERM)
         time.sleep(0.3)
         res = netns.python("-c", CONNECT, timeout=20)
-        assert res.stdout.strip() == "refused", res.stdout
+        assert res.stdout.strip() == "refused", (res.stdout, w.output[-3000:])
         while time.monotonic() - t0 < 60 and (t_woshou is None or t_curl is None):
             if t_woshou is None and w.proc.poll() is not None:
                 t_woshou = time.monotonic() - t0
