@@ -4,8 +4,9 @@
 
 /*
  * The woshou program: load the configuration, start the EAL and the stack,
- * run the control loop until SIGINT or SIGTERM, then print the final
- * counters and shut down.
+ * run the control loop until SIGINT or SIGTERM, then drain (connections
+ * finish and close with FIN for up to [control] drain_ms; a second signal
+ * resets them at once), print the final counters and shut down.
  *
  * Exit status: 0 after a clean stop (or --help, --version,
  * --check-config), 1 when the EAL or the stack fails, 2 for a bad command
@@ -43,6 +44,7 @@ struct options {
 };
 
 static volatile sig_atomic_t quit;
+static struct ws_stack *draining;	/* for a second signal */
 static struct ws_services_config services;	/* [http], [echo], [discard] */
 static struct ws_udp_services *udp_svc;	/* freed after the stack */
 static struct ws_dns_server *dns_server;	/* likewise */
@@ -71,8 +73,11 @@ usage(FILE *f)
 		"\n"
 		"EAL arguments come from the [eal] section; anything after "
 		"'--' is added\n"
-		"to them. Ctrl-C (SIGINT) or SIGTERM stops the stack and "
-		"prints its counters.\n"
+		"to them. Ctrl-C (SIGINT) or SIGTERM stops the stack: "
+		"connections finish\n"
+		"and close for up to [control] drain_ms (a second signal "
+		"resets them at once),\n"
+		"then the counters are printed.\n"
 		"Exit status: 0 ok, 1 runtime failure, 2 bad usage or "
 		"configuration.\n");
 }
@@ -224,13 +229,38 @@ print_banner(const struct ws_stack *s)
 	fflush(stdout);
 }
 
+/* The first SIGINT or SIGTERM ends the control loop; the next the drain. */
+static void
+on_signal(int signo)
+{
+	RTE_SET_USED(signo);
+	if (quit != 0 && draining != NULL)
+		ws_stack_drain_abort(draining);
+	quit = 1;
+}
+
+static void
+catch_signals(struct ws_stack *s)
+{
+	struct sigaction sa;
+
+	draining = s;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static void
 stop_stack(struct ws_stack *s, struct ws_services *svc)
 {
 	struct ws_stats total;
-	uint64_t refused = ws_services_refused(svc);
+	uint64_t refused;
 
-	ws_stack_stop(s);
+	/* Peers hear FIN (or RST), never silence. */
+	ws_stack_drain(s, ws_stack_config(s)->control.drain_ms);
+	refused = ws_services_refused(svc);
 	ws_stack_stats(s, -1, &total);
 	printf("final counters:\n");
 	ws_stats_print(stdout, &total, "  ");
@@ -263,6 +293,7 @@ main(int argc, char **argv)
 	start_eal(&cfg, argv[0], &opt);
 	ws_app_catch_signals(&quit);
 	s = start_stack(&cfg, &svc);
+	catch_signals(s);
 	print_banner(s);
 	ws_control_run(s, &quit, stdout);
 	stop_stack(s, svc);

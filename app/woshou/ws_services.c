@@ -322,6 +322,31 @@ http_idle(struct ws_tcp_conn *c)
 	ws_tcp_close(c);
 }
 
+/*
+ * The stack is stopping: the response going out is finished, then FIN;
+ * no new one starts (requests read but not answered yet stay so, and
+ * what arrives after the FIN is dropped). An idle connection gets its
+ * FIN at once.
+ */
+static void
+http_drain(struct ws_tcp_conn *c)
+{
+	struct http_conn *hc = ws_tcp_ctx(c);
+
+	if (hc == NULL) {
+		ws_tcp_close(c);
+		return;
+	}
+	if (hc->closing)
+		return;
+	if (hc->out_pending) {
+		hc->close_after = true;	/* http_send shuts down after it */
+		return;
+	}
+	ws_tcp_shutdown(c);
+	hc->closing = true;
+}
+
 static void
 http_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 {
@@ -341,6 +366,7 @@ static const struct ws_tcp_ops http_ops = {
 	.peer_closed = http_peer_closed,
 	.closed = http_closed,
 	.idle = http_idle,
+	.drain = http_drain,
 };
 
 /*

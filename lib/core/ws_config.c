@@ -1148,6 +1148,11 @@ static const struct ws_config_key control_keys[] = {
 	{ "print_stats", WS_CONFIG_BOOL, "no",
 		FIELD(control.print_stats),
 		.help = "print one line of counters per period" },
+	{ "drain_ms", UINT("5000", 0, 3600000),
+		FIELD(control.drain_ms),
+		.help = "on SIGTERM or SIGINT, let responses finish and close "
+		"with FIN for this long, then reset what is left (0 = reset "
+		"at once); stops as soon as nothing is left" },
 };
 
 static const struct ws_config_key tcp_keys[] = {

@@ -3,11 +3,14 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <numa.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
@@ -35,6 +38,7 @@ struct ws_stack {
 	bool port_configured;
 	bool port_started;
 	bool workers_running;
+	volatile sig_atomic_t drain_abort;	/* ws_stack_drain_abort() */
 	unsigned int n_workers;
 	struct ws_worker *workers[WS_MAX_WORKERS];
 	struct rte_mempool *pools[WS_MAX_WORKERS];
@@ -552,6 +556,69 @@ ws_stack_stop(struct ws_stack *s)
 		rte_eth_dev_stop(s->port_id);
 		s->port_started = false;
 	}
+}
+
+/* A worker that has not answered a drain this long after drain_ms is stopped. */
+#define WS_DRAIN_SLACK_MS 1000
+
+int
+ws_stack_drain(struct ws_stack *s, uint32_t drain_ms)
+{
+	bool manual = s->port_started && !s->workers_running;
+	uint64_t hz = rte_get_tsc_hz(), start = rte_rdtsc(), limit;
+	struct ws_stats total;
+	unsigned int i, done;
+	int ret = 0;
+
+	if (!s->workers_running && !manual) {
+		ws_stack_stop(s);
+		return 0;
+	}
+	/* Each worker drains its own connections, in its own poll. */
+	for (i = 0; i < s->n_workers; i++) {
+		s->workers[i]->drain_ms = drain_ms;
+		__atomic_store_n(&s->workers[i]->drain_req, true,
+			__ATOMIC_RELEASE);
+	}
+	limit = start + ((uint64_t)drain_ms + WS_DRAIN_SLACK_MS) * hz / 1000;
+	for (;;) {
+		done = 0;
+		for (i = 0; i < s->n_workers; i++) {
+			struct ws_worker *w = s->workers[i];
+
+			if (s->drain_abort)
+				w->drain_now = true;
+			if (manual)
+				ws_worker_poll(w);
+			done += __atomic_load_n(&w->drain_done,
+				__ATOMIC_ACQUIRE);
+		}
+		if (done == s->n_workers)
+			break;
+		if (rte_rdtsc() >= limit) {
+			WS_LOG(WARNING, stack, "drain: %u of %u worker(s) did not "
+				"finish in %u ms: stopping them", s->n_workers - done,
+				s->n_workers, drain_ms + WS_DRAIN_SLACK_MS);
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (!manual)
+			rte_delay_us_sleep(200);
+	}
+	ws_stack_stop(s);
+	ws_stack_stats(s, -1, &total);
+	WS_LOG(INFO, stack, "drained in %" PRIu64 " ms: %" PRIu64 " FIN, %" PRIu64
+		" reset, %" PRIu64 " refused (tcp.drain_fin, drain_rst, "
+		"drain_refused)", (rte_rdtsc() - start) * 1000 / hz,
+		total.tcp.drain_fin, total.tcp.drain_rst,
+		total.tcp.drain_refused);
+	return ret;
+}
+
+void
+ws_stack_drain_abort(struct ws_stack *s)
+{
+	s->drain_abort = 1;
 }
 
 void

@@ -235,6 +235,9 @@ ws_worker_poll(struct ws_worker *w)
 	if (w->poll_hook != NULL)
 		w->poll_hook(w, w->poll_arg);
 	ws_worker_timers(w);
+	if (unlikely(__atomic_load_n(&w->drain_req, __ATOMIC_ACQUIRE)) &&
+			w->drain_phase != WS_DRAIN_DONE)
+		ws_worker_drain(w);
 	ws_tx_flush_due(w);
 	if (w->ho_pending != 0)
 		ws_steer_flush(w);
@@ -243,6 +246,28 @@ ws_worker_poll(struct ws_worker *w)
 	if (unlikely(req != w->pub_ack))
 		ws_worker_publish(w, req);
 	return n;
+}
+
+bool
+ws_worker_drain(struct ws_worker *w)
+{
+	if (w->drain_phase == WS_DRAIN_DONE)
+		return true;
+	if (w->drain_phase == WS_DRAIN_NONE) {
+		w->drain_phase = WS_DRAIN_ACTIVE;
+		w->drain_deadline = w->now +
+			(uint64_t)w->drain_ms * w->clock.hz / 1000;
+		ws_tcp_drain_begin(w, w->drain_ms == 0);
+	}
+	/* Checked every poll while draining: O(1), the state gauges. */
+	if (w->drain_ms != 0 && !w->drain_now &&
+			w->now < w->drain_deadline && !ws_tcp_drain_idle(w))
+		return false;
+	ws_tcp_drain_end(w);
+	ws_tx_flush(w);
+	w->drain_phase = WS_DRAIN_DONE;
+	__atomic_store_n(&w->drain_done, true, __ATOMIC_RELEASE);
+	return true;
 }
 
 int

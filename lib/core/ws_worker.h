@@ -31,6 +31,13 @@
 #define WS_BURST 32
 #define WS_PORT_NONE UINT16_MAX
 
+/* Where a worker is in ws_stack_drain(). */
+enum ws_drain_phase {
+	WS_DRAIN_NONE = 0,
+	WS_DRAIN_ACTIVE,		/* closing: FINs out, waiting for them */
+	WS_DRAIN_DONE,			/* the rest reset; waits for 'stop' */
+};
+
 /* What the port does for us; everything else is done in software. */
 struct ws_offload {
 	bool rx_ip_cksum;
@@ -108,6 +115,15 @@ struct ws_worker {
 	ws_tx_fn tx_fn;
 	void *tx_ctx;			/* for the tx function */
 	volatile bool stop;		/* set by the control thread */
+	/*
+	 * ws_stack_drain(): the control thread sets drain_ms, then
+	 * drain_req (release); drain_now cuts the drain short. The worker
+	 * acts in its own poll (ws_worker_drain) and answers drain_done.
+	 */
+	uint32_t drain_ms;
+	bool drain_req;
+	volatile bool drain_now;
+	bool drain_done;
 	struct ws_steer *steer;		/* shared; NULL with one worker */
 	ws_poll_hook_fn poll_hook;	/* the application's (ws_worker_api.h) */
 	void *poll_arg;
@@ -127,6 +143,8 @@ struct ws_worker {
 	uint64_t tx_hold;		/* ticks; 0 = no holding */
 	uint64_t tx_since;		/* w->now when tx_pkts[0] was queued */
 	bool steered_in;		/* delivering what another handed us */
+	uint8_t drain_phase;		/* enum ws_drain_phase */
+	uint64_t drain_deadline;	/* ticks: the drain's resets are due */
 	uint32_t ho_pending;		/* owners with packets staged */
 	uint16_t ho_n[WS_MAX_WORKERS];
 	struct rte_mbuf *ho_pkts[WS_MAX_WORKERS][WS_BURST];	/* to hand over */
@@ -225,6 +243,16 @@ void ws_worker_input(struct ws_worker *w, struct rte_mbuf **pkts, uint16_t n);
 
 /* Periodic module work (ARP, reassembly expiry); cheap when nothing is due. */
 void ws_worker_timers(struct ws_worker *w);
+
+/*
+ * The worker's part of ws_stack_drain(), called from its poll once
+ * drain_req is set: the first call begins the drain of its TCP
+ * connections (ws_tcp_drain_begin); each one after checks whether
+ * nothing is left, drain_ms have passed or drain_now is set, and then
+ * resets the rest (ws_tcp_drain_end), sends, and sets drain_done.
+ * Returns true once done. Tests call it directly.
+ */
+bool ws_worker_drain(struct ws_worker *w);
 
 /* Answer the control thread's snapshot request number 'req'. */
 void ws_worker_publish(struct ws_worker *w, uint32_t req);

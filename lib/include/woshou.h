@@ -51,6 +51,32 @@ unsigned int ws_worker_poll(struct ws_worker *w);
 /* Stop the workers (waits for them) and the port. Idempotent. */
 void ws_stack_stop(struct ws_stack *s);
 
+/*
+ * Stop gracefully, then ws_stack_stop(). Each worker, in its own poll,
+ * stops accepting (SYNs and SYN-cookie ACKs get RST, active opens fail
+ * with ESHUTDOWN), resets handshakes in progress and asks every open
+ * connection to finish: the application's 'drain' callback
+ * (ws_tcp_api.h), or, without one, ws_tcp_close(), so queued data still
+ * goes out before the FIN. Once nothing is left to send or to be
+ * acknowledged (only FIN_WAIT_2 and TIME_WAIT remain), or after drain_ms
+ * (0: at once), it resets every other connection ('closed' STOPPED);
+ * then the workers and the port stop (FIN_WAIT_2 and TIME_WAIT ones end
+ * quietly, 'closed' STOPPED at ws_stack_destroy). Returns as soon as all
+ * workers are done: at once when there are no connections. Counted in
+ * tcp.drain_fin, tcp.drain_rst and tcp.drain_refused, and logged.
+ * Call from the thread that started the stack (with
+ * ws_stack_start_manual(), this call polls the workers itself). 0, or
+ * -ETIMEDOUT when a worker did not finish within drain_ms + 1 s (it is
+ * stopped anyway). The stack cannot be started again.
+ */
+int ws_stack_drain(struct ws_stack *s, uint32_t drain_ms);
+
+/*
+ * Cut a running ws_stack_drain() short: the workers reset what is left
+ * now. Async-signal-safe (a second SIGTERM); any thread.
+ */
+void ws_stack_drain_abort(struct ws_stack *s);
+
 /* Release everything; stops first if needed. NULL is fine. */
 void ws_stack_destroy(struct ws_stack *s);
 

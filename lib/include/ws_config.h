@@ -96,6 +96,7 @@ struct ws_control_config {
 	bool print_stats;		/* one line of counters per interval */
 	bool telemetry;			/* /woshou/... telemetry commands */
 	uint32_t conn_list_max;		/* connections a snapshot may list */
+	uint32_t drain_ms;		/* graceful stop: FINs, then RST after */
 };
 
 enum ws_tcp_syncookies {

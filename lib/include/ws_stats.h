@@ -236,6 +236,9 @@
 	X(orphan_reset_retries, "orphans reset: orphan_retries zero-window probes answered, data still unsent") \
 	X(orphan_reset_limit, "connections reset when closed with data unsent: orphans_max orphans already") \
 	X(idle_timeouts, "application idle timeouts fired") \
+	X(drain_fin, "FINs queued while the stack drained (ws_stack_drain): its own or the app's") \
+	X(drain_rst, "connections a drain reset: handshakes, unread data, or drain_ms ran out first") \
+	X(drain_refused, "SYNs and ACKs to a listener while draining: answered with RST, no cookie checked") \
 	X(icmp_hard, "connection attempts aborted by ICMP protocol or port unreachable") \
 	X(icmp_soft, "ICMP errors about a connection that do not abort it (MUST-56)") \
 	X(icmp_pmtu, "ICMP fragmentation-needed about a connection: MSS may drop (RFC 1191)") \

@@ -48,7 +48,8 @@ enum ws_tcp_close_reason {
 	WS_TCP_CLOSED_ABORTED,		/* we called ws_tcp_abort() */
 	WS_TCP_CLOSED_UNREACHABLE,	/* ICMP hard error (RFC 1122 4.2.3.9) */
 	WS_TCP_CLOSED_NOMEM,		/* out of buffers */
-	WS_TCP_CLOSED_STOPPED,		/* the stack is shutting down */
+	WS_TCP_CLOSED_STOPPED,		/* the stack stopped: reset at the end of
+					 * ws_stack_drain, or dropped by destroy */
 };
 
 /* RFC 9293 state names, in FreeBSD's tcp_fsm.h order. */
@@ -104,6 +105,16 @@ struct ws_tcp_ops {
 	 * before it stay valid.)
 	 */
 	void (*idle)(struct ws_tcp_conn *c);
+	/*
+	 * The stack is stopping (ws_stack_drain): finish what is in
+	 * progress, start nothing new, then close (ws_tcp_shutdown or
+	 * ws_tcp_close). Called once, for connections in ESTABLISHED or
+	 * CLOSE_WAIT that the application has not closed. Without this
+	 * callback the stack calls ws_tcp_close() at once: the queued data
+	 * still goes out before the FIN. Whatever is not closed when the
+	 * drain's time is up is reset ('closed' STOPPED).
+	 */
+	void (*drain)(struct ws_tcp_conn *c);
 };
 
 /*
@@ -122,7 +133,8 @@ int ws_tcp_listen_worker(struct ws_worker *w, uint16_t port,
 /*
  * Active open from worker 'w' (on its thread) to 'dst' (network order)
  * port 'dst_port' (host order). 'connected' or 'closed' follows. NULL and
- * rte_errno (ENOMEM, EADDRINUSE, EINVAL) when it cannot even start. With
+ * rte_errno (ENOMEM, EADDRINUSE, EINVAL; ESHUTDOWN once the stack
+ * drains) when it cannot even start. With
  * several workers the local port is one whose 4-tuple 'w' owns, so the
  * replies come to 'w' (about 16384 / workers ports per destination).
  */

@@ -1230,6 +1230,95 @@ ws_tcp_sndbuf_mbufs(const struct ws_worker *w, uint32_t *budget)
 }
 
 /* ------------------------------------------------------------------ */
+/* Graceful stop (ws_stack_drain).                                     */
+
+/* Reset c for good: the peer learns at once that it is over. */
+static void
+drain_reset(struct ws_tcp_conn *c)
+{
+	c->tw->st->drain_rst++;
+	if (c->state != WS_TCP_SYN_SENT)
+		ws_tcp_send_rst_conn(c);
+	ws_tcp_conn_drop(c, WS_TCP_CLOSED_STOPPED);
+}
+
+void
+ws_tcp_drain_begin(struct ws_worker *w, bool reset_only)
+{
+	struct ws_tcp_worker *tw = w->tcp;
+	struct ws_tcp_conn *c;
+	uint32_t i;
+
+	tw->draining = true;
+	if (reset_only)
+		return;
+	/* TCBs live in one array: a callback that frees one moves none. */
+	for (i = 0; i < tw->n_tcbs; i++) {
+		c = &tw->tcbs[i];
+		if (!c->in_use || c->dead)
+			continue;
+		switch (c->state) {
+		case WS_TCP_SYN_SENT:
+		case WS_TCP_SYN_RECEIVED:
+			/* Nothing was said yet; a new connection would be refused. */
+			drain_reset(c);
+			break;
+		case WS_TCP_ESTABLISHED:
+		case WS_TCP_CLOSE_WAIT:
+			if (c->app_closed || c->shut_wr)
+				break;
+			ws_tcp_conn_hold(c);
+			if (c->app_known && c->ops != NULL &&
+					c->ops->drain != NULL)
+				c->ops->drain(c);
+			else
+				ws_tcp_close(c);
+			/* A close with unread data resets (RFC 2525). */
+			if (c->dead)
+				tw->st->drain_rst++;
+			ws_tcp_conn_release(c);
+			break;
+		default:
+			/* Closing already: its FIN finds its own way. */
+			break;
+		}
+	}
+}
+
+bool
+ws_tcp_drain_idle(const struct ws_worker *w)
+{
+	const struct ws_tcp_stats *st = w->tcp->st;
+
+	return st->st_syn_sent + st->st_syn_received + st->st_established +
+		st->st_close_wait + st->st_fin_wait_1 + st->st_closing +
+		st->st_last_ack == 0;
+}
+
+void
+ws_tcp_drain_end(struct ws_worker *w)
+{
+	struct ws_tcp_worker *tw = w->tcp;
+	struct ws_tcp_conn *c;
+	uint32_t i;
+
+	tw->draining = true;
+	ws_tcp_flush(w);
+	for (i = 0; i < tw->n_tcbs; i++) {
+		c = &tw->tcbs[i];
+		/*
+		 * TIME_WAIT and FIN_WAIT_2 ones go quietly at the stop: the
+		 * peer has all our data and our FIN, and a RST could make
+		 * it throw away what it has not read yet (Windows does).
+		 */
+		if (c->in_use && !c->dead && c->state != WS_TCP_CLOSED &&
+				c->state != WS_TCP_TIME_WAIT &&
+				c->state != WS_TCP_FIN_WAIT_2)
+			drain_reset(c);
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Application interface.                                              */
 
 int
@@ -1324,6 +1413,10 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 	if (tw == NULL || dst_port == 0 || dst_invalid(w, dst) ||
 			!ws_iface_is_local(w->iface, src)) {
 		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (tw->draining) {
+		rte_errno = ESHUTDOWN;
 		return NULL;
 	}
 	key.raddr = dst;
@@ -1537,6 +1630,8 @@ ws_tcp_shutdown(struct ws_tcp_conn *c)
 	default:
 		return -ENOTCONN;
 	}
+	if (unlikely(c->tw->draining))
+		c->tw->st->drain_fin++;
 	ws_tcp_output(c);
 	return 0;
 }

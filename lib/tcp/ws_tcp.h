@@ -57,6 +57,31 @@ void ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
 /* Periodic work: runs the timer wheel. Cheap when nothing is due. */
 void ws_tcp_timer(struct ws_worker *w);
 
+/*
+ * Graceful stop (ws_stack_drain), on the worker's thread. Begin: from
+ * now on the listeners answer SYNs and cookie ACKs with RST (a closed
+ * port) and active opens fail with ESHUTDOWN; handshakes in progress are
+ * reset; each ESTABLISHED or CLOSE_WAIT connection is handed to its
+ * application's 'drain' callback or, without one, closed (FIN after the
+ * queued data). With 'reset_only' (drain_ms 0) nothing is closed:
+ * ws_tcp_drain_end comes next.
+ */
+void ws_tcp_drain_begin(struct ws_worker *w, bool reset_only);
+
+/*
+ * True when nothing is left to send or to be acknowledged: every
+ * connection is gone, in TIME_WAIT, or in FIN_WAIT_2 (all we sent, FIN
+ * included, acknowledged). O(1): the state gauges.
+ */
+bool ws_tcp_drain_idle(const struct ws_worker *w);
+
+/*
+ * The end of a drain: RST every connection except those in TIME_WAIT
+ * and FIN_WAIT_2 ('closed' STOPPED), counted in tcp.drain_rst. The
+ * others are dropped without a word when the stack is destroyed.
+ */
+void ws_tcp_drain_end(struct ws_worker *w);
+
 struct ws_tcp_stats;
 
 /* The gauge of 'state' in a TCP counter block (CLOSED for unknown ones). */

@@ -351,6 +351,12 @@ ws_tcp_listen_input(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 		WS_DROP(tw->w, tw->st->drop_listen_rst, sg->m);
 		return;
 	}
+	if (unlikely(tw->draining)) {
+		/* Stopping: a closed port, and no cookie makes a connection. */
+		WS_DROP(tw->w, tw->st->drain_refused, sg->m);
+		ws_tcp_reply_rst(tw, sg);
+		return;
+	}
 	if (sg->flags & TH_ACK) {
 		if (!(sg->flags & TH_SYN) && cookies_recent(tw, l)) {
 			cookie_ack(tw, l, sg);

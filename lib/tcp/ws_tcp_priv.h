@@ -310,6 +310,7 @@ struct ws_tcp_worker {
 	uint32_t chack_budget;		/* this window's, drawn at random */
 	uint64_t ms_div;		/* ticks per millisecond */
 	bool in_input;			/* inside ws_tcp_input */
+	bool draining;			/* ws_tcp_drain_begin: refuse new ones */
 	struct ws_tcp_conn *ack_list;	/* ACKs owed after the burst */
 	struct ws_tcp_conn *tw_head, *tw_tail;
 	/*

@@ -214,6 +214,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.workers.lcores[0], 1);
 	assert_int_equal(cfg.control.interval_ms, 1000);
 	assert_false(cfg.control.print_stats);
+	assert_int_equal(cfg.control.drain_ms, 5000);
 	assert_int_equal(cfg.tcp.max_connections, 16384);
 	assert_int_equal(cfg.tcp.rcvbuf, 262144);
 	assert_int_equal(cfg.tcp.sndbuf, 262144);
@@ -1042,6 +1043,7 @@ test_tcp_bounds(void **state)
 		{ "tcp", "keepalive_idle_ms", 1000, 86400000 },
 		{ "tcp", "keepalive_interval_ms", 1000, 3600000 },
 		{ "tcp", "keepalive_count", 1, 255 },
+		{ "control", "drain_ms", 0, 3600000 },
 		{ "tcp", "ooo_segments", 0, 4096 },
 		{ "tcp", "ooo_worker_segments", 0, 1048576 },
 		{ "tcp", "challenge_ack_per_s", 1, 1000000 },
