@@ -195,12 +195,14 @@ struct ws_tcp_conn {
 	uint32_t close_deferred:1;	/* close() from inside 'data' */
 	uint32_t half_open:1;		/* counted in listener->pending */
 	uint32_t from_cookie:1;		/* handshake completed by a cookie */
+	uint32_t pmtu_no_df:1;		/* MTU below pmtu_min: no DF */
 
 	uint16_t busy;			/* callers on the stack using c */
 	uint16_t mss;			/* effective send MSS (MUST-16) */
 	uint16_t peer_mss;		/* from the peer's SYN */
 	uint16_t rcv_mss;		/* the MSS we advertised */
 	uint16_t ooo_n;
+	uint16_t ip_id;			/* IPv4 ID of the next DF segment */
 	uint8_t dupacks;
 	uint8_t close_reason;
 
