@@ -1070,6 +1070,9 @@ static const struct ws_config_key ip_keys[] = {
 	{ "frag_timeout_ms", UINT("30000", 100, 120000),
 		FIELD(ip.frag_timeout_ms),
 		.help = "give up on an incomplete datagram after this" },
+	{ "pmtu_min", UINT("552", 68, 9216), FIELD(ip.pmtu_min),
+		.help = "lowest path MTU an ICMP fragmentation-needed may "
+		"set; below it, TCP uses it and clears DF (Linux min_pmtu)" },
 };
 
 static const struct ws_config_key arp_keys[] = {

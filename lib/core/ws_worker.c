@@ -9,7 +9,6 @@
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_prefetch.h>
-#include <rte_random.h>
 
 #include "woshou.h"
 #include "ws_eth.h"
@@ -56,8 +55,6 @@ ws_worker_init(struct ws_worker *w, unsigned int index,
 	if (cfg->workers.tx_hold_us != 0 && w->tx_hold == 0)
 		w->tx_hold = 1;
 	w->now = ws_clock_read(&w->clock);
-	/* Unpredictable IDs make blind fragment injection harder. */
-	w->ip_id = (uint16_t)rte_rand();
 
 	ret = ws_arp_init(w, socket);
 	if (ret < 0)

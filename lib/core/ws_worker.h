@@ -132,7 +132,6 @@ struct ws_worker {
 
 	/* Fast-path state. */
 	uint64_t now;			/* ticks, refreshed once per poll */
-	uint16_t ip_id;			/* next IPv4 identification */
 	uint16_t tx_n;
 	struct rte_mbuf *tx_pkts[WS_BURST];
 	/*
@@ -155,6 +154,7 @@ struct ws_worker {
 
 	struct ws_arp_cache arp;
 	struct ws_ipv4_reasm reasm;
+	struct ws_ipv4_ident ident;	/* IPv4 IDs (ws_ipv4.h) */
 	struct ws_icmp_ratelimit icmp_rl;
 	struct ws_tcp_worker *tcp;	/* ws_tcp.c's own */
 	struct ws_udp_worker *udp;	/* ws_udp.c's own */

@@ -62,6 +62,7 @@ struct ws_ip_config {
 	uint8_t ttl;
 	uint32_t frag_entries;		/* reassembly table: datagrams in flight */
 	uint32_t frag_timeout_ms;
+	uint32_t pmtu_min;		/* lowest path MTU ICMP may set (RFC 1191) */
 };
 
 struct ws_arp_config {

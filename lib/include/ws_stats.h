@@ -242,6 +242,8 @@
 	X(icmp_hard, "connection attempts aborted by ICMP protocol or port unreachable") \
 	X(icmp_soft, "ICMP errors about a connection that do not abort it (MUST-56)") \
 	X(icmp_pmtu, "ICMP fragmentation-needed about a connection: MSS may drop (RFC 1191)") \
+	X(icmp_pmtu_below_floor, "of icmp_pmtu, those reporting an MTU below [ip] pmtu_min: clamped to it, DF off") \
+	X(drop_icmp_pmtu_no_df, "ICMP fragmentation-needed ignored: the quoted segment had no DF") \
 	X(drop_icmp_unmatched, "ICMP errors ignored: no connection, or sequence not in flight") \
 	X(st_closed, "gauge: connections in CLOSED, just allocated or ended but not freed") \
 	X(st_listen, "gauge: listeners (LISTEN)") \

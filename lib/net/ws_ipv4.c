@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_common.h>
@@ -11,6 +12,8 @@
 #include <rte_ip.h>
 #include <rte_ip_frag.h>
 #include <rte_mbuf.h>
+#include <rte_random.h>
+#include <sodium.h>
 
 #include "ws_arp.h"
 #include "ws_clock.h"
@@ -46,6 +49,16 @@ ws_ipv4_init(struct ws_worker *w, int socket)
 	uint32_t entries = w->cfg->ip.frag_entries;
 	uint32_t bucket_entries, bucket_num;
 	uint64_t max_cycles;
+
+	RTE_BUILD_BUG_ON(WS_IPV4_IDENT_KEY_BYTES != crypto_shorthash_KEYBYTES);
+	RTE_BUILD_BUG_ON(!RTE_IS_POWER_OF_2(WS_IPV4_IDENTS));
+	if (sodium_init() < 0)
+		return -EIO;
+	/* Secret and new at every start: IDs tell an outsider nothing. */
+	randombytes_buf(w->ident.key, sizeof(w->ident.key));
+	memset(w->ident.stamp, 0, sizeof(w->ident.stamp));
+	memset(w->ident.ctr, 0, sizeof(w->ident.ctr));
+	w->ident.ms_div = RTE_MAX(w->clock.hz / 1000, (uint64_t)1);
 
 	if (entries == 0)
 		entries = 1;
@@ -479,6 +492,57 @@ ws_ipv4_output(struct ws_worker *w, struct rte_mbuf *m)
 	}
 }
 
+uint16_t
+ws_ipv4_ident(struct ws_worker *w, uint32_t src, uint32_t dst, uint8_t proto)
+{
+	struct ws_ipv4_ident *id = &w->ident;
+	uint8_t in[9], out[crypto_shorthash_BYTES];
+	uint32_t b, now, old, delta = 0;
+	uint64_t h;
+	uint16_t v;
+
+	memcpy(in, &dst, 4);
+	memcpy(in + 4, &src, 4);
+	in[8] = proto;
+	crypto_shorthash(out, in, sizeof(in), id->key);
+	memcpy(&h, out, sizeof(h));
+	b = (uint32_t)(h >> 32) & (WS_IPV4_IDENTS - 1);
+	now = (uint32_t)(w->now / id->ms_div);
+	old = id->stamp[b];
+	/*
+	 * Linux's perturbation: an idle counter moves on by a random amount
+	 * below the milliseconds it slept (a fresh one lands anywhere).
+	 */
+	if (old != now) {
+		id->stamp[b] = now;
+		delta = (uint32_t)rte_rand_max(now - old);
+	}
+	v = (uint16_t)(id->ctr[b] + delta);
+	id->ctr[b] = (uint16_t)(v + 1);
+	/* Each destination starts its counter from a secret offset. */
+	return (uint16_t)(v + (uint16_t)h);
+}
+
+/* The 20-byte header; 'frag_off' in host order. */
+static void
+ipv4_fill(struct ws_worker *w, struct rte_ipv4_hdr *ip, uint32_t src,
+		uint32_t dst, uint8_t proto, uint16_t payload_len, uint16_t id,
+		uint16_t frag_off)
+{
+	uint8_t ttl = w->cfg->ip.ttl;
+
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + payload_len);
+	ip->packet_id = rte_cpu_to_be_16(id);
+	ip->fragment_offset = rte_cpu_to_be_16(frag_off);
+	ip->time_to_live = ttl != 0 ? ttl : WS_IPV4_DEFAULT_TTL;
+	ip->next_proto_id = proto;
+	ip->hdr_checksum = 0;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+}
+
 void
 ws_ipv4_fill_header(struct ws_worker *w, struct rte_ipv4_hdr *ip,
 		uint32_t dst, uint8_t proto, uint16_t payload_len)
@@ -492,17 +556,15 @@ void
 ws_ipv4_fill_header_src(struct ws_worker *w, struct rte_ipv4_hdr *ip,
 		uint32_t src, uint32_t dst, uint8_t proto, uint16_t payload_len)
 {
-	uint8_t ttl = w->cfg->ip.ttl;
+	ipv4_fill(w, ip, src, dst, proto, payload_len,
+		ws_ipv4_ident(w, src, dst, proto), 0);
+}
 
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = 0;
-	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + payload_len);
-	ip->packet_id = rte_cpu_to_be_16(w->ip_id);
-	w->ip_id++;
-	ip->fragment_offset = 0;
-	ip->time_to_live = ttl != 0 ? ttl : WS_IPV4_DEFAULT_TTL;
-	ip->next_proto_id = proto;
-	ip->hdr_checksum = 0;
-	ip->src_addr = src;
-	ip->dst_addr = dst;
+void
+ws_ipv4_fill_header_df(struct ws_worker *w, struct rte_ipv4_hdr *ip,
+		uint32_t src, uint32_t dst, uint8_t proto, uint16_t payload_len,
+		uint16_t id)
+{
+	ipv4_fill(w, ip, src, dst, proto, payload_len, id,
+		RTE_IPV4_HDR_DF_FLAG);
 }

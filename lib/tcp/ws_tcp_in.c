@@ -1104,9 +1104,25 @@ ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
 			SEQ_GEQ(seq, c->snd_max))
 		goto unmatched;
 	if (type == ICMP_DEST_UNREACH && code == ICMP_UNREACH_NEEDFRAG) {
+		/* RFC 1191: only a datagram sent with DF can be too big. */
+		if ((ip->fragment_offset &
+				rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) == 0) {
+			WS_DROP(w, tw->st->drop_icmp_pmtu_no_df, NULL);
+			return;
+		}
 		tw->st->icmp_pmtu++;
-		/* RFC 1191: never below the IPv4 minimum of 68. */
-		if (mtu >= 68 && mtu < w->iface->mtu) {
+		/*
+		 * A forged MTU of 68 would leave 16-byte segments. Like
+		 * Linux's min_pmtu, use the floor and clear DF instead: a
+		 * real path that small gets fragments, a forger gets 512.
+		 * 0 (a router before RFC 1191) is below it too.
+		 */
+		if (mtu < w->cfg->ip.pmtu_min) {
+			tw->st->icmp_pmtu_below_floor++;
+			mtu = (uint16_t)w->cfg->ip.pmtu_min;
+			c->pmtu_no_df = 1;
+		}
+		if (mtu < w->iface->mtu) {
 			mss = mtu - 40u - (c->ts_ok ? 12u : 0u);
 			if (mss < c->mss)
 				c->mss = (uint16_t)RTE_MAX(mss, 8u);

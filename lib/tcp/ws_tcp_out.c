@@ -372,8 +372,21 @@ xmit(struct ws_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
 	if (len != 0)
 		sb_copy(c, seq - c->snd_una, len, (uint8_t *)th + thl);
 
-	ws_ipv4_fill_header_src(w, ip, c->key.laddr, c->key.raddr,
-		IPPROTO_TCP, (uint16_t)(thl + len));
+	/*
+	 * RFC 1191: DF, so that a router reports a smaller path MTU rather
+	 * than fragment, unless one reported less than [ip] pmtu_min; then
+	 * routers fragment, and the ID must be unique per destination. A
+	 * DF segment is atomic (RFC 6864): it counts per connection, and a
+	 * SYN-ACK carries 0 like a cookie's, so IDs tell no cookie apart.
+	 */
+	if (unlikely(c->pmtu_no_df))
+		ws_ipv4_fill_header_src(w, ip, c->key.laddr, c->key.raddr,
+			IPPROTO_TCP, (uint16_t)(thl + len));
+	else
+		ws_ipv4_fill_header_df(w, ip, c->key.laddr, c->key.raddr,
+			IPPROTO_TCP, (uint16_t)(thl + len),
+			(flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) ? 0 :
+			c->ip_id++);
 	if (flags & TH_ACK) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->ack_now = 0;
@@ -497,8 +510,9 @@ ws_tcp_send_synack_stateless(struct ws_tcp_worker *tw, struct rte_mbuf *syn,
 
 	ip = (struct rte_ipv4_hdr *)(eh + 1);
 	th = (struct rte_tcp_hdr *)(ip + 1);
-	ws_ipv4_fill_header_src(w, ip, key->laddr, key->raddr, IPPROTO_TCP,
-		(uint16_t)thl);
+	/* DF and ID 0, as the SYN-ACK of a connection (xmit). */
+	ws_ipv4_fill_header_df(w, ip, key->laddr, key->raddr, IPPROTO_TCP,
+		(uint16_t)thl, 0);
 	th->src_port = key->lport;
 	th->dst_port = key->rport;
 	th->sent_seq = rte_cpu_to_be_32(sa->iss);
@@ -549,8 +563,9 @@ ws_tcp_send_rst(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
 	th->tcp_flags = flags;
 	th->rx_win = 0;
 	th->tcp_urp = 0;
-	ws_ipv4_fill_header_src(w, ip, key->laddr, key->raddr, IPPROTO_TCP,
-		WS_TCP_HDR_LEN);
+	/* Atomic and outside any connection: DF and ID 0, as Linux. */
+	ws_ipv4_fill_header_df(w, ip, key->laddr, key->raddr, IPPROTO_TCP,
+		WS_TCP_HDR_LEN, 0);
 	tcp_cksum_and_send(w, m, ip, th, WS_TCP_HDR_LEN);
 }
 

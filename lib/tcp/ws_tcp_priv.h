@@ -199,12 +199,14 @@ struct ws_tcp_conn {
 	uint32_t from_cookie:1;		/* handshake completed by a cookie */
 	uint32_t in_bw_list:1;		/* waits for send-buffer budget */
 	uint32_t orphan:1;		/* counted in the orphans gauge */
+	uint32_t pmtu_no_df:1;		/* MTU below pmtu_min: no DF */
 
 	uint16_t busy;			/* callers on the stack using c */
 	uint16_t mss;			/* effective send MSS (MUST-16) */
 	uint16_t peer_mss;		/* from the peer's SYN */
 	uint16_t rcv_mss;		/* the MSS we advertised */
 	uint16_t ooo_n;
+	uint16_t ip_id;			/* IPv4 ID of the next DF segment */
 	uint8_t dupacks;
 	uint8_t close_reason;
 

@@ -329,6 +329,8 @@ cap(struct ws_test_env *env, unsigned int i, struct cseg *c)
 	assert_int_equal(tcp_cksum(US_IP, PEER_IP, t, tlen), 0);
 	thl = (t[12] >> 4) * 4;
 	memset(c, 0, sizeof(*c));
+	c->ip_id = ip[4] << 8 | ip[5];
+	c->ip_frag = ip[6] << 8 | ip[7];
 	c->sport = t[0] << 8 | t[1];
 	c->dport = t[2] << 8 | t[3];
 	c->seq = (uint32_t)t[4] << 24 | t[5] << 16 | t[6] << 8 | t[7];
@@ -380,8 +382,8 @@ expect_tcp_frame(struct ws_test_env *env, unsigned int i, uint8_t *tcp,
 	ck = tcp_cksum(US_IP, PEER_IP, tcp, len);
 	tcp[16] = ck >> 8;
 	tcp[17] = ck & 0xff;
-	n = ws_test_ipv4_frame(expect, US_IP, PEER_IP, IPPROTO_TCP, ip_id, 0,
-		tcp, len);
+	n = ws_test_ipv4_frame(expect, US_IP, PEER_IP, IPPROTO_TCP, ip_id,
+		RTE_IPV4_HDR_DF_FLAG, tcp, len);
 	ws_test_eth(expect, &ws_test_peer_mac, &ws_test_mac,
 		RTE_ETHER_TYPE_IPV4);
 	ws_test_assert_frame(env, i, expect, n);

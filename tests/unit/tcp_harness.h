@@ -159,6 +159,7 @@ extern const struct pseg full_syn;
 /* Segments we sent.                                                   */
 
 struct cseg {
+	uint16_t ip_id, ip_frag;	/* IPv4 ID; flags and fragment offset */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;
@@ -191,7 +192,8 @@ void expect_ack(struct ws_test_env *env, uint32_t seq, uint32_t ack);
 /*
  * Fail unless captured frame i is exactly the segment whose TCP header
  * and payload are the 'len' bytes of 'tcp' (checksum left zero: it is
- * filled in here), from us to the peer in an IPv4 header with ID 'ip_id'.
+ * filled in here), from us to the peer in an IPv4 header with ID 'ip_id'
+ * and DF (RFC 1191).
  */
 void expect_tcp_frame(struct ws_test_env *env, unsigned int i,
 		uint8_t *tcp, size_t len, uint16_t ip_id);

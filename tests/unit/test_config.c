@@ -200,6 +200,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.ip.ttl, 64);
 	assert_int_equal(cfg.ip.frag_entries, 1024);
 	assert_int_equal(cfg.ip.frag_timeout_ms, 30000);
+	assert_int_equal(cfg.ip.pmtu_min, 552);
 	assert_int_equal(cfg.arp.cache_entries, 256);
 	assert_int_equal(cfg.arp.reachable_ms, 30000);
 	assert_int_equal(cfg.arp.stale_ms, 60000);
@@ -303,6 +304,7 @@ static const char full_ini[] =
 	"ttl = 255\n"
 	"frag_entries = 65536\n"
 	"frag_timeout_ms = 100\n"
+	"pmtu_min = 1280\n"
 	"[arp]\n"
 	"cache_entries = 65536\n"
 	"reachable_ms = 1000\n"
@@ -400,6 +402,7 @@ test_full_file(void **state)
 	assert_int_equal(cfg.ip.ttl, 255);
 	assert_int_equal(cfg.ip.frag_entries, 65536);
 	assert_int_equal(cfg.ip.frag_timeout_ms, 100);
+	assert_int_equal(cfg.ip.pmtu_min, 1280);
 	assert_int_equal(cfg.arp.cache_entries, 65536);
 	assert_int_equal(cfg.arp.reachable_ms, 1000);
 	assert_int_equal(cfg.arp.stale_ms, 3600000);
@@ -1026,6 +1029,7 @@ test_tcp_bounds(void **state)
 		const char *section, *key;
 		uint64_t min, max;
 	} keys[] = {
+		{ "ip", "pmtu_min", 68, 9216 },
 		{ "tcp", "max_connections", 16, 1048576 },
 		{ "tcp", "rcvbuf", 4096, 16777216 },
 		{ "tcp", "sndbuf", 4096, 16777216 },

@@ -27,7 +27,6 @@
 #define PEER IPV4(198, 18, 0, 1)	/* WS_TEST_PEER_IP */
 #define SUBNET_BCAST IPV4(198, 18, 0, 255)
 
-#define OUR_ID WS_TEST_IP_ID	/* the IP id our next datagram gets */
 #define ETH_LEN 14
 #define IP_LEN 20
 #define FRAME_MAX 2048
@@ -49,15 +48,16 @@ icmp_frame(uint8_t *buf, uint32_t dst, uint8_t type, size_t data_len)
 		icmp, n);
 }
 
+/* Our reply with IP ID 'id' (secret: tests take it from the frame). */
 static size_t
-expected_reply_from(uint8_t *buf, uint32_t src, size_t data_len, uint8_t tos)
+expected_reply_from(uint8_t *buf, uint32_t src, size_t data_len, uint8_t tos,
+		uint16_t id)
 {
 	uint8_t icmp[FRAME_MAX];
 	size_t n = ws_test_icmp_echo(icmp, 0, 0xbeef, 0x0102,
 		ws_test_pattern(data_len), data_len);
 
-	n = ws_test_ipv4_frame(buf, src, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp,
-		n);
+	n = ws_test_ipv4_frame(buf, src, PEER, IPPROTO_ICMP, id, 0, icmp, n);
 	ws_test_eth(buf, &ws_test_peer_mac, &ws_test_mac, RTE_ETHER_TYPE_IPV4);
 	buf[ETH_LEN + 1] = tos;
 	ws_test_ip_recksum(buf + ETH_LEN);
@@ -65,9 +65,9 @@ expected_reply_from(uint8_t *buf, uint32_t src, size_t data_len, uint8_t tos)
 }
 
 static size_t
-expected_reply(uint8_t *buf, size_t data_len, uint8_t tos)
+expected_reply(uint8_t *buf, size_t data_len, uint8_t tos, uint16_t id)
 {
-	return expected_reply_from(buf, US, data_len, tos);
+	return expected_reply_from(buf, US, data_len, tos, id);
 }
 
 /* Feed one frame; it must be counted by 'counter' and answered by nothing. */
@@ -100,7 +100,7 @@ test_echo_reply_exact(void **state)
 	assert_int_equal(env->w.stats.icmp.echo_tx, 1);
 	assert_int_equal(env->w.stats.ip.tx, 1);
 
-	expect_len = expected_reply(expect, 56, 0);
+	expect_len = expected_reply(expect, 56, 0, ws_test_ip_id(env, 0));
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	/* Identifier, sequence and data as sent; both checksums hold. */
@@ -133,7 +133,8 @@ test_echo_with_options_replied_without(void **state)
 	ws_test_input(env, frame, plain_len + sizeof(opts));
 
 	assert_int_equal(env->w.stats.ip.rx_options, 1);
-	expect_len = expected_reply(expect, 32, 0x10);
+	expect_len = expected_reply(expect, 32, 0x10,
+		ws_test_ip_id(env, 0));
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	ws_test_assert_no_leak(env);
@@ -155,7 +156,8 @@ test_echo_chained_odd_split(void **state)
 	ws_test_input_mbuf(env, head);
 
 	assert_int_equal(env->w.stats.icmp.drop_cksum, 0);
-	expect_len = expected_reply(expect, 301, 0);
+	expect_len = expected_reply(expect, 301, 0,
+		ws_test_ip_id(env, 0));
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	ws_test_assert_no_leak(env);
@@ -173,7 +175,8 @@ test_echo_to_each_of_our_addresses(void **state)
 	len = icmp_frame(frame, US + 2, 8, 24);
 	ws_test_input(env, frame, len);
 	assert_int_equal(env->n_captured, 1);
-	expect_len = expected_reply_from(expect, US + 2, 24, 0);
+	expect_len = expected_reply_from(expect, US + 2, 24, 0,
+		ws_test_ip_id(env, 0));
 	ws_test_assert_frame(env, 0, expect, expect_len);
 
 	ws_test_clear_captured(env);
@@ -397,7 +400,7 @@ test_unreach_forbidden(void **state)
 /* The expected error about 'orig_ip' (its first 'quote' bytes). */
 static size_t
 expected_unreach(uint8_t *buf, uint8_t code, const uint8_t *orig_ip,
-		size_t quote)
+		size_t quote, uint16_t id)
 {
 	uint8_t icmp[FRAME_MAX];
 	size_t n;
@@ -410,7 +413,7 @@ expected_unreach(uint8_t *buf, uint8_t code, const uint8_t *orig_ip,
 	ck = ws_test_cksum(icmp, 8 + quote);
 	icmp[2] = ck >> 8;
 	icmp[3] = ck & 0xff;
-	n = ws_test_ipv4_frame(buf, US, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp,
+	n = ws_test_ipv4_frame(buf, US, PEER, IPPROTO_ICMP, id, 0, icmp,
 		8 + quote);
 	ws_test_eth(buf, &ws_test_peer_mac, &ws_test_mac, RTE_ETHER_TYPE_IPV4);
 	return n;
@@ -438,7 +441,7 @@ test_unreach_port_exact(void **state)
 	ws_tx_flush(&env->w);
 
 	expect_len = expected_unreach(expect, 3, frame + ETH_LEN,
-		len - ETH_LEN);
+		len - ETH_LEN, ws_test_ip_id(env, 0));
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	assert_int_equal(env->w.stats.icmp.unreach_tx, 1);
@@ -462,7 +465,7 @@ test_unreach_quote_capped(void **state)
 
 	/* 20 + 8 + 548 = 576: the header and the first 528 data bytes. */
 	expect_len = expected_unreach(expect, 3, frame + ETH_LEN,
-		576 - IP_LEN - 8);
+		576 - IP_LEN - 8, ws_test_ip_id(env, 0));
 	assert_int_equal(expect_len, ETH_LEN + 576);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);

@@ -28,7 +28,6 @@
 #define SUBNET_BCAST IPV4(198, 18, 0, 255)
 #define OFF_LINK IPV4(198, 19, 0, 5)	/* same /15, another /24 */
 
-#define OUR_ID WS_TEST_IP_ID	/* the IP id our next datagram gets */
 #define FRAG_TIMEOUT_MS WS_TEST_FRAG_TIMEOUT_MS
 #define MF RTE_IPV4_HDR_MF_FLAG
 #define DF RTE_IPV4_HDR_DF_FLAG
@@ -49,7 +48,7 @@ ip_setup(void **state)
 	return ret;
 }
 
-/* A datagram we send: Ethernet to the peer, IPv4 from us, id OUR_ID + n. */
+/* A datagram we send: Ethernet to the peer, IPv4 from us with ID id. */
 static size_t
 our_frame(uint8_t *buf, uint32_t dst, uint8_t proto, uint16_t id,
 		uint16_t frag_off, const void *payload, size_t len)
@@ -84,14 +83,16 @@ echo_request(uint8_t *buf, uint32_t src, uint32_t dst, size_t data_len)
 		icmp, n);
 }
 
+/* Our reply, with the ID our first captured frame carries. */
 static size_t
-echo_reply_frame(uint8_t *buf, size_t data_len)
+echo_reply_frame(struct ws_test_env *env, uint8_t *buf, size_t data_len)
 {
 	uint8_t icmp[FRAME_MAX];
 	size_t n = ws_test_icmp_echo(icmp, 0, 0x1234, 1, pattern(data_len),
 		data_len);
 
-	return our_frame(buf, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp, n);
+	return our_frame(buf, PEER, IPPROTO_ICMP, ws_test_ip_id(env, 0), 0,
+		icmp, n);
 }
 
 /* ------------------------------------------------------------------ */
@@ -434,7 +435,7 @@ test_ethernet_padding_trimmed(void **state)
 
 	assert_int_equal(env->w.stats.icmp.drop_cksum, 0);
 	assert_int_equal(env->w.stats.icmp.echo_rx, 1);
-	expect_len = echo_reply_frame(expect, 4);
+	expect_len = echo_reply_frame(env, expect, 4);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	ws_test_assert_no_leak(env);
@@ -464,7 +465,7 @@ test_options_skipped(void **state)
 	assert_int_equal(env->w.stats.ip.rx_options, 1);
 	assert_int_equal(env->w.stats.icmp.echo_rx, 1);
 	/* The reply carries a plain 20-byte header. */
-	expect_len = echo_reply_frame(expect, 16);
+	expect_len = echo_reply_frame(env, expect, 16);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	ws_test_assert_no_leak(env);
 }
@@ -542,7 +543,7 @@ static void
 expect_one_reply(struct ws_test_env *env)
 {
 	uint8_t expect[256];
-	size_t len = echo_reply_frame(expect, REQ_DATA);
+	size_t len = echo_reply_frame(env, expect, REQ_DATA);
 
 	assert_int_equal(env->w.stats.ip.reasm_ok, 1);
 	assert_int_equal(env->w.stats.icmp.echo_rx, 1);
@@ -675,8 +676,8 @@ test_reasm_hole_times_out(void **state)
 	ck = ws_test_cksum(quote_icmp, 8 + frag0_len - ETH_LEN);
 	quote_icmp[2] = ck >> 8;
 	quote_icmp[3] = ck & 0xff;
-	expect_len = our_frame(expect, PEER, IPPROTO_ICMP, OUR_ID, 0,
-		quote_icmp, 8 + frag0_len - ETH_LEN);
+	expect_len = our_frame(expect, PEER, IPPROTO_ICMP,
+		ws_test_ip_id(env, 0), 0, quote_icmp, 8 + frag0_len - ETH_LEN);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	assert_int_equal(env->w.stats.icmp.time_exceeded_tx, 1);
@@ -833,7 +834,8 @@ test_output_on_link(void **state)
 	ws_test_learn_peer(env);
 	ws_ipv4_output(&env->w, our_datagram(env, PEER, 10, false));
 	ws_tx_flush(&env->w);
-	len = our_frame(expect, PEER, 253, OUR_ID, 0, pattern(10), 10);
+	len = our_frame(expect, PEER, 253, ws_test_ip_id(env, 0), 0,
+		pattern(10), 10);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, len);
 	assert_int_equal(env->w.stats.ip.tx, 1);
@@ -853,7 +855,8 @@ test_output_via_gateway(void **state)
 	ws_ipv4_output(&env->w, our_datagram(env, OFF_LINK, 10, false));
 	ws_tx_flush(&env->w);
 	/* To the gateway's MAC, the IP destination unchanged. */
-	len = our_frame(expect, OFF_LINK, 253, OUR_ID, 0, pattern(10), 10);
+	len = our_frame(expect, OFF_LINK, 253, ws_test_ip_id(env, 0), 0,
+		pattern(10), 10);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, len);
 	ws_test_assert_no_leak(env);
@@ -882,7 +885,8 @@ test_output_subnet_broadcast(void **state)
 
 	ws_ipv4_output(&env->w, our_datagram(env, SUBNET_BCAST, 10, false));
 	ws_tx_flush(&env->w);
-	len = our_frame(expect, SUBNET_BCAST, 253, OUR_ID, 0, pattern(10), 10);
+	len = our_frame(expect, SUBNET_BCAST, 253, ws_test_ip_id(env, 0), 0,
+		pattern(10), 10);
 	ws_test_eth(expect, &bcast_mac, &ws_test_mac, RTE_ETHER_TYPE_IPV4);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, len);
@@ -923,17 +927,165 @@ test_fill_header(void **state)
 	static const uint8_t expect[IP_LEN] = {
 		0x45, 0x00, 0x00, 0x30, 0x42, 0x42, 0x00, 0x00,
 		0x40, 0x06, 0x00, 0x00, 198, 18, 0, 2, 198, 18, 0, 1 };
+	uint16_t id;
 
 	ws_ipv4_fill_header(&env->w, (struct rte_ipv4_hdr *)hdr,
 		rte_cpu_to_be_32(PEER), IPPROTO_TCP, 28);
+	/* The ID is the generator's (below); the rest is fixed, DF clear. */
+	id = (uint16_t)(hdr[4] << 8 | hdr[5]);
+	hdr[4] = 0x42;
+	hdr[5] = 0x42;
 	assert_memory_equal(hdr, expect, sizeof(expect));
-	assert_int_equal(env->w.ip_id, OUR_ID + 1);
+	/* Within the same millisecond, the same destination counts by one. */
+	ws_ipv4_fill_header(&env->w, (struct rte_ipv4_hdr *)hdr,
+		rte_cpu_to_be_32(PEER), IPPROTO_TCP, 28);
+	assert_int_equal(hdr[4] << 8 | hdr[5], (uint16_t)(id + 1));
 	assert_true(ws_ipv4_is_broadcast(&env->w, UINT32_MAX));
 	assert_true(ws_ipv4_is_broadcast(&env->w,
 		rte_cpu_to_be_32(SUBNET_BCAST)));
 	assert_false(ws_ipv4_is_broadcast(&env->w, rte_cpu_to_be_32(US)));
 	assert_false(ws_ipv4_is_broadcast(&env->w,
 		rte_cpu_to_be_32(IPV4(198, 18, 1, 255))));
+}
+
+/* ------------------------------------------------------------------ */
+/* Identification (RFC 6864, RFC 7739).                                */
+
+/*
+ * A key the tests know, under which PEER and B (both ICMP) and PEER's
+ * 253 use different counters; production draws one at every start.
+ */
+static void
+fixed_key(struct ws_test_env *env)
+{
+	memset(env->w.ident.key, 0x11, sizeof(env->w.ident.key));
+}
+
+#define B IPV4(198, 18, 0, 77)
+
+/* The ID ws_ipv4_fill_header gives a datagram from us to 'dst'. */
+static uint16_t
+next_id(struct ws_test_env *env, uint32_t dst, uint8_t proto)
+{
+	struct rte_ipv4_hdr ip;
+
+	ws_ipv4_fill_header(&env->w, &ip, rte_cpu_to_be_32(dst), proto, 8);
+	/* One that may be fragmented: DF clear. */
+	assert_int_equal(ip.fragment_offset, 0);
+	return rte_be_to_cpu_16(ip.packet_id);
+}
+
+/*
+ * Interleaved datagrams to A and B: each destination counts on its own.
+ * With one global counter A's IDs would jump by B's count, which is what
+ * idle scans and nmap's TI=I read.
+ */
+static void
+test_ident_per_destination(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint16_t a, b, id;
+	unsigned int i, j;
+
+	fixed_key(env);
+	a = next_id(env, PEER, IPPROTO_ICMP);
+	b = next_id(env, B, IPPROTO_ICMP);
+	for (i = 0; i < 10; i++) {
+		for (j = 0; j < 5; j++) {
+			id = next_id(env, B, IPPROTO_ICMP);
+			assert_int_equal(id, (uint16_t)(b + 1));
+			b = id;
+		}
+		id = next_id(env, PEER, IPPROTO_ICMP);
+		assert_int_equal(id, (uint16_t)(a + 1));
+		a = id;
+	}
+	/* Another protocol to the same host is another sequence too. */
+	id = next_id(env, PEER, 253);
+	assert_int_not_equal(id, (uint16_t)(a + 1));
+	assert_int_equal(next_id(env, PEER, IPPROTO_ICMP), (uint16_t)(a + 1));
+}
+
+/* The same on the wire: echo replies count apart from other traffic. */
+static void
+test_ident_echo_replies(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t frame[128];
+	uint16_t first;
+	size_t len;
+	unsigned int i;
+
+	fixed_key(env);
+	ws_test_learn_peer(env);
+	len = echo_request(frame, PEER, US, 8);
+	ws_test_input(env, frame, len);
+	first = ws_test_ip_id(env, 0);
+	for (i = 0; i < 20; i++)
+		ws_ipv4_output(&env->w, our_datagram(env, SUBNET_BCAST, 10,
+			false));
+	ws_test_input(env, frame, len);
+	assert_int_equal(env->n_captured, 22);
+	assert_int_equal(ws_test_ip_id(env, 21), (uint16_t)(first + 1));
+	ws_test_assert_no_leak(env);
+}
+
+/*
+ * A counter left idle moves on by a random amount below the milliseconds
+ * it slept (Linux's ip_idents_reserve), and a new start draws a new key.
+ */
+static void
+test_ident_idle_jump_and_new_key(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t key[sizeof(env->w.ident.key)];
+	uint16_t a, id;
+	unsigned int i, jumped = 0;
+
+	for (i = 0; i < 8; i++) {
+		a = next_id(env, PEER, IPPROTO_UDP);
+		ws_test_advance_ms(env, 1000);
+		id = next_id(env, PEER, IPPROTO_UDP);
+		assert_in_range((uint16_t)(id - a), 1, 1000);
+		jumped += id != (uint16_t)(a + 1);
+	}
+	/* Eight draws below 1000 all zero: 1e-24. */
+	assert_int_not_equal(jumped, 0);
+
+	memcpy(key, env->w.ident.key, sizeof(key));
+	ws_test_env_reinit(env);
+	assert_memory_not_equal(key, env->w.ident.key, sizeof(key));
+}
+
+/* Datagrams above the MTU: one ID per datagram, on all its fragments. */
+static void
+test_ident_fragments(void **state)
+{
+	struct ws_test_env *env = *state;
+	static const uint16_t frag_off[2] = { MF, 185 };
+	uint8_t out[2048];
+	uint16_t id[2];
+	unsigned int d, i;
+
+	fixed_key(env);
+	ws_test_learn_peer(env);
+	/* 1480 + 520 bytes each. */
+	ws_ipv4_output(&env->w, our_datagram(env, PEER, 2000, false));
+	ws_ipv4_output(&env->w, our_datagram(env, PEER, 2000, false));
+	ws_tx_flush(&env->w);
+	assert_int_equal(env->n_captured, 4);
+	for (d = 0; d < 2; d++) {
+		id[d] = ws_test_ip_id(env, 2 * d);
+		for (i = 0; i < 2; i++) {
+			ws_test_captured(env, 2 * d + i, out, sizeof(out));
+			assert_int_equal(ws_test_ip_id(env, 2 * d + i), id[d]);
+			assert_int_equal(out[ETH_LEN + 6] << 8 |
+				out[ETH_LEN + 7], frag_off[i]);
+		}
+	}
+	assert_int_equal(id[1], (uint16_t)(id[0] + 1));
+	assert_int_equal(env->w.stats.ip.frag_tx, 4);
+	ws_test_assert_no_leak(env);
 }
 
 static void
@@ -962,7 +1114,8 @@ test_echo_reply_fragmented(void **state)
 	assert_int_equal(env->n_captured, 3);
 	off = 0;
 	for (i = 0; i < 3; i++) {
-		len = our_frame(expect, PEER, IPPROTO_ICMP, OUR_ID,
+		len = our_frame(expect, PEER, IPPROTO_ICMP,
+			ws_test_ip_id(env, 0),
 			(uint16_t)((i != 2 ? MF : 0) | off / 8), reply + off,
 			frag_len[i]);
 		ws_test_assert_frame(env, i, expect, len);
@@ -1010,8 +1163,8 @@ test_unknown_protocol_unreachable(void **state)
 	ck = ws_test_cksum(icmp, icmp_len);
 	icmp[2] = ck >> 8;
 	icmp[3] = ck & 0xff;
-	expect_len = our_frame(expect, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp,
-		icmp_len);
+	expect_len = our_frame(expect, PEER, IPPROTO_ICMP,
+		ws_test_ip_id(env, 0), 0, icmp, icmp_len);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	assert_int_equal(env->w.stats.icmp.unreach_tx, 1);
@@ -1047,8 +1200,8 @@ test_reassembled_unknown_protocol_quote(void **state)
 	ck = ws_test_cksum(icmp, icmp_len);
 	icmp[2] = ck >> 8;
 	icmp[3] = ck & 0xff;
-	expect_len = our_frame(expect, PEER, IPPROTO_ICMP, OUR_ID, 0, icmp,
-		icmp_len);
+	expect_len = our_frame(expect, PEER, IPPROTO_ICMP,
+		ws_test_ip_id(env, 0), 0, icmp, icmp_len);
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	ws_test_assert_no_leak(env);
@@ -1093,6 +1246,10 @@ static const struct CMUnitTest tests[] = {
 	IP_TEST(test_output_subnet_broadcast),
 	IP_TEST(test_output_tx_cksum_offload),
 	IP_TEST(test_fill_header),
+	IP_TEST(test_ident_per_destination),
+	IP_TEST(test_ident_echo_replies),
+	IP_TEST(test_ident_idle_jump_and_new_key),
+	IP_TEST(test_ident_fragments),
 	IP_TEST(test_echo_reply_fragmented),
 	IP_TEST(test_output_df_too_big),
 	IP_TEST(test_unknown_protocol_unreachable),

@@ -55,9 +55,14 @@ e2e_push(struct ws_tcp_conn *c)
 static void
 e2e_connected(struct ws_tcp_conn *c)
 {
-	/* Segments now exceed the MTU: IPv4 fragments them (no DF). */
-	if (e2e.shrink_mtu != NULL)
+	/*
+	 * Segments now exceed the MTU: IPv4 fragments them, as they go
+	 * without DF once a path MTU below [ip] pmtu_min was reported.
+	 */
+	if (e2e.shrink_mtu != NULL) {
 		e2e.shrink_mtu->iface.mtu = e2e.mtu;
+		c->pmtu_no_df = 1;
+	}
 	e2e_push(c);
 }
 

@@ -36,7 +36,6 @@
 #define PEER IPV4(198, 18, 0, 1)	/* WS_TEST_PEER_IP */
 #define SUBNET_BCAST IPV4(198, 18, 0, 255)
 
-#define OUR_ID WS_TEST_IP_ID	/* the IP id our next datagram gets */
 #define ETH_LEN 14
 #define IP_LEN 20
 #define UDP_LEN 8
@@ -240,7 +239,7 @@ test_send_exact(void **state)
 		ws_test_pattern(100), 100), 0);
 	ws_tx_flush(&env->w);
 	len = expected_datagram(expect, CLIENT_PORT, 5000, ws_test_pattern(100),
-		100, OUR_ID);
+		100, ws_test_ip_id(env, 0));
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, len);
 	/* Both checksums hold as the receiver computes them. */
@@ -257,7 +256,7 @@ test_send_exact(void **state)
 		0), 0);
 	ws_tx_flush(&env->w);
 	len = expected_datagram(expect, CLIENT_PORT, 5000, NULL, 0,
-		OUR_ID + 1);
+		(uint16_t)(ws_test_ip_id(env, 0) + 1));
 	assert_int_equal(env->n_captured, 2);
 	ws_test_assert_frame(env, 1, expect, len);
 	ws_udp_close(s);
@@ -381,7 +380,7 @@ test_send_large_fragmented(void **state)
 	ws_tx_flush(&env->w);
 	/* 1480 + 1480 + 1048 bytes of IP payload. */
 	assert_int_equal(env->n_captured, 3);
-	total = reassemble_captured(env, 0, 3, dgram, OUR_ID);
+	total = reassemble_captured(env, 0, 3, dgram, ws_test_ip_id(env, 0));
 	assert_int_equal(total, UDP_LEN + 4000);
 	assert_int_equal(get16(dgram), CLIENT_PORT);
 	assert_int_equal(get16(dgram + 2), 5000);
@@ -408,7 +407,7 @@ test_send_largest_and_too_big(void **state)
 	ws_tx_flush(&env->w);
 	/* 65515 bytes of IP payload in 1480-byte fragments. */
 	assert_int_equal(env->n_captured, 45);
-	total = reassemble_captured(env, 0, 45, dgram, OUR_ID);
+	total = reassemble_captured(env, 0, 45, dgram, ws_test_ip_id(env, 0));
 	assert_int_equal(total, 65515);
 	assert_memory_equal(dgram + UDP_LEN,
 		ws_test_pattern(WS_UDP_MAX_PAYLOAD), WS_UDP_MAX_PAYLOAD);
@@ -744,7 +743,7 @@ test_port_unreachable_exact(void **state)
 	ws_test_input(env, frame, len);
 	assert_int_equal(rx.n, 0);
 	expect_len = expected_unreach(expect, frame + ETH_LEN, len - ETH_LEN,
-		OUR_ID);
+		ws_test_ip_id(env, 0));
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	assert_int_equal(env->w.stats.udp.no_port, 1);
@@ -774,7 +773,7 @@ test_other_address_port_unreachable(void **state)
 	ws_test_input(env, frame, len);
 	assert_int_equal(rx.n, 0);
 	expect_len = expected_unreach_from(expect, US + 1, frame + ETH_LEN,
-		len - ETH_LEN, OUR_ID);
+		len - ETH_LEN, ws_test_ip_id(env, 0));
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	assert_int_equal(env->w.stats.udp.no_port, 1);
@@ -983,7 +982,7 @@ test_echo_reply_in_received_mbuf(void **state)
 	assert_int_equal(rx.n, 1);
 	assert_int_equal(rx.echo_ret, 0);
 	expect_len = expected_datagram(expect, SERVER_PORT, 5555,
-		ws_test_pattern(77), 77, OUR_ID);
+		ws_test_pattern(77), 77, ws_test_ip_id(env, 0));
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, expect_len);
 	/* Delivered and sent back in the very mbuf that came in. */
@@ -1021,7 +1020,7 @@ test_echo_large_reassembled(void **state)
 	assert_int_equal(rx.echo_ret, 0);
 
 	assert_int_equal(env->n_captured, 3);
-	total = reassemble_captured(env, 0, 3, dgram, OUR_ID);
+	total = reassemble_captured(env, 0, 3, dgram, ws_test_ip_id(env, 0));
 	assert_int_equal(total, n);
 	assert_int_equal(get16(dgram), SERVER_PORT);
 	assert_int_equal(get16(dgram + 2), 5555);
@@ -1048,7 +1047,7 @@ test_send_mbuf_shared_or_no_headroom(void **state)
 	assert_int_equal(ws_udp_send_mbuf(s, peer, 5000, m), 0);
 	ws_tx_flush(&env->w);
 	len = expected_datagram(expect, CLIENT_PORT, 5000, ws_test_pattern(50),
-		50, OUR_ID);
+		50, ws_test_ip_id(env, 0));
 	assert_int_equal(env->n_captured, 1);
 	ws_test_assert_frame(env, 0, expect, len);
 	assert_ptr_not_equal(env->captured[0], m);
@@ -1066,7 +1065,7 @@ test_send_mbuf_shared_or_no_headroom(void **state)
 	assert_int_equal(ws_udp_send_mbuf(s, peer, 5000, m), 0);
 	ws_tx_flush(&env->w);
 	len = expected_datagram(expect, CLIENT_PORT, 5000, ws_test_pattern(50),
-		50, OUR_ID + 1);
+		50, (uint16_t)(ws_test_ip_id(env, 0) + 1));
 	assert_int_equal(env->n_captured, 2);
 	ws_test_assert_frame(env, 1, expect, len);
 

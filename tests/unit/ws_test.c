@@ -129,7 +129,6 @@ ws_test_ip_configure(struct ws_test_env *env, uint32_t frag_entries,
 	env->cfg.arp.reachable_ms = 3600000;
 	env->cfg.arp.stale_ms = 3600000;
 	ws_test_env_reinit(env);
-	env->w.ip_id = WS_TEST_IP_ID;
 }
 
 int
@@ -282,6 +281,18 @@ ws_test_assert_frame(struct ws_test_env *env, unsigned int i,
 
 	assert_int_equal(ws_test_captured(env, i, out, sizeof(out)), len);
 	assert_memory_equal(out, expect, len);
+}
+
+uint16_t
+ws_test_ip_id(struct ws_test_env *env, unsigned int i)
+{
+	uint8_t b[2];
+	const uint8_t *p;
+
+	assert_true(i < env->n_captured);
+	p = rte_pktmbuf_read(env->captured[i], 14 + 4, sizeof(b), b);
+	assert_non_null(p);
+	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 void

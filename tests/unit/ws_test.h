@@ -37,8 +37,6 @@
 #define WS_TEST_IPV4(a, b, c, d) ((uint32_t)(a) << 24 | \
 	(uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
-/* The IP id of the worker's next datagram after ws_test_ip_configure. */
-#define WS_TEST_IP_ID 0x4242
 /* How long ws_test_ip_configure's reassembly entries live. */
 #define WS_TEST_FRAG_TIMEOUT_MS 1000
 
@@ -98,8 +96,7 @@ void ws_test_env_reinit(struct ws_test_env *env);
  * reassembly entries that expire after WS_TEST_FRAG_TIMEOUT_MS, echo
  * answered, unreachables at 'unreach_rate' a second in bursts of
  * 'unreach_burst', and no ARP refresh traffic while tests move the clock
- * by seconds. The worker is restarted with them; its next datagram's IP
- * id is WS_TEST_IP_ID.
+ * by seconds. The worker is restarted with them (and a new IP ID key).
  */
 void ws_test_ip_configure(struct ws_test_env *env, uint32_t frag_entries,
 		uint32_t unreach_rate, uint32_t unreach_burst);
@@ -142,6 +139,12 @@ void ws_test_run_timers(struct ws_test_env *env);
  */
 size_t ws_test_captured(struct ws_test_env *env, unsigned int i,
 		uint8_t *buf, size_t cap);
+
+/*
+ * The IPv4 ID of captured frame i (Ethernet, then IPv4). IDs are secret
+ * per destination (ws_ipv4_ident), so tests read them from what was sent.
+ */
+uint16_t ws_test_ip_id(struct ws_test_env *env, unsigned int i);
 
 /* Free every captured frame. */
 void ws_test_clear_captured(struct ws_test_env *env);
