@@ -225,6 +225,7 @@
 	X(icmp_hard, "connection attempts aborted by ICMP protocol or port unreachable") \
 	X(icmp_soft, "ICMP errors about a connection that do not abort it (MUST-56)") \
 	X(icmp_pmtu, "ICMP fragmentation-needed about a connection: MSS may drop (RFC 1191)") \
+	X(mss_clamped, "send MSS raised to 48 bytes: the peer's MSS or the path MTU was below") \
 	X(drop_icmp_unmatched, "ICMP errors ignored: no connection, or sequence not in flight") \
 	X(st_closed, "gauge: connections in CLOSED, just allocated or ended but not freed") \
 	X(st_listen, "gauge: listeners (LISTEN)") \

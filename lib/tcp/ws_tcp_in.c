@@ -129,15 +129,26 @@ challenge_ack(struct ws_tcp_conn *c)
 		ws_tcp_send_ack(c);
 }
 
+uint16_t
+ws_tcp_mss_payload(struct ws_tcp_conn *c, uint32_t mss)
+{
+	/*
+	 * As Linux: a tiny MSS is raised, or with timestamps an MSS under
+	 * 12 would leave a negative payload (a huge one in a uint16_t).
+	 */
+	if (mss < WS_TCP_MIN_SND_MSS) {
+		c->tw->st->mss_clamped++;
+		mss = WS_TCP_MIN_SND_MSS;
+	}
+	return (uint16_t)(mss - (c->ts_ok ? 12u : 0u));
+}
+
 /* MUST-16: the smaller MSS, less the options on every segment. */
 void
 ws_tcp_set_send_mss(struct ws_tcp_conn *c)
 {
-	uint32_t mss = RTE_MIN((uint32_t)c->peer_mss, (uint32_t)c->rcv_mss);
-
-	if (c->ts_ok)
-		mss -= 12;
-	c->mss = (uint16_t)RTE_MAX(mss, 64u);
+	c->mss = ws_tcp_mss_payload(c, RTE_MIN((uint32_t)c->peer_mss,
+		(uint32_t)c->rcv_mss));
 }
 
 /* Options a SYN or SYN-ACK settles (RFC 7323, RFC 2018, MUST-14..16). */
@@ -1090,9 +1101,9 @@ ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
 		tw->st->icmp_pmtu++;
 		/* RFC 1191: never below the IPv4 minimum of 68. */
 		if (mtu >= 68 && mtu < w->iface->mtu) {
-			mss = mtu - 40u - (c->ts_ok ? 12u : 0u);
+			mss = ws_tcp_mss_payload(c, mtu - 40u);
 			if (mss < c->mss)
-				c->mss = (uint16_t)RTE_MAX(mss, 8u);
+				c->mss = (uint16_t)mss;
 		}
 		return;
 	}

@@ -251,6 +251,69 @@ test_rfc7323_paws(void **state)
 	ws_test_assert_no_leak(env);
 }
 
+/*
+ * Issue 16 (7): a peer MSS under 12 with timestamps underflowed our send
+ * MSS (65525 and more). As Linux, the MSS is at least 48 bytes with the
+ * options: 36 bytes of payload a segment, counted in mss_clamped.
+ */
+static void
+test_tiny_mss_clamped(void **state)
+{
+	struct ws_test_env *env = *state;
+	static const uint16_t mss[] = { 1, 4, 11 };
+	static uint8_t data[100];
+	uint8_t so[16] = { 2, 4 }, o[12];
+	struct pseg p = { .dport = LPORT, .wnd = 65535 };
+	struct cseg c;
+	unsigned int i, k;
+
+	memset(data, 'm', sizeof(data));
+	for (i = 0; i < RTE_DIM(mss); i++) {
+		app_reset();
+		so[2] = (uint8_t)(mss[i] >> 8);
+		so[3] = (uint8_t)mss[i];
+		ts_opt(so + 4, 100, 0);
+		p.sport = (uint16_t)(PPORT + i);
+		p.seq = PISN;
+		p.flags = F_SYN;
+		p.opts = so;
+		p.olen = sizeof(so);
+		send_seg(env, &p);
+		only(env, &c);
+		ts_opt(o, 110, c.o.tsval);
+		p.seq = PISN + 1;
+		p.ack = c.seq + 1;
+		p.flags = F_ACK;
+		p.opts = o;
+		p.olen = sizeof(o);
+		send_seg(env, &p);
+		assert_int_equal(app.conn->peer_mss, mss[i]);
+		assert_int_equal(app.conn->mss, 48 - 12);
+		assert_int_equal(st(env)->mss_clamped, i + 1);
+		/* 100 bytes go as 36 + 36 + 28, each with its timestamps. */
+		ws_tcp_set_nodelay(app.conn, true);
+		assert_int_equal(ws_tcp_send(app.conn, data, sizeof(data)),
+			(int)sizeof(data));
+		assert_int_equal(ncap(env), 3);
+		for (k = 0; k < 3; k++) {
+			cap(env, k, &c);
+			assert_int_equal(c.seq, p.ack + 36 * k);
+			assert_int_equal(c.dlen, k < 2 ? 36 : 28);
+			assert_int_equal(c.olen, 12);
+			assert_true(c.o.present & WS_TCP_OPT_HAS_TS);
+		}
+		ws_test_clear_captured(env);
+		p.ack += sizeof(data);
+		send_seg(env, &p);
+		assert_int_equal(app.conn->snd_una, p.ack);
+		assert_int_equal(app.conn->sb_len, 0);
+		ws_tcp_abort(app.conn);
+		ws_test_run_timers(env);
+		ws_test_clear_captured(env);
+	}
+	ws_test_assert_no_leak(env);
+}
+
 /* RFC 6298 + RFC 7323 4: RTT from timestamps sets SRTT and RTO. */
 static void
 test_rfc6298_rtt_from_timestamps(void **state)
@@ -434,6 +497,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_rfc6298_rtt_from_timestamps),
 	TCP_TEST(test_rfc7323_window_scaling),
 	TCP_TEST(test_rfc2018_sack_blocks),
+	TCP_TEST(test_tiny_mss_clamped),
 	TCP_TEST(test_must15_mss_zero),
 };
 
