@@ -254,6 +254,7 @@ syn_sent_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	c->irs = sg->seq;
 	c->rcv_nxt = sg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
+	c->last_rx = tw->w->now;
 	negotiate(c, sg);
 	if (ack_ok) {
 		c->snd_una = sg->ack;
@@ -493,6 +494,38 @@ rst_input(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 	}
 }
 
+static bool
+ts_recent_stale(const struct ws_tcp_conn *c)
+{
+	/* RFC 7323 5.5: a TS.Recent idle for 24 days is forgotten. */
+	return ws_tcp_now_ms(c->tw) - c->ts_recent_ms > WS_TCP_TS_STALE_MS;
+}
+
+/*
+ * 'sg' passed the sequence check and its ACK is in range: only now may it
+ * move TS.Recent (RFC 7323 4.3; a forged segment acknowledging unsent
+ * data would otherwise set it far ahead, and PAWS would drop the real
+ * peer for 24 days), and only now does it prove the peer alive to
+ * keep-alive and to the persist timer's R2 (junk out of the window must
+ * not keep a dead connection).
+ */
+static void
+seg_accepted(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	c->last_rx = tw->w->now;
+	c->ka_probes = 0;
+	/* TS.Recent: a segment that covers Last.ACK.sent. */
+	if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
+			SEQ_LEQ(sg->seq, c->last_ack_sent) &&
+			(SEQ_GEQ(sg->opts.tsval, c->ts_recent) ||
+			 ts_recent_stale(c))) {
+		c->ts_recent = sg->opts.tsval;
+		c->ts_recent_ms = ws_tcp_now_ms(tw);
+	}
+}
+
 /* Returns false when the segment must go no further. */
 static bool
 ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
@@ -511,6 +544,7 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 		invalid_ack(c, sg);
 		return false;
 	}
+	seg_accepted(c, sg);
 	wnd = (uint32_t)sg->wnd << c->snd_shift;
 	if (SEQ_GT(sg->ack, c->snd_una)) {
 		acked = sg->ack - c->snd_una;
@@ -720,20 +754,16 @@ data_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, uint32_t skip, bool *fi
 static bool
 paws_reject(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 {
-	struct ws_tcp_worker *tw = c->tw;
-
 	if (!c->ts_ok || (sg->flags & TH_RST) ||
 			!(sg->opts.present & WS_TCP_OPT_HAS_TS))
 		return false;
 	if (!SEQ_LT(sg->opts.tsval, c->ts_recent))
 		return false;
-	/* RFC 7323 5.5: a TS.Recent idle for 24 days is forgotten. */
-	if (ws_tcp_now_ms(tw) - c->ts_recent_ms > WS_TCP_TS_STALE_MS) {
-		c->ts_recent = sg->opts.tsval;
-		c->ts_recent_ms = ws_tcp_now_ms(tw);
-		return false;
-	}
-	return true;
+	/*
+	 * A stale TS.Recent rejects nothing; an acceptable segment
+	 * replaces it (seg_accepted).
+	 */
+	return !ts_recent_stale(c);
 }
 
 void
@@ -743,9 +773,6 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	struct ws_tcp_listener *l;
 	uint32_t wnd, skip = 0, cut;
 	bool acked_new = false, fin;
-
-	c->last_rx = tw->w->now;
-	c->ka_probes = 0;
 
 	if (c->state == WS_TCP_SYN_SENT) {
 		syn_sent_input(c, sg);
@@ -804,13 +831,6 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 		rst_input(c, sg);
 		goto out;
 	}
-	/* TS.Recent (RFC 7323 4.3): a segment that covers Last.ACK.sent. */
-	if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
-			SEQ_LEQ(sg->seq, c->last_ack_sent) &&
-			SEQ_GEQ(sg->opts.tsval, c->ts_recent)) {
-		c->ts_recent = sg->opts.tsval;
-		c->ts_recent_ms = ws_tcp_now_ms(tw);
-	}
 	/* Fourth: SYN in a synchronized state (RFC 5961 4.2). */
 	if (sg->flags & TH_SYN) {
 		tw->st->syn_challenged++;
@@ -828,6 +848,7 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 			ws_tcp_reply_rst(tw, sg);
 			goto out;
 		}
+		seg_accepted(c, sg);
 		c->snd_una = sg->ack;
 		if (SEQ_LT(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;

@@ -252,6 +252,60 @@ test_rfc7323_paws(void **state)
 }
 
 /*
+ * Issue 16 (2), RFC 7323 4.3: TS.Recent moves only for a segment that
+ * passed the sequence and the ACK checks. A forged segment (in-window
+ * SEQ, ACK of unsent data, TSval far ahead) is dropped and leaves
+ * TS.Recent alone, so PAWS still lets the real peer in.
+ */
+static void
+test_rfc7323_ts_recent_after_ack_check(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t o[12];
+	struct pseg p = {
+		.sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.flags = F_ACK, .wnd = 65535, .opts = o, .olen = sizeof(o),
+	};
+	struct cseg c;
+	uint32_t iss, tsval;
+
+	ts_syn(env, 100, &c);
+	iss = c.seq;
+	tsval = c.o.tsval;
+	ts_opt(o, 110, tsval);
+	p.ack = iss + 1;
+	send_seg(env, &p);
+	assert_int_equal(app.conn->ts_recent, 110);
+
+	/* The forgery, with and without data. */
+	ts_opt(o, 110 + 0x40000000u, tsval);
+	p.ack = iss + 1 + 5000;
+	send_seg(env, &p);
+	p.data = "evil";
+	p.dlen = 4;
+	send_seg(env, &p);
+	assert_int_equal(st(env)->drop_ack_unsent, 2);
+	assert_int_equal(app.conn->ts_recent, 110);
+	ws_test_clear_captured(env);
+
+	/* The real peer's next segment: accepted and acknowledged. */
+	ts_opt(o, 120, tsval);
+	p.ack = iss + 1;
+	p.data = "good";
+	p.dlen = 4;
+	send_seg(env, &p);
+	assert_int_equal(st(env)->drop_paws, 0);
+	assert_int_equal(app.rx_len, 4);
+	assert_memory_equal(app.rx, "good", 4);
+	assert_int_equal(app.conn->ts_recent, 120);
+	elapse(env, DELACK_MS);
+	only(env, &c);
+	assert_int_equal(c.ack, PISN + 5);
+	assert_int_equal(c.o.tsecr, 120);
+	finish(env);
+}
+
+/*
  * Issue 16 (7): a peer MSS under 12 with timestamps underflowed our send
  * MSS (65525 and more). As Linux, the MSS is at least 48 bytes with the
  * options: 36 bytes of payload a segment, counted in mss_clamped.
@@ -497,6 +551,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_rfc6298_rtt_from_timestamps),
 	TCP_TEST(test_rfc7323_window_scaling),
 	TCP_TEST(test_rfc2018_sack_blocks),
+	TCP_TEST(test_rfc7323_ts_recent_after_ack_check),
 	TCP_TEST(test_tiny_mss_clamped),
 	TCP_TEST(test_must15_mss_zero),
 };

@@ -292,6 +292,38 @@ test_must24_keepalive(void **state)
 	ws_test_assert_no_leak(env);
 }
 
+/*
+ * Issue 16 (6): only acceptable segments prove the peer alive. A dead
+ * peer's connection with keep-alive on is reaped after idle + interval
+ * * count although an attacker keeps sending segments out of the window
+ * and below it.
+ */
+static void
+test_keepalive_not_refreshed_by_junk(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	uint64_t t, closed_at = 0;
+
+	ws_tcp_set_keepalive(app.conn, true, 1000, 500, 3);
+	for (t = 0; t < 4000 && closed_at == 0; t += 100) {
+		/* Beyond the window, below it, and an ACK of unsent data. */
+		peer(env, PISN + 1 + 300000, iss + 1, F_ACK, 65535, "junk", 4);
+		peer(env, PISN + 1 - 5000, iss + 1, F_ACK, 65535, "junk", 4);
+		peer(env, PISN + 1, iss + 1 + 5000, F_ACK, 65535, NULL, 0);
+		elapse(env, 100);
+		ws_test_clear_captured(env);
+		if (app.closed != 0)
+			closed_at = t + 100;
+	}
+	assert_int_equal(closed_at, 1000 + 3 * 500);
+	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_KEEPALIVE);
+	assert_int_equal(st(env)->keepalive_probes, 3);
+	assert_true(st(env)->drop_unacceptable >= 2 * 25);
+	assert_true(st(env)->drop_ack_unsent >= 25);
+	ws_test_assert_no_leak(env);
+}
+
 /* ------------------------------------------------------------------ */
 /* The application idle timer (ws_tcp_set_idle_timeout).              */
 
@@ -463,6 +495,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_rfc5681_fast_retransmit),
 	TCP_TEST(test_must36_zero_window_probe),
 	TCP_TEST(test_must24_keepalive),
+	TCP_TEST(test_keepalive_not_refreshed_by_junk),
 	TCP_TEST(test_idle_timeout),
 	TCP_TEST(test_idle_timeout_default_close),
 	TCP_TEST(test_idle_timeout_close_abort_in_callback),
