@@ -613,6 +613,17 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 		if (wnd > c->max_snd_wnd)
 			c->max_snd_wnd = wnd;
 	}
+	/*
+	 * The window opened while the persist timer backed off (nothing in
+	 * flight: the probes' count is all n_rtx holds). As Linux's
+	 * tcp_ack_probe, the backoff and R2's start go with the probes, or
+	 * the next lost segment would wait RTO max and R2 would count from
+	 * the last probe.
+	 */
+	if (c->snd_wnd != 0 && c->n_rtx != 0 && c->snd_max == c->snd_una) {
+		c->n_rtx = 0;
+		c->rtx_first = 0;
+	}
 
 	switch (c->state) {
 	case WS_TCP_FIN_WAIT_1:

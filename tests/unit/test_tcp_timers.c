@@ -293,6 +293,53 @@ test_must24_keepalive(void **state)
 }
 
 /*
+ * Issue 16 (1), Linux's tcp_ack_probe: persist probes back off and each
+ * zero-window answer restarts R2, but once the window opens that is
+ * over. A segment lost next is retransmitted after the plain RTO, not
+ * RTO max, and R2 counts from its own first timeout.
+ */
+static void
+test_window_opens_resets_persist_backoff(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	uint32_t rto = app.conn->rto_ms;
+	struct cseg c;
+	unsigned int i;
+
+	peer(env, PISN + 1, iss + 1, F_ACK, 0, NULL, 0);
+	assert_int_equal(ws_tcp_send(app.conn, "hello", 5), 5);
+	expect_none(env);
+	for (i = 0; i < 8; i++) {
+		elapse(env, 60000);
+		expect_probe(env, iss);
+		peer(env, PISN + 1, iss + 1, F_ACK, 0, NULL, 0);
+	}
+	assert_int_equal(st(env)->persist_probes, 8);
+	/* The window opens: the data goes, and is lost. */
+	peer(env, PISN + 1, iss + 1, F_ACK, 1000, NULL, 0);
+	only(env, &c);
+	assert_int_equal(c.seq, iss + 1);
+	assert_int_equal(c.dlen, 5);
+	/* Retransmitted after RTO, then 2 RTO: a fresh backoff. */
+	quiet_until(env, rto);
+	only(env, &c);
+	assert_int_equal(c.seq, iss + 1);
+	assert_int_equal(c.dlen, 5);
+	quiet_until(env, 2 * rto);
+	only(env, &c);
+	assert_int_equal(c.dlen, 5);
+	assert_int_equal(st(env)->rto_expired, 2);
+	/* Acknowledged at last: the connection lives on. */
+	peer(env, PISN + 1, iss + 6, F_ACK, 1000, NULL, 0);
+	expect_none(env);
+	assert_int_equal(app.closed, 0);
+	assert_int_equal(app.conn->state, WS_TCP_ESTABLISHED);
+	assert_int_equal(app.conn->n_rtx, 0);
+	finish(env);
+}
+
+/*
  * Issue 16 (6): only acceptable segments prove the peer alive. A dead
  * peer's connection with keep-alive on is reaped after idle + interval
  * * count although an attacker keeps sending segments out of the window
@@ -495,6 +542,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_rfc5681_fast_retransmit),
 	TCP_TEST(test_must36_zero_window_probe),
 	TCP_TEST(test_must24_keepalive),
+	TCP_TEST(test_window_opens_resets_persist_backoff),
 	TCP_TEST(test_keepalive_not_refreshed_by_junk),
 	TCP_TEST(test_idle_timeout),
 	TCP_TEST(test_idle_timeout_default_close),
