@@ -285,6 +285,56 @@ ooo_node_free(struct ws_tcp_worker *tw, struct ws_tcp_ooo *o)
 	tw->free_ooo = o;
 }
 
+bool
+ws_tcp_ooo_block(const struct ws_tcp_conn *c, uint32_t seq, uint32_t *left,
+		uint32_t *right)
+{
+	const struct ws_tcp_ooo *o;
+	uint32_t l = 0, r = 0;
+	bool run = false;
+
+	for (o = c->ooo; o != NULL && SEQ_LEQ(o->seq, seq); o = o->next) {
+		if (!run || o->seq != r) {
+			l = o->seq;
+			run = true;
+		}
+		r = o->seq + o->len;
+	}
+	if (!run || SEQ_GEQ(seq, r))
+		return false;
+	/* Nodes that continue the block after 'seq'. */
+	for (; o != NULL && o->seq == r; o = o->next)
+		r += o->len;
+	*left = l;
+	*right = r;
+	return true;
+}
+
+/*
+ * RFC 2018 4: the block holding 'seq' (the segment that made us ACK)
+ * goes first in our SACK options, then the blocks reported most
+ * recently; a hint in the same block, or already acknowledged, goes.
+ */
+static void
+sack_note(struct ws_tcp_conn *c, uint32_t seq)
+{
+	uint32_t hint[WS_TCP_SACK_MAX], left, right, h;
+	unsigned int i, n = 0;
+
+	if (!ws_tcp_ooo_block(c, seq, &left, &right))
+		return;
+	hint[n++] = seq;
+	for (i = 0; i < c->n_sack_hint && n < WS_TCP_SACK_MAX; i++) {
+		h = c->sack_hint[i];
+		if (SEQ_LT(h, c->rcv_nxt) ||
+				(SEQ_LEQ(left, h) && SEQ_LT(h, right)))
+			continue;
+		hint[n++] = h;
+	}
+	memcpy(c->sack_hint, hint, n * sizeof(hint[0]));
+	c->n_sack_hint = (uint8_t)n;
+}
+
 /*
  * Hold 'm' ('len' bytes at 'seq', beyond rcv_nxt; maybe a FIN after it).
  * Existing data wins over the newcomer where they overlap.
@@ -740,6 +790,7 @@ data_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, uint32_t skip, bool *fi
 		 * sender counts them for fast retransmit.
 		 */
 		ooo_insert(c, seq, len, *fin, m);
+		sack_note(c, seq);
 		*fin = false;
 		tw->st->dupacks_tx++;
 		ws_tcp_send_ack(c);

@@ -256,6 +256,13 @@ struct ws_tcp_conn {
 
 	struct ws_tcp_ooo *ooo;		/* sorted by seq */
 	uint32_t ooo_bytes;
+	/*
+	 * RFC 2018 4: a sequence number in each of the most recently
+	 * reported SACK blocks, newest first, so our SACK option lists the
+	 * block the last out-of-order segment went into first.
+	 */
+	uint32_t sack_hint[WS_TCP_SACK_MAX];
+	uint8_t n_sack_hint;
 
 	/* Keep-alive (RFC 9293 3.8.4). */
 	uint32_t ka_idle_ms, ka_intvl_ms, ka_cnt, ka_probes;
@@ -360,6 +367,12 @@ void ws_tcp_set_send_mss(struct ws_tcp_conn *c);
  * WS_TCP_MIN_SND_MSS (counted in mss_clamped), less the timestamps.
  */
 uint16_t ws_tcp_mss_payload(struct ws_tcp_conn *c, uint32_t mss);
+/*
+ * The block [*left, *right) of contiguous out-of-order data holding
+ * 'seq'; false when none holds it.
+ */
+bool ws_tcp_ooo_block(const struct ws_tcp_conn *c, uint32_t seq,
+		uint32_t *left, uint32_t *right);
 
 /* ws_tcp_listen.c: LISTEN, SYN_RECEIVED's birth and SYN cookies. */
 void ws_tcp_listen_input(struct ws_tcp_worker *tw,

@@ -461,6 +461,72 @@ test_rfc2018_sack_blocks(void **state)
 }
 
 /*
+ * Issue 16 (10), RFC 2018 4: the first SACK block is the one holding
+ * the segment that made us ACK, then the blocks reported most recently.
+ * Three out-of-order segments arrive third, first, second; then one
+ * joins the first two blocks; then the hole fills.
+ */
+static void
+test_rfc2018_sack_most_recent_first(void **state)
+{
+	struct ws_test_env *env = *state;
+	static const uint8_t syn_opts[] = { 2, 4, 5, 0xb4, 1, 1, 4, 2 };
+	struct cseg c;
+	uint32_t iss, r = PISN + 1;
+	/* NOP NOP SACK len, then 'n' blocks of left, right (big-endian). */
+	uint8_t want[4 + 8 * 3];
+
+#define BLK(i, l, rr) do { \
+		uint32_t l_ = (l), r_ = (rr); \
+		want[4 + 8 * (i)] = l_ >> 24; want[5 + 8 * (i)] = l_ >> 16; \
+		want[6 + 8 * (i)] = l_ >> 8; want[7 + 8 * (i)] = l_; \
+		want[8 + 8 * (i)] = r_ >> 24; want[9 + 8 * (i)] = r_ >> 16; \
+		want[10 + 8 * (i)] = r_ >> 8; want[11 + 8 * (i)] = r_; \
+	} while (0)
+#define SACK_IS(n) do { \
+		only(env, &c); \
+		want[0] = 1; want[1] = 1; want[2] = 5; \
+		want[3] = 2 + 8 * (n); \
+		assert_int_equal(c.olen, 4 + 8 * (n)); \
+		assert_memory_equal(c.opts, want, 4 + 8 * (n)); \
+	} while (0)
+
+	send_syn(env, syn_opts, sizeof(syn_opts), 65535, &c);
+	iss = c.seq;
+	peer(env, r, iss + 1, F_ACK, 65535, NULL, 0);
+	assert_true(app.conn->sack_ok);
+	assert_false(app.conn->ts_ok);
+	/* Blocks A = [r+10, r+20), B = [r+30, r+40), C = [r+50, r+60). */
+	peer(env, r + 50, iss + 1, F_ACK, 65535, "cccccccccc", 10);
+	BLK(0, r + 50, r + 60);
+	SACK_IS(1);
+	peer(env, r + 10, iss + 1, F_ACK, 65535, "aaaaaaaaaa", 10);
+	BLK(0, r + 10, r + 20);
+	BLK(1, r + 50, r + 60);
+	SACK_IS(2);
+	peer(env, r + 30, iss + 1, F_ACK, 65535, "bbbbbbbbbb", 10);
+	BLK(0, r + 30, r + 40);
+	BLK(1, r + 10, r + 20);
+	BLK(2, r + 50, r + 60);
+	SACK_IS(3);
+	assert_int_equal(c.ack, r);
+	/* [r+20, r+30) joins A and B: that block first, then C. */
+	peer(env, r + 20, iss + 1, F_ACK, 65535, "xxxxxxxxxx", 10);
+	BLK(0, r + 10, r + 40);
+	BLK(1, r + 50, r + 60);
+	SACK_IS(2);
+	/* The hole fills: the ACK moves, C is what is left. */
+	peer(env, r, iss + 1, F_ACK, 65535, "0000000000", 10);
+	BLK(0, r + 50, r + 60);
+	SACK_IS(1);
+	assert_int_equal(c.ack, r + 40);
+	assert_int_equal(st(env)->dupacks_tx, 4);
+#undef BLK
+#undef SACK_IS
+	finish(env);
+}
+
+/*
  * MUST-15: an MSS option that says 0 is treated as no option (536), also
  * with timestamps (the send MSS used to underflow to 65524 there): in a
  * SYN on the stateful and the cookie path, and in a SYN-ACK.
@@ -551,6 +617,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_rfc6298_rtt_from_timestamps),
 	TCP_TEST(test_rfc7323_window_scaling),
 	TCP_TEST(test_rfc2018_sack_blocks),
+	TCP_TEST(test_rfc2018_sack_most_recent_first),
 	TCP_TEST(test_rfc7323_ts_recent_after_ack_check),
 	TCP_TEST(test_tiny_mss_clamped),
 	TCP_TEST(test_must15_mss_zero),
