@@ -179,15 +179,15 @@ negotiate(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 
 /*
  * The connection is synchronized by 'sg': window, timers, congestion
- * control. A SYN-ACK's window is never scaled (RFC 7323 2.2).
+ * control. A SYN-ACK's window is never scaled (RFC 7323 2.2); 'syn' says
+ * 'sg' was one (in simultaneous open its SYN flag is already gone).
  */
 static void
-established(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
+established(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg, bool syn)
 {
 	struct ws_tcp_worker *tw = c->tw;
 
-	c->snd_wnd = (sg->flags & TH_SYN) ? sg->wnd :
-		(uint32_t)sg->wnd << c->snd_shift;
+	c->snd_wnd = syn ? sg->wnd : (uint32_t)sg->wnd << c->snd_shift;
 	c->snd_wl1 = sg->seq;
 	c->snd_wl2 = sg->ack;
 	c->max_snd_wnd = RTE_MAX(c->max_snd_wnd, c->snd_wnd);
@@ -260,7 +260,7 @@ syn_sent_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 		c->snd_una = sg->ack;
 		if (SEQ_LT(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;
-		established(c, sg);
+		established(c, sg, true);
 		c->ack_now = 1;
 		ws_tcp_output(c);
 		if (c->ops != NULL && c->ops->connected != NULL)
@@ -834,7 +834,7 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	struct ws_tcp_worker *tw = c->tw;
 	struct ws_tcp_listener *l;
 	uint32_t wnd, skip = 0, cut;
-	bool acked_new = false, fin;
+	bool acked_new = false, fin, synack = false;
 
 	if (c->state == WS_TCP_SYN_SENT) {
 		syn_sent_input(c, sg);
@@ -861,6 +861,7 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 		sg->flags &= (uint8_t)~TH_SYN;
 		sg->seq++;
 		c->ack_now = 1;
+		synack = true;
 	}
 	/* RFC 7323 3.2: after negotiation every non-RST segment has TS. */
 	if (c->ts_ok && !(sg->flags & TH_RST) &&
@@ -917,7 +918,7 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 		l = c->listener;
 		ws_tcp_half_open_done(c);
 		c->listener = NULL;
-		established(c, sg);
+		established(c, sg, synack);
 		if (c->passive) {
 			int ret = 0;
 
