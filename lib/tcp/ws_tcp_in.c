@@ -1000,8 +1000,17 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	}
 
 	/* Eighth: FIN, in order only (held ones came through data_input). */
-	if (fin && (sg->len > skip || sg->seq + sg->len == c->rcv_nxt))
+	if (fin && (sg->len > skip || sg->seq + sg->len == c->rcv_nxt)) {
 		fin_input(c);
+	} else if (fin && sg->len == 0 && SEQ_GT(sg->seq, c->rcv_nxt)) {
+		/*
+		 * A bare FIN beyond a hole: a duplicate ACK at once, as for
+		 * out-of-order data (RFC 5681 4.2). It is not held; the
+		 * peer sends it again once the hole is filled.
+		 */
+		tw->st->dupacks_tx++;
+		ws_tcp_send_ack(c);
+	}
 	if (c->dead)
 		goto out;
 	ws_tcp_output(c);
