@@ -371,6 +371,43 @@ test_keepalive_not_refreshed_by_junk(void **state)
 	ws_test_assert_no_leak(env);
 }
 
+/*
+ * Issue 16 (10): keep-alive runs in FIN_WAIT_2 too. After a shutdown
+ * whose FIN was acknowledged, a peer that dies before its own FIN is
+ * found by the probes (nothing else times FIN_WAIT_2 while the
+ * application still holds the connection).
+ */
+static void
+test_keepalive_in_fin_wait_2(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	struct cseg c;
+	unsigned int i;
+
+	ws_tcp_set_keepalive(app.conn, true, 1000, 500, 2);
+	assert_int_equal(ws_tcp_shutdown(app.conn), 0);
+	only(env, &c);
+	assert_int_equal(c.flags, F_ACK | F_FIN);
+	peer(env, PISN + 1, iss + 2, F_ACK, 65535, NULL, 0);
+	assert_int_equal(app.conn->state, WS_TCP_FIN_WAIT_2);
+	quiet_until(env, 1000);
+	expect_probe(env, iss + 1);
+	/* Answered: idle starts again. */
+	peer(env, PISN + 1, iss + 2, F_ACK, 65535, NULL, 0);
+	expect_none(env);
+	for (i = 0; i < 2; i++) {
+		quiet_until(env, i == 0 ? 1000 : 500);
+		expect_probe(env, iss + 1);
+	}
+	assert_int_equal(st(env)->keepalive_probes, 3);
+	elapse(env, 500);
+	expect_none(env);
+	expect_closed(WS_TCP_CLOSED_KEEPALIVE);
+	assert_int_equal(st(env)->conn_keepalive_dead, 1);
+	ws_test_assert_no_leak(env);
+}
+
 /* ------------------------------------------------------------------ */
 /* The application idle timer (ws_tcp_set_idle_timeout).              */
 
@@ -544,6 +581,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_must24_keepalive),
 	TCP_TEST(test_window_opens_resets_persist_backoff),
 	TCP_TEST(test_keepalive_not_refreshed_by_junk),
+	TCP_TEST(test_keepalive_in_fin_wait_2),
 	TCP_TEST(test_idle_timeout),
 	TCP_TEST(test_idle_timeout_default_close),
 	TCP_TEST(test_idle_timeout_close_abort_in_callback),
