@@ -183,6 +183,7 @@
 	X(drop_unacceptable, "segments dropped: outside the receive window (RFC 9293 3.10.7.4)") \
 	X(drop_paws, "segments dropped: timestamp older than TS.Recent (PAWS, RFC 7323 5.3)") \
 	X(drop_no_ts, "segments dropped: no timestamp after both agreed to send them (RFC 7323)") \
+	X(no_ts_accepted, "segments without a timestamp accepted: [tcp] timestamps_strict = no") \
 	X(drop_no_ack, "segments dropped: no ACK flag on a synchronized connection") \
 	X(drop_ack_unsent, "segments dropped: they acknowledge data not yet sent") \
 	X(drop_ack_old, "segments dropped: ACK below SND.UNA - MAX.SND.WND (RFC 5961 5.2)") \

@@ -863,12 +863,19 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 		c->ack_now = 1;
 		synack = true;
 	}
-	/* RFC 7323 3.2: after negotiation every non-RST segment has TS. */
+	/*
+	 * RFC 7323 3.2: after negotiation every non-RST segment has TS
+	 * and one without it is dropped, unless the operator chose
+	 * Linux's tolerance (no PAWS for it, no TS.Recent from it).
+	 */
 	if (c->ts_ok && !(sg->flags & TH_RST) &&
 			!(sg->opts.present & WS_TCP_OPT_HAS_TS) &&
 			c->state != WS_TCP_SYN_RECEIVED) {
-		WS_DROP(tw->w, tw->st->drop_no_ts, sg->m);
-		goto out;
+		if (tw->cfg.timestamps_strict) {
+			WS_DROP(tw->w, tw->st->drop_no_ts, sg->m);
+			goto out;
+		}
+		tw->st->no_ts_accepted++;
 	}
 	/* RFC 7323 5.3 R1: PAWS. */
 	if (paws_reject(c, sg)) {

@@ -306,6 +306,74 @@ test_rfc7323_ts_recent_after_ack_check(void **state)
 }
 
 /*
+ * Issue 16 (10), RFC 7323 3.2: once timestamps are agreed, a segment
+ * without one is dropped and counted ([tcp] timestamps_strict = yes,
+ * the default); with timestamps_strict = no it is accepted as Linux
+ * does, and counted too.
+ */
+static void
+test_rfc7323_timestamps_strict(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t o[12];
+	struct pseg p = {
+		.sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.flags = F_ACK, .wnd = 65535, .opts = o, .olen = sizeof(o),
+	};
+	struct cseg c;
+	int strict;
+
+	for (strict = 1; strict >= 0; strict--) {
+		app_reset();
+		env->w.tcp->cfg.timestamps_strict = strict;
+		p.sport = PPORT + (strict ? 0 : 1);
+		p.seq = PISN;
+		p.flags = F_SYN;
+		ts_opt(o, 100, 0);
+		p.opts = o;
+		p.olen = sizeof(o);
+		p.data = NULL;
+		p.dlen = 0;
+		send_seg(env, &p);
+		only(env, &c);
+		p.seq = PISN + 1;
+		p.ack = c.seq + 1;
+		p.flags = F_ACK;
+		ts_opt(o, 110, c.o.tsval);
+		send_seg(env, &p);
+		assert_true(app.conn->ts_ok);
+		/* Data without the option. */
+		p.opts = NULL;
+		p.olen = 0;
+		p.data = "abc";
+		p.dlen = 3;
+		p.flags = F_ACK | F_PSH;
+		send_seg(env, &p);
+		if (strict) {
+			expect_none(env);
+			assert_int_equal(app.rx_len, 0);
+			assert_int_equal(st(env)->drop_no_ts, 1);
+			assert_int_equal(st(env)->no_ts_accepted, 0);
+		} else {
+			assert_int_equal(app.rx_len, 3);
+			assert_memory_equal(app.rx, "abc", 3);
+			assert_int_equal(st(env)->drop_no_ts, 1);
+			assert_int_equal(st(env)->no_ts_accepted, 1);
+			/* It moved no TS.Recent; our ACK echoes the last. */
+			assert_int_equal(app.conn->ts_recent, 110);
+			elapse(env, DELACK_MS);
+			only(env, &c);
+			assert_int_equal(c.ack, PISN + 4);
+			assert_int_equal(c.o.tsecr, 110);
+		}
+		ws_tcp_abort(app.conn);
+		ws_test_run_timers(env);
+		ws_test_clear_captured(env);
+	}
+	ws_test_assert_no_leak(env);
+}
+
+/*
  * Issue 16 (7): a peer MSS under 12 with timestamps underflowed our send
  * MSS (65525 and more). As Linux, the MSS is at least 48 bytes with the
  * options: 36 bytes of payload a segment, counted in mss_clamped.
@@ -619,6 +687,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_rfc2018_sack_blocks),
 	TCP_TEST(test_rfc2018_sack_most_recent_first),
 	TCP_TEST(test_rfc7323_ts_recent_after_ack_check),
+	TCP_TEST(test_rfc7323_timestamps_strict),
 	TCP_TEST(test_tiny_mss_clamped),
 	TCP_TEST(test_must15_mss_zero),
 };
