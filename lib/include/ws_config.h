@@ -139,6 +139,7 @@ struct ws_tcp_config {
 	uint32_t backlog;		/* half-open per listener, per worker */
 	uint32_t half_open_max;		/* half-open per worker, all listeners */
 	bool timestamps;		/* RFC 7323 */
+	bool timestamps_strict;		/* drop segments missing a TS */
 	bool window_scaling;		/* RFC 7323 */
 	bool sack;			/* RFC 2018 SACK-permitted */
 	bool nodelay;			/* default for new connections */

@@ -191,6 +191,7 @@
 	X(drop_unacceptable, "segments dropped: outside the receive window (RFC 9293 3.10.7.4)") \
 	X(drop_paws, "segments dropped: timestamp older than TS.Recent (PAWS, RFC 7323 5.3)") \
 	X(drop_no_ts, "segments dropped: no timestamp after both agreed to send them (RFC 7323)") \
+	X(no_ts_accepted, "segments without a timestamp accepted: [tcp] timestamps_strict = no") \
 	X(drop_no_ack, "segments dropped: no ACK flag on a synchronized connection") \
 	X(drop_ack_unsent, "segments dropped: they acknowledge data not yet sent") \
 	X(drop_ack_old, "segments dropped: ACK below SND.UNA - MAX.SND.WND (RFC 5961 5.2)") \
@@ -244,6 +245,7 @@
 	X(icmp_pmtu, "ICMP fragmentation-needed about a connection: MSS may drop (RFC 1191)") \
 	X(icmp_pmtu_below_floor, "of icmp_pmtu, those reporting an MTU below [ip] pmtu_min: clamped to it, DF off") \
 	X(drop_icmp_pmtu_no_df, "ICMP fragmentation-needed ignored: the quoted segment had no DF") \
+	X(mss_clamped, "send MSS raised to 48 bytes: the peer's MSS or the path MTU was below") \
 	X(drop_icmp_unmatched, "ICMP errors ignored: no connection, or sequence not in flight") \
 	X(st_closed, "gauge: connections in CLOSED, just allocated or ended but not freed") \
 	X(st_listen, "gauge: listeners (LISTEN)") \

@@ -620,8 +620,13 @@ rtx_update(struct ws_tcp_conn *c, bool restart)
 		}
 		return;
 	}
+	/*
+	 * FIN_WAIT_2 too: after a shutdown the peer may die before its
+	 * FIN, and only keep-alive notices (Linux probes there as well).
+	 */
 	if (c->keepalive && (c->state == WS_TCP_ESTABLISHED ||
-			c->state == WS_TCP_CLOSE_WAIT)) {
+			c->state == WS_TCP_CLOSE_WAIT ||
+			c->state == WS_TCP_FIN_WAIT_2)) {
 		if (c->rtx_mode != WS_TCP_RTX_KEEPALIVE ||
 				!ws_timer_armed(&c->rtx_timer)) {
 			c->rtx_mode = WS_TCP_RTX_KEEPALIVE;

@@ -129,15 +129,26 @@ challenge_ack(struct ws_tcp_conn *c)
 		ws_tcp_send_ack(c);
 }
 
+uint16_t
+ws_tcp_mss_payload(struct ws_tcp_conn *c, uint32_t mss)
+{
+	/*
+	 * As Linux: a tiny MSS is raised, or with timestamps an MSS under
+	 * 12 would leave a negative payload (a huge one in a uint16_t).
+	 */
+	if (mss < WS_TCP_MIN_SND_MSS) {
+		c->tw->st->mss_clamped++;
+		mss = WS_TCP_MIN_SND_MSS;
+	}
+	return (uint16_t)(mss - (c->ts_ok ? 12u : 0u));
+}
+
 /* MUST-16: the smaller MSS, less the options on every segment. */
 void
 ws_tcp_set_send_mss(struct ws_tcp_conn *c)
 {
-	uint32_t mss = RTE_MIN((uint32_t)c->peer_mss, (uint32_t)c->rcv_mss);
-
-	if (c->ts_ok)
-		mss -= 12;
-	c->mss = (uint16_t)RTE_MAX(mss, 64u);
+	c->mss = ws_tcp_mss_payload(c, RTE_MIN((uint32_t)c->peer_mss,
+		(uint32_t)c->rcv_mss));
 }
 
 /* Options a SYN or SYN-ACK settles (RFC 7323, RFC 2018, MUST-14..16). */
@@ -168,15 +179,15 @@ negotiate(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 
 /*
  * The connection is synchronized by 'sg': window, timers, congestion
- * control. A SYN-ACK's window is never scaled (RFC 7323 2.2).
+ * control. A SYN-ACK's window is never scaled (RFC 7323 2.2); 'syn' says
+ * 'sg' was one (in simultaneous open its SYN flag is already gone).
  */
 static void
-established(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
+established(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg, bool syn)
 {
 	struct ws_tcp_worker *tw = c->tw;
 
-	c->snd_wnd = (sg->flags & TH_SYN) ? sg->wnd :
-		(uint32_t)sg->wnd << c->snd_shift;
+	c->snd_wnd = syn ? sg->wnd : (uint32_t)sg->wnd << c->snd_shift;
 	c->snd_wl1 = sg->seq;
 	c->snd_wl2 = sg->ack;
 	c->max_snd_wnd = RTE_MAX(c->max_snd_wnd, c->snd_wnd);
@@ -243,12 +254,13 @@ syn_sent_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	c->irs = sg->seq;
 	c->rcv_nxt = sg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
+	c->last_rx = tw->w->now;
 	negotiate(c, sg);
 	if (ack_ok) {
 		c->snd_una = sg->ack;
 		if (SEQ_LT(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;
-		established(c, sg);
+		established(c, sg, true);
 		c->ack_now = 1;
 		ws_tcp_output(c);
 		if (c->ops != NULL && c->ops->connected != NULL)
@@ -271,6 +283,56 @@ ooo_node_free(struct ws_tcp_worker *tw, struct ws_tcp_ooo *o)
 {
 	o->next = tw->free_ooo;
 	tw->free_ooo = o;
+}
+
+bool
+ws_tcp_ooo_block(const struct ws_tcp_conn *c, uint32_t seq, uint32_t *left,
+		uint32_t *right)
+{
+	const struct ws_tcp_ooo *o;
+	uint32_t l = 0, r = 0;
+	bool run = false;
+
+	for (o = c->ooo; o != NULL && SEQ_LEQ(o->seq, seq); o = o->next) {
+		if (!run || o->seq != r) {
+			l = o->seq;
+			run = true;
+		}
+		r = o->seq + o->len;
+	}
+	if (!run || SEQ_GEQ(seq, r))
+		return false;
+	/* Nodes that continue the block after 'seq'. */
+	for (; o != NULL && o->seq == r; o = o->next)
+		r += o->len;
+	*left = l;
+	*right = r;
+	return true;
+}
+
+/*
+ * RFC 2018 4: the block holding 'seq' (the segment that made us ACK)
+ * goes first in our SACK options, then the blocks reported most
+ * recently; a hint in the same block, or already acknowledged, goes.
+ */
+static void
+sack_note(struct ws_tcp_conn *c, uint32_t seq)
+{
+	uint32_t hint[WS_TCP_SACK_MAX], left, right, h;
+	unsigned int i, n = 0;
+
+	if (!ws_tcp_ooo_block(c, seq, &left, &right))
+		return;
+	hint[n++] = seq;
+	for (i = 0; i < c->n_sack_hint && n < WS_TCP_SACK_MAX; i++) {
+		h = c->sack_hint[i];
+		if (SEQ_LT(h, c->rcv_nxt) ||
+				(SEQ_LEQ(left, h) && SEQ_LT(h, right)))
+			continue;
+		hint[n++] = h;
+	}
+	memcpy(c->sack_hint, hint, n * sizeof(hint[0]));
+	c->n_sack_hint = (uint8_t)n;
 }
 
 /*
@@ -499,6 +561,38 @@ rst_input(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 	}
 }
 
+static bool
+ts_recent_stale(const struct ws_tcp_conn *c)
+{
+	/* RFC 7323 5.5: a TS.Recent idle for 24 days is forgotten. */
+	return ws_tcp_now_ms(c->tw) - c->ts_recent_ms > WS_TCP_TS_STALE_MS;
+}
+
+/*
+ * 'sg' passed the sequence check and its ACK is in range: only now may it
+ * move TS.Recent (RFC 7323 4.3; a forged segment acknowledging unsent
+ * data would otherwise set it far ahead, and PAWS would drop the real
+ * peer for 24 days), and only now does it prove the peer alive to
+ * keep-alive and to the persist timer's R2 (junk out of the window must
+ * not keep a dead connection).
+ */
+static void
+seg_accepted(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	c->last_rx = tw->w->now;
+	c->ka_probes = 0;
+	/* TS.Recent: a segment that covers Last.ACK.sent. */
+	if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
+			SEQ_LEQ(sg->seq, c->last_ack_sent) &&
+			(SEQ_GEQ(sg->opts.tsval, c->ts_recent) ||
+			 ts_recent_stale(c))) {
+		c->ts_recent = sg->opts.tsval;
+		c->ts_recent_ms = ws_tcp_now_ms(tw);
+	}
+}
+
 /* Returns false when the segment must go no further. */
 static bool
 ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
@@ -517,6 +611,7 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 		invalid_ack(c, sg);
 		return false;
 	}
+	seg_accepted(c, sg);
 	wnd = (uint32_t)sg->wnd << c->snd_shift;
 	if (SEQ_GT(sg->ack, c->snd_una)) {
 		acked = sg->ack - c->snd_una;
@@ -584,6 +679,17 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 		c->snd_wl2 = sg->ack;
 		if (wnd > c->max_snd_wnd)
 			c->max_snd_wnd = wnd;
+	}
+	/*
+	 * The window opened while the persist timer backed off (nothing in
+	 * flight: the probes' count is all n_rtx holds). As Linux's
+	 * tcp_ack_probe, the backoff and R2's start go with the probes, or
+	 * the next lost segment would wait RTO max and R2 would count from
+	 * the last probe.
+	 */
+	if (c->snd_wnd != 0 && c->n_rtx != 0 && c->snd_max == c->snd_una) {
+		c->n_rtx = 0;
+		c->rtx_first = 0;
 	}
 
 	switch (c->state) {
@@ -701,6 +807,7 @@ data_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, uint32_t skip, bool *fi
 		 * sender counts them for fast retransmit.
 		 */
 		ooo_insert(c, seq, len, *fin, m);
+		sack_note(c, seq);
 		*fin = false;
 		tw->st->dupacks_tx++;
 		ws_tcp_send_ack(c);
@@ -726,20 +833,16 @@ data_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, uint32_t skip, bool *fi
 static bool
 paws_reject(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 {
-	struct ws_tcp_worker *tw = c->tw;
-
 	if (!c->ts_ok || (sg->flags & TH_RST) ||
 			!(sg->opts.present & WS_TCP_OPT_HAS_TS))
 		return false;
 	if (!SEQ_LT(sg->opts.tsval, c->ts_recent))
 		return false;
-	/* RFC 7323 5.5: a TS.Recent idle for 24 days is forgotten. */
-	if (ws_tcp_now_ms(tw) - c->ts_recent_ms > WS_TCP_TS_STALE_MS) {
-		c->ts_recent = sg->opts.tsval;
-		c->ts_recent_ms = ws_tcp_now_ms(tw);
-		return false;
-	}
-	return true;
+	/*
+	 * A stale TS.Recent rejects nothing; an acceptable segment
+	 * replaces it (seg_accepted).
+	 */
+	return !ts_recent_stale(c);
 }
 
 void
@@ -748,10 +851,7 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	struct ws_tcp_worker *tw = c->tw;
 	struct ws_tcp_listener *l;
 	uint32_t wnd, skip = 0, cut;
-	bool acked_new = false, fin;
-
-	c->last_rx = tw->w->now;
-	c->ka_probes = 0;
+	bool acked_new = false, fin, synack = false;
 
 	if (c->state == WS_TCP_SYN_SENT) {
 		syn_sent_input(c, sg);
@@ -778,13 +878,21 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 		sg->flags &= (uint8_t)~TH_SYN;
 		sg->seq++;
 		c->ack_now = 1;
+		synack = true;
 	}
-	/* RFC 7323 3.2: after negotiation every non-RST segment has TS. */
+	/*
+	 * RFC 7323 3.2: after negotiation every non-RST segment has TS
+	 * and one without it is dropped, unless the operator chose
+	 * Linux's tolerance (no PAWS for it, no TS.Recent from it).
+	 */
 	if (c->ts_ok && !(sg->flags & TH_RST) &&
 			!(sg->opts.present & WS_TCP_OPT_HAS_TS) &&
 			c->state != WS_TCP_SYN_RECEIVED) {
-		WS_DROP(tw->w, tw->st->drop_no_ts, sg->m);
-		goto out;
+		if (tw->cfg.timestamps_strict) {
+			WS_DROP(tw->w, tw->st->drop_no_ts, sg->m);
+			goto out;
+		}
+		tw->st->no_ts_accepted++;
 	}
 	/* RFC 7323 5.3 R1: PAWS. */
 	if (paws_reject(c, sg)) {
@@ -810,13 +918,6 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 		rst_input(c, sg);
 		goto out;
 	}
-	/* TS.Recent (RFC 7323 4.3): a segment that covers Last.ACK.sent. */
-	if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
-			SEQ_LEQ(sg->seq, c->last_ack_sent) &&
-			SEQ_GEQ(sg->opts.tsval, c->ts_recent)) {
-		c->ts_recent = sg->opts.tsval;
-		c->ts_recent_ms = ws_tcp_now_ms(tw);
-	}
 	/* Fourth: SYN in a synchronized state (RFC 5961 4.2). */
 	if (sg->flags & TH_SYN) {
 		tw->st->syn_challenged++;
@@ -834,13 +935,14 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 			ws_tcp_reply_rst(tw, sg);
 			goto out;
 		}
+		seg_accepted(c, sg);
 		c->snd_una = sg->ack;
 		if (SEQ_LT(c->snd_nxt, c->snd_una))
 			c->snd_nxt = c->snd_una;
 		l = c->listener;
 		ws_tcp_half_open_done(c);
 		c->listener = NULL;
-		established(c, sg);
+		established(c, sg, synack);
 		if (c->passive) {
 			int ret = 0;
 
@@ -922,8 +1024,17 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	}
 
 	/* Eighth: FIN, in order only (held ones came through data_input). */
-	if (fin && (sg->len > skip || sg->seq + sg->len == c->rcv_nxt))
+	if (fin && (sg->len > skip || sg->seq + sg->len == c->rcv_nxt)) {
 		fin_input(c);
+	} else if (fin && sg->len == 0 && SEQ_GT(sg->seq, c->rcv_nxt)) {
+		/*
+		 * A bare FIN beyond a hole: a duplicate ACK at once, as for
+		 * out-of-order data (RFC 5681 4.2). It is not held; the
+		 * peer sends it again once the hole is filled.
+		 */
+		tw->st->dupacks_tx++;
+		ws_tcp_send_ack(c);
+	}
 	if (c->dead)
 		goto out;
 	ws_tcp_output(c);
@@ -1123,9 +1234,9 @@ ws_tcp_icmp_error(struct ws_worker *w, uint8_t type, uint8_t code,
 			c->pmtu_no_df = 1;
 		}
 		if (mtu < w->iface->mtu) {
-			mss = mtu - 40u - (c->ts_ok ? 12u : 0u);
+			mss = ws_tcp_mss_payload(c, mtu - 40u);
 			if (mss < c->mss)
-				c->mss = (uint16_t)RTE_MAX(mss, 8u);
+				c->mss = (uint16_t)mss;
 		}
 		return;
 	}

@@ -222,21 +222,47 @@ syn_options(const struct ws_tcp_conn *c, uint8_t *p)
 		c->ws_ok ? c->rcv_shift : -1);
 }
 
-/* SACK blocks for what the out-of-order queue holds (RFC 2018 4). */
+static bool
+sack_listed(const uint32_t *lefts, unsigned int n, uint32_t left)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (lefts[i] == left)
+			return true;
+	return false;
+}
+
+/*
+ * SACK blocks for what the out-of-order queue holds (RFC 2018 4): the
+ * most recently reported first (the block of the segment that made us
+ * ACK, then the earlier first blocks), then the others in order.
+ */
 static unsigned int
 sack_options(const struct ws_tcp_conn *c, uint8_t *p, unsigned int max)
 {
 	const struct ws_tcp_ooo *o = c->ooo;
-	unsigned int n = 0;
-	uint32_t left, right;
+	uint32_t lefts[WS_TCP_SACK_MAX], left, right;
+	unsigned int n = 0, i;
 
+	max = RTE_MIN(max, (unsigned int)WS_TCP_SACK_MAX);
+	for (i = 0; i < c->n_sack_hint && n < max; i++) {
+		if (!ws_tcp_ooo_block(c, c->sack_hint[i], &left, &right) ||
+				sack_listed(lefts, n, left))
+			continue;
+		lefts[n] = left;
+		put32(p + 4 + 8 * n, left);
+		put32(p + 8 + 8 * n, right);
+		n++;
+	}
 	while (o != NULL && n < max) {
 		left = o->seq;
 		right = o->seq + o->len;
 		for (o = o->next; o != NULL && o->seq == right; o = o->next)
 			right += o->len;
-		if (left == right)
+		if (left == right || sack_listed(lefts, n, left))
 			continue;
+		lefts[n] = left;
 		put32(p + 4 + 8 * n, left);
 		put32(p + 8 + 8 * n, right);
 		n++;

@@ -52,6 +52,12 @@ struct ws_worker;
 #define WS_TCP_OPT_MAX		40
 #define WS_TCP_MAX_WSCALE	14	/* RFC 7323 2.3 */
 #define WS_TCP_DEFAULT_MSS	536	/* RFC 9293 MUST-15 (IPv4) */
+/*
+ * The least send MSS, options included (Linux's TCP_MIN_SND_MSS): a peer
+ * MSS or path MTU below it would leave no room for payload once the
+ * timestamps are taken off.
+ */
+#define WS_TCP_MIN_SND_MSS	48
 #define WS_TCP_MAX_LISTENERS	32
 #define WS_TCP_WHEEL_SLOTS	4096
 #define WS_TCP_SYN_RTO_MIN_MS	3000	/* RFC 6298 (5.7) */
@@ -257,6 +263,13 @@ struct ws_tcp_conn {
 
 	struct ws_tcp_ooo *ooo;		/* sorted by seq */
 	uint32_t ooo_bytes;
+	/*
+	 * RFC 2018 4: a sequence number in each of the most recently
+	 * reported SACK blocks, newest first, so our SACK option lists the
+	 * block the last out-of-order segment went into first.
+	 */
+	uint32_t sack_hint[WS_TCP_SACK_MAX];
+	uint8_t n_sack_hint;
 
 	/* Keep-alive (RFC 9293 3.8.4). */
 	uint32_t ka_idle_ms, ka_intvl_ms, ka_cnt, ka_probes;
@@ -373,6 +386,17 @@ void ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg);
 void ws_tcp_reply_rst(struct ws_tcp_worker *tw, const struct ws_tcp_seg *sg);
 /* MUST-16: c->mss from the peer's MSS and ours, less the options. */
 void ws_tcp_set_send_mss(struct ws_tcp_conn *c);
+/*
+ * The payload of a segment for an MSS of 'mss' bytes: at least
+ * WS_TCP_MIN_SND_MSS (counted in mss_clamped), less the timestamps.
+ */
+uint16_t ws_tcp_mss_payload(struct ws_tcp_conn *c, uint32_t mss);
+/*
+ * The block [*left, *right) of contiguous out-of-order data holding
+ * 'seq'; false when none holds it.
+ */
+bool ws_tcp_ooo_block(const struct ws_tcp_conn *c, uint32_t seq,
+		uint32_t *left, uint32_t *right);
 
 /* ws_tcp_listen.c: LISTEN, SYN_RECEIVED's birth and SYN cookies. */
 void ws_tcp_listen_input(struct ws_tcp_worker *tw,

@@ -242,6 +242,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.tcp.half_open_max, 4096);
 	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_RST);
 	assert_true(cfg.tcp.timestamps);
+	assert_true(cfg.tcp.timestamps_strict);
 	assert_true(cfg.tcp.window_scaling);
 	assert_true(cfg.tcp.sack);
 	assert_false(cfg.tcp.nodelay);
@@ -348,6 +349,7 @@ static const char full_ini[] =
 	"backlog = 1\n"
 	"half_open_max = 1048576\n"
 	"timestamps = no\n"
+	"timestamps_strict = no\n"
 	"window_scaling = off\n"
 	"sack = false\n"
 	"nodelay = yes\n"
@@ -446,6 +448,7 @@ test_full_file(void **state)
 	assert_int_equal(cfg.tcp.half_open_max, 1048576);
 	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_DROP);
 	assert_false(cfg.tcp.timestamps);
+	assert_false(cfg.tcp.timestamps_strict);
 	assert_false(cfg.tcp.window_scaling);
 	assert_false(cfg.tcp.sack);
 	assert_true(cfg.tcp.nodelay);
@@ -1096,6 +1099,8 @@ test_tcp_bounds(void **state)
 		"500 is out of range 1..499");
 	expect_bad_value("tcp", "nodelay", "maybe",
 		"'maybe' is not yes/no/true/false/on/off/1/0");
+	expect_bad_value("tcp", "timestamps_strict", "2",
+		"'2' is not yes/no/true/false/on/off/1/0");
 }
 
 /*

@@ -235,6 +235,33 @@ test_shld31_out_of_order_fill(void **state)
 	finish(env);
 }
 
+/*
+ * Issue 16 (10): a bare FIN beyond a hole gets a duplicate ACK at once,
+ * like out-of-order data; once the hole is filled the peer's
+ * retransmitted FIN closes.
+ */
+static void
+test_out_of_order_bare_fin_dup_ack(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+
+	peer(env, PISN + 4, iss + 1, F_ACK | F_FIN, 65535, NULL, 0);
+	expect_ack(env, iss + 1, PISN + 1);
+	assert_int_equal(st(env)->dupacks_tx, 1);
+	assert_int_equal(app.conn->state, WS_TCP_ESTABLISHED);
+	assert_int_equal(app.peer_closed, 0);
+	peer(env, PISN + 1, iss + 1, F_ACK, 65535, "abc", 3);
+	elapse(env, DELACK_MS);
+	expect_ack(env, iss + 1, PISN + 4);
+	peer(env, PISN + 4, iss + 1, F_ACK | F_FIN, 65535, NULL, 0);
+	expect_ack(env, iss + 1, PISN + 5);
+	assert_int_equal(app.peer_closed, 1);
+	assert_int_equal(app.conn->state, WS_TCP_CLOSE_WAIT);
+	assert_int_equal(st(env)->dupacks_tx, 1);
+	finish(env);
+}
+
 /* The out-of-order queue is bounded per connection. */
 static void
 test_ooo_bounded(void **state)
@@ -521,6 +548,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_tiny_segments_coalesced),
 	TCP_TEST(test_chained_segment_from_fragments),
 	TCP_TEST(test_shld31_out_of_order_fill),
+	TCP_TEST(test_out_of_order_bare_fin_dup_ack),
 	TCP_TEST(test_ooo_bounded),
 	TCP_TEST(test_ooo_bounded_per_worker),
 	TCP_TEST(test_must17_nagle),

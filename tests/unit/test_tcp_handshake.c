@@ -280,6 +280,53 @@ test_must10_simultaneous_open(void **state)
 	finish(env);
 }
 
+/*
+ * Issue 16 (10), RFC 7323 2.2: the window of a SYN or SYN-ACK is never
+ * scaled, in simultaneous open too: not ours in the SYN-ACK, not the
+ * peer's in its SYN nor in its SYN-ACK; later segments are scaled.
+ */
+static void
+test_simultaneous_open_syn_window_unscaled(void **state)
+{
+	struct ws_test_env *env = *state;
+	static const uint8_t ws7[] = { 1, 3, 3, 7 };	/* NOP, WS 7 */
+	struct ws_tcp_conn *c;
+	struct cseg s, sa;
+	struct pseg p = { .sport = PPORT, .seq = PISN, .flags = F_SYN,
+		.wnd = 4096, .opts = ws7, .olen = sizeof(ws7) };
+
+	c = connect_peer(env, &s);
+	assert_int_equal(s.o.wscale, 3);
+	p.dport = s.sport;
+	send_seg(env, &p);
+	only(env, &sa);
+	assert_int_equal(sa.flags, F_SYN | F_ACK);
+	assert_true(c->ws_ok);
+	/* Ours: 65535 as in any SYN, not 262144 >> 3. */
+	assert_int_equal(sa.wnd, 65535);
+	assert_int_equal(sa.o.wscale, 3);
+	assert_int_equal(c->snd_wnd, 4096);
+
+	/* The peer's SYN-ACK: its window as it is. */
+	p.ack = s.seq + 1;
+	p.flags = F_SYN | F_ACK;
+	p.wnd = 1000;
+	send_seg(env, &p);
+	assert_int_equal(c->state, WS_TCP_ESTABLISHED);
+	expect_ack(env, s.seq + 1, PISN + 1);
+	assert_int_equal(c->snd_wnd, 1000);
+	/* A plain ACK's window is scaled. */
+	p.seq = PISN + 1;
+	p.flags = F_ACK;
+	p.opts = NULL;
+	p.olen = 0;
+	send_seg(env, &p);
+	expect_none(env);
+	assert_int_equal(c->snd_wnd, 1000 << 7);
+	app.conn = c;
+	finish(env);
+}
+
 /* RFC 9293 3.10.7, SYN-SENT state: RST with an acceptable ACK: refused. */
 static void
 test_syn_sent_rst_refused(void **state)
@@ -418,6 +465,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_listener_table_full_and_last_found),
 	TCP_TEST(test_active_open),
 	TCP_TEST(test_must10_simultaneous_open),
+	TCP_TEST(test_simultaneous_open_syn_window_unscaled),
 	TCP_TEST(test_syn_sent_rst_refused),
 	TCP_TEST(test_table_full),
 	TCP_TEST(test_backlog),

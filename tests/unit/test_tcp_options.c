@@ -251,6 +251,191 @@ test_rfc7323_paws(void **state)
 	ws_test_assert_no_leak(env);
 }
 
+/*
+ * Issue 16 (2), RFC 7323 4.3: TS.Recent moves only for a segment that
+ * passed the sequence and the ACK checks. A forged segment (in-window
+ * SEQ, ACK of unsent data, TSval far ahead) is dropped and leaves
+ * TS.Recent alone, so PAWS still lets the real peer in.
+ */
+static void
+test_rfc7323_ts_recent_after_ack_check(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t o[12];
+	struct pseg p = {
+		.sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.flags = F_ACK, .wnd = 65535, .opts = o, .olen = sizeof(o),
+	};
+	struct cseg c;
+	uint32_t iss, tsval;
+
+	ts_syn(env, 100, &c);
+	iss = c.seq;
+	tsval = c.o.tsval;
+	ts_opt(o, 110, tsval);
+	p.ack = iss + 1;
+	send_seg(env, &p);
+	assert_int_equal(app.conn->ts_recent, 110);
+
+	/* The forgery, with and without data. */
+	ts_opt(o, 110 + 0x40000000u, tsval);
+	p.ack = iss + 1 + 5000;
+	send_seg(env, &p);
+	p.data = "evil";
+	p.dlen = 4;
+	send_seg(env, &p);
+	assert_int_equal(st(env)->drop_ack_unsent, 2);
+	assert_int_equal(app.conn->ts_recent, 110);
+	ws_test_clear_captured(env);
+
+	/* The real peer's next segment: accepted and acknowledged. */
+	ts_opt(o, 120, tsval);
+	p.ack = iss + 1;
+	p.data = "good";
+	p.dlen = 4;
+	send_seg(env, &p);
+	assert_int_equal(st(env)->drop_paws, 0);
+	assert_int_equal(app.rx_len, 4);
+	assert_memory_equal(app.rx, "good", 4);
+	assert_int_equal(app.conn->ts_recent, 120);
+	elapse(env, DELACK_MS);
+	only(env, &c);
+	assert_int_equal(c.ack, PISN + 5);
+	assert_int_equal(c.o.tsecr, 120);
+	finish(env);
+}
+
+/*
+ * Issue 16 (10), RFC 7323 3.2: once timestamps are agreed, a segment
+ * without one is dropped and counted ([tcp] timestamps_strict = yes,
+ * the default); with timestamps_strict = no it is accepted as Linux
+ * does, and counted too.
+ */
+static void
+test_rfc7323_timestamps_strict(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t o[12];
+	struct pseg p = {
+		.sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.flags = F_ACK, .wnd = 65535, .opts = o, .olen = sizeof(o),
+	};
+	struct cseg c;
+	int strict;
+
+	for (strict = 1; strict >= 0; strict--) {
+		app_reset();
+		env->w.tcp->cfg.timestamps_strict = strict;
+		p.sport = PPORT + (strict ? 0 : 1);
+		p.seq = PISN;
+		p.flags = F_SYN;
+		ts_opt(o, 100, 0);
+		p.opts = o;
+		p.olen = sizeof(o);
+		p.data = NULL;
+		p.dlen = 0;
+		send_seg(env, &p);
+		only(env, &c);
+		p.seq = PISN + 1;
+		p.ack = c.seq + 1;
+		p.flags = F_ACK;
+		ts_opt(o, 110, c.o.tsval);
+		send_seg(env, &p);
+		assert_true(app.conn->ts_ok);
+		/* Data without the option. */
+		p.opts = NULL;
+		p.olen = 0;
+		p.data = "abc";
+		p.dlen = 3;
+		p.flags = F_ACK | F_PSH;
+		send_seg(env, &p);
+		if (strict) {
+			expect_none(env);
+			assert_int_equal(app.rx_len, 0);
+			assert_int_equal(st(env)->drop_no_ts, 1);
+			assert_int_equal(st(env)->no_ts_accepted, 0);
+		} else {
+			assert_int_equal(app.rx_len, 3);
+			assert_memory_equal(app.rx, "abc", 3);
+			assert_int_equal(st(env)->drop_no_ts, 1);
+			assert_int_equal(st(env)->no_ts_accepted, 1);
+			/* It moved no TS.Recent; our ACK echoes the last. */
+			assert_int_equal(app.conn->ts_recent, 110);
+			elapse(env, DELACK_MS);
+			only(env, &c);
+			assert_int_equal(c.ack, PISN + 4);
+			assert_int_equal(c.o.tsecr, 110);
+		}
+		ws_tcp_abort(app.conn);
+		ws_test_run_timers(env);
+		ws_test_clear_captured(env);
+	}
+	ws_test_assert_no_leak(env);
+}
+
+/*
+ * Issue 16 (7): a peer MSS under 12 with timestamps underflowed our send
+ * MSS (65525 and more). As Linux, the MSS is at least 48 bytes with the
+ * options: 36 bytes of payload a segment, counted in mss_clamped.
+ */
+static void
+test_tiny_mss_clamped(void **state)
+{
+	struct ws_test_env *env = *state;
+	static const uint16_t mss[] = { 1, 4, 11 };
+	static uint8_t data[100];
+	uint8_t so[16] = { 2, 4 }, o[12];
+	struct pseg p = { .dport = LPORT, .wnd = 65535 };
+	struct cseg c;
+	unsigned int i, k;
+
+	memset(data, 'm', sizeof(data));
+	for (i = 0; i < RTE_DIM(mss); i++) {
+		app_reset();
+		so[2] = (uint8_t)(mss[i] >> 8);
+		so[3] = (uint8_t)mss[i];
+		ts_opt(so + 4, 100, 0);
+		p.sport = (uint16_t)(PPORT + i);
+		p.seq = PISN;
+		p.flags = F_SYN;
+		p.opts = so;
+		p.olen = sizeof(so);
+		send_seg(env, &p);
+		only(env, &c);
+		ts_opt(o, 110, c.o.tsval);
+		p.seq = PISN + 1;
+		p.ack = c.seq + 1;
+		p.flags = F_ACK;
+		p.opts = o;
+		p.olen = sizeof(o);
+		send_seg(env, &p);
+		assert_int_equal(app.conn->peer_mss, mss[i]);
+		assert_int_equal(app.conn->mss, 48 - 12);
+		assert_int_equal(st(env)->mss_clamped, i + 1);
+		/* 100 bytes go as 36 + 36 + 28, each with its timestamps. */
+		ws_tcp_set_nodelay(app.conn, true);
+		assert_int_equal(ws_tcp_send(app.conn, data, sizeof(data)),
+			(int)sizeof(data));
+		assert_int_equal(ncap(env), 3);
+		for (k = 0; k < 3; k++) {
+			cap(env, k, &c);
+			assert_int_equal(c.seq, p.ack + 36 * k);
+			assert_int_equal(c.dlen, k < 2 ? 36 : 28);
+			assert_int_equal(c.olen, 12);
+			assert_true(c.o.present & WS_TCP_OPT_HAS_TS);
+		}
+		ws_test_clear_captured(env);
+		p.ack += sizeof(data);
+		send_seg(env, &p);
+		assert_int_equal(app.conn->snd_una, p.ack);
+		assert_int_equal(app.conn->sb_len, 0);
+		ws_tcp_abort(app.conn);
+		ws_test_run_timers(env);
+		ws_test_clear_captured(env);
+	}
+	ws_test_assert_no_leak(env);
+}
+
 /* RFC 6298 + RFC 7323 4: RTT from timestamps sets SRTT and RTO. */
 static void
 test_rfc6298_rtt_from_timestamps(void **state)
@@ -340,6 +525,72 @@ test_rfc2018_sack_blocks(void **state)
 		assert_int_equal(env->w.stats.ip.frag_tx, 0);
 	}
 	ws_test_clear_captured(env);
+	finish(env);
+}
+
+/*
+ * Issue 16 (10), RFC 2018 4: the first SACK block is the one holding
+ * the segment that made us ACK, then the blocks reported most recently.
+ * Three out-of-order segments arrive third, first, second; then one
+ * joins the first two blocks; then the hole fills.
+ */
+static void
+test_rfc2018_sack_most_recent_first(void **state)
+{
+	struct ws_test_env *env = *state;
+	static const uint8_t syn_opts[] = { 2, 4, 5, 0xb4, 1, 1, 4, 2 };
+	struct cseg c;
+	uint32_t iss, r = PISN + 1;
+	/* NOP NOP SACK len, then 'n' blocks of left, right (big-endian). */
+	uint8_t want[4 + 8 * 3];
+
+#define BLK(i, l, rr) do { \
+		uint32_t l_ = (l), r_ = (rr); \
+		want[4 + 8 * (i)] = l_ >> 24; want[5 + 8 * (i)] = l_ >> 16; \
+		want[6 + 8 * (i)] = l_ >> 8; want[7 + 8 * (i)] = l_; \
+		want[8 + 8 * (i)] = r_ >> 24; want[9 + 8 * (i)] = r_ >> 16; \
+		want[10 + 8 * (i)] = r_ >> 8; want[11 + 8 * (i)] = r_; \
+	} while (0)
+#define SACK_IS(n) do { \
+		only(env, &c); \
+		want[0] = 1; want[1] = 1; want[2] = 5; \
+		want[3] = 2 + 8 * (n); \
+		assert_int_equal(c.olen, 4 + 8 * (n)); \
+		assert_memory_equal(c.opts, want, 4 + 8 * (n)); \
+	} while (0)
+
+	send_syn(env, syn_opts, sizeof(syn_opts), 65535, &c);
+	iss = c.seq;
+	peer(env, r, iss + 1, F_ACK, 65535, NULL, 0);
+	assert_true(app.conn->sack_ok);
+	assert_false(app.conn->ts_ok);
+	/* Blocks A = [r+10, r+20), B = [r+30, r+40), C = [r+50, r+60). */
+	peer(env, r + 50, iss + 1, F_ACK, 65535, "cccccccccc", 10);
+	BLK(0, r + 50, r + 60);
+	SACK_IS(1);
+	peer(env, r + 10, iss + 1, F_ACK, 65535, "aaaaaaaaaa", 10);
+	BLK(0, r + 10, r + 20);
+	BLK(1, r + 50, r + 60);
+	SACK_IS(2);
+	peer(env, r + 30, iss + 1, F_ACK, 65535, "bbbbbbbbbb", 10);
+	BLK(0, r + 30, r + 40);
+	BLK(1, r + 10, r + 20);
+	BLK(2, r + 50, r + 60);
+	SACK_IS(3);
+	assert_int_equal(c.ack, r);
+	/* [r+20, r+30) joins A and B: that block first, then C. */
+	peer(env, r + 20, iss + 1, F_ACK, 65535, "xxxxxxxxxx", 10);
+	BLK(0, r + 10, r + 40);
+	BLK(1, r + 50, r + 60);
+	SACK_IS(2);
+	/* The hole fills: the ACK moves, C is what is left. */
+	peer(env, r, iss + 1, F_ACK, 65535, "0000000000", 10);
+	BLK(0, r + 50, r + 60);
+	SACK_IS(1);
+	assert_int_equal(c.ack, r + 40);
+	assert_int_equal(st(env)->dupacks_tx, 4);
+#undef BLK
+#undef SACK_IS
 	finish(env);
 }
 
@@ -434,6 +685,10 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_rfc6298_rtt_from_timestamps),
 	TCP_TEST(test_rfc7323_window_scaling),
 	TCP_TEST(test_rfc2018_sack_blocks),
+	TCP_TEST(test_rfc2018_sack_most_recent_first),
+	TCP_TEST(test_rfc7323_ts_recent_after_ack_check),
+	TCP_TEST(test_rfc7323_timestamps_strict),
+	TCP_TEST(test_tiny_mss_clamped),
 	TCP_TEST(test_must15_mss_zero),
 };
 

@@ -292,6 +292,122 @@ test_must24_keepalive(void **state)
 	ws_test_assert_no_leak(env);
 }
 
+/*
+ * Issue 16 (1), Linux's tcp_ack_probe: persist probes back off and each
+ * zero-window answer restarts R2, but once the window opens that is
+ * over. A segment lost next is retransmitted after the plain RTO, not
+ * RTO max, and R2 counts from its own first timeout.
+ */
+static void
+test_window_opens_resets_persist_backoff(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	uint32_t rto = app.conn->rto_ms;
+	struct cseg c;
+	unsigned int i;
+
+	peer(env, PISN + 1, iss + 1, F_ACK, 0, NULL, 0);
+	assert_int_equal(ws_tcp_send(app.conn, "hello", 5), 5);
+	expect_none(env);
+	for (i = 0; i < 8; i++) {
+		elapse(env, 60000);
+		expect_probe(env, iss);
+		peer(env, PISN + 1, iss + 1, F_ACK, 0, NULL, 0);
+	}
+	assert_int_equal(st(env)->persist_probes, 8);
+	/* The window opens: the data goes, and is lost. */
+	peer(env, PISN + 1, iss + 1, F_ACK, 1000, NULL, 0);
+	only(env, &c);
+	assert_int_equal(c.seq, iss + 1);
+	assert_int_equal(c.dlen, 5);
+	/* Retransmitted after RTO, then 2 RTO: a fresh backoff. */
+	quiet_until(env, rto);
+	only(env, &c);
+	assert_int_equal(c.seq, iss + 1);
+	assert_int_equal(c.dlen, 5);
+	quiet_until(env, 2 * rto);
+	only(env, &c);
+	assert_int_equal(c.dlen, 5);
+	assert_int_equal(st(env)->rto_expired, 2);
+	/* Acknowledged at last: the connection lives on. */
+	peer(env, PISN + 1, iss + 6, F_ACK, 1000, NULL, 0);
+	expect_none(env);
+	assert_int_equal(app.closed, 0);
+	assert_int_equal(app.conn->state, WS_TCP_ESTABLISHED);
+	assert_int_equal(app.conn->n_rtx, 0);
+	finish(env);
+}
+
+/*
+ * Issue 16 (6): only acceptable segments prove the peer alive. A dead
+ * peer's connection with keep-alive on is reaped after idle + interval
+ * * count although an attacker keeps sending segments out of the window
+ * and below it.
+ */
+static void
+test_keepalive_not_refreshed_by_junk(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	uint64_t t, closed_at = 0;
+
+	ws_tcp_set_keepalive(app.conn, true, 1000, 500, 3);
+	for (t = 0; t < 4000 && closed_at == 0; t += 100) {
+		/* Beyond the window, below it, and an ACK of unsent data. */
+		peer(env, PISN + 1 + 300000, iss + 1, F_ACK, 65535, "junk", 4);
+		peer(env, PISN + 1 - 5000, iss + 1, F_ACK, 65535, "junk", 4);
+		peer(env, PISN + 1, iss + 1 + 5000, F_ACK, 65535, NULL, 0);
+		elapse(env, 100);
+		ws_test_clear_captured(env);
+		if (app.closed != 0)
+			closed_at = t + 100;
+	}
+	assert_int_equal(closed_at, 1000 + 3 * 500);
+	assert_int_equal(app.closed_reason, WS_TCP_CLOSED_KEEPALIVE);
+	assert_int_equal(st(env)->keepalive_probes, 3);
+	assert_true(st(env)->drop_unacceptable >= 2 * 25);
+	assert_true(st(env)->drop_ack_unsent >= 25);
+	ws_test_assert_no_leak(env);
+}
+
+/*
+ * Issue 16 (10): keep-alive runs in FIN_WAIT_2 too. After a shutdown
+ * whose FIN was acknowledged, a peer that dies before its own FIN is
+ * found by the probes (nothing else times FIN_WAIT_2 while the
+ * application still holds the connection).
+ */
+static void
+test_keepalive_in_fin_wait_2(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	struct cseg c;
+	unsigned int i;
+
+	ws_tcp_set_keepalive(app.conn, true, 1000, 500, 2);
+	assert_int_equal(ws_tcp_shutdown(app.conn), 0);
+	only(env, &c);
+	assert_int_equal(c.flags, F_ACK | F_FIN);
+	peer(env, PISN + 1, iss + 2, F_ACK, 65535, NULL, 0);
+	assert_int_equal(app.conn->state, WS_TCP_FIN_WAIT_2);
+	quiet_until(env, 1000);
+	expect_probe(env, iss + 1);
+	/* Answered: idle starts again. */
+	peer(env, PISN + 1, iss + 2, F_ACK, 65535, NULL, 0);
+	expect_none(env);
+	for (i = 0; i < 2; i++) {
+		quiet_until(env, i == 0 ? 1000 : 500);
+		expect_probe(env, iss + 1);
+	}
+	assert_int_equal(st(env)->keepalive_probes, 3);
+	elapse(env, 500);
+	expect_none(env);
+	expect_closed(WS_TCP_CLOSED_KEEPALIVE);
+	assert_int_equal(st(env)->conn_keepalive_dead, 1);
+	ws_test_assert_no_leak(env);
+}
+
 /* ------------------------------------------------------------------ */
 /* The application idle timer (ws_tcp_set_idle_timeout).              */
 
@@ -463,6 +579,9 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_rfc5681_fast_retransmit),
 	TCP_TEST(test_must36_zero_window_probe),
 	TCP_TEST(test_must24_keepalive),
+	TCP_TEST(test_window_opens_resets_persist_backoff),
+	TCP_TEST(test_keepalive_not_refreshed_by_junk),
+	TCP_TEST(test_keepalive_in_fin_wait_2),
 	TCP_TEST(test_idle_timeout),
 	TCP_TEST(test_idle_timeout_default_close),
 	TCP_TEST(test_idle_timeout_close_abort_in_callback),
