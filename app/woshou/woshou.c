@@ -256,17 +256,21 @@ static void
 stop_stack(struct ws_stack *s, struct ws_services *svc)
 {
 	struct ws_stats total;
-	uint64_t refused;
+	uint64_t refused, stalled;
 
 	/* Peers hear FIN (or RST), never silence. */
 	ws_stack_drain(s, ws_stack_config(s)->control.drain_ms);
 	refused = ws_services_refused(svc);
+	stalled = ws_services_stalled(svc);
 	ws_stack_stats(s, -1, &total);
 	printf("final counters:\n");
 	ws_stats_print(stdout, &total, "  ");
 	if (refused != 0)
 		printf("  services.http_refused_no_state %" PRIu64 "\n",
 			refused);
+	if (stalled != 0)
+		printf("  services.http_stalled_closed %" PRIu64 "\n",
+			stalled);
 	ws_udp_services_print(stdout, udp_svc, "  ");
 	fflush(stdout);
 	/* After the stack: its last 'closed' callbacks free into the pools. */

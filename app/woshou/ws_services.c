@@ -34,13 +34,18 @@
 #include "ws_http.h"
 #include "ws_services.h"
 
+struct svc_lcore;
+
 /* One HTTP connection; 'buf' holds [http] max_request bytes. */
 struct http_conn {
 	struct ws_http_parser parser;	/* over buf[0..len) */
 	struct ws_http_response resp;	/* the response being sent */
 	struct rte_mempool *pool;	/* this state goes back here */
+	struct svc_lcore *home;		/* the worker's pool and counters */
 	const struct ws_services *svc;
 	uint64_t skip;			/* body bytes still to drop */
+	uint64_t out_total;		/* bytes ever put in the send buffer */
+	uint64_t out_total_idle;	/* out_total at the last idle period */
 	uint32_t len;			/* request bytes in buf */
 	uint32_t out_off;		/* bytes of resp already sent */
 	bool out_pending;		/* resp not all in the send buffer */
@@ -55,6 +60,7 @@ struct http_conn {
 struct svc_lcore {
 	struct rte_mempool *pool;
 	uint64_t refused;
+	uint64_t stalled;		/* responses abandoned: no progress */
 } __rte_cache_aligned;
 
 struct ws_services {
@@ -129,6 +135,7 @@ http_send(struct ws_tcp_conn *c, struct http_conn *hc)
 			return;
 		}
 		hc->out_off += (uint32_t)sent;
+		hc->out_total += (uint32_t)sent;
 		if ((uint32_t)sent < n)
 			return;		/* the rest in 'writable' */
 	}
@@ -244,6 +251,7 @@ http_accepted(struct ws_tcp_conn *c, void *listen_arg)
 	hc = obj;
 	memset(hc, 0, offsetof(struct http_conn, buf));
 	hc->pool = l->pool;
+	hc->home = l;
 	hc->svc = svc;
 	ws_http_parser_init(&hc->parser);
 	ws_tcp_set_ctx(c, hc);
@@ -305,20 +313,31 @@ http_peer_closed(struct ws_tcp_conn *c)
 
 /*
  * [http] keepalive_ms without a byte from the peer. A response still
- * going out (the peer reads slowly) is activity: keep it, and let the
- * stack's retransmission and persist limits judge a peer that is gone.
- * Anything else closes: between requests that is the keep-alive timeout
- * itself, and a partial request that stalled for as long would otherwise
- * hold the connection forever (there is no separate request timeout).
- * After our FIN the close also bounds FIN_WAIT_2.
+ * going out to a peer that reads slowly is activity: keep it. But one that
+ * made no progress for a whole period (nothing more went into the send
+ * buffer: the peer's window stayed shut) is abandoned, as nginx's
+ * send_timeout does: a peer that keeps answering zero-window probes would
+ * otherwise hold the connection and its send buffer for ever (Sockstress).
+ * The close makes it an orphan, which [tcp] orphan_retries and
+ * orphans_max bound. Anything else closes too: between requests that is
+ * the keep-alive timeout itself, and a partial request that stalled for
+ * as long would otherwise hold the connection forever (there is no
+ * separate request timeout). After our FIN the close also bounds
+ * FIN_WAIT_2 and hands a FIN still queued behind a shut window to the
+ * orphan limits.
  */
 static void
 http_idle(struct ws_tcp_conn *c)
 {
 	struct http_conn *hc = ws_tcp_ctx(c);
 
-	if (hc != NULL && (hc->out_pending || hc->holding))
-		return;		/* the stack asks again after another period */
+	if (hc != NULL && (hc->out_pending || hc->holding)) {
+		if (hc->out_total != hc->out_total_idle) {
+			hc->out_total_idle = hc->out_total;
+			return;	/* the stack asks again after another period */
+		}
+		hc->home->stalled++;
+	}
 	ws_tcp_close(c);
 }
 
@@ -691,5 +710,16 @@ ws_services_refused(const struct ws_services *svc)
 
 	for (i = 0; i < RTE_MAX_LCORE; i++)
 		n += svc->lcore[i].refused;
+	return n;
+}
+
+uint64_t
+ws_services_stalled(const struct ws_services *svc)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		n += svc->lcore[i].stalled;
 	return n;
 }

@@ -50,4 +50,10 @@ void ws_services_free(struct ws_services *svc);
 /* HTTP connections refused because a worker's state pool was empty. */
 uint64_t ws_services_refused(const struct ws_services *svc);
 
+/*
+ * HTTP responses abandoned: no progress for a whole [http] keepalive_ms
+ * (the peer's window stayed shut), so the connection was closed.
+ */
+uint64_t ws_services_stalled(const struct ws_services *svc);
+
 #endif /* WS_SERVICES_H */

@@ -1432,12 +1432,12 @@ idle(struct ws_tcp_conn *c)
 static void
 test_svc_http_idle(void **state)
 {
+	struct svc_env *env = *state;
 	struct ws_tcp_conn *c;
 	struct ws_services_config sc;
 	struct ws_config cfg;
 	struct ws_services *svc;
 
-	(void)state;
 	/* keepalive_ms is the idle timeout; between requests it closes. */
 	c = conn_new(80, 1 << 20, 1500);
 	assert_int_equal(c->idle_ms, 60000);
@@ -1463,6 +1463,22 @@ test_svc_http_idle(void **state)
 	idle(c);
 	assert_int_equal(c->closes, 1);
 	assert_int_equal(c->shutdowns, 0);
+	conn_free(c, WS_TCP_CLOSED_NORMAL);
+
+	/*
+	 * Sockstress: a response that made no progress for a whole period
+	 * (the peer's window stays shut) is abandoned and counted; one that
+	 * crept forward since the last period is kept.
+	 */
+	c = conn_new(80, 10, 1500);
+	arrive_str(c, "GET /hello HTTP/1.1\r\nHost: h\r\n\r\n");
+	idle(c);
+	make_room(c, 5);
+	idle(c);
+	assert_int_equal(c->closes, 0);
+	idle(c);
+	assert_int_equal(c->closes, 1);
+	assert_int_equal(ws_services_stalled(env->svc), 1);
 	conn_free(c, WS_TCP_CLOSED_NORMAL);
 
 	/* A request stalled half-way for as long closes as well. */
