@@ -206,6 +206,7 @@
 	X(drop_rb_segs, "in-order segments refused: receive buffer at its mbuf limit") \
 	X(drop_rx_reserve, "segments refused: holding their data would eat the receive pool's reserve") \
 	X(sndbuf_budget_full, "sends cut short or refused: the worker's send-buffer mbuf budget is spent") \
+	X(sndbuf_pressure_limited, "sends cut short past half the budget: more than the peer's window queued") \
 	X(sndbuf_wakeups, "writable callbacks from the poll loop once the send-buffer budget had room") \
 	X(rb_coalesced, "small in-order segments copied into the receive buffer's last mbuf") \
 	X(data_segs_rx, "segments with in-window data received, out-of-order ones included") \

@@ -297,19 +297,44 @@ bw_list_append(struct ws_tcp_conn *c)
 }
 
 /*
- * Whether c's send buffer may take 'n' more mbufs: within the worker's
- * budget, or, for a connection holding next to nothing, within the floor
- * past it, so that a newcomer is answered while others pin the budget.
+ * Whether c's send buffer may take 'n' more mbufs.
+ * - Below half the worker's budget: yes.
+ * - Past half (memory pressure, as Linux's tcp_mem[1]): only as much as
+ *   the peer's window will take, and a little more. Data queued behind a
+ *   window that stays shut is what a Sockstress attacker pins; under
+ *   pressure it must not crowd out connections that can send. A window
+ *   that opens brings an ACK, and with it 'writable'.
+ * - Past the budget: only a connection holding next to nothing, within
+ *   the floor past it, so that a newcomer is answered while others pin
+ *   the budget.
  */
 static bool
 sb_may_grow(const struct ws_tcp_conn *c, uint32_t n)
 {
 	const struct ws_tcp_worker *tw = c->tw;
+	uint32_t window_mbufs;
 
-	if (tw->sb_mbufs + n <= tw->sb_budget)
+	if (tw->sb_mbufs + n <= tw->sb_budget / 2)
 		return true;
+	if (tw->sb_mbufs + n <= tw->sb_budget) {
+		window_mbufs = c->snd_wnd / tw->sb_mbuf_bytes + 1;
+		return c->sb_mbufs + n <= window_mbufs + WS_TCP_SB_MIN_MBUFS;
+	}
 	return c->sb_mbufs + n <= WS_TCP_SB_MIN_MBUFS &&
 		tw->sb_mbufs + n <= tw->sb_budget + WS_MBUF_SB_FLOOR;
+}
+
+/* A send sb_may_grow refused: count why, and queue for 'writable'. */
+static void
+sb_refused(struct ws_tcp_conn *c, uint32_t n)
+{
+	struct ws_tcp_worker *tw = c->tw;
+
+	if (tw->sb_mbufs + n <= tw->sb_budget)
+		tw->st->sndbuf_pressure_limited++;
+	else
+		tw->st->sndbuf_budget_full++;
+	bw_list_append(c);
 }
 
 struct ws_tcp_conn *
@@ -1004,6 +1029,8 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	tw->sb_budget = plan.sndbuf_budget;
 	/* Some room before waking anyone, so wake-ups come in batches. */
 	tw->sb_wake = tw->sb_budget - tw->sb_budget / 8;
+	tw->sb_mbuf_bytes = RTE_MAX(rte_pktmbuf_data_room_size(w->pool),
+		(uint16_t)(RTE_PKTMBUF_HEADROOM + 1)) - RTE_PKTMBUF_HEADROOM;
 
 	memset(&hp, 0, sizeof(hp));
 	snprintf(name, sizeof(name), "ws_tcp_%u_%u", w->index,
@@ -1544,8 +1571,7 @@ ws_tcp_send(struct ws_tcp_conn *c, const void *data, uint32_t len)
 			 * application hears 'writable' when there is room.
 			 */
 			if (!sb_may_grow(c, 1)) {
-				c->tw->st->sndbuf_budget_full++;
-				bw_list_append(c);
+				sb_refused(c, 1);
 				break;
 			}
 			t = rte_pktmbuf_alloc(c->tw->w->pool);
@@ -1583,8 +1609,7 @@ ws_tcp_send_mbuf(struct ws_tcp_conn *c, struct rte_mbuf *m)
 		return -ENOBUFS;
 	}
 	if (!sb_may_grow(c, m->nb_segs)) {
-		c->tw->st->sndbuf_budget_full++;
-		bw_list_append(c);
+		sb_refused(c, m->nb_segs);
 		return -ENOBUFS;
 	}
 	c->sb_len += m->pkt_len;

@@ -337,6 +337,7 @@ struct ws_tcp_worker {
 	uint32_t sb_mbufs;		/* held by all send buffers */
 	uint32_t sb_budget;		/* their most */
 	uint32_t sb_wake;		/* wake waiters below this */
+	uint32_t sb_mbuf_bytes;		/* data one send-buffer mbuf holds */
 	struct ws_tcp_conn *bw_head, *bw_tail;
 };
 

@@ -46,7 +46,7 @@ def challenge_two(iface, mac):
     # In-window, not RCV.NXT: each one asks for a challenge ACK.
     flood = [a.pkt("R", seq=a.seq + 10 + i) for i in range(200)]
     sniff_a = _sniff_to(a, timeout=3.5)
-    stop = time.monotonic() + 2.5
+    stop = time.monotonic() + 3
     sent = 0
 
     def attack():
@@ -58,11 +58,13 @@ def challenge_two(iface, mac):
     t = threading.Thread(target=attack)
     t.start()
     time.sleep(0.5)
+    # B's own probes are 0.6 s apart: over its per-connection interval.
     b_answers = []
     for i in range(3):
-        r = b.ask(b.pkt("R", seq=b.seq + 10 + i), timeout=1)
+        t0 = time.monotonic()
+        r = b.ask(b.pkt("R", seq=b.seq + 10 + i), timeout=0.6)
         b_answers.append(r is not None and r.flags == "A" and r.ack == b.seq)
-        time.sleep(0.3)
+        time.sleep(max(0.0, 0.6 - (time.monotonic() - t0)))
     t.join()
     sniff_a.join()
     a_acks = sum(1 for x in sniff_a.results if x[TCP].flags == "A")

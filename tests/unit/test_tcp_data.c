@@ -429,6 +429,58 @@ test_send_budget_backpressure_and_wakeup(void **state)
 	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 0);
 }
 
+/*
+ * Past half the budget (memory pressure) a connection queues only what its
+ * peer's window will take, plus WS_TCP_SB_MIN_MBUFS: a Sockstress peer
+ * with a small or shut window cannot pin the rest of the budget, which
+ * stays for connections that can send.
+ */
+static void
+test_send_budget_pressure_follows_window(void **state)
+{
+	struct ws_test_env *env = *state;
+	static uint8_t data[65536];
+	struct ws_tcp_conn *a, *b;
+	uint32_t iss, budget;
+
+	env->cfg.tcp.sndbuf_worker_mbufs = 32;
+	ws_test_env_reinit(env);
+	ws_test_learn_peer(env);
+	app_reset();
+	assert_int_equal(ws_tcp_listen_worker(&env->w, LPORT, &app_ops, &app),
+		0);
+	memset(data, 'p', sizeof(data));
+	/* A's peer offers 4096 bytes: it gets the free half, no more. */
+	iss = syn_from(env, PPORT + 1, 4096);
+	ack_from(env, PPORT + 1, iss, 4096);
+	a = lookup(env, LPORT, PPORT + 1);
+	assert_non_null(a);
+	assert_int_equal(ws_tcp_send(a, data, sizeof(data)), 16 * 2048);
+	assert_int_equal(st(env)->sndbuf_pressure_limited, 1);
+	assert_int_equal(st(env)->sndbuf_budget_full, 0);
+	assert_int_equal(ws_tcp_send_space(a), 0);
+	ws_tx_flush(&env->w);
+	ws_test_clear_captured(env);
+
+	/* B's peer offers 64 KB: it may use the rest of the budget. */
+	iss = syn_from(env, PPORT + 2, 65535);
+	ack_from(env, PPORT + 2, iss, 65535);
+	b = lookup(env, LPORT, PPORT + 2);
+	assert_non_null(b);
+	assert_int_equal(ws_tcp_send(b, data, sizeof(data)), 16 * 2048);
+	assert_int_equal(st(env)->sndbuf_budget_full, 1);
+	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 32);
+	assert_int_equal(budget, 32);
+
+	ws_tx_flush(&env->w);
+	ws_test_clear_captured(env);
+	ws_tcp_abort(a);
+	ws_tcp_abort(b);
+	ws_tx_flush(&env->w);
+	ws_test_clear_captured(env);
+	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 0);
+}
+
 /* ws_tcp_send_mbuf: the app's chain is queued whole, or not at all. */
 static void
 test_send_mbuf(void **state)
@@ -554,6 +606,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_must17_nagle),
 	TCP_TEST(test_send_buffer_full_writable),
 	TCP_TEST(test_send_budget_backpressure_and_wakeup),
+	TCP_TEST(test_send_budget_pressure_follows_window),
 	TCP_TEST(test_send_mbuf),
 	TCP_TEST(test_mempool_empty),
 	TCP_TEST(test_random_segments),
