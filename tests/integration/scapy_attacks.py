@@ -20,12 +20,14 @@ from scapy.all import IP, TCP, AsyncSniffer, Raw, sendp
 from scapy_tcp import WOSHOU_IP, Probe
 
 
-def _sniff_to(p, timeout, count=0):
-    """A started sniffer of woshou's segments to probe p's port."""
+def _sniff_to(p, timeout, count=0, into=None):
+    """A started sniffer of woshou's segments to probe p's port; with
+    'into', each is also appended there as it arrives."""
     started = threading.Event()
     s = AsyncSniffer(iface=p.iface, count=count, timeout=timeout,
                      lfilter=lambda x: TCP in x and x[IP].src == WOSHOU_IP and
                      x[TCP].dport == p.sport,
+                     prn=None if into is None else into.append, store=into is None,
                      started_callback=started.set)
     s.start()
     started.wait(2)
@@ -105,30 +107,40 @@ def tiny_mss_sack(iface, mac):
         return s
 
     req = b"GET /big HTTP/1.1\r\nHost: w\r\n\r\n"
-    sniffer = _sniff_to(p, timeout=8)
+    arrived = []
+    sniffer = _sniff_to(p, timeout=8, into=arrived)
     sendp(seg("PA", req), iface=iface)
     p.seq += len(req)
     sizes = []
-    seen = set()
+    have = {}           # seq -> length of the segments taken
+    ignored = set()     # seqs "lost" once on purpose
+    base = p.ack
+    taken = 0
     end = time.monotonic() + 3
     while time.monotonic() < end:
-        time.sleep(0.2)
-        got = [x for x in sniffer.results if Raw in x]
-        new = [x for x in got if x[TCP].seq not in seen]
-        if not new:
+        time.sleep(0.1)
+        batch = [x for x in arrived[taken:] if Raw in x]
+        taken = len(arrived)
+        if not batch:
             continue
-        for x in new:
-            seen.add(x[TCP].seq)
-            sizes.append(len(x[Raw].load))
+        for x in batch:
+            q, n = x[TCP].seq, len(x[Raw].load)
+            sizes.append(n)
             for k, v in x[TCP].options:
                 if k == "Timestamp":
                     tsecr = v[0]
-        # SACK every other new segment (at most 3 blocks with timestamps),
-        # never the first: the hole stays, the scoreboard fragments.
-        new.sort(key=lambda x: x[TCP].seq)
+            # Every other segment is lost the first time it comes: the
+            # sender must fill hole after hole of tiny segments.
+            if ((q - base) // max(n, 1)) % 2 == 1 and q not in ignored:
+                ignored.add(q)
+                continue
+            have[q] = n
+        while p.ack in have:
+            p.ack += have[p.ack]
+        above = sorted((q for q in have if q > p.ack), reverse=True)[:3]
         blocks = []
-        for x in new[1::2][:3]:
-            blocks += [x[TCP].seq, x[TCP].seq + len(x[Raw].load)]
+        for q in above:
+            blocks += [q, q + have[q]]
         sendp(seg("A", sack=blocks), iface=iface)
     if sniffer.running:
         sniffer.stop()

@@ -351,7 +351,7 @@ def test_tiny_mss_with_sack_is_clamped(start, netns):
     print(f"tiny MSS + SACK: {seen}; mss_clamped +{after.get('mss_clamped', 0) - before.get('mss_clamped', 0)}; "
           f"mbufs {mbufs0} -> {mbufs}; curl {ok}/{n}")
     assert "error" not in seen, seen
-    assert seen["segments"] >= 10
+    assert seen["segments"] >= 30
     # 48 bytes less 12 of timestamps option.
     assert seen["min_payload"] >= 1 and seen["max_payload"] <= 36, seen
     assert after["mss_clamped"] > before["mss_clamped"]
