@@ -702,24 +702,26 @@ ws_services_free(struct ws_services *svc)
 	rte_free(svc);
 }
 
-uint64_t
-ws_services_refused(const struct ws_services *svc)
+/* The per-lcore counter at offset 'field' of svc_lcore, over every lcore. */
+static uint64_t
+lcore_sum(const struct ws_services *svc, size_t field)
 {
 	uint64_t n = 0;
 	unsigned int i;
 
 	for (i = 0; i < RTE_MAX_LCORE; i++)
-		n += svc->lcore[i].refused;
+		n += *(const uint64_t *)((const char *)&svc->lcore[i] + field);
 	return n;
+}
+
+uint64_t
+ws_services_refused(const struct ws_services *svc)
+{
+	return lcore_sum(svc, offsetof(struct svc_lcore, refused));
 }
 
 uint64_t
 ws_services_stalled(const struct ws_services *svc)
 {
-	uint64_t n = 0;
-	unsigned int i;
-
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		n += svc->lcore[i].stalled;
-	return n;
+	return lcore_sum(svc, offsetof(struct svc_lcore, stalled));
 }

@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from conftest import IFACE, PYTHON, WOSHOU_IP, run, stop_process, wait_until
+from conftest import IFACE, PYTHON, WOSHOU_IP, stop_process, wait_until
 import synflood
 
 HERE = os.path.dirname(os.path.abspath(__file__))

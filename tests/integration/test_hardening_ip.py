@@ -9,12 +9,8 @@ report TI=I."""
 import json
 import os
 import re
-import shutil
-import subprocess
 
 from conftest import IFACE, KERNEL_IP, WOSHOU_IP, run
-
-import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCAPY_IPID = os.path.join(HERE, "scapy_ipid.py")
@@ -77,7 +73,6 @@ def test_transfer_with_df(woshou, netns):
     assert curl_ok(netns)
 
 
-@pytest.mark.skipif(shutil.which("nmap") is None, reason="nmap not installed")
 def test_nmap_ti_not_incremental(woshou, netns):
     """nmap -O's TI test (IDs of the SYN-ACKs to its SEQ probes) must not
     see one incrementing sequence; woshou keeps serving meanwhile."""

@@ -488,6 +488,18 @@ ack_from(struct ws_test_env *env, uint16_t sport, uint32_t iss, uint16_t wnd)
 	send_seg(env, &p);
 }
 
+void
+seg_from(struct ws_test_env *env, uint16_t sport, uint32_t seq, uint32_t ack,
+		uint8_t flags, uint16_t wnd)
+{
+	struct pseg p = {
+		.sport = sport, .dport = LPORT, .seq = seq, .ack = ack,
+		.flags = flags, .wnd = wnd,
+	};
+
+	send_seg(env, &p);
+}
+
 uint32_t
 establish(struct ws_test_env *env)
 {

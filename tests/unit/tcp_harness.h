@@ -239,6 +239,10 @@ struct ws_tcp_conn *connect_peer(struct ws_test_env *env, struct cseg *syn);
 void ack_from(struct ws_test_env *env, uint16_t sport, uint32_t iss,
 		uint16_t wnd);
 
+/* From the peer's 'sport' to LPORT: flags at 'seq', acking 'ack', window 'wnd'. */
+void seg_from(struct ws_test_env *env, uint16_t sport, uint32_t seq,
+		uint32_t ack, uint8_t flags, uint16_t wnd);
+
 /*
  * Passive open from PPORT offering MSS 1460 and no other option (no
  * TS/WS/SACK): returns our ISS. The connection is ESTABLISHED and

@@ -362,6 +362,34 @@ test_send_buffer_full_writable(void **state)
 	finish(env);
 }
 
+/* A stack whose workers' send buffers share a budget of 'mbufs'. */
+static void
+budget_env(struct ws_test_env *env, uint32_t mbufs)
+{
+	env->cfg.tcp.sndbuf_worker_mbufs = mbufs;
+	ws_test_env_reinit(env);
+	ws_test_learn_peer(env);
+	app_reset();
+	assert_int_equal(ws_tcp_listen_worker(&env->w, LPORT, &app_ops, &app),
+		0);
+}
+
+/* Abort a and b: every mbuf of the budget comes back. */
+static void
+budget_end(struct ws_test_env *env, struct ws_tcp_conn *a,
+		struct ws_tcp_conn *b)
+{
+	uint32_t budget;
+
+	ws_tx_flush(&env->w);
+	ws_test_clear_captured(env);
+	ws_tcp_abort(a);
+	ws_tcp_abort(b);
+	ws_tx_flush(&env->w);
+	ws_test_clear_captured(env);
+	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 0);
+}
+
 /*
  * The send buffers of a worker share a budget of mbufs (issue 16, item 8):
  * past it a send is cut short and counted, a newcomer still gets the
@@ -378,12 +406,7 @@ test_send_budget_backpressure_and_wakeup(void **state)
 	struct ws_tcp_conn *a, *b;
 	uint32_t iss_a, iss_b, budget;
 
-	env->cfg.tcp.sndbuf_worker_mbufs = 8;
-	ws_test_env_reinit(env);
-	ws_test_learn_peer(env);
-	app_reset();
-	assert_int_equal(ws_tcp_listen_worker(&env->w, LPORT, &app_ops, &app),
-		0);
+	budget_env(env, 8);
 	memset(data, 'b', sizeof(data));
 	iss_a = establish(env);
 	a = app.conn;
@@ -420,13 +443,7 @@ test_send_budget_backpressure_and_wakeup(void **state)
 	assert_int_equal(st(env)->sndbuf_wakeups, 1);
 	assert_true(ws_tcp_send_space(b) > 0);
 
-	ws_tx_flush(&env->w);
-	ws_test_clear_captured(env);
-	ws_tcp_abort(a);
-	ws_tcp_abort(b);
-	ws_tx_flush(&env->w);
-	ws_test_clear_captured(env);
-	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 0);
+	budget_end(env, a, b);
 }
 
 /*
@@ -443,12 +460,7 @@ test_send_budget_pressure_follows_window(void **state)
 	struct ws_tcp_conn *a, *b;
 	uint32_t iss, budget;
 
-	env->cfg.tcp.sndbuf_worker_mbufs = 32;
-	ws_test_env_reinit(env);
-	ws_test_learn_peer(env);
-	app_reset();
-	assert_int_equal(ws_tcp_listen_worker(&env->w, LPORT, &app_ops, &app),
-		0);
+	budget_env(env, 32);
 	memset(data, 'p', sizeof(data));
 	/* A's peer offers 4096 bytes: it gets the free half, no more. */
 	iss = syn_from(env, PPORT + 1, 4096);
@@ -472,13 +484,7 @@ test_send_budget_pressure_follows_window(void **state)
 	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 32);
 	assert_int_equal(budget, 32);
 
-	ws_tx_flush(&env->w);
-	ws_test_clear_captured(env);
-	ws_tcp_abort(a);
-	ws_tcp_abort(b);
-	ws_tx_flush(&env->w);
-	ws_test_clear_captured(env);
-	assert_int_equal(ws_tcp_sndbuf_mbufs(&env->w, &budget), 0);
+	budget_end(env, a, b);
 }
 
 /* ws_tcp_send_mbuf: the app's chain is queued whole, or not at all. */

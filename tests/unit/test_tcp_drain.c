@@ -18,19 +18,6 @@
 
 #define DRAIN_MS 1000
 
-/* A segment from the peer's 'sport' to LPORT. */
-static void
-seg_from(struct ws_test_env *env, uint16_t sport, uint32_t seq, uint32_t ack,
-		uint8_t flags, uint16_t wnd)
-{
-	struct pseg p = {
-		.sport = sport, .dport = LPORT, .seq = seq, .ack = ack,
-		.flags = flags, .wnd = wnd,
-	};
-
-	send_seg(env, &p);
-}
-
 /* A passive open from 'sport' with window 'wnd'; returns our ISS. */
 static uint32_t
 open_from(struct ws_test_env *env, uint16_t sport, uint16_t wnd)

@@ -38,19 +38,6 @@ open_from(struct ws_test_env *env, uint16_t sport, uint32_t *iss)
 	return open_wnd(env, sport, 65535, iss);
 }
 
-/* From 'sport': flags at 'seq', acknowledging 'ack', window 'wnd'. */
-static void
-seg_from(struct ws_test_env *env, uint16_t sport, uint32_t seq, uint32_t ack,
-		uint8_t flags, uint16_t wnd)
-{
-	struct pseg p = {
-		.sport = sport, .dport = LPORT, .seq = seq, .ack = ack,
-		.flags = flags, .wnd = wnd,
-	};
-
-	send_seg(env, &p);
-}
-
 /* An in-window RST that is not at RCV.NXT: a challenge ACK is due. */
 static void
 rst_in_window(struct ws_test_env *env, uint16_t sport, uint32_t off)
