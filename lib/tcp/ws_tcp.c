@@ -28,7 +28,6 @@
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
-#include <rte_random.h>
 
 #include "woshou.h"
 #include "ws_log.h"
@@ -370,8 +369,6 @@ ws_tcp_conn_alloc(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 	c->peer_mss = WS_TCP_DEFAULT_MSS;
 	c->rcv_mss = (uint16_t)(tw->w->iface->mtu - 40);
 	c->mss = WS_TCP_DEFAULT_MSS;
-	/* Linux's inet_id: a random start, seen only by the peer. */
-	c->ip_id = (uint16_t)rte_rand();
 	c->cc = &ws_tcp_newreno;
 	c->last_rx = tw->w->now;
 	ws_timer_init(&c->rtx_timer, rtx_timer_cb, c);

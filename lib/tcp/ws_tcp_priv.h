@@ -515,6 +515,12 @@ static inline void
 ws_tcp_set_iss(struct ws_tcp_conn *c, uint32_t iss)
 {
 	c->iss = iss;
+	/*
+	 * The IPv4 ID of our DF segments counts from a start only this peer
+	 * sees (Linux's inet_id). The ISN is keyed and unpredictable
+	 * (RFC 6528) and the peer sees it anyway: its bits cost no draw.
+	 */
+	c->ip_id = (uint16_t)(iss ^ (iss >> 16));
 	c->snd_una = iss;
 	c->snd_nxt = iss;
 	c->snd_max = iss;
