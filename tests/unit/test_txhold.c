@@ -269,9 +269,9 @@ arp_request(struct hold *h, uint8_t host)
 	arp->arp_plen = 4;
 	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
 	arp->arp_data.arp_sha = eth->src_addr;
-	arp->arp_data.arp_sip = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, host));
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(RTE_IPV4(198u, 18, 0, host));
 	memset(&arp->arp_data.arp_tha, 0, RTE_ETHER_ADDR_LEN);
-	arp->arp_data.arp_tip = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 2));
+	arp->arp_data.arp_tip = rte_cpu_to_be_32(RTE_IPV4(198u, 18, 0, 2));
 	assert_int_equal(rte_ring_enqueue(h->rx, m), 0);
 }
 
@@ -289,7 +289,7 @@ arp_replies(struct hold *h, uint8_t first)
 		assert_int_equal(rte_be_to_cpu_16(arp->arp_opcode),
 			RTE_ARP_OP_REPLY);
 		assert_int_equal(arp->arp_data.arp_tip,
-			rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, first + n)));
+			rte_cpu_to_be_32(RTE_IPV4(198u, 18, 0, first + n)));
 		rte_pktmbuf_free(m);
 		n++;
 	}
