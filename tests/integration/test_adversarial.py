@@ -363,6 +363,7 @@ def test_challenge_ack_budget_two_connections(start, netns):
     RSTs; connection B's challenge ACKs still go out, and A gets only a few
     (the per-connection limit), so no shared budget can be counted."""
     w = start("tcp.challenge_ack_per_s=100")
+    mbufs0 = warm_up(w, netns)
     netns.drop_kernel_rsts()
     before = stats(w, "tcp")
     r = netns.python(SCAPY_ATTACKS, IFACE, w.mac, "challenge_two", timeout=60)
@@ -378,3 +379,5 @@ def test_challenge_ack_budget_two_connections(start, netns):
     assert seen["a_challenge_acks"] <= 8, seen
     assert d["rst_challenged"] >= seen["sent"]
     assert curl_ok(netns)
+    # The exact RSTs at the end closed both.
+    wait_baseline(w, mbufs0)
