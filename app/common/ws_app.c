@@ -19,6 +19,7 @@
 #include <rte_errno.h>
 #include <rte_version.h>
 
+#include "woshou.h"
 #include "ws_app.h"
 
 /* Room for the EAL arguments the config makes, and their strings. */
@@ -280,11 +281,15 @@ ws_app_start_eal(const struct ws_config *cfg, const char *prog,
 }
 
 static volatile sig_atomic_t *quit_flag;
+static struct ws_stack *volatile drain_stack;
 
 static void
 on_signal(int signo)
 {
 	(void)signo;
+	/* A second signal while the stack drains cuts the drain short. */
+	if (*quit_flag != 0 && drain_stack != NULL)
+		ws_stack_drain_abort(drain_stack);
 	*quit_flag = 1;
 }
 
@@ -299,6 +304,12 @@ ws_app_catch_signals(volatile sig_atomic_t *quit)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+void
+ws_app_drain_on_signal(struct ws_stack *s)
+{
+	drain_stack = s;
 }
 
 void

@@ -114,6 +114,14 @@ int ws_app_start_eal(const struct ws_config *cfg, const char *prog,
 void ws_app_catch_signals(volatile sig_atomic_t *quit);
 
 /*
+ * After ws_app_catch_signals: a signal that comes when *quit is already
+ * set also ends s's drain (ws_stack_drain_abort), so that a second
+ * Ctrl-C stops at once.
+ */
+struct ws_stack;
+void ws_app_drain_on_signal(struct ws_stack *s);
+
+/*
  * "A.B.C.D/P" of ip.addr, with " (+N)" when ip.addr_count gives N more,
  * for the start-up banner.
  */

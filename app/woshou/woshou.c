@@ -44,7 +44,6 @@ struct options {
 };
 
 static volatile sig_atomic_t quit;
-static struct ws_stack *draining;	/* for a second signal */
 static struct ws_services_config services;	/* [http], [echo], [discard] */
 static struct ws_udp_services *udp_svc;	/* freed after the stack */
 static struct ws_dns_server *dns_server;	/* likewise */
@@ -229,29 +228,6 @@ print_banner(const struct ws_stack *s)
 	fflush(stdout);
 }
 
-/* The first SIGINT or SIGTERM ends the control loop; the next the drain. */
-static void
-on_signal(int signo)
-{
-	RTE_SET_USED(signo);
-	if (quit != 0 && draining != NULL)
-		ws_stack_drain_abort(draining);
-	quit = 1;
-}
-
-static void
-catch_signals(struct ws_stack *s)
-{
-	struct sigaction sa;
-
-	draining = s;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 static void
 stop_stack(struct ws_stack *s, struct ws_services *svc)
 {
@@ -297,7 +273,8 @@ main(int argc, char **argv)
 	start_eal(&cfg, argv[0], &opt);
 	ws_app_catch_signals(&quit);
 	s = start_stack(&cfg, &svc);
-	catch_signals(s);
+	/* The first SIGINT or SIGTERM ends the control loop; the next the drain. */
+	ws_app_drain_on_signal(s);
 	print_banner(s);
 	ws_control_run(s, &quit, stdout);
 	stop_stack(s, svc);
