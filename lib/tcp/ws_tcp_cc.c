@@ -148,10 +148,11 @@ ws_tcp_slow_start(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us)
 	 * after an RTO is it one SMSS (RFC 3465 2.3).
 	 */
 	if (ss->after_rto) {
+		/* This ACK covers data sent before the timeout. */
+		if (SEQ_LT(c->snd_una - acked, ss->rto_end))
+			n = ws_min32(n, c->mss);
 		if (SEQ_GEQ(c->snd_una, ss->rto_end))
 			ss->after_rto = 0;
-		else
-			n = ws_min32(n, c->mss);
 	}
 	if (ss->hs_state == WS_HS_CSS)
 		n /= WS_HS_CSS_GROWTH_DIVISOR;
