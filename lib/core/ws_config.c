@@ -317,6 +317,13 @@ static const char *const syncookies_names[] = {
 	NULL,
 };
 
+/* The names ws_tcp_cc_find knows, in enum ws_tcp_congestion's order. */
+static const char *const congestion_names[] = {
+	[WS_TCP_CONGESTION_CUBIC] = "cubic",
+	[WS_TCP_CONGESTION_NEWRENO] = "newreno",
+	NULL,
+};
+
 static const char *const bad_cookie_names[] = {
 	[WS_BAD_COOKIE_RST] = "rst",
 	[WS_BAD_COOKIE_DROP] = "drop",
@@ -1248,6 +1255,15 @@ static const struct ws_config_key tcp_keys[] = {
 	{ "syncookie_bad_ack", WS_CONFIG_ENUM, "rst",
 		FIELD(tcp.syncookie_bad_ack), .names = bad_cookie_names,
 		.help = "an ACK with a bad cookie gets: rst, or drop (silence)" },
+	{ "congestion", WS_CONFIG_ENUM, "cubic",
+		FIELD(tcp.congestion), .names = congestion_names,
+		.help = "congestion control of new connections: cubic "
+			"(RFC 9438) or newreno (RFC 5681); both with HyStart++ "
+			"and byte counting in slow start" },
+	{ "pacing", WS_CONFIG_BOOL, "no", FIELD(tcp.pacing),
+		.help = "spread each window over the RTT (2x cwnd/srtt in slow "
+			"start, 1.2x after) instead of sending it at once; "
+			"1 ms granularity" },
 };
 
 static const struct ws_config_key dns_keys[] = {

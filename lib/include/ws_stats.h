@@ -227,6 +227,8 @@
 	X(synack_retransmits, "SYN-ACKs retransmitted: timeout, or the peer repeated its SYN") \
 	X(fast_retransmits, "fast retransmits after three duplicate ACKs (RFC 5681)") \
 	X(partial_ack_rtx, "retransmits on a partial ACK during recovery (RFC 6582)") \
+	X(hystart_exits, "slow starts HyStart++ ended on a rising RTT, no loss (RFC 9406)") \
+	X(paced_waits, "sends held back by pacing until the pacing timer (tcp.pacing)") \
 	X(r1_reached, "connections whose retransmissions reached R1 (RFC 9293 MUST-20)") \
 	X(rtt_samples, "round-trip time samples taken (RFC 6298, RFC 7323)") \
 	X(persist_probes, "zero-window probes sent (persist timer)") \

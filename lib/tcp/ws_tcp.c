@@ -34,6 +34,7 @@
 #include "ws_snapshot.h"
 #include "ws_steer.h"
 #include "ws_tcp.h"
+#include "ws_tcp_cc.h"
 #include "ws_tcp_priv.h"
 #include "ws_worker.h"
 
@@ -220,6 +221,7 @@ static void rtx_timer_cb(struct ws_timer *t, void *arg);
 static void delack_timer_cb(struct ws_timer *t, void *arg);
 static void wait_timer_cb(struct ws_timer *t, void *arg);
 static void idle_timer_cb(struct ws_timer *t, void *arg);
+static void pace_timer_cb(struct ws_timer *t, void *arg);
 
 static void
 tw_list_remove(struct ws_tcp_conn *c)
@@ -369,12 +371,16 @@ ws_tcp_conn_alloc(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 	c->peer_mss = WS_TCP_DEFAULT_MSS;
 	c->rcv_mss = (uint16_t)(tw->w->iface->mtu - 40);
 	c->mss = WS_TCP_DEFAULT_MSS;
-	c->cc = &ws_tcp_newreno;
+	c->cc = cfg->congestion == WS_TCP_CONGESTION_NEWRENO ?
+		&ws_tcp_newreno : &ws_tcp_cubic;
+	c->pacing = cfg->pacing;
+	c->pace_last = tw->w->now;
 	c->last_rx = tw->w->now;
 	ws_timer_init(&c->rtx_timer, rtx_timer_cb, c);
 	ws_timer_init(&c->delack_timer, delack_timer_cb, c);
 	ws_timer_init(&c->wait_timer, wait_timer_cb, c);
 	ws_timer_init(&c->idle_timer, idle_timer_cb, c);
+	ws_timer_init(&c->pace_timer, pace_timer_cb, c);
 	return c;
 }
 
@@ -471,6 +477,7 @@ conn_unhook(struct ws_tcp_conn *c)
 	ws_timer_cancel(&tw->wheel, &c->delack_timer);
 	ws_timer_cancel(&tw->wheel, &c->wait_timer);
 	ws_timer_cancel(&tw->wheel, &c->idle_timer);
+	ws_timer_cancel(&tw->wheel, &c->pace_timer);
 	tw_list_remove(c);
 	bw_list_remove(c);
 	if (c->in_table) {
@@ -806,6 +813,20 @@ delack_timer_cb(struct ws_timer *t, void *arg)
 	c->tw->st->delayed_acks++;
 	ws_tcp_conn_hold(c);
 	ws_tcp_send_ack(c);
+	ws_tcp_conn_release(c);
+}
+
+/* Pacing held new data back; the budget has refilled. */
+static void
+pace_timer_cb(struct ws_timer *t, void *arg)
+{
+	struct ws_tcp_conn *c = arg;
+
+	RTE_SET_USED(t);
+	if (c->dead)
+		return;
+	ws_tcp_conn_hold(c);
+	ws_tcp_output(c);
 	ws_tcp_conn_release(c);
 }
 
@@ -1761,6 +1782,52 @@ ws_tcp_set_nodelay(struct ws_tcp_conn *c, bool nodelay)
 	c->nodelay = nodelay;
 	if (nodelay && !c->dead)
 		ws_tcp_output(c);
+}
+
+int
+ws_tcp_set_congestion(struct ws_tcp_conn *c, const char *name)
+{
+	const struct ws_tcp_cc_ops *ops;
+
+	if (name == NULL || (ops = ws_tcp_cc_find(name)) == NULL)
+		return -ENOENT;
+	if (c->dead)
+		return -ENOTCONN;
+	if (ops == c->cc)
+		return 0;
+	c->cc = ops;
+	/* Before ESTABLISHED its init() sets the window up. */
+	if (c->state == WS_TCP_CLOSED || c->state == WS_TCP_LISTEN ||
+			c->state == WS_TCP_SYN_SENT ||
+			c->state == WS_TCP_SYN_RECEIVED)
+		return 0;
+	/*
+	 * On the way: cwnd, ssthresh and any recovery in progress stay;
+	 * the algorithm's own state starts afresh (CUBIC: W_max unknown,
+	 * its curve from the current cwnd at the next epoch; HyStart++
+	 * only if this is still the initial slow start).
+	 */
+	memset(c->cc_priv, 0, sizeof(c->cc_priv));
+	c->bytes_acked = 0;
+	ws_tcp_ss_init(c);
+	return 0;
+}
+
+const char *
+ws_tcp_congestion(const struct ws_tcp_conn *c)
+{
+	return c->cc->name;
+}
+
+void
+ws_tcp_set_pacing(struct ws_tcp_conn *c, bool on)
+{
+	c->pacing = on;
+	if (!on) {
+		ws_timer_cancel(&c->tw->wheel, &c->pace_timer);
+		if (!c->dead)
+			ws_tcp_output(c);
+	}
 }
 
 void

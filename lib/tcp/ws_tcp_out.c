@@ -653,6 +653,61 @@ ws_tcp_send_probe(struct ws_tcp_conn *c)
 }
 
 /*
+ * Pacing ([tcp] pacing, ws_tcp_set_pacing): new data leaves at
+ * cwnd / srtt, twice that in slow start and 1.2 times in congestion
+ * avoidance (Linux's tcp_update_pacing_rate), so a window is spread
+ * over the RTT instead of queueing at the bottleneck in one burst. A
+ * budget of bytes refills with the time passed; when it is spent the
+ * pacing timer resumes output. The timer wheel ticks every millisecond,
+ * so what is paced is 1 ms bursts: the budget holds at most 2 ms of the
+ * rate (a tick may fire a tick late) and at least 2 segments. Without
+ * an RTT sample yet there is no rate, and nothing is held back. Only
+ * new data is paced; retransmissions go at once.
+ */
+#define PACE_BURST_TICKS	2	/* ms of the rate the budget holds */
+
+/* Bytes per tick of the worker's clock. */
+static double
+pace_rate(const struct ws_tcp_conn *c)
+{
+	double r = (double)c->cwnd * 1000.0 /
+		((double)c->srtt_us * (double)c->tw->ms_div);
+
+	return c->cwnd < c->ssthresh ? 2.0 * r : 1.2 * r;
+}
+
+static void
+pace_refill(struct ws_tcp_conn *c)
+{
+	uint64_t now = c->tw->w->now;
+	double rate, cap, b;
+
+	if (c->srtt_us == 0)
+		return;
+	rate = pace_rate(c);
+	cap = RTE_MAX(rate * PACE_BURST_TICKS * (double)c->tw->ms_div,
+		2.0 * c->mss);
+	b = (double)c->pace_budget + rate * (double)(now - c->pace_last);
+	c->pace_budget = (int64_t)RTE_MIN(b, cap);
+	c->pace_last = now;
+}
+
+/* The budget is spent: output again once it has refilled. */
+static void
+pace_wait(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	double ticks;
+
+	if (ws_timer_armed(&c->pace_timer))
+		return;
+	ticks = (double)(1 - c->pace_budget) / pace_rate(c);
+	ws_timer_arm(&tw->wheel, &c->pace_timer, tw->w->now +
+		(uint64_t)RTE_MIN(ticks + 1, 1e3 * (double)tw->ms_div));
+	tw->st->paced_waits++;
+}
+
+/*
  * Send new data (and the FIN) as far as the send window, the congestion
  * window, Nagle (SHLD-7, MUST-17) and sender SWS avoidance (MUST-38)
  * allow; then any ACK still owed.
@@ -685,6 +740,8 @@ ws_tcp_output(struct ws_tcp_conn *c)
 			c->tw->w->now - c->last_tx >
 			(uint64_t)c->rto_ms * c->tw->ms_div)
 		c->cc->on_idle(c);
+	if (c->pacing)
+		pace_refill(c);
 	for (;;) {
 		off = c->snd_nxt - c->snd_una;
 		unsent = c->sb_len > off ? c->sb_len - off : 0;
@@ -706,6 +763,11 @@ ws_tcp_output(struct ws_tcp_conn *c)
 			/* Nagle: a small tail waits for the ACK. */
 			break;
 		}
+		if (len != 0 && c->pacing && c->srtt_us != 0 &&
+				c->pace_budget <= 0) {
+			pace_wait(c);
+			break;
+		}
 		flags = TH_ACK;
 		if (fin)
 			flags |= TH_FIN;
@@ -719,6 +781,8 @@ ws_tcp_output(struct ws_tcp_conn *c)
 		}
 		if (xmit(c, c->snd_nxt, flags, len) < 0)
 			break;
+		if (c->pacing)
+			c->pace_budget -= len;
 		c->snd_nxt += len + (fin ? 1 : 0);
 		if (SEQ_GT(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;

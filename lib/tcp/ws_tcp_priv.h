@@ -217,6 +217,7 @@ struct ws_tcp_conn {
 	uint32_t in_bw_list:1;		/* waits for send-buffer budget */
 	uint32_t orphan:1;		/* counted in the orphans gauge */
 	uint32_t pmtu_no_df:1;		/* MTU below pmtu_min: no DF */
+	uint32_t pacing:1;		/* [tcp] pacing: ws_tcp_output paces */
 
 	uint16_t busy;			/* callers on the stack using c */
 	uint16_t mss;			/* effective send MSS (MUST-16) */
@@ -261,6 +262,13 @@ struct ws_tcp_conn {
 	uint64_t retrans_bytes;		/* retransmitted, ever */
 	/* The algorithm's own state (CUBIC's epoch, W_max, ...). */
 	uint64_t cc_priv[WS_TCP_CC_PRIV_SIZE / 8];
+	/*
+	 * Pacing: bytes new data may still take now, refilled at the
+	 * pacing rate as time passes (ws_tcp_out.c); pace_timer resumes
+	 * output when it ran out.
+	 */
+	int64_t pace_budget;
+	uint64_t pace_last;		/* ticks: last refill; 0 = never */
 
 	/* Send buffer: unacked then unsent bytes; also the rtx queue. */
 	/* Single-segment mbufs linked through ->next. */
@@ -308,6 +316,7 @@ struct ws_tcp_conn {
 	struct ws_timer delack_timer;
 	struct ws_timer wait_timer;	/* TIME_WAIT, FIN_WAIT_2 */
 	struct ws_timer idle_timer;	/* the application's idle timer */
+	struct ws_timer pace_timer;	/* pacing: send the next burst */
 
 	struct ws_tcp_worker *tw;
 	struct ws_tcp_listener *listener;	/* until accepted */
@@ -501,6 +510,7 @@ struct ws_tcp_cc_ops {
 };
 
 extern const struct ws_tcp_cc_ops ws_tcp_newreno;
+extern const struct ws_tcp_cc_ops ws_tcp_cubic;
 
 /* The algorithm called 'name', or NULL. */
 const struct ws_tcp_cc_ops *ws_tcp_cc_find(const char *name);
