@@ -3,8 +3,9 @@
 """Loss recovery and congestion control against real Linux peers, and
 woshou's goodput side by side with Linux's over the same path (issue 17).
 
-Two paths, built out of namespaces this file creates (names start with
-"wl") around a namespace W that holds woshou's tap wsh0:
+Two paths, built per test out of namespaces this file creates and deletes
+(all named wl<tag>-<pid>-<n>) around a namespace W that holds woshou's tap
+wsh0 (wlw-* on the relay path; on the router path W is the router, wlr-*):
 
 Relay path (impair.py, 1% loss and 3% reordering each way, 2 ms one-way
 delay; the CI kernel has no netem):
@@ -29,9 +30,9 @@ Router path (W forwards; tbf bottleneck and nftables random loss):
   packets; ACKs are neither. Both servers' data leave through wlr1, one
   transfer at a time. 200 Mbit/s (the issue's own figure) is well below
   what this 2-CPU VM carries unshaped (Linux to Linux about 3 Gbit/s,
-  woshou over net_tap about 1 Gbit/s). No delay is added: the RTT is what
-  the tbf queue builds (its latency bound, 10 ms), as in the issue's
-  measurement; the relay path above is the one with a fixed delay.
+  woshou over net_tap about 1 Gbit/s). No delay is added (only the relay
+  path has a fixed one): the RTT is the queueing delay the tbf builds,
+  bounded by its latency of 10 ms.
 
 Offloads are off on every veth, so that each packet the relay, the tbf and
 the nftables rule see is one wire-sized segment for both servers (a GSO
