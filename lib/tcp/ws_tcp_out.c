@@ -261,21 +261,25 @@ sack_options(struct ws_tcp_conn *c, uint8_t *p, unsigned int max)
 {
 	const struct ws_tcp_ooo *o = c->ooo;
 	uint32_t lefts[WS_TCP_SACK_MAX], left, right;
-	unsigned int n = 0, i;
+	unsigned int n = 0, nl = 0, i;
 
 	max = RTE_MIN(max, (unsigned int)WS_TCP_SACK_MAX);
 	if (c->lr.dsack_pending && max != 0) {
-		/* RFC 2883 4: the duplicate first; once. */
-		lefts[n] = c->lr.dsack_left;
+		/*
+		 * RFC 2883 4: the duplicate first, once; the block that
+		 * holds it (if any) follows as usual.
+		 */
 		put32(p + 4, c->lr.dsack_left);
 		put32(p + 8, c->lr.dsack_right);
 		n++;
+		c->lr.dsack_pending = false;
+		c->tw->st->dsack_tx++;
 	}
 	for (i = 0; i < c->n_sack_hint && n < max; i++) {
 		if (!ws_tcp_ooo_block(c, c->sack_hint[i], &left, &right) ||
-				sack_listed(lefts, n, left))
+				sack_listed(lefts, nl, left))
 			continue;
-		lefts[n] = left;
+		lefts[nl++] = left;
 		put32(p + 4 + 8 * n, left);
 		put32(p + 8 + 8 * n, right);
 		n++;
@@ -285,19 +289,15 @@ sack_options(struct ws_tcp_conn *c, uint8_t *p, unsigned int max)
 		right = o->seq + o->len;
 		for (o = o->next; o != NULL && o->seq == right; o = o->next)
 			right += o->len;
-		if (left == right || sack_listed(lefts, n, left))
+		if (left == right || sack_listed(lefts, nl, left))
 			continue;
-		lefts[n] = left;
+		lefts[nl++] = left;
 		put32(p + 4 + 8 * n, left);
 		put32(p + 8 + 8 * n, right);
 		n++;
 	}
 	if (n == 0)
 		return 0;
-	if (c->lr.dsack_pending) {
-		c->lr.dsack_pending = false;
-		c->tw->st->dsack_tx++;
-	}
 	p[0] = TCPOPT_NOP;
 	p[1] = TCPOPT_NOP;
 	p[2] = TCPOPT_SACK;

@@ -409,6 +409,8 @@ mark_lost(struct ws_tcp_conn *c, struct ws_tcp_rec *r)
 		lr->rtx_next = r;
 }
 
+static void min_rtt_update(struct ws_tcp_conn *c, uint32_t rtt_us);
+
 /* RFC 8985 6.2 step 2: RACK.segment is the most recently sent delivered. */
 static void
 rack_update(struct ws_tcp_conn *c, const struct ws_tcp_rec *r,
@@ -426,6 +428,7 @@ rack_update(struct ws_tcp_conn *c, const struct ws_tcp_rec *r,
 	if ((r->flags & WS_TCP_REC_EVER_RETRANS) &&
 			lr->min_rtt_us != UINT32_MAX && rtt < lr->min_rtt_us)
 		return;
+	min_rtt_update(c, rtt);
 	if (!lr->rack_valid || SEQ_GT(r->xmit_no, lr->rack_no)) {
 		lr->rack_valid = true;
 		lr->rack_ts = r->xmit_ts;
@@ -871,6 +874,7 @@ ws_tcp_lr_ack(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg,
 	uint32_t delivered, prior_fack = lr->fack, acked, l, r;
 	unsigned int i, first = 0, n = 0;
 	bool dsack = false, advanced = SEQ_GT(c->snd_una, prior_una);
+	bool exited = false;
 
 	if (rtt_us != 0)
 		min_rtt_update(c, rtt_us);
@@ -918,10 +922,13 @@ ws_tcp_lr_ack(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg,
 
 	if (c->ca_state >= WS_TCP_CA_RECOVERY &&
 			SEQ_GEQ(c->snd_una, c->recover) && advanced) {
-		if (c->ca_state == WS_TCP_CA_RECOVERY)
+		if (c->ca_state == WS_TCP_CA_RECOVERY) {
 			exit_recovery(c);
-		else
+			/* RFC 6937: this ACK leaves cwnd at ssthresh. */
+			exited = true;
+		} else {
 			open_state(c);
+		}
 		/* Losses after the episode start the next one. */
 		detect_losses(c);
 	}
@@ -933,7 +940,7 @@ ws_tcp_lr_ack(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg,
 		c->ca_state = WS_TCP_CA_OPEN;
 	if (c->ca_state == WS_TCP_CA_RECOVERY) {
 		prr(c, delivered);
-	} else if (advanced) {
+	} else if (advanced && !exited) {
 		acked = c->snd_una - prior_una;
 		c->cc->on_ack(c, acked, rtt_us);
 	}
