@@ -338,6 +338,7 @@ ws_tcp_lr_sent(struct ws_tcp_conn *c, uint32_t seq, uint32_t len)
 			if (!c->lr.rtx_stamped) {
 				c->lr.rtx_stamped = true;
 				c->lr.rtx_tsval = ws_tcp_tsval(c);
+				c->lr.rtx_seq = seq;
 			}
 		}
 		if (!SEQ_GT(end, c->snd_max))
@@ -911,9 +912,13 @@ ws_tcp_lr_ack(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg,
 		undo(c);
 	} else if (advanced && lr->undo_ok && lr->rtx_stamped &&
 			c->ca_state >= WS_TCP_CA_RECOVERY && c->ts_ok &&
+			SEQ_GT(c->snd_una, lr->rtx_seq) &&
 			(o->present & WS_TCP_OPT_HAS_TS) && o->tsecr != 0 &&
 			SEQ_LT(o->tsecr, lr->rtx_tsval)) {
-		/* ... or by the timestamp of the original (RFC 3522). */
+		/*
+		 * ... or by the timestamp the ACK of the first retransmitted
+		 * data echoes: the original's (RFC 3522).
+		 */
 		st->spurious_retransmits += lr->undo_retrans;
 		undo(c);
 	}

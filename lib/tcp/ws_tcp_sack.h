@@ -97,6 +97,7 @@ struct ws_tcp_lr {
 	bool rtx_stamped;
 	uint32_t undo_retrans;		/* retransmissions not proved spurious */
 	uint32_t rtx_tsval;		/* TSval of the first retransmission */
+	uint32_t rtx_seq;		/* ... and its sequence number */
 
 	/* As a receiver: a duplicate to report first (RFC 2883). */
 	bool dsack_pending;
