@@ -1247,6 +1247,11 @@ static const struct ws_config_key tcp_keys[] = {
 		.help = "offer window scaling (RFC 7323)" },
 	{ "sack", WS_CONFIG_BOOL, "yes", FIELD(tcp.sack),
 		.help = "offer selective acknowledgements (RFC 2018)" },
+	{ "rack", WS_CONFIG_BOOL, "yes", FIELD(tcp.rack),
+		.help = "detect losses of SACK peers by time (RACK, RFC 8985); "
+			"no = three segments SACKed above (RFC 6675)" },
+	{ "tlp", WS_CONFIG_BOOL, "yes", FIELD(tcp.tlp),
+		.help = "tail loss probes for SACK peers (RFC 8985 7)" },
 	{ "nodelay", WS_CONFIG_BOOL, "no", FIELD(tcp.nodelay),
 		.help = "new connections start with Nagle off" },
 	{ "syncookies", WS_CONFIG_ENUM, "auto",

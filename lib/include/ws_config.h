@@ -148,6 +148,8 @@ struct ws_tcp_config {
 	bool timestamps_strict;		/* drop segments missing a TS */
 	bool window_scaling;		/* RFC 7323 */
 	bool sack;			/* RFC 2018 SACK-permitted */
+	bool rack;			/* RACK loss detection (RFC 8985) */
+	bool tlp;			/* tail loss probes (RFC 8985 7) */
 	bool nodelay;			/* default for new connections */
 	enum ws_tcp_syncookies syncookies;
 	enum ws_tcp_bad_cookie syncookie_bad_ack;

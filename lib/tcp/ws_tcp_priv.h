@@ -28,6 +28,7 @@
 #include "ws_stats.h"
 #include "ws_syncookie.h"
 #include "ws_tcp.h"
+#include "ws_tcp_sack.h"
 #include "ws_timer.h"
 
 struct ws_worker;
@@ -160,6 +161,8 @@ enum ws_tcp_rtx_mode {
 	WS_TCP_RTX_RETRANSMIT,
 	WS_TCP_RTX_PERSIST,
 	WS_TCP_RTX_KEEPALIVE,
+	WS_TCP_RTX_REORDER,		/* RACK's reordering timer */
+	WS_TCP_RTX_TLP,			/* a tail loss probe is due */
 };
 
 struct ws_tcp_cc_ops;
@@ -269,6 +272,8 @@ struct ws_tcp_conn {
 	 */
 	int64_t pace_budget;
 	uint64_t pace_last;		/* ticks: last refill; 0 = never */
+	/* SACK scoreboard, RACK-TLP, PRR, undo (ws_tcp_sack.c). */
+	struct ws_tcp_lr lr;
 
 	/* Send buffer: unacked then unsent bytes; also the rtx queue. */
 	/* Single-segment mbufs linked through ->next. */
@@ -369,6 +374,10 @@ struct ws_tcp_worker {
 	uint32_t sb_wake;		/* wake waiters below this */
 	uint32_t sb_mbuf_bytes;		/* data one send-buffer mbuf holds */
 	struct ws_tcp_conn *bw_head, *bw_tail;
+	/* The scoreboard's records (ws_tcp_sack.c), for all connections. */
+	struct ws_tcp_rec *recs;
+	struct ws_tcp_rec *free_recs;
+	uint32_t n_recs, recs_free;
 };
 
 /* ws_tcp.c: core. */
@@ -399,6 +408,8 @@ void ws_tcp_timer_arm_ms(struct ws_tcp_conn *c, struct ws_timer *t,
 		uint32_t ms);
 void ws_tcp_timer_stop(struct ws_tcp_conn *c, struct ws_timer *t);
 void ws_tcp_rtx_restart(struct ws_tcp_conn *c);
+/* The RTO with the backoff of the timeouts in a row (ms). */
+uint32_t ws_tcp_rto_backed_off(const struct ws_tcp_conn *c);
 void ws_tcp_rtt_sample(struct ws_tcp_conn *c, uint32_t rtt_us);
 void ws_tcp_enter_time_wait(struct ws_tcp_conn *c);
 /* RFC 5961 7: may c send a challenge ACK now (counts it if so)? */
@@ -472,6 +483,16 @@ void ws_tcp_send_rst(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
 		uint32_t seq, uint32_t ack, uint8_t flags);
 /* Retransmit the first unacked segment (or the SYN, or the FIN). */
 void ws_tcp_retransmit_first(struct ws_tcp_conn *c);
+/*
+ * SACK connections: retransmit lost records within the congestion window
+ * (RFC 6675 NextSeg (1)); ws_tcp_output calls it first.
+ */
+void ws_tcp_output_lost(struct ws_tcp_conn *c);
+/*
+ * A tail loss probe (RFC 8985 7.3): a new segment if the windows allow,
+ * else the last segment again. True when one was sent; *rtx says which.
+ */
+bool ws_tcp_send_tlp(struct ws_tcp_conn *c, bool *rtx);
 /* A zero-window or keep-alive probe: <SEQ=SND.UNA-1><CTL=ACK>. */
 void ws_tcp_send_probe(struct ws_tcp_conn *c);
 /* Drop 'n' acked bytes from the send buffer. */

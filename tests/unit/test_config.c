@@ -245,6 +245,8 @@ test_defaults(void **state)
 	assert_true(cfg.tcp.timestamps_strict);
 	assert_true(cfg.tcp.window_scaling);
 	assert_true(cfg.tcp.sack);
+	assert_true(cfg.tcp.rack);
+	assert_true(cfg.tcp.tlp);
 	assert_false(cfg.tcp.nodelay);
 	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_AUTO);
 	assert_int_equal(cfg.tcp.congestion, WS_TCP_CONGESTION_CUBIC);
@@ -354,6 +356,8 @@ static const char full_ini[] =
 	"timestamps_strict = no\n"
 	"window_scaling = off\n"
 	"sack = false\n"
+	"rack = no\n"
+	"tlp = no\n"
 	"nodelay = yes\n"
 	"syncookies = ALWAYS\n"
 	"syncookie_bad_ack = Drop\n"
@@ -455,6 +459,8 @@ test_full_file(void **state)
 	assert_false(cfg.tcp.timestamps_strict);
 	assert_false(cfg.tcp.window_scaling);
 	assert_false(cfg.tcp.sack);
+	assert_false(cfg.tcp.rack);
+	assert_false(cfg.tcp.tlp);
 	assert_true(cfg.tcp.nodelay);
 	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_ALWAYS);
 	assert_int_equal(cfg.tcp.congestion, WS_TCP_CONGESTION_NEWRENO);
