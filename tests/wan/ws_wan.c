@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +315,11 @@ ws_wan_link_send(struct ws_wan_link *l, struct rte_mbuf *m, uint64_t now)
 			l->new_segs++;
 			if (list_drop(l, l->new_segs, off)) {
 				l->n.list_drops++;
+				if (l->n.list_drop_at == 0)
+					l->n.list_drop_at = now;
+				l->n.list_drop_end = wmax(l->n.list_drop_end,
+					off + fi.data_len);
+				l->n.list_repaired_at = 0;
 				drop = true;
 			}
 		}
@@ -483,6 +489,11 @@ ws_wan_link_recv(struct ws_wan_link *l, uint64_t now, uint64_t *at)
 			l->n.dup_data_bytes += f.data_len;
 		} else {
 			fresh = got_add(l, f.off, f.off + f.data_len);
+			if (l->n.list_drop_at != 0 &&
+					l->n.list_repaired_at == 0 &&
+					l->got[0].start == 0 &&
+					l->got[0].end >= l->n.list_drop_end)
+				l->n.list_repaired_at = f.at;
 			if (fresh < f.data_len) {
 				l->n.spurious_segs++;
 				l->n.spurious_bytes += f.data_len - fresh;
@@ -1028,6 +1039,7 @@ ws_wan_run(const struct ws_wan_scenario *s, struct ws_wan_result *res)
 	while (!r.connected && !r.closed_early && p->now < deadline)
 		ws_wan_pair_run(p, p->now + rtt + WS_WAN_HZ / 1000);
 	res->rtt_ns = rtt;
+	res->link_bps = s->data.rate_bps;
 	if (!r.connected) {
 		ret = -ETIMEDOUT;
 		goto out;
@@ -1071,6 +1083,9 @@ ws_wan_run(const struct ws_wan_scenario *s, struct ws_wan_result *res)
 		res->spurious_bytes = dl->n.spurious_bytes;
 		res->spurious_retransmits = dl->n.spurious_segs;
 		res->mss = dl->mss;
+		if (dl->n.list_repaired_at != 0)
+			res->recovery_ns = dl->n.list_repaired_at -
+				dl->n.list_drop_at;
 		res->data_link = dl->n;
 		res->ack_link = p->ab.n;
 	}
@@ -1083,4 +1098,243 @@ out:
 	cur = NULL;
 	res->real_s = real_now() - t0;
 	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* The table of scenarios and their goals.                             */
+
+#define MS_NS 1000000ull
+
+/* Slow start's length in RTTs to fill a pipe of 'pkts' from IW10. */
+static unsigned int
+ss_rtts(double pkts)
+{
+	/* One SMSS per ACK, an ACK per two segments: x1.5 a round. */
+	return pkts <= 10 ? 1 : (unsigned int)ceil(log(pkts / 10) / log(1.5));
+}
+
+static struct ws_wan_row *
+row_add(struct ws_wan_row *rows, unsigned int cap, unsigned int *n,
+		uint64_t rate, uint64_t rtt_ms)
+{
+	struct ws_wan_row *r;
+
+	if (*n >= cap)
+		return NULL;
+	r = &rows[(*n)++];
+	memset(r, 0, sizeof(*r));
+	r->s.data.rate_bps = rate;
+	r->s.data.delay_ns = rtt_ms * MS_NS / 2;
+	r->s.ack.rate_bps = rate;
+	r->s.ack.delay_ns = rtt_ms * MS_NS / 2;
+	r->s.seed = 1 + *n;
+	r->s.name = r->name;
+	return r;
+}
+
+static const char *
+rate_name(uint64_t bps, char *buf, size_t len)
+{
+	if (bps >= 1000000000 && bps % 1000000000 == 0)
+		snprintf(buf, len, "%" PRIu64 "G", bps / 1000000000);
+	else
+		snprintf(buf, len, "%" PRIu64 "M", bps / 1000000);
+	return buf;
+}
+
+/*
+ * A timed run long enough that its second half is past slow start and
+ * long enough for 'events' congestion events at the model's rate, within
+ * a packet budget.
+ */
+static uint64_t
+timed_ns(uint64_t rate, uint64_t rtt_ms, double loss, unsigned int min_rtts,
+		double max_pkts)
+{
+	double rtt = (double)rtt_ms / 1000, pps = (double)rate / 8 / 1500;
+	double pipe = 2 * pps * rtt, d;
+
+	d = rtt * wmax(2 * (ss_rtts(pipe) + 10), min_rtts);
+	if (loss > 0) {
+		double model = fmin(ws_wan_model_bps(loss, rtt, 1448),
+			(double)rate) / 8 / 1448;
+
+		d = fmax(d, (min_rtts > 100 ? 40 : 20) / (loss * model));
+	}
+	/* The packet budget bounds the real time a row takes. */
+	d = fmin(d, fmax(max_pkts / pps, 20 * rtt));
+	return (uint64_t)(d * 1e9);
+}
+
+unsigned int
+ws_wan_table(struct ws_wan_row *rows, unsigned int cap, bool small)
+{
+	static const uint64_t rtts[] = { 1, 20, 100 };
+	static const double losses[] = { 0.0001, 0.001, 0.01 };
+	uint64_t rates[2] = { 1000000000ull, 10000000000ull };
+	uint64_t lrate = 1000000000ull;
+	double max_pkts = small ? 300000 : 8000000;
+	unsigned int min_rtts = small ? 40 : 200;
+	struct ws_wan_row *r;
+	unsigned int n = 0, i, j;
+	char rn[16];
+
+	if (small) {
+		rates[0] = 100000000ull;
+		rates[1] = 1000000000ull;
+	}
+	/* No loss: the link after slow start. */
+	for (i = 0; i < RTE_DIM(rates); i++) {
+		for (j = 0; j < RTE_DIM(rtts); j++) {
+			if (small && rates[i] > 100000000ull && rtts[j] > 20)
+				continue;
+			r = row_add(rows, cap, &n, rates[i], rtts[j]);
+			if (r == NULL)
+				return n;
+			snprintf(r->name, sizeof(r->name), "clean %s %" PRIu64
+				"ms", rate_name(rates[i], rn, sizeof(rn)),
+				rtts[j]);
+			r->s.duration_ns = timed_ns(rates[i], rtts[j], 0,
+				min_rtts, max_pkts);
+			r->goal = WS_WAN_GOAL_LINK;
+		}
+	}
+	/* Random loss at 20 ms: the model. */
+	for (i = 0; i < RTE_DIM(losses); i++) {
+		r = row_add(rows, cap, &n, lrate, 20);
+		if (r == NULL)
+			return n;
+		snprintf(r->name, sizeof(r->name), "loss %g%% %s 20ms",
+			losses[i] * 100, rate_name(lrate, rn, sizeof(rn)));
+		r->s.data.loss = losses[i];
+		r->loss = losses[i];
+		r->s.duration_ns = timed_ns(lrate, 20, losses[i], min_rtts,
+			max_pkts);
+		r->goal = WS_WAN_GOAL_MODEL;
+	}
+	/* Bursty loss (Gilbert-Elliott): mean loss 0.17%, bursts of ~3. */
+	r = row_add(rows, cap, &n, lrate, 20);
+	if (r == NULL)
+		return n;
+	snprintf(r->name, sizeof(r->name), "GE burst %s 20ms",
+		rate_name(lrate, rn, sizeof(rn)));
+	r->s.data.ge_p = 0.001;
+	r->s.data.ge_r = 0.3;
+	r->s.data.ge_loss_bad = 0.5;
+	r->loss = 0.001 / 0.301 * 0.5;
+	r->s.duration_ns = timed_ns(lrate, 20, r->loss, min_rtts, max_pkts);
+	r->goal = WS_WAN_GOAL_NONE;
+	/* Ten consecutive segments lost in one window: about one RTT. */
+	r = row_add(rows, cap, &n, lrate, 20);
+	if (r == NULL)
+		return n;
+	snprintf(r->name, sizeof(r->name), "burst of 10 %s 20ms",
+		rate_name(lrate, rn, sizeof(rn)));
+	r->s.bytes = 8u << 20;
+	r->s.duration_ns = 60000 * MS_NS;
+	r->s.data.drop_burst_at = 1000;
+	r->s.data.drop_burst_len = 10;
+	r->goal = WS_WAN_GOAL_RECOVERY;
+	/* The last 3 segments of a 100 KB response: a TLP, not an RTO. */
+	r = row_add(rows, cap, &n, lrate, 20);
+	if (r == NULL)
+		return n;
+	snprintf(r->name, sizeof(r->name), "tail 3 of 100KB %s 20ms",
+		rate_name(lrate, rn, sizeof(rn)));
+	r->s.bytes = 100u << 10;
+	r->s.duration_ns = 60000 * MS_NS;
+	r->s.data.drop_tail = 3;
+	r->s.data.tail_bytes = r->s.bytes;
+	r->goal = WS_WAN_GOAL_NO_RTO;
+	/* 3% reordered by up to a quarter RTT: few spurious resends. */
+	r = row_add(rows, cap, &n, lrate, 20);
+	if (r == NULL)
+		return n;
+	snprintf(r->name, sizeof(r->name), "reorder 3%% %s 20ms",
+		rate_name(lrate, rn, sizeof(rn)));
+	r->s.data.reorder = 0.03;
+	r->s.data.reorder_delay_ns = 5 * MS_NS;
+	r->s.duration_ns = timed_ns(lrate, 20, 0, min_rtts, max_pkts / 4);
+	r->goal = WS_WAN_GOAL_SPURIOUS;
+	/* 1% duplicated: the link. */
+	r = row_add(rows, cap, &n, lrate, 20);
+	if (r == NULL)
+		return n;
+	snprintf(r->name, sizeof(r->name), "dup 1%% %s 20ms",
+		rate_name(lrate, rn, sizeof(rn)));
+	r->s.data.dup = 0.01;
+	r->s.duration_ns = timed_ns(lrate, 20, 0, min_rtts, max_pkts / 4);
+	r->goal = WS_WAN_GOAL_LINK;
+	return n;
+}
+
+void
+ws_wan_judge(const struct ws_wan_row *row, const struct ws_wan_result *r,
+		struct ws_wan_verdict *v)
+{
+	double link = (double)row->s.data.rate_bps;
+	double rtt = (double)r->rtt_ns;
+
+	memset(v, 0, sizeof(*v));
+	if (row->loss > 0)
+		v->model_bps = ws_wan_model_bps(row->loss, rtt / 1e9,
+			r->mss != 0 ? r->mss : 1448);
+	switch (row->goal) {
+	case WS_WAN_GOAL_LINK:
+		v->value = (double)r->goodput2_bps / link;
+		v->target = 0.95;
+		v->met = v->value >= v->target;
+		snprintf(v->goal, sizeof(v->goal), ">= 95%% of link");
+		snprintf(v->got, sizeof(v->got), "%.1f%% of link",
+			v->value * 100);
+		break;
+	case WS_WAN_GOAL_MODEL:
+		v->value = (double)r->goodput2_bps / fmin(v->model_bps, link);
+		v->target = 0.9;
+		v->met = v->value >= v->target;
+		snprintf(v->goal, sizeof(v->goal), ">= 90%% of model");
+		snprintf(v->got, sizeof(v->got), "%.1f%% of model",
+			v->value * 100);
+		break;
+	case WS_WAN_GOAL_RECOVERY:
+		v->value = r->recovery_ns != 0 ? (double)r->recovery_ns / rtt :
+			INFINITY;
+		v->target = 2;
+		v->met = r->rto_count == 0 && r->completed &&
+			v->value <= v->target;
+		snprintf(v->goal, sizeof(v->goal), "no RTO, repair <= 2 RTT");
+		snprintf(v->got, sizeof(v->got), "%" PRIu64 " RTO, %.1f RTT",
+			r->rto_count, v->value);
+		break;
+	case WS_WAN_GOAL_NO_RTO:
+		v->value = (double)r->rto_count;
+		v->target = 0;
+		v->met = r->rto_count == 0 && r->completed;
+		snprintf(v->goal, sizeof(v->goal), "no RTO");
+		snprintf(v->got, sizeof(v->got), "%" PRIu64 " RTO, %.1f RTT",
+			r->rto_count, r->recovery_ns != 0 ?
+			(double)r->recovery_ns / rtt : INFINITY);
+		break;
+	case WS_WAN_GOAL_SPURIOUS:
+		v->value = r->data_segs_tx != 0 ?
+			(double)r->spurious_retransmits /
+			(double)r->data_segs_tx : 0;
+		v->target = 0.01;
+		v->met = v->value < v->target;
+		snprintf(v->goal, sizeof(v->goal), "< 1%% spurious");
+		snprintf(v->got, sizeof(v->got), "%.2f%% spurious",
+			v->value * 100);
+		break;
+	default:
+		v->met = true;
+		snprintf(v->goal, sizeof(v->goal), "-");
+		if (v->model_bps > 0)
+			snprintf(v->got, sizeof(v->got), "%.1f%% of model",
+				100.0 * (double)r->goodput2_bps /
+				fmin(v->model_bps, link));
+		else
+			snprintf(v->got, sizeof(v->got), "%.1f%% of link",
+				100.0 * (double)r->goodput2_bps / link);
+		break;
+	}
 }

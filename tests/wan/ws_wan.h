@@ -109,6 +109,13 @@ struct ws_wan_counters {
 	uint64_t spurious_segs;		/* delivered with bytes it already had */
 	uint64_t spurious_bytes;	/* ... bytes already delivered before */
 	uint64_t max_queue_bytes;	/* the queue's high-water mark */
+	/*
+	 * The drop lists' repair: when the first listed drop entered the
+	 * link, and when the receiver first had every byte up to the end of
+	 * the last listed drop (0: not yet).
+	 */
+	uint64_t list_drop_at, list_repaired_at;
+	uint64_t list_drop_end;		/* stream offset */
 };
 
 struct ws_wan_frame {
@@ -266,6 +273,8 @@ struct ws_wan_result {
 	uint64_t spurious_retransmits;	/* ... in MSS-sized segments */
 	uint64_t data_segs_tx;
 	uint32_t mss;
+	uint64_t recovery_ns;		/* the drop lists' repair time; 0: none */
+	uint64_t link_bps;
 	uint64_t events;
 	double real_s;			/* wall-clock time of the run */
 	struct ws_wan_counters data_link, ack_link;
@@ -273,6 +282,44 @@ struct ws_wan_result {
 
 /* Run one scenario; 0, or a negative errno when it could not start. */
 int ws_wan_run(const struct ws_wan_scenario *s, struct ws_wan_result *r);
+
+/* What a scenario must achieve (issue 17's benchmark goals). */
+enum ws_wan_goal {
+	WS_WAN_GOAL_NONE = 0,		/* figures only */
+	WS_WAN_GOAL_LINK,		/* goodput2 >= 95% of the link */
+	WS_WAN_GOAL_MODEL,		/* goodput2 >= 90% of min(model, link) */
+	WS_WAN_GOAL_RECOVERY,		/* no RTO; the listed drops repaired
+					 * within 2 RTTs of the first */
+	WS_WAN_GOAL_NO_RTO,		/* no RTO (a tail loss probe's job) */
+	WS_WAN_GOAL_SPURIOUS,		/* < 1% of data segments spurious */
+};
+
+struct ws_wan_row {
+	char name[48];
+	struct ws_wan_scenario s;
+	enum ws_wan_goal goal;
+	double loss;			/* for the model (the mean loss rate) */
+};
+
+struct ws_wan_verdict {
+	double model_bps;		/* 0: none */
+	double value;			/* what the goal measures */
+	double target;
+	bool met;
+	char goal[40];			/* "goodput >= 95% link" */
+	char got[40];			/* "97.1% link" */
+};
+
+/*
+ * The benchmark's table into rows[] (at most 'cap'); 'small' scales it
+ * down for the unit test (lower rates, shorter runs). Returns the count.
+ */
+unsigned int ws_wan_table(struct ws_wan_row *rows, unsigned int cap,
+		bool small);
+
+/* Judge a row's result against its goal. */
+void ws_wan_judge(const struct ws_wan_row *row,
+		const struct ws_wan_result *r, struct ws_wan_verdict *v);
 
 /*
  * RFC 9438 §5's average CUBIC window, or the Reno-friendly region's
