@@ -716,6 +716,7 @@ rto_expired(struct ws_tcp_conn *c)
 		tw->st->r1_reached++;
 	c->cc->on_rto(c);
 	c->in_recovery = 0;
+	c->ca_state = WS_TCP_CA_LOSS;
 	c->dupacks = 0;
 	c->recover = c->snd_max;
 	c->rtt_timing = 0;	/* Karn */

@@ -3,10 +3,13 @@
  */
 
 /*
- * Congestion control behind struct ws_tcp_cc_ops. NewReno: slow start
- * and congestion avoidance (RFC 5681), fast retransmit and recovery with
- * partial ACKs (RFC 6582), initial window IW10 (RFC 6928).
+ * Congestion control behind struct ws_tcp_cc_ops: how the window grows
+ * and how far it falls on a congestion event. Loss detection and the
+ * window during recovery are ws_tcp_in.c's. NewReno: slow start and
+ * congestion avoidance (RFC 5681), initial window IW10 (RFC 6928).
  */
+
+#include <string.h>
 
 #include <rte_common.h>
 
@@ -36,10 +39,11 @@ newreno_init(struct ws_tcp_conn *c)
 }
 
 static void
-newreno_on_ack(struct ws_tcp_conn *c, uint32_t acked)
+newreno_on_ack(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us)
 {
 	uint32_t mss = c->mss;
 
+	RTE_SET_USED(rtt_us);
 	if (c->cwnd < c->ssthresh) {
 		/* Slow start: at most one SMSS per ACK (RFC 5681 3.1). */
 		c->cwnd += RTE_MIN(acked, mss);
@@ -60,44 +64,10 @@ half_flight(const struct ws_tcp_conn *c)
 	return RTE_MAX(ws_tcp_flight(c) / 2, 2u * c->mss);
 }
 
-static bool
-newreno_on_dupack(struct ws_tcp_conn *c)
+static uint32_t
+newreno_ssthresh(struct ws_tcp_conn *c)
 {
-	if (c->in_recovery) {
-		/* Each further dup ACK: one more segment left the net. */
-		c->cwnd += c->mss;
-		return false;
-	}
-	if (c->dupacks != 3)
-		return false;
-	/* RFC 6582 3.2 step 2: not again for the same window of data. */
-	if (!SEQ_GT(c->snd_una, c->recover))
-		return false;
-	c->ssthresh = half_flight(c);
-	c->cwnd = c->ssthresh + 3u * c->mss;
-	c->recover = c->snd_max;
-	c->in_recovery = 1;
-	return true;
-}
-
-static bool
-newreno_on_recovery_ack(struct ws_tcp_conn *c, uint32_t acked)
-{
-	if (SEQ_GEQ(c->snd_una, c->recover)) {
-		/* Full ACK: deflate (RFC 6582 3.2 step 3, option 1). */
-		c->cwnd = ws_min32(c->ssthresh,
-			ws_max32(ws_tcp_flight(c), c->mss) + c->mss);
-		c->in_recovery = 0;
-		c->bytes_acked = 0;
-		return false;
-	}
-	/* Partial ACK: deflate by what was acked, add back one SMSS. */
-	c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
-	if (acked >= c->mss)
-		c->cwnd += c->mss;
-	if (c->cwnd < c->mss)
-		c->cwnd = c->mss;
-	return true;
+	return half_flight(c);
 }
 
 static void
@@ -125,8 +95,22 @@ const struct ws_tcp_cc_ops ws_tcp_newreno = {
 	.name = "newreno",
 	.init = newreno_init,
 	.on_ack = newreno_on_ack,
-	.on_dupack = newreno_on_dupack,
-	.on_recovery_ack = newreno_on_recovery_ack,
+	.ssthresh = newreno_ssthresh,
 	.on_rto = newreno_on_rto,
 	.on_idle = newreno_on_idle,
 };
+
+static const struct ws_tcp_cc_ops *const cc_algorithms[] = {
+	&ws_tcp_newreno,
+};
+
+const struct ws_tcp_cc_ops *
+ws_tcp_cc_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cc_algorithms); i++)
+		if (strcmp(cc_algorithms[i]->name, name) == 0)
+			return cc_algorithms[i];
+	return NULL;
+}

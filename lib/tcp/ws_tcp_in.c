@@ -593,12 +593,67 @@ seg_accepted(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 	}
 }
 
+/*
+ * Fast retransmit and NewReno fast recovery with partial ACKs (RFC 5681
+ * 3.2, RFC 6582): a duplicate ACK (count in c->dupacks). True when the
+ * first unacknowledged segment must be retransmitted now.
+ */
+static bool
+recovery_dupack(struct ws_tcp_conn *c)
+{
+	if (c->in_recovery) {
+		/* Each further dup ACK: one more segment left the net. */
+		c->cwnd += c->mss;
+		return false;
+	}
+	if (c->dupacks != 3)
+		return false;
+	/* RFC 6582 3.2 step 2: not again for the same window of data. */
+	if (!SEQ_GT(c->snd_una, c->recover))
+		return false;
+	c->prior_cwnd = c->cwnd;
+	c->prior_ssthresh = c->ssthresh;
+	c->ssthresh = c->cc->ssthresh(c);
+	c->cwnd = c->ssthresh + 3u * c->mss;
+	c->recover = c->snd_max;
+	c->in_recovery = 1;
+	c->ca_state = WS_TCP_CA_RECOVERY;
+	return true;
+}
+
+/*
+ * New data acknowledged in recovery: true when the ACK was partial and
+ * the next hole must be retransmitted.
+ */
+static bool
+recovery_ack(struct ws_tcp_conn *c, uint32_t acked)
+{
+	if (SEQ_GEQ(c->snd_una, c->recover)) {
+		/* Full ACK: deflate (RFC 6582 3.2 step 3, option 1). */
+		c->cwnd = ws_min32(c->ssthresh,
+			ws_max32(ws_tcp_flight(c), c->mss) + c->mss);
+		c->in_recovery = 0;
+		c->ca_state = WS_TCP_CA_OPEN;
+		c->bytes_acked = 0;
+		if (c->cc->on_recovery_exit != NULL)
+			c->cc->on_recovery_exit(c);
+		return false;
+	}
+	/* Partial ACK: deflate by what was acked, add back one SMSS. */
+	c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+	if (acked >= c->mss)
+		c->cwnd += c->mss;
+	if (c->cwnd < c->mss)
+		c->cwnd = c->mss;
+	return true;
+}
+
 /* Returns false when the segment must go no further. */
 static bool
 ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 {
 	struct ws_tcp_worker *tw = c->tw;
-	uint32_t acked, data_acked, wnd;
+	uint32_t acked, data_acked, wnd, rtt_us = 0;
 
 	/* RFC 5961 5.2 (MAY-12): the ACK must be in range. */
 	if (SEQ_GT(sg->ack, c->snd_max)) {
@@ -619,12 +674,13 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 		/* RTT: timestamps (RFC 7323 4) or one timed segment (Karn). */
 		if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
 				sg->opts.tsecr != 0) {
-			ws_tcp_rtt_sample(c, (ws_tcp_tsval(c) -
-				sg->opts.tsecr) * 1000u);
+			rtt_us = (ws_tcp_tsval(c) - sg->opts.tsecr) * 1000u;
+			ws_tcp_rtt_sample(c, rtt_us);
 		} else if (c->rtt_timing && SEQ_GT(sg->ack, c->rtt_seq)) {
 			c->rtt_timing = 0;
-			ws_tcp_rtt_sample(c, (uint32_t)((tw->w->now -
-				c->rtt_start) * 1000 / tw->ms_div));
+			rtt_us = (uint32_t)((tw->w->now - c->rtt_start) *
+				1000 / tw->ms_div);
+			ws_tcp_rtt_sample(c, rtt_us);
 		}
 		data_acked = RTE_MIN(acked, c->sb_len);
 		if (c->shut_wr && acked > data_acked)
@@ -636,12 +692,12 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 		c->n_rtx = 0;
 		c->rtx_first = 0;
 		if (c->in_recovery) {
-			if (c->cc->on_recovery_ack(c, acked)) {
+			if (recovery_ack(c, acked)) {
 				tw->st->partial_ack_rtx++;
 				ws_tcp_retransmit_first(c);
 			}
 		} else {
-			c->cc->on_ack(c, acked);
+			c->cc->on_ack(c, acked, rtt_us);
 		}
 		c->dupacks = 0;
 	} else if (sg->ack == c->snd_una && wnd == 0 && c->n_rtx != 0) {
@@ -658,7 +714,7 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 		tw->st->dupacks_rx++;
 		if (c->dupacks < UINT8_MAX)
 			c->dupacks++;
-		if (c->cc->on_dupack(c)) {
+		if (recovery_dupack(c)) {
 			tw->st->fast_retransmits++;
 			ws_tcp_retransmit_first(c);
 		}

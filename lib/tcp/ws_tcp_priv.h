@@ -164,6 +164,17 @@ enum ws_tcp_rtx_mode {
 
 struct ws_tcp_cc_ops;
 
+/* Where loss recovery stands (as Linux's tcp_ca_state). */
+enum ws_tcp_ca_state {
+	WS_TCP_CA_OPEN = 0,		/* no loss suspected */
+	WS_TCP_CA_DISORDER,		/* duplicate ACKs or SACKs seen */
+	WS_TCP_CA_RECOVERY,		/* fast recovery */
+	WS_TCP_CA_LOSS,			/* after a retransmission timeout */
+};
+
+/* Bytes of CC-private state in a TCB (ws_tcp_conn.cc_priv). */
+#define WS_TCP_CC_PRIV_SIZE	64
+
 /*
  * The TCB. Hot fields for input first. Sequence variables are RFC 9293's;
  * snd_max is the highest sequence ever sent (snd_nxt goes back to snd_una
@@ -240,6 +251,16 @@ struct ws_tcp_conn {
 	const struct ws_tcp_cc_ops *cc;
 	uint32_t cwnd, ssthresh, recover;
 	uint32_t bytes_acked;		/* congestion avoidance counter */
+	uint8_t ca_state;		/* enum ws_tcp_ca_state */
+	/* Before the last congestion event, for undo. */
+	uint32_t prior_cwnd, prior_ssthresh;
+	/* Loss recovery's view of the flight, in bytes. */
+	uint32_t sacked_out;		/* SACKed above snd_una */
+	uint32_t lost_out;		/* marked lost, not yet resent */
+	uint32_t retrans_out;		/* retransmitted, still in flight */
+	uint64_t retrans_bytes;		/* retransmitted, ever */
+	/* The algorithm's own state (CUBIC's epoch, W_max, ...). */
+	uint64_t cc_priv[WS_TCP_CC_PRIV_SIZE / 8];
 
 	/* Send buffer: unacked then unsent bytes; also the rtx queue. */
 	/* Single-segment mbufs linked through ->next. */
@@ -455,24 +476,34 @@ uint32_t ws_tcp_fin_seq(const struct ws_tcp_conn *c);
 struct ws_tcp_cc_ops {
 	const char *name;
 	void (*init)(struct ws_tcp_conn *c);
-	/* 'acked' new bytes acknowledged outside recovery. */
-	void (*on_ack)(struct ws_tcp_conn *c, uint32_t acked);
 	/*
-	 * A duplicate ACK (count in c->dupacks). Returns true when the
-	 * first unacked segment must be retransmitted now.
+	 * 'acked' bytes newly acknowledged outside recovery; 'rtt_us' is
+	 * this ACK's RTT sample, 0 when it gave none. Grows cwnd.
 	 */
-	bool (*on_dupack)(struct ws_tcp_conn *c);
+	void (*on_ack)(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us);
 	/*
-	 * New data acknowledged while in recovery. Returns true when the
-	 * ACK was partial and the next hole must be retransmitted.
+	 * A congestion event (loss detected, recovery begins): the new
+	 * ssthresh. The caller has saved prior_cwnd and prior_ssthresh and
+	 * sets cwnd during recovery itself.
 	 */
-	bool (*on_recovery_ack)(struct ws_tcp_conn *c, uint32_t acked);
+	uint32_t (*ssthresh)(struct ws_tcp_conn *c);
+	/* Recovery is over; cwnd is already ssthresh. May be NULL. */
+	void (*on_recovery_exit)(struct ws_tcp_conn *c);
 	void (*on_rto)(struct ws_tcp_conn *c);
 	/* Sending again after an idle period longer than the RTO. */
 	void (*on_idle)(struct ws_tcp_conn *c);
+	/*
+	 * The last congestion event was spurious: restore the algorithm's
+	 * own state from before it (the caller restores cwnd and ssthresh
+	 * from prior_cwnd and prior_ssthresh). May be NULL.
+	 */
+	void (*undo)(struct ws_tcp_conn *c);
 };
 
 extern const struct ws_tcp_cc_ops ws_tcp_newreno;
+
+/* The algorithm called 'name', or NULL. */
+const struct ws_tcp_cc_ops *ws_tcp_cc_find(const char *name);
 
 /*
  * The TCB's invariants, checked (rte_panic on a breach) in builds with
