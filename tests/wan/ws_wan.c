@@ -597,6 +597,7 @@ host_init(struct ws_wan_host *h, struct ws_wan_pair *p, bool is_a,
 	struct ws_tcp_config *t = &h->cfg.tcp;
 	uint32_t ip = is_a ? HOST_A_IP : HOST_B_IP;
 	struct ws_clock clock;
+	uint32_t mbufs = is_a && hc->mbufs_a != 0 ? hc->mbufs_a : hc->mbufs;
 	int ret;
 
 	h->pair = p;
@@ -620,7 +621,7 @@ host_init(struct ws_wan_host *h, struct ws_wan_pair *p, bool is_a,
 	t->sndbuf = hc->sndbuf;
 	t->ooo_segments = hc->ooo_segments;
 	t->ooo_worker_segments = hc->ooo_segments;
-	t->sndbuf_worker_mbufs = hc->mbufs / 2;
+	t->sndbuf_worker_mbufs = mbufs / 2;
 	t->timestamps = true;
 	t->window_scaling = true;
 	t->sack = true;
@@ -631,14 +632,14 @@ host_init(struct ws_wan_host *h, struct ws_wan_pair *p, bool is_a,
 	h->iface.mtu = 1500;
 
 	snprintf(name, sizeof(name), "wan_pkt_%u", seq);
-	h->pool = rte_pktmbuf_pool_create(name, hc->mbufs, 256, 0,
+	h->pool = rte_pktmbuf_pool_create(name, mbufs, 256, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	snprintf(name, sizeof(name), "wan_ind_%u", seq++);
 	h->indirect_pool = rte_pktmbuf_pool_create(name, 1023, 0, 0, 0,
 		SOCKET_ID_ANY);
 	if (h->pool == NULL || h->indirect_pool == NULL) {
 		fprintf(stderr, "ws_wan: no pool of %u mbufs: %s\n",
-			hc->mbufs, rte_strerror(rte_errno));
+			mbufs, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
 	h->ticks = p->now;
@@ -1006,8 +1007,9 @@ ws_wan_run(const struct ws_wan_scenario *s, struct ws_wan_result *res)
 	 * frames on the path or in the peer's out-of-order queue, and room.
 	 */
 	wire_pkts = (uint64_t)hc.rcvbuf / 1448;
-	hc.mbufs = (uint32_t)rte_align32pow2((uint32_t)(hc.sndbuf / 2048 +
-		2 * wire_pkts + 8192)) - 1;
+	hc.mbufs = (uint32_t)(hc.sndbuf / 2048 + 2 * wire_pkts + 8192);
+	/* The client sends ACKs only: about one per two segments. */
+	hc.mbufs_a = (uint32_t)(wire_pkts / 2 + 8192);
 
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)

@@ -205,7 +205,8 @@ struct ws_wan_host_cfg {
 	const char *cc;
 	uint32_t rcvbuf, sndbuf;
 	uint32_t ooo_segments;
-	uint32_t mbufs;
+	uint32_t mbufs;			/* b's pool (the sender's) */
+	uint32_t mbufs_a;		/* a's pool; 0: as b's */
 };
 
 /*
