@@ -289,7 +289,7 @@ bool
 ws_tcp_ooo_block(const struct ws_tcp_conn *c, uint32_t seq, uint32_t *left,
 		uint32_t *right)
 {
-	const struct ws_tcp_ooo *o;
+	const struct ws_tcp_ooo *o, *last = NULL;
 	uint32_t l = 0, r = 0;
 	bool run = false;
 
@@ -299,14 +299,22 @@ ws_tcp_ooo_block(const struct ws_tcp_conn *c, uint32_t seq, uint32_t *left,
 			run = true;
 		}
 		r = o->seq + o->len;
+		last = o;
 	}
 	if (!run || SEQ_GEQ(seq, r))
 		return false;
 	/* Nodes that continue the block after 'seq'. */
-	for (; o != NULL && o->seq == r; o = o->next)
+	for (; o != NULL && o->seq == r; o = o->next) {
 		r += o->len;
+		last = o;
+	}
 	*left = l;
-	*right = r;
+	/*
+	 * A FIN held at the end of the block is in it (its sequence number
+	 * is held too), as in Linux's end_seq: a sender whose last segment
+	 * carried the FIN sees that segment SACKed whole.
+	 */
+	*right = r + (last->fin ? 1 : 0);
 	return true;
 }
 

@@ -262,6 +262,7 @@ sack_options(struct ws_tcp_conn *c, uint8_t *p, unsigned int max)
 	const struct ws_tcp_ooo *o = c->ooo;
 	uint32_t lefts[WS_TCP_SACK_MAX], left, right;
 	unsigned int n = 0, nl = 0, i;
+	bool fin;
 
 	max = RTE_MIN(max, (unsigned int)WS_TCP_SACK_MAX);
 	if (c->lr.dsack_pending && max != 0) {
@@ -287,13 +288,17 @@ sack_options(struct ws_tcp_conn *c, uint8_t *p, unsigned int max)
 	while (o != NULL && n < max) {
 		left = o->seq;
 		right = o->seq + o->len;
-		for (o = o->next; o != NULL && o->seq == right; o = o->next)
+		fin = o->fin;
+		for (o = o->next; o != NULL && o->seq == right; o = o->next) {
 			right += o->len;
+			fin = o->fin;
+		}
 		if (left == right || sack_listed(lefts, nl, left))
 			continue;
 		lefts[nl++] = left;
 		put32(p + 4 + 8 * n, left);
-		put32(p + 8 + 8 * n, right);
+		/* A held FIN is in the block (ws_tcp_ooo_block). */
+		put32(p + 8 + 8 * n, right + (fin ? 1 : 0));
 		n++;
 	}
 	if (n == 0)

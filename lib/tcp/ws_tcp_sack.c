@@ -510,7 +510,14 @@ sack_range(struct ws_tcp_conn *c, uint32_t left, uint32_t right,
 	uint32_t n = 0;
 
 	for (; r != NULL && SEQ_LT(r->seq, right); r = r->next) {
-		if (SEQ_GEQ(r->seq, left) && SEQ_LEQ(r->end, right))
+		/*
+		 * A block may end before our FIN: the FIN has a sequence
+		 * number but no data, and receivers that SACK only data
+		 * leave it out. Its data SACKed, the record is delivered.
+		 */
+		if (SEQ_GEQ(r->seq, left) && (SEQ_LEQ(r->end, right) ||
+				((r->flags & WS_TCP_REC_FIN) &&
+				 r->end - 1 == right && r->seq != right)))
 			n += mark_sacked(c, r, prior_fack);
 		c->lr.hint = r->next;
 	}

@@ -458,6 +458,73 @@ test_dsack_generated(void **state)
 	finish(env);
 }
 
+/*
+ * As a receiver: a FIN held out of order is in its block, as in Linux
+ * (end_seq), so that a sender whose last segment carried the FIN sees
+ * it SACKed whole.
+ */
+static void
+test_sack_block_includes_held_fin(void **state)
+{
+	struct ws_test_env *env = *state;
+	struct cseg c;
+
+	sack_establish(env, 10);
+	ws_test_clear_captured(env);
+	peer(env, PISN + 101, app.conn->snd_una, F_ACK | F_FIN, 65535, blob,
+		100);
+	only(env, &c);
+	assert_int_equal(c.ack, PISN + 1);
+	assert_int_equal(c.o.n_sack, 1);
+	assert_int_equal(c.o.sack[0][0], PISN + 101);
+	assert_int_equal(c.o.sack[0][1], PISN + 202);
+	/* The hole filled: data and FIN taken at once. */
+	peer(env, PISN + 1, app.conn->snd_una, F_ACK, 65535, blob, 100);
+	only(env, &c);
+	assert_int_equal(c.ack, PISN + 202);
+	assert_int_equal(c.o.n_sack, 0);
+	assert_int_equal(app.peer_closed, 1);
+	finish(env);
+}
+
+/*
+ * As a sender: a block that ends at our FIN (a receiver that SACKs only
+ * data) still SACKs the segment that carried it. Before, that segment
+ * stayed un-SACKed, RACK never advanced, and a lost tail waited for the
+ * RTO although the probe had reached the peer.
+ */
+static void
+test_sack_block_before_fin_sacks_segment(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t s = sack_establish(env, 10);
+	struct ws_tcp_conn *c = app.conn;
+	uint32_t b[2];
+	struct cseg k;
+
+	env->w.tcp->cfg.rack = false;
+	/* Ten go (IW10); two wait, and the FIN rides on the last. */
+	assert_int_equal(ws_tcp_send(c, blob, 12 * MSS), (int)(12 * MSS));
+	ws_tcp_close(c);
+	assert_int_equal(ncap(env), 10);
+	ws_test_clear_captured(env);
+	sack(env, sg(s, 10), 0, NULL);
+	assert_int_equal(ncap(env), 2);
+	cap(env, 1, &k);
+	assert_int_equal(k.seq, sg(s, 11));
+	assert_true(k.flags & F_FIN);
+	ws_test_clear_captured(env);
+	b[0] = sg(s, 11);
+	b[1] = sg(s, 12);		/* the data, not the FIN */
+	sack(env, sg(s, 10), 1, b);
+	assert_int_equal(c->sacked_out, MSS + 1);
+	assert_int_equal(st(env)->sack_blocks_invalid, 0);
+	sack(env, sg(s, 12) + 1, 0, NULL);
+	assert_int_equal(c->sacked_out, 0);
+	assert_int_equal(c->state, WS_TCP_FIN_WAIT_2);
+	finish(env);
+}
+
 /* A D-SACK proves the only retransmission spurious: undo. */
 static void
 test_undo_after_dsack(void **state)
@@ -556,6 +623,8 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_tlp_one_segment_waits_for_rto),
 	TCP_TEST(test_tlp_recovers_tail_loss),
 	TCP_TEST(test_dsack_generated),
+	TCP_TEST(test_sack_block_includes_held_fin),
+	TCP_TEST(test_sack_block_before_fin_sacks_segment),
 	TCP_TEST(test_undo_after_dsack),
 	TCP_TEST(test_rto_resends_only_unsacked),
 	TCP_TEST(test_newreno_without_sack),

@@ -73,6 +73,7 @@ ws_wan_link_init(struct ws_wan_link *l, const struct ws_wan_dir *cfg,
 {
 	memset(l, 0, sizeof(*l));
 	l->cfg = *cfg;
+	l->trace = getenv("WS_WAN_TRACE") != NULL;
 	/* Different streams for the two directions of one seed. */
 	ws_wan_rng_seed(&l->rng, seed);
 	l->q_cap = 1024;
@@ -274,6 +275,57 @@ queue_push(struct ws_wan_link *l, uint64_t done, uint32_t len)
 	return 0;
 }
 
+/*
+ * WS_WAN_TRACE: each TCP frame as it enters the link (before any loss):
+ * time, flags, SEQ, ACK, payload, window and SACK blocks. How a
+ * scenario's figure was reached can be read off a run.
+ */
+static void
+frame_trace(const struct ws_wan_link *l, const struct rte_mbuf *m,
+		uint64_t now)
+{
+	uint8_t buf[14 + 60 + 60];
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *th;
+	const uint8_t *p, *o;
+	uint32_t len = wmin(m->pkt_len, (uint32_t)sizeof(buf));
+	uint32_t ihl, doff, i, k;
+
+	p = rte_pktmbuf_read(m, 0, len, buf);
+	if (p == NULL || len < 14 + 40 || p[23] != IPPROTO_TCP)
+		return;
+	ip = (const struct rte_ipv4_hdr *)(p + 14);
+	ihl = (ip->version_ihl & 0xf) * 4u;
+	th = (const struct rte_tcp_hdr *)(p + 14 + ihl);
+	doff = (th->data_off >> 4) * 4u;
+	if (14 + ihl + doff > len)
+		return;
+	fprintf(stderr, "wan %p %.3f ms flags %02x seq %u ack %u len %u "
+		"wnd %u", (const void *)l, (double)now / 1e6, th->tcp_flags,
+		rte_be_to_cpu_32(th->sent_seq), rte_be_to_cpu_32(th->recv_ack),
+		rte_be_to_cpu_16(ip->total_length) - ihl - doff,
+		rte_be_to_cpu_16(th->rx_win));
+	o = (const uint8_t *)th + 20;
+	for (i = 0; i < doff - 20; ) {
+		if (o[i] == 0)
+			break;
+		if (o[i] == 1 || i + 1 >= doff - 20 || o[i + 1] < 2) {
+			i++;
+			continue;
+		}
+		if (o[i] == 5)
+			for (k = 2; k + 8 <= o[i + 1] && i + k + 8 <= doff - 20;
+					k += 8)
+				fprintf(stderr, " sack %u-%u",
+					rte_be_to_cpu_32(*(const unaligned_uint32_t *)
+						(o + i + k)),
+					rte_be_to_cpu_32(*(const unaligned_uint32_t *)
+						(o + i + k + 4)));
+		i += o[i + 1];
+	}
+	fprintf(stderr, "\n");
+}
+
 void
 ws_wan_link_send(struct ws_wan_link *l, struct rte_mbuf *m, uint64_t now)
 {
@@ -285,6 +337,8 @@ ws_wan_link_send(struct ws_wan_link *l, struct rte_mbuf *m, uint64_t now)
 	uint64_t wire, start, done;
 
 	frame_parse(m, &fi);
+	if (l->trace)
+		frame_trace(l, m, now);
 	l->n.frames++;
 	l->n.bytes += m->pkt_len;
 	if (fi.syn) {
@@ -536,32 +590,21 @@ ws_wan_eal_init(const char *prog, unsigned int mem_mb)
 }
 
 /*
- * The defaults, with [tcp] congestion = 'cc' where the build has that
- * key (it arrives with CUBIC). Without the key only "newreno" exists.
+ * The defaults, with [tcp] congestion = 'cc' (NULL: the default one).
  */
 static int
 host_defaults(struct ws_config *cfg, const char *cc)
 {
-	char path[] = "/tmp/ws_wan_XXXXXX", set[64], err[WS_CFG_ERR_LEN];
-	const char *sets[1] = { set };
-	int fd, ret;
-
 	ws_config_defaults(cfg);
 	if (cc == NULL)
 		return 0;
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	snprintf(set, sizeof(set), "tcp.congestion=%s", cc);
-	ret = ws_config_load(cfg, path, sets, 1, err, sizeof(err));
-	unlink(path);
-	if (ret == 0)
-		return 0;
-	if (strcmp(cc, "newreno") == 0 && strstr(err, "congestion") != NULL &&
-			strstr(err, "unknown") != NULL)
-		return 0;	/* before CUBIC: NewReno is all there is */
-	return -ENOTSUP;
+	if (strcmp(cc, "newreno") == 0)
+		cfg->tcp.congestion = WS_TCP_CONGESTION_NEWRENO;
+	else if (strcmp(cc, "cubic") == 0)
+		cfg->tcp.congestion = WS_TCP_CONGESTION_CUBIC;
+	else
+		return -ENOTSUP;
+	return 0;
 }
 
 bool

@@ -157,6 +157,8 @@ struct ws_wan_link {
 	/* What reached the far end, for spurious retransmissions. */
 	struct ws_wan_range *got;
 	uint32_t got_n, got_cap;
+	/* WS_WAN_TRACE set: one line per TCP frame entering, on stderr. */
+	bool trace;
 };
 
 int ws_wan_link_init(struct ws_wan_link *l, const struct ws_wan_dir *cfg,
