@@ -29,6 +29,28 @@ fuzz_fail(const char *fmt, ...)
 	abort();
 }
 
+const char *__lsan_default_suppressions(void);
+const char *__ubsan_default_options(void);
+
+/* Undefined behaviour is a finding like any other: stop at the first. */
+const char *
+__ubsan_default_options(void)
+{
+	return "halt_on_error=1:print_stacktrace=1";
+}
+
+/*
+ * LeakSanitizer does not look inside DPDK's memory (scanning it all at
+ * exit would take seconds), so what the stack keeps in malloc'd memory
+ * reachable only from there looks leaked at exit: the stack is created
+ * once and never destroyed. Leaks found during an input are still found.
+ */
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:ws_control_create\nleak:ws_snap_store_create\n";
+}
+
 void
 fuzz_eal_init(void)
 {
@@ -39,7 +61,7 @@ fuzz_eal_init(void)
 	 */
 	char *argv[] = {
 		"ws_fuzz", "--no-huge", "--no-shconf", "--no-pci",
-		"--no-telemetry", "-m", "512", "-l", "0",
+		"--no-telemetry", "-m", "256", "-l", "0",
 		"--log-level", "*:crit", "--file-prefix", "ws_fuzz", NULL,
 	};
 
