@@ -124,6 +124,7 @@ static struct {
 	uint8_t res_query[QUERY_MAX];	/* its last query */
 	uint32_t peer_ts;		/* the peer's timestamp clock base */
 	uint64_t frames_out;
+	bool verbose;			/* WS_FUZZ_VERBOSE: print what we send */
 } fz;
 
 /* ------------------------------------------------------------------ */
@@ -254,6 +255,12 @@ learn(const uint8_t *f, uint32_t len)
 			(rd16(ip + 6) & 0x3fff) != 0)
 		return;
 	l4 = ip + ihl;
+	if (fz.verbose)
+		fprintf(stderr, "  out: proto %u %u -> %u, %u bytes, flags "
+			"0x%02x seq %u ack %u\n", ip[9], rd16(l4), rd16(l4 + 2),
+			tot, ip[9] == IPPROTO_TCP ? l4[13] : 0,
+			ip[9] == IPPROTO_TCP ? rd32(l4 + 4) : 0,
+			ip[9] == IPPROTO_TCP ? rd32(l4 + 8) : 0);
 	if (ip[9] == IPPROTO_TCP && tot >= ihl + 20) {
 		uint32_t doff = (uint32_t)(l4[12] >> 4) * 4, i;
 		uint8_t flags = l4[13];
@@ -1031,6 +1038,12 @@ reset(void)
 	unsigned int i, j;
 
 	collect();
+	if (fz.verbose)
+		fprintf(stderr, "resolver: %" PRIu64 " answers, %" PRIu64
+			" bad replies; tcp: %" PRIu64 " established\n",
+			(uint64_t)fz.w[0]->stats.dns.res_answers,
+			(uint64_t)fz.w[0]->stats.dns.res_bad_reply,
+			(uint64_t)fz.w[0]->stats.tcp.st_established);
 	for (i = 0; i < fz.n_workers; i++) {
 		struct ws_worker *w = fz.w[i];
 
@@ -1236,6 +1249,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	RTE_SET_USED(argv);
 	if (env != NULL && env[0] != '\0')
 		fuzz_stack_variant = env;
+	env = getenv("WS_FUZZ_VERBOSE");
 	fuzz_eal_init();
 	start_stack();
 	/* The starting state is what the header says, or the harness is
@@ -1250,6 +1264,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		"connection B not established");
 	FUZZ_CHECK(fz.res_len > 12, "no DNS query seen");
 	reset();
+	fz.verbose = env != NULL && env[0] != '\0';
 	fprintf(stderr, "fuzz_stack: variant %s, %u worker(s)\n",
 		fuzz_stack_variant, fz.n_workers);
 	return 0;
@@ -1271,6 +1286,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		b.len = RTE_MIN((size_t)blen, size - off - 2);
 		off += 2 + b.len;
+		if (fz.verbose)
+			fprintf(stderr, "record type %u, %zu bytes, queue %u, "
+				"+%u ms\n", h & 7, b.len, q,
+				adv != 0 ? 1u << (adv - 1) : 0);
 		if (adv != 0)
 			advance_ms(1ull << (adv - 1));
 		switch (h & 7) {
