@@ -19,6 +19,7 @@ WS_PACKAGES=(
 	curl netcat-openbsd apache2-utils wrk nftables
 	bind9-dnsutils dnsperf dnsmasq-base netsniff-ng hping3 nmap
 	nginx-light librte-net-memif23 librte-net-af-xdp23
+	clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
 
 ws_say() {
