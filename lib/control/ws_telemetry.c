@@ -828,8 +828,7 @@ register_all(void)
 	ret |= rte_telemetry_register_cmd("/woshou/conn/list",
 		cmd_conn_list,
 		"Connections. Parameters: state=S, port=N, worker=N, page=N, "
-		"per_page=N (max 100); verbose (every TCP field: cwnd, srtt, "
-		"recovery, buffers; per_page max 30)");
+		"per_page=N (max 100), verbose (TCP state; max 30)");
 	ret |= rte_telemetry_register_cmd("/woshou/arp/table", cmd_arp_table,
 		"Neighbour cache. Parameters: worker=N, page=N, per_page=N");
 	/* DPDK copies the command and its help. */
