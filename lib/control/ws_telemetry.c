@@ -443,11 +443,7 @@ page_start(struct page *pg, const struct ws_tel_params *p, uint64_t matched)
 	pg->items = rte_tel_data_alloc();
 	if (pg->items == NULL)
 		return -ENOMEM;
-	/* Verbose items are dicts, by name. */
-	if (p->verbose)
-		rte_tel_data_start_dict(pg->items);
-	else
-		rte_tel_data_start_array(pg->items, RTE_TEL_STRING_VAL);
+	rte_tel_data_start_array(pg->items, RTE_TEL_STRING_VAL);
 	return 0;
 }
 
@@ -492,20 +488,25 @@ conn_matches(const struct ws_conn_entry *c, const struct ws_tel_params *p)
 }
 
 /*
- * One connection with every field, named (conn/list,verbose): its
- * congestion control, loss recovery and autotuned buffers as
- * ws_tcp_get_info reports them.
+ * One connection with every field (conn/list,verbose): its congestion
+ * control, loss recovery and autotuned buffers as ws_tcp_get_info
+ * reports them, as "conn_<i>" for the i-th line of the page. A dict in
+ * the reply itself: DPDK 22.11 renders containers one level deep only,
+ * and its names allow neither spaces nor colons.
  */
 static int
-conn_verbose(struct rte_tel_data *items, const char *name,
-		const struct ws_conn_entry *c)
+conn_verbose(struct rte_tel_data *d, unsigned int i, const char *local,
+		const char *remote, const struct ws_conn_entry *c)
 {
 	struct rte_tel_data *e = rte_tel_data_alloc();
 	bool conn = c->cc[0] != '\0';
+	char name[32];
 
 	if (e == NULL)
 		return -ENOMEM;
 	rte_tel_data_start_dict(e);
+	rte_tel_data_add_dict_string(e, "local", local);
+	rte_tel_data_add_dict_string(e, "remote", remote);
 	rte_tel_data_add_dict_string(e, "state",
 		ws_tcp_state_name((enum ws_tcp_state)c->state));
 	ws_tel_dict_u64(e, "worker", c->worker);
@@ -527,7 +528,8 @@ conn_verbose(struct rte_tel_data *items, const char *name,
 	ws_tel_dict_u64(e, "sndbuf", c->sndbuf);
 	ws_tel_dict_u64(e, "snd_wnd", c->snd_wnd);
 	ws_tel_dict_u64(e, "rcv_wnd", c->rcv_wnd);
-	if (rte_tel_data_add_dict_container(items, name, e, 0) != 0) {
+	snprintf(name, sizeof(name), "conn_%u", i);
+	if (rte_tel_data_add_dict_container(d, name, e, 0) != 0) {
 		rte_tel_data_free(e);
 		return -ENOSPC;
 	}
@@ -541,8 +543,8 @@ conn_list(struct ws_stack *s, const struct ws_snapshot *sn,
 {
 	struct page pg;
 	uint64_t matched = 0;
-	char line[128], l[16], r[16];
-	uint32_t i;
+	char line[128], l[16], r[16], lp[24], rp[24];
+	uint32_t i, shown = 0;
 
 	RTE_SET_USED(s);
 	RTE_SET_USED(arg);
@@ -550,6 +552,7 @@ conn_list(struct ws_stack *s, const struct ws_snapshot *sn,
 		matched += conn_matches(&sn->conns[i], p);
 	if (page_start(&pg, p, matched) < 0)
 		return -ENOMEM;
+	rte_tel_data_start_dict(d);
 	for (i = 0; i < sn->n_conns && page_open(&pg); i++) {
 		const struct ws_conn_entry *c = &sn->conns[i];
 
@@ -557,28 +560,27 @@ conn_list(struct ws_stack *s, const struct ws_snapshot *sn,
 			continue;
 		ip_text(c->local_addr, l, sizeof(l));
 		ip_text(c->remote_addr, r, sizeof(r));
-		if (p->verbose) {
-			/* Named by its two ends: "local remote". */
-			snprintf(line, sizeof(line), "%s:%u %s:%u", l,
-				c->local_port, r, c->remote_port);
-			if (conn_verbose(pg.items, line, c) < 0)
-				break;
-			continue;
-		}
 		snprintf(line, sizeof(line), "%s:%u %s:%u %s %u %u %u",
 			l, c->local_port, r, c->remote_port,
 			ws_tcp_state_name((enum ws_tcp_state)c->state),
 			c->worker, c->unacked, c->held);
+		if (p->verbose) {
+			snprintf(lp, sizeof(lp), "%s:%u", l, c->local_port);
+			snprintf(rp, sizeof(rp), "%s:%u", r, c->remote_port);
+			if (conn_verbose(d, shown, lp, rp, c) < 0)
+				break;
+		}
 		rte_tel_data_add_array_string(pg.items, line);
+		shown++;
 	}
-	rte_tel_data_start_dict(d);
 	ws_tel_dict_u64(d, "snapshot", sn->seq);
 	ws_tel_dict_u64(d, "complete", sn->have_conns && !sn->conns_truncated);
 	ws_tel_dict_u64(d, "total", sn->conn_count);
 	ws_tel_dict_u64(d, "listed", sn->n_conns);
 	ws_tel_dict_u64(d, "matched", matched);
-	page_end(d, &pg, p, p->verbose ? "verbose: by \"local remote\"" :
-		"local remote state worker unacked held", "conns");
+	/* Verbose: line i's fields are the dict conn_<i>. */
+	page_end(d, &pg, p, "local remote state worker unacked held",
+		"conns");
 	return 0;
 }
 
@@ -828,7 +830,7 @@ register_all(void)
 	ret |= rte_telemetry_register_cmd("/woshou/conn/list",
 		cmd_conn_list,
 		"Connections. Parameters: state=S, port=N, worker=N, page=N, "
-		"per_page=N (max 100), verbose (TCP state; max 30)");
+		"per_page=N (max 100), verbose (TCP state; max 25)");
 	ret |= rte_telemetry_register_cmd("/woshou/arp/table", cmd_arp_table,
 		"Neighbour cache. Parameters: worker=N, page=N, per_page=N");
 	/* DPDK copies the command and its help. */

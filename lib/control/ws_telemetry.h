@@ -53,8 +53,8 @@ struct ws_tel_params {
  * 'allowed' are accepted.
  * 0, or -EINVAL for anything else (the reply is null).
  */
-/* A verbose connection takes ~450 bytes of JSON: 16 KiB hold 30. */
-#define WS_TEL_PER_PAGE_VERBOSE_MAX	30
+/* A verbose connection takes up to ~550 bytes of JSON: 16 KiB hold 25. */
+#define WS_TEL_PER_PAGE_VERBOSE_MAX	25
 
 int ws_tel_parse_params(const char *params, uint32_t allowed,
 		struct ws_tel_params *p);

@@ -187,7 +187,13 @@ ws_tcp_sndbuf_expand(struct ws_tcp_conn *c)
 		return;
 	target = 2 * (uint64_t)ws_max32(c->cwnd, SND_MIN_SEGS * c->mss);
 	want = (uint32_t)RTE_MIN(target, (uint64_t)tw->cfg.sndbuf_max);
-	if (want <= c->sndbuf)
+	/*
+	 * In steps of an eighth at least (cwnd grows with every ACK in
+	 * slow start): still over 1.7 x cwnd, and growth comes in a few
+	 * dozen steps, not one per ACK.
+	 */
+	if (want <= c->sndbuf || (want < tw->cfg.sndbuf_max &&
+			want - c->sndbuf < ws_max32(c->sndbuf / 8, 4u * c->mss)))
 		return;
 	/* Within half the worker's budget: past it is memory pressure. */
 	per = tw->sb_mbuf_bytes;

@@ -303,9 +303,9 @@ test_telemetry_parameters(void **state)
 		all | WS_TEL_P_VERBOSE, &p), 0);
 	assert_true(p.verbose);
 	assert_int_equal(p.port, 80);
-	assert_int_equal(ws_tel_parse_params("per_page=30 verbose",
+	assert_int_equal(ws_tel_parse_params("per_page=25 verbose",
 		all | WS_TEL_P_VERBOSE, &p), 0);
-	assert_int_equal(ws_tel_parse_params("verbose,per_page=31",
+	assert_int_equal(ws_tel_parse_params("verbose,per_page=26",
 		all | WS_TEL_P_VERBOSE, &p), -EINVAL);
 	assert_int_equal(ws_tel_parse_params("verbose,verbose",
 		all | WS_TEL_P_VERBOSE, &p), -EINVAL);
