@@ -317,6 +317,13 @@ static const char *const syncookies_names[] = {
 	NULL,
 };
 
+/* The names ws_tcp_cc_find knows, in enum ws_tcp_congestion's order. */
+static const char *const congestion_names[] = {
+	[WS_TCP_CONGESTION_CUBIC] = "cubic",
+	[WS_TCP_CONGESTION_NEWRENO] = "newreno",
+	NULL,
+};
+
 static const char *const bad_cookie_names[] = {
 	[WS_BAD_COOKIE_RST] = "rst",
 	[WS_BAD_COOKIE_DROP] = "drop",
@@ -1288,6 +1295,11 @@ static const struct ws_config_key tcp_keys[] = {
 		.help = "offer window scaling (RFC 7323)" },
 	{ "sack", WS_CONFIG_BOOL, "yes", FIELD(tcp.sack),
 		.help = "offer selective acknowledgements (RFC 2018)" },
+	{ "rack", WS_CONFIG_BOOL, "yes", FIELD(tcp.rack),
+		.help = "detect losses of SACK peers by time (RACK, RFC 8985); "
+			"no = three segments SACKed above (RFC 6675)" },
+	{ "tlp", WS_CONFIG_BOOL, "yes", FIELD(tcp.tlp),
+		.help = "tail loss probes for SACK peers (RFC 8985 7)" },
 	{ "nodelay", WS_CONFIG_BOOL, "no", FIELD(tcp.nodelay),
 		.help = "new connections start with Nagle off" },
 	{ "syncookies", WS_CONFIG_ENUM, "auto",
@@ -1296,6 +1308,15 @@ static const struct ws_config_key tcp_keys[] = {
 	{ "syncookie_bad_ack", WS_CONFIG_ENUM, "rst",
 		FIELD(tcp.syncookie_bad_ack), .names = bad_cookie_names,
 		.help = "an ACK with a bad cookie gets: rst, or drop (silence)" },
+	{ "congestion", WS_CONFIG_ENUM, "cubic",
+		FIELD(tcp.congestion), .names = congestion_names,
+		.help = "congestion control of new connections: cubic "
+			"(RFC 9438) or newreno (RFC 5681); both with HyStart++ "
+			"and byte counting in slow start" },
+	{ "pacing", WS_CONFIG_BOOL, "no", FIELD(tcp.pacing),
+		.help = "spread each window over the RTT (2x cwnd/srtt in slow "
+			"start, 1.2x after) instead of sending it at once; "
+			"1 ms granularity" },
 };
 
 static const struct ws_config_key dns_keys[] = {

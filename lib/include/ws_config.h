@@ -112,6 +112,12 @@ enum ws_tcp_bad_cookie {
 	WS_BAD_COOKIE_DROP,		/* silence: no reflection at all */
 };
 
+/* [tcp] congestion: the algorithm new connections start with. */
+enum ws_tcp_congestion {
+	WS_TCP_CONGESTION_CUBIC = 0,	/* RFC 9438 */
+	WS_TCP_CONGESTION_NEWRENO,	/* RFC 5681, RFC 6582 */
+};
+
 struct ws_tcp_config {
 	uint32_t max_connections;	/* TCBs per worker */
 	uint32_t rcvbuf;		/* bytes per connection (window) */
@@ -145,9 +151,13 @@ struct ws_tcp_config {
 	bool timestamps_strict;		/* drop segments missing a TS */
 	bool window_scaling;		/* RFC 7323 */
 	bool sack;			/* RFC 2018 SACK-permitted */
+	bool rack;			/* RACK loss detection (RFC 8985) */
+	bool tlp;			/* tail loss probes (RFC 8985 7) */
 	bool nodelay;			/* default for new connections */
 	enum ws_tcp_syncookies syncookies;
 	enum ws_tcp_bad_cookie syncookie_bad_ack;
+	enum ws_tcp_congestion congestion;
+	bool pacing;			/* spread cwnd over the RTT */
 };
 
 /* [dns]: the authoritative responder (ws_dns_server.c). */

@@ -190,6 +190,28 @@ void *ws_tcp_ctx(const struct ws_tcp_conn *c);
 /* Turn Nagle off (true) or on (MUST-17). */
 void ws_tcp_set_nodelay(struct ws_tcp_conn *c, bool nodelay);
 
+/*
+ * The congestion control of this connection: "cubic" (RFC 9438) or
+ * "newreno" (RFC 5681, RFC 6582); new connections get [tcp] congestion.
+ * Callable at any time. Before the handshake completes it only picks
+ * the algorithm. Later the switch keeps cwnd, ssthresh and any loss
+ * recovery in progress, and resets the algorithm's own state (CUBIC
+ * starts a new curve from the current cwnd, with W_max unknown).
+ * 0; -ENOENT for a name no algorithm has (c unchanged); -ENOTCONN once
+ * the connection is closed.
+ */
+int ws_tcp_set_congestion(struct ws_tcp_conn *c, const char *name);
+
+/* The name of the connection's congestion control ("cubic", ...). */
+const char *ws_tcp_congestion(const struct ws_tcp_conn *c);
+
+/*
+ * Pace new data over the RTT (default [tcp] pacing): at 2x cwnd/srtt in
+ * slow start and 1.2x cwnd/srtt after, in bursts of at most 2 ms of that
+ * rate (and at least 2 segments), the timer wheel's 1 ms ticks between.
+ */
+void ws_tcp_set_pacing(struct ws_tcp_conn *c, bool on);
+
 /* Keep-alive on or off (MUST-24); 0 keeps the configured values. */
 void ws_tcp_set_keepalive(struct ws_tcp_conn *c, bool on, uint32_t idle_ms,
 		uint32_t interval_ms, uint32_t count);

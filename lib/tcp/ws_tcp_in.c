@@ -356,6 +356,7 @@ ooo_insert(struct ws_tcp_conn *c, uint32_t seq, uint32_t len, bool fin,
 		if (cut >= len) {
 			if (fin && o->seq + o->len == end)
 				o->fin = true;
+			ws_tcp_lr_dsack_note(c, seq, end);
 			tw->st->ooo_dup++;
 			rte_pktmbuf_free(m);
 			return;
@@ -618,6 +619,7 @@ recovery_dupack(struct ws_tcp_conn *c)
 	c->recover = c->snd_max;
 	c->in_recovery = 1;
 	c->ca_state = WS_TCP_CA_RECOVERY;
+	c->tw->st->newreno_recoveries++;
 	return true;
 }
 
@@ -653,7 +655,7 @@ static bool
 ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 {
 	struct ws_tcp_worker *tw = c->tw;
-	uint32_t acked, data_acked, wnd, rtt_us = 0;
+	uint32_t acked, data_acked, wnd, rtt_us = 0, prior_una = c->snd_una;
 
 	/* RFC 5961 5.2 (MAY-12): the ACK must be in range. */
 	if (SEQ_GT(sg->ack, c->snd_max)) {
@@ -691,7 +693,9 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 			c->snd_nxt = c->snd_una;
 		c->n_rtx = 0;
 		c->rtx_first = 0;
-		if (c->in_recovery) {
+		if (c->sack_ok) {
+			/* ws_tcp_lr_ack, below. */
+		} else if (c->in_recovery) {
 			if (recovery_ack(c, acked)) {
 				tw->st->partial_ack_rtx++;
 				ws_tcp_retransmit_first(c);
@@ -714,11 +718,14 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 		tw->st->dupacks_rx++;
 		if (c->dupacks < UINT8_MAX)
 			c->dupacks++;
-		if (recovery_dupack(c)) {
+		if (!c->sack_ok && recovery_dupack(c)) {
 			tw->st->fast_retransmits++;
 			ws_tcp_retransmit_first(c);
 		}
 	}
+	/* SACK peers: the scoreboard, RACK-TLP, PRR (ws_tcp_sack.c). */
+	if (c->sack_ok)
+		ws_tcp_lr_ack(c, sg, prior_una, rtt_us);
 	/*
 	 * Window update (RFC 9293 3.10.7.4, fifth, ESTABLISHED), and, as
 	 * Linux does, from every segment that acknowledges new data: our
@@ -966,6 +973,11 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 			ws_tcp_timer_arm_ms(c, &c->wait_timer,
 				2 * tw->cfg.msl_ms);
 		} else if (!(sg->flags & TH_RST)) {
+			/* Data we have: a duplicate (RFC 2883). */
+			if (sg->len != 0 &&
+					SEQ_LEQ(sg->seq + sg->len, c->rcv_nxt))
+				ws_tcp_lr_dsack_note(c, sg->seq,
+					sg->seq + sg->len);
 			invalid_ack(c, sg);
 		}
 		goto out;
@@ -1052,6 +1064,9 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	}
 
 	/* Seventh: data. */
+	if (sg->len > skip && skip != 0)
+		/* RFC 2883: what was here already is reported. */
+		ws_tcp_lr_dsack_note(c, sg->seq, c->rcv_nxt);
 	if (sg->len > skip) {
 		switch (c->state) {
 		case WS_TCP_ESTABLISHED:
@@ -1077,6 +1092,7 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	} else if (skip != 0 && sg->len != 0) {
 		/* A pure duplicate: the peer missed our ACK. */
 		tw->st->dup_data_rx++;
+		ws_tcp_lr_dsack_note(c, sg->seq, sg->seq + sg->len);
 		c->ack_now = 1;
 	}
 

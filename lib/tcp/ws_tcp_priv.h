@@ -28,6 +28,7 @@
 #include "ws_stats.h"
 #include "ws_syncookie.h"
 #include "ws_tcp.h"
+#include "ws_tcp_sack.h"
 #include "ws_timer.h"
 
 struct ws_worker;
@@ -160,6 +161,8 @@ enum ws_tcp_rtx_mode {
 	WS_TCP_RTX_RETRANSMIT,
 	WS_TCP_RTX_PERSIST,
 	WS_TCP_RTX_KEEPALIVE,
+	WS_TCP_RTX_REORDER,		/* RACK's reordering timer */
+	WS_TCP_RTX_TLP,			/* a tail loss probe is due */
 };
 
 struct ws_tcp_cc_ops;
@@ -217,6 +220,7 @@ struct ws_tcp_conn {
 	uint32_t in_bw_list:1;		/* waits for send-buffer budget */
 	uint32_t orphan:1;		/* counted in the orphans gauge */
 	uint32_t pmtu_no_df:1;		/* MTU below pmtu_min: no DF */
+	uint32_t pacing:1;		/* [tcp] pacing: ws_tcp_output paces */
 
 	uint16_t busy;			/* callers on the stack using c */
 	uint16_t mss;			/* effective send MSS (MUST-16) */
@@ -261,6 +265,15 @@ struct ws_tcp_conn {
 	uint64_t retrans_bytes;		/* retransmitted, ever */
 	/* The algorithm's own state (CUBIC's epoch, W_max, ...). */
 	uint64_t cc_priv[WS_TCP_CC_PRIV_SIZE / 8];
+	/*
+	 * Pacing: bytes new data may still take now, refilled at the
+	 * pacing rate as time passes (ws_tcp_out.c); pace_timer resumes
+	 * output when it ran out.
+	 */
+	int64_t pace_budget;
+	uint64_t pace_last;		/* ticks: last refill; 0 = never */
+	/* SACK scoreboard, RACK-TLP, PRR, undo (ws_tcp_sack.c). */
+	struct ws_tcp_lr lr;
 
 	/* Send buffer: unacked then unsent bytes; also the rtx queue. */
 	/* Single-segment mbufs linked through ->next. */
@@ -325,6 +338,7 @@ struct ws_tcp_conn {
 	struct ws_timer delack_timer;
 	struct ws_timer wait_timer;	/* TIME_WAIT, FIN_WAIT_2 */
 	struct ws_timer idle_timer;	/* the application's idle timer */
+	struct ws_timer pace_timer;	/* pacing: send the next burst */
 
 	struct ws_tcp_worker *tw;
 	struct ws_tcp_listener *listener;	/* until accepted */
@@ -377,6 +391,10 @@ struct ws_tcp_worker {
 	uint32_t sb_wake;		/* wake waiters below this */
 	uint32_t sb_mbuf_bytes;		/* data one send-buffer mbuf holds */
 	struct ws_tcp_conn *bw_head, *bw_tail;
+	/* The scoreboard's records (ws_tcp_sack.c), for all connections. */
+	struct ws_tcp_rec *recs;
+	struct ws_tcp_rec *free_recs;
+	uint32_t n_recs, recs_free;
 };
 
 /* ws_tcp.c: core. */
@@ -407,6 +425,8 @@ void ws_tcp_timer_arm_ms(struct ws_tcp_conn *c, struct ws_timer *t,
 		uint32_t ms);
 void ws_tcp_timer_stop(struct ws_tcp_conn *c, struct ws_timer *t);
 void ws_tcp_rtx_restart(struct ws_tcp_conn *c);
+/* The RTO with the backoff of the timeouts in a row (ms). */
+uint32_t ws_tcp_rto_backed_off(const struct ws_tcp_conn *c);
 void ws_tcp_rtt_sample(struct ws_tcp_conn *c, uint32_t rtt_us);
 void ws_tcp_enter_time_wait(struct ws_tcp_conn *c);
 /* RFC 5961 7: may c send a challenge ACK now (counts it if so)? */
@@ -494,6 +514,16 @@ void ws_tcp_send_rst(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
 		uint32_t seq, uint32_t ack, uint8_t flags);
 /* Retransmit the first unacked segment (or the SYN, or the FIN). */
 void ws_tcp_retransmit_first(struct ws_tcp_conn *c);
+/*
+ * SACK connections: retransmit lost records within the congestion window
+ * (RFC 6675 NextSeg (1)); ws_tcp_output calls it first.
+ */
+void ws_tcp_output_lost(struct ws_tcp_conn *c);
+/*
+ * A tail loss probe (RFC 8985 7.3): a new segment if the windows allow,
+ * else the last segment again. True when one was sent; *rtx says which.
+ */
+bool ws_tcp_send_tlp(struct ws_tcp_conn *c, bool *rtx);
 /* A zero-window or keep-alive probe: <SEQ=SND.UNA-1><CTL=ACK>. */
 void ws_tcp_send_probe(struct ws_tcp_conn *c);
 /* Drop 'n' acked bytes from the send buffer. */
@@ -532,6 +562,7 @@ struct ws_tcp_cc_ops {
 };
 
 extern const struct ws_tcp_cc_ops ws_tcp_newreno;
+extern const struct ws_tcp_cc_ops ws_tcp_cubic;
 
 /* The algorithm called 'name', or NULL. */
 const struct ws_tcp_cc_ops *ws_tcp_cc_find(const char *name);

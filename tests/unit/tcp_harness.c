@@ -162,6 +162,9 @@ tcp_configure(struct ws_test_env *env)
 	t->window_scaling = true;
 	t->sack = true;
 	t->nodelay = false;
+	/* The existing tests' windows are NewReno's; test_tcp_cc picks. */
+	t->congestion = WS_TCP_CONGESTION_NEWRENO;
+	t->pacing = false;
 }
 
 int

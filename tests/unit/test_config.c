@@ -248,8 +248,12 @@ test_defaults(void **state)
 	assert_true(cfg.tcp.timestamps_strict);
 	assert_true(cfg.tcp.window_scaling);
 	assert_true(cfg.tcp.sack);
+	assert_true(cfg.tcp.rack);
+	assert_true(cfg.tcp.tlp);
 	assert_false(cfg.tcp.nodelay);
 	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_AUTO);
+	assert_int_equal(cfg.tcp.congestion, WS_TCP_CONGESTION_CUBIC);
+	assert_false(cfg.tcp.pacing);
 	assert_int_equal(svc.http_port, 80);
 	assert_int_equal(svc.echo_port, 7);
 	assert_int_equal(svc.discard_port, 9);
@@ -357,9 +361,13 @@ static const char full_ini[] =
 	"timestamps_strict = no\n"
 	"window_scaling = off\n"
 	"sack = false\n"
+	"rack = no\n"
+	"tlp = no\n"
 	"nodelay = yes\n"
 	"syncookies = ALWAYS\n"
 	"syncookie_bad_ack = Drop\n"
+	"congestion = NewReno\n"
+	"pacing = yes\n"
 	"[http]\n"
 	"port = 8080\n"
 	"max_request = 1048576\n"
@@ -458,8 +466,12 @@ test_full_file(void **state)
 	assert_false(cfg.tcp.timestamps_strict);
 	assert_false(cfg.tcp.window_scaling);
 	assert_false(cfg.tcp.sack);
+	assert_false(cfg.tcp.rack);
+	assert_false(cfg.tcp.tlp);
 	assert_true(cfg.tcp.nodelay);
 	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_ALWAYS);
+	assert_int_equal(cfg.tcp.congestion, WS_TCP_CONGESTION_NEWRENO);
+	assert_true(cfg.tcp.pacing);
 	assert_int_equal(svc.http_port, 8080);
 	assert_int_equal(svc.http_max_request, 1048576);
 	assert_int_equal(svc.http_max_body, 0);
@@ -1257,6 +1269,27 @@ test_tcp_syncookies(void **state)
 	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_RST);
 	expect_bad_value("tcp", "syncookie_bad_ack", "silent",
 		"'silent' is not rst or drop");
+}
+
+/* [tcp] congestion names the algorithms ws_tcp_cc_find knows. */
+static void
+test_tcp_congestion(void **state)
+{
+	struct ws_config cfg;
+
+	(void)state;
+	load_value("tcp", "congestion", "newreno", &cfg);
+	assert_int_equal(cfg.tcp.congestion, WS_TCP_CONGESTION_NEWRENO);
+	load_value("tcp", "congestion", "CUBIC", &cfg);
+	assert_int_equal(cfg.tcp.congestion, WS_TCP_CONGESTION_CUBIC);
+	expect_bad_value("tcp", "congestion", "bbr",
+		"'bbr' is not cubic or newreno");
+	expect_bad_value("tcp", "congestion", "",
+		"'' is not cubic or newreno");
+	load_value("tcp", "pacing", "yes", &cfg);
+	assert_true(cfg.tcp.pacing);
+	expect_bad_value("tcp", "pacing", "fast",
+		"'fast' is not yes/no/true/false/on/off/1/0");
 }
 
 static void
@@ -2602,6 +2635,7 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_tcp_rto),
 	DIR_TEST(test_mbuf_plan),
 	DIR_TEST(test_tcp_syncookies),
+	DIR_TEST(test_tcp_congestion),
 	DIR_TEST(test_service_ports),
 	DIR_TEST(test_routes),
 	DIR_TEST(test_route_errors),
