@@ -122,6 +122,9 @@ struct ws_tcp_config {
 	uint32_t max_connections;	/* TCBs per worker */
 	uint32_t rcvbuf;		/* bytes per connection (window) */
 	uint32_t sndbuf;		/* bytes per connection */
+	/* Autotuning grows rcvbuf and sndbuf up to these (>= them). */
+	uint32_t rcvbuf_max;
+	uint32_t sndbuf_max;
 	uint32_t sndbuf_worker_mbufs;	/* all send buffers; 0 = auto */
 	uint32_t msl_ms;		/* TIME_WAIT lasts 2 * msl_ms */
 	uint32_t rto_initial_ms;	/* RFC 6298 (2.1): 1 s */

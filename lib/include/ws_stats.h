@@ -209,6 +209,10 @@
 	X(sndbuf_pressure_limited, "sends cut short past half the budget: more than the peer's window queued") \
 	X(sndbuf_wakeups, "writable callbacks from the poll loop once the send-buffer budget had room") \
 	X(rb_coalesced, "small in-order segments copied into the receive buffer's last mbuf") \
+	X(rcvbuf_grown, "receive-buffer growth steps (autotuning: the application read more per RTT than before)") \
+	X(rcvbuf_pool_limited, "receive-buffer growth cut short: the receive pool had no room for the larger window") \
+	X(sndbuf_grown, "send-buffer growth steps (autotuning: the buffer, not cwnd, held the application back)") \
+	X(sndbuf_grow_limited, "send-buffer growth cut short: past half the worker's send budget") \
 	X(data_segs_rx, "segments with in-window data received, out-of-order ones included") \
 	X(data_bytes_rx, "bytes of in-window data received") \
 	X(data_segs_tx, "segments with data sent, retransmissions included") \

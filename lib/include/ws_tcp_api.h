@@ -240,9 +240,22 @@ struct ws_tcp_info {
 	uint32_t unacked, unsent, held;		/* bytes */
 	uint64_t retransmits;
 	bool timestamps, sack, window_scaling;
+	uint32_t rttvar_us;
+	/* Bytes: in the network now (RFC 6675 pipe), SACKed, marked lost. */
+	uint32_t in_flight, sacked, lost;
+	uint64_t retrans_bytes;			/* retransmitted, ever */
+	const char *ca_state;			/* ws_tcp_ca_state_name() */
+	const char *cc;				/* the algorithm: "newreno", ... */
+	uint32_t rcvbuf, sndbuf;		/* the buffers, as autotuned */
 };
 
 void ws_tcp_get_info(const struct ws_tcp_conn *c, struct ws_tcp_info *info);
+
+/*
+ * Where loss recovery stands, by its number (ws_conn_entry.ca_state):
+ * "open", "disorder", "recovery", "loss"; "?" for another.
+ */
+const char *ws_tcp_ca_state_name(unsigned int ca_state);
 
 /* The worker that owns the connection. */
 struct ws_worker *ws_tcp_worker(const struct ws_tcp_conn *c);

@@ -364,6 +364,8 @@ ws_tcp_conn_alloc(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 	tw->st->st_closed++;
 	c->rto_ms = cfg->rto_initial_ms;
 	c->r2_ms = cfg->r2_ms;
+	c->rcvbuf = cfg->rcvbuf;
+	c->sndbuf = cfg->sndbuf;
 	c->nodelay = cfg->nodelay;
 	c->ka_idle_ms = cfg->keepalive_idle_ms;
 	c->ka_intvl_ms = cfg->keepalive_interval_ms;
@@ -1021,8 +1023,10 @@ ws_tcp_deliver(struct ws_tcp_conn *c)
 	if (!c->dead) {
 		if (n > c->rb_len)
 			n = c->rb_len;
-		if (n != 0)
+		if (n != 0) {
 			rb_consume(c, n);
+			ws_tcp_rcvbuf_adjust(c);
+		}
 		if (c->close_deferred) {
 			c->close_deferred = 0;
 			close_now(c);
@@ -1073,7 +1077,11 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	tw->isn_key = ws_syncookie_secret_shared()->isn_key;
 	ws_syncookie_keys_init(&tw->cookie_keys, ws_syncookie_secret_shared());
 	tw->next_port = randombytes_uniform(WS_TCP_EPHEMERAL_N);
-	tw->rcv_shift = ws_tcp_rcv_shift_for(tw->cfg.rcvbuf);
+	/* A ceiling below the start (a config made by hand): no growth. */
+	tw->cfg.rcvbuf_max = RTE_MAX(tw->cfg.rcvbuf_max, tw->cfg.rcvbuf);
+	tw->cfg.sndbuf_max = RTE_MAX(tw->cfg.sndbuf_max, tw->cfg.sndbuf);
+	/* Scaled for the most the window may grow to, not its start. */
+	tw->rcv_shift = ws_tcp_rcv_shift_for(tw->cfg.rcvbuf_max);
 	ws_config_mbufs(w->cfg, &plan);
 	tw->sb_budget = plan.sndbuf_budget;
 	/* Some room before waking anyone, so wake-ups come in batches. */
@@ -1198,11 +1206,29 @@ ws_tcp_dump(const struct ws_worker *w, struct ws_conn_entry *out,
 	}
 	for (i = 0; i < tw->n_tcbs; i++) {
 		const struct ws_tcp_conn *c = &tw->tcbs[i];
+		struct ws_tcp_info info;
 
 		if (!c->in_use)
 			continue;
 		if (n == cap)
 			goto full;
+		ws_tcp_get_info(c, &info);
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].cwnd = info.cwnd;
+		out[n].ssthresh = info.ssthresh;
+		out[n].srtt_us = info.srtt_us;
+		out[n].rttvar_us = info.rttvar_us;
+		out[n].rto_ms = info.rto_ms;
+		out[n].in_flight = info.in_flight;
+		out[n].sacked = info.sacked;
+		out[n].lost = info.lost;
+		out[n].retrans_bytes = info.retrans_bytes;
+		out[n].snd_wnd = info.snd_wnd;
+		out[n].rcv_wnd = info.rcv_wnd;
+		out[n].rcvbuf = info.rcvbuf;
+		out[n].sndbuf = info.sndbuf;
+		out[n].ca_state = c->ca_state;
+		strlcpy(out[n].cc, info.cc, sizeof(out[n].cc));
 		out[n].local_addr = c->key.laddr;
 		out[n].remote_addr = c->key.raddr;
 		out[n].local_port = rte_be_to_cpu_16(c->key.lport);
@@ -1571,7 +1597,7 @@ send_check(const struct ws_tcp_conn *c)
 static uint32_t
 sb_room(const struct ws_tcp_conn *c)
 {
-	uint32_t sndbuf = c->tw->cfg.sndbuf;
+	uint32_t sndbuf = c->sndbuf;
 
 	if (send_check(c) < 0 || c->sb_len >= sndbuf)
 		return 0;
@@ -1915,6 +1941,7 @@ void
 ws_tcp_get_info(const struct ws_tcp_conn *c, struct ws_tcp_info *info)
 {
 	uint32_t off = c->snd_nxt - c->snd_una;
+	uint64_t pipe, out;
 
 	memset(info, 0, sizeof(*info));
 	info->state = (enum ws_tcp_state)c->state;
@@ -1937,6 +1964,31 @@ ws_tcp_get_info(const struct ws_tcp_conn *c, struct ws_tcp_info *info)
 	info->timestamps = c->ts_ok;
 	info->sack = c->sack_ok;
 	info->window_scaling = c->ws_ok;
+	info->rttvar_us = c->rttvar_us;
+	/* RFC 6675's pipe: what left, less what arrived or was lost. */
+	pipe = (uint64_t)ws_tcp_flight(c) + c->retrans_out;
+	out = (uint64_t)c->sacked_out + c->lost_out;
+	info->in_flight = pipe > out ? (uint32_t)(pipe - out) : 0;
+	info->sacked = c->sacked_out;
+	info->lost = c->lost_out;
+	info->retrans_bytes = c->retrans_bytes;
+	info->ca_state = ws_tcp_ca_state_name(c->ca_state);
+	info->cc = c->cc != NULL ? c->cc->name : "";
+	info->rcvbuf = c->rcvbuf;
+	info->sndbuf = c->sndbuf;
+}
+
+const char *
+ws_tcp_ca_state_name(unsigned int ca_state)
+{
+	static const char *const names[] = {
+		[WS_TCP_CA_OPEN] = "open",
+		[WS_TCP_CA_DISORDER] = "disorder",
+		[WS_TCP_CA_RECOVERY] = "recovery",
+		[WS_TCP_CA_LOSS] = "loss",
+	};
+
+	return ca_state < RTE_DIM(names) ? names[ca_state] : "?";
 }
 
 struct ws_worker *
@@ -1997,6 +2049,8 @@ ws_tcp_after_input(struct ws_tcp_conn *c, bool acked_new)
 	} else {
 		rtx_update(c, false);
 	}
+	if (acked_new && c->want_writable && c->app_known)
+		ws_tcp_sndbuf_expand(c);
 	if (acked_new && c->want_writable && c->app_known &&
 			sb_room(c) > 0) {
 		/* The budget spent by others: wait with them for room. */

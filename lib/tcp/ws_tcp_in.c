@@ -454,7 +454,7 @@ rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 		return true;
 	}
-	max_segs = RTE_MAX(tw->cfg.rcvbuf / WS_TCP_RB_BYTES_PER_SEG, 64u);
+	max_segs = RTE_MAX(c->rcvbuf / WS_TCP_RB_BYTES_PER_SEG, 64u);
 	if ((uint32_t)c->rb_head->nb_segs + m->nb_segs > max_segs) {
 		WS_DROP(tw->w, tw->st->drop_rb_segs, NULL);
 		rte_pktmbuf_free(m);
@@ -889,6 +889,7 @@ data_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, uint32_t skip, bool *fi
 		return;
 	}
 	c->rcv_nxt += len;
+	ws_tcp_rcv_rtt_measure(c, sg, len);
 	if (had_ooo) {
 		if (ooo_drain(c))
 			*fin = true;

@@ -146,7 +146,7 @@ ws_tcp_fin_seq(const struct ws_tcp_conn *c)
 uint32_t
 ws_tcp_rcv_window(struct ws_tcp_conn *c)
 {
-	uint32_t rcvbuf = c->tw->cfg.rcvbuf, used, avail, cur, max;
+	uint32_t rcvbuf = c->rcvbuf, used, avail, cur, max;
 
 	used = c->rb_len + c->ooo_bytes;
 	avail = used < rcvbuf ? rcvbuf - used : 0;
@@ -417,6 +417,13 @@ xmit(struct ws_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
 		wnd = 0;
 	} else {
 		wnd = ws_tcp_rcv_window(c) >> c->rcv_shift;
+		/*
+		 * Scaling rounds down; an edge already offered stays where
+		 * it was (RFC 7323 2.4): round up to it instead.
+		 */
+		if (SEQ_LT(c->rcv_nxt + (wnd << c->rcv_shift), c->rcv_adv) &&
+				wnd < UINT16_MAX)
+			wnd++;
 		if (SEQ_GT(c->rcv_nxt + (wnd << c->rcv_shift), c->rcv_adv))
 			c->rcv_adv = c->rcv_nxt + (wnd << c->rcv_shift);
 	}

@@ -294,6 +294,23 @@ struct ws_tcp_conn {
 	uint32_t rb_off;		/* consumed bytes of rb_head */
 	uint32_t rb_len;		/* held bytes */
 	uint32_t rcv_segs_unacked;	/* full segments since our last ACK */
+	/*
+	 * Receive-buffer autotuning (as Linux's DRS): the buffer grows from
+	 * cfg.rcvbuf toward cfg.rcvbuf_max to twice what the application
+	 * reads in one of the receiver's RTTs, measured from the peer's
+	 * echo of our timestamps, or without them by the time one window
+	 * takes to arrive (ws_tcp_rcv_rtt_measure, ws_tcp_rcvbuf_adjust).
+	 */
+	uint32_t rcvbuf;		/* bytes: the window we may offer */
+	uint32_t rcv_rtt_us8;		/* receiver's RTT estimate, << 3 */
+	uint32_t rcv_rtt_seq;		/* no TS: timing until rcv_nxt is here */
+	uint64_t rcv_rtt_start;		/* ticks; 0 = not timing */
+	uint32_t rcv_rtt_tsecr;		/* the last TSecr sampled */
+	uint32_t rcvq_space;		/* bytes read in the last measured RTT */
+	uint32_t rcvq_seq;		/* read up to here when it began */
+	uint64_t rcvq_time;		/* ticks: when it began; 0 = not yet */
+	/* Send-buffer autotuning: grows from cfg.sndbuf with cwnd. */
+	uint32_t sndbuf;		/* bytes the send buffer may hold */
 
 	struct ws_tcp_ooo *ooo;		/* sorted by seq */
 	uint32_t ooo_bytes;
@@ -354,7 +371,7 @@ struct ws_tcp_worker {
 	uint32_t next_port;		/* ephemeral search cursor */
 	/* listeners[0 .. n_listeners - 1]: none is ever removed */
 	unsigned int n_listeners;
-	uint8_t rcv_shift;		/* our window scale for cfg.rcvbuf */
+	uint8_t rcv_shift;		/* our window scale for cfg.rcvbuf_max */
 	uint64_t chack_start;		/* ticks: current 1 s window */
 	uint32_t chack_count;
 	uint32_t chack_budget;		/* this window's, drawn at random */
@@ -445,6 +462,20 @@ void ws_tcp_listen_input(struct ws_tcp_worker *tw,
 		struct ws_tcp_listener *l, struct ws_tcp_seg *sg);
 /* c stops being half-open (established or gone): the listener's count. */
 void ws_tcp_half_open_done(struct ws_tcp_conn *c);
+
+/*
+ * Buffer autotuning (ws_tcp_autotune.c). Time the receiver's RTT on
+ * in-order data segment 'sg' ('len' bytes of new data), and grow
+ * c->rcvbuf once per RTT after the application read (ws_tcp_deliver).
+ */
+void ws_tcp_rcv_rtt_measure(struct ws_tcp_conn *c,
+		const struct ws_tcp_seg *sg, uint32_t len);
+void ws_tcp_rcvbuf_adjust(struct ws_tcp_conn *c);
+/*
+ * After an ACK: grow c->sndbuf toward cfg.sndbuf_max with cwnd when the
+ * buffer, not cwnd, held the application back.
+ */
+void ws_tcp_sndbuf_expand(struct ws_tcp_conn *c);
 
 /* ws_tcp_out.c. */
 /* Send what window, Nagle and the ACK state allow. */
