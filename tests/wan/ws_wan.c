@@ -662,6 +662,13 @@ host_init(struct ws_wan_host *h, struct ws_wan_pair *p, bool is_a,
 	/* Straight into the struct: past the key table's 16 MB bound. */
 	t->rcvbuf = hc->rcvbuf;
 	t->sndbuf = hc->sndbuf;
+	/*
+	 * Buffers sized for the path and fixed: the scenarios measure loss
+	 * recovery and congestion control, not autotuning (which has its
+	 * own tests), and a test's window must stay what it chose.
+	 */
+	t->rcvbuf_max = hc->rcvbuf;
+	t->sndbuf_max = hc->sndbuf;
 	t->ooo_segments = hc->ooo_segments;
 	t->ooo_worker_segments = hc->ooo_segments;
 	t->sndbuf_worker_mbufs = mbufs / 2;
