@@ -344,6 +344,28 @@ sack_note(struct ws_tcp_conn *c, uint32_t seq)
 }
 
 /*
+ * Out-of-order segments c may hold: [tcp] ooo_segments, or, once
+ * autotuning has grown its window past [tcp] rcvbuf, as many as that
+ * window holds. A window of 1,500 segments with room for 64 behind a
+ * hole made the peer send again all that arrived past the 64th (a Linux
+ * client through a lossy path retransmitted a third of its upload). The
+ * worker's ooo_worker_segments still bounds them all; one connection
+ * takes at most half of it.
+ */
+static uint32_t
+ooo_limit(const struct ws_tcp_conn *c)
+{
+	const struct ws_tcp_config *cfg = &c->tw->cfg;
+	uint32_t n;
+
+	if (cfg->ooo_segments == 0 || c->rcvbuf <= cfg->rcvbuf)
+		return cfg->ooo_segments;
+	n = c->rcvbuf / ws_max32(c->rcv_mss, WS_TCP_MIN_SND_MSS) + 1;
+	n = ws_min32(n, cfg->ooo_worker_segments / 2);
+	return ws_max32(n, cfg->ooo_segments);
+}
+
+/*
  * Hold 'm' ('len' bytes at 'seq', beyond rcv_nxt; maybe a FIN after it).
  * Existing data wins over the newcomer where they overlap.
  */
@@ -387,7 +409,7 @@ ooo_insert(struct ws_tcp_conn *c, uint32_t seq, uint32_t len, bool fin,
 		}
 		ws_mbuf_trim(m, len);
 	}
-	if (c->ooo_n >= tw->cfg.ooo_segments || tw->free_ooo == NULL) {
+	if (c->ooo_n >= ooo_limit(c) || tw->free_ooo == NULL) {
 		WS_DROP(tw->w, tw->st->ooo_drop_full, NULL);
 		rte_pktmbuf_free(m);
 		return;

@@ -51,6 +51,7 @@ buffers) fails them. Run with -s for the figures.
 """
 
 import os
+import statistics
 import signal
 import subprocess
 import time
@@ -273,47 +274,64 @@ class RouterPath:
 
 # -- relay path: one run measured by three tests ----------------------------
 
+# Downloads per server over the relay, alternating. The relay is a Python
+# process on the same two CPUs as both servers and curl: one transfer's
+# figure swings by 3x from run to run (woshou/Linux ratios of 0.2 and 2.2
+# were both seen on the same code), so the goodput compared is each
+# server's median.
+RELAY_ROUNDS = 3
+
+
 @pytest.fixture(scope="module")
 def relay_download(big_file, tmp_path_factory):
     """Over the relay path: the 16 MB file from woshou, then from Linux,
-    each into a file; both bounded at 45 s (the stack before issue 17
-    needs about 20 s on a busy machine; the bytes must all come to be
-    compared). Returns the figures and what came."""
+    RELAY_ROUNDS times, each into a file; each bounded at 45 s (the bytes
+    must all come to be compared). Returns the figures and what came."""
     spaces = Namespaces()
+    runs = dict(woshou=[], linux=[])
+    files = []
     try:
         path = RelayPath(spaces, **RELAY_IMPAIR)
         w = spaces.woshou(path.ns, route_big(big_file), kernel_side=False)
         path.join_woshou()
         srv = LinuxServer(path.server, big_file)
         out = tmp_path_factory.mktemp("relay")
-        res = dict(woshou=curl_get(path.client, f"http://{WOSHOU_IP}/big",
-                                   out / "woshou.bin", max_time=45))
+        for i in range(RELAY_ROUNDS):
+            for who, url in (("woshou", f"http://{WOSHOU_IP}/big"),
+                             ("linux", "http://198.18.0.3/big")):
+                f = out / f"{who}{i}.bin"
+                runs[who].append(curl_get(path.client, url, f, max_time=45))
+                files.append((who, f))
+        res = dict(runs=runs, files=files)
         res["counters"] = w.snapshot_after("/woshou/tcp/stats")
-        res["linux"] = curl_get(path.client, "http://198.18.0.3/big",
-                                out / "linux.bin", max_time=45)
         srv.stop()
         res["relay"] = path.stop()
-        res["files"] = out / "woshou.bin", out / "linux.bin"
     finally:
         # Everything stops before the next test starts a woshou of its own.
         spaces.close()
-    (wn, ws, _), (ln, ls, _) = res["woshou"], res["linux"]
     c = res["counters"]
-    table(f"relay path {RELAY_IMPAIR}, 16 MB download by curl",
-          ["server", "bytes", "seconds", "Mbit/s"] + list(SHOWN),
-          [["woshou", wn, f"{ws:.2f}", f"{mbit(wn, ws):.1f}"] +
-           [c.get(k, 0) for k in SHOWN],
-           ["linux", ln, f"{ls:.2f}", f"{mbit(ln, ls):.1f}"] + [""] * len(SHOWN)])
-    print(f"  ratio woshou/linux {mbit(wn, ws) / max(mbit(ln, ls), 1e-9):.2f}")
+    res["mbit"] = {who: statistics.median(mbit(n, t) for n, t, _ in r)
+                   for who, r in runs.items()}
+    table(f"relay path {RELAY_IMPAIR}, 16 MB downloads by curl, "
+          f"{RELAY_ROUNDS} per server alternating (counters: woshou's, all rounds)",
+          ["server", "Mbit/s each", "median"] + list(SHOWN),
+          [["woshou", " ".join(f"{mbit(n, t):.1f}" for n, t, _ in runs["woshou"]),
+            f"{res['mbit']['woshou']:.1f}"] + [c.get(k, 0) for k in SHOWN],
+           ["linux", " ".join(f"{mbit(n, t):.1f}" for n, t, _ in runs["linux"]),
+            f"{res['mbit']['linux']:.1f}"] + [""] * len(SHOWN)])
+    print(f"  ratio of medians woshou/linux "
+          f"{res['mbit']['woshou'] / max(res['mbit']['linux'], 1e-9):.2f}")
     print("  relay: " + res["relay"].replace("\n", "; "))
     return res
 
 
 def test_relay_download_byte_exact(relay_download, big_file):
     src = big_file.read_bytes()
-    for who, f in zip(("woshou", "linux"), relay_download["files"]):
-        assert relay_download[who][2] == 0, f"curl from {who}: {relay_download[who]}"
-        assert f.read_bytes() == src, f"{who}'s download differs"
+    for who, runs in relay_download["runs"].items():
+        for r in runs:
+            assert r[2] == 0, f"curl from {who}: {r}"
+    for who, f in relay_download["files"]:
+        assert f.read_bytes() == src, f"{who}'s download {f.name} differs"
     # The path really lost and reordered, both ways.
     for line in relay_download["relay"].splitlines():
         counts = dict(kv.split("=") for kv in line.split()[1:])
@@ -330,10 +348,10 @@ def test_relay_linux_sack_drives_woshou_recovery(relay_download):
 
 
 def test_relay_goodput_not_below_linux(relay_download):
-    (wn, ws, _), (ln, ls, _) = relay_download["woshou"], relay_download["linux"]
-    ratio = mbit(wn, ws) / mbit(ln, ls)
+    g = relay_download["mbit"]
+    ratio = g["woshou"] / max(g["linux"], 1e-9)
     assert ratio >= MIN_RATIO, \
-        f"woshou {mbit(wn, ws):.1f} Mbit/s, Linux {mbit(ln, ls):.1f}: ratio {ratio:.2f}"
+        f"woshou {g['woshou']:.1f} Mbit/s, Linux {g['linux']:.1f} (medians): ratio {ratio:.2f}"
 
 
 # -- relay path: a Linux client sends into woshou ---------------------------
