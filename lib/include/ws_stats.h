@@ -231,6 +231,7 @@
 	X(synack_retransmits, "SYN-ACKs retransmitted: timeout, or the peer repeated its SYN") \
 	X(fast_retransmits, "fast retransmits after three duplicate ACKs (RFC 5681)") \
 	X(partial_ack_rtx, "retransmits on a partial ACK during recovery (RFC 6582)") \
+	X(cwnd_app_limited, "ACKs that did not grow cwnd: less than half of it was in flight (RFC 7661)") \
 	X(hystart_exits, "slow starts HyStart++ ended on a rising RTT, no loss (RFC 9406)") \
 	X(paced_waits, "sends held back by pacing until the pacing timer (tcp.pacing)") \
 	X(newreno_recoveries, "NewReno fast recoveries (peers without SACK, RFC 6582)") \

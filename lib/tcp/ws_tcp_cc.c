@@ -238,6 +238,17 @@ static const struct ws_tcp_cc_ops *const cc_algorithms[] = {
 	&ws_tcp_cubic,
 };
 
+void
+ws_tcp_cc_ack(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us,
+		uint32_t prior_flight)
+{
+	if (prior_flight < c->cwnd / 2) {
+		c->tw->st->cwnd_app_limited++;
+		return;
+	}
+	c->cc->on_ack(c, acked, rtt_us);
+}
+
 const struct ws_tcp_cc_ops *
 ws_tcp_cc_find(const char *name)
 {

@@ -731,7 +731,8 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 				ws_tcp_retransmit_first(c);
 			}
 		} else {
-			c->cc->on_ack(c, acked, rtt_us);
+			ws_tcp_cc_ack(c, acked, rtt_us, c->snd_max -
+				(c->snd_una - acked));
 		}
 		c->dupacks = 0;
 	} else if (sg->ack == c->snd_una && wnd == 0 && c->n_rtx != 0) {

@@ -564,6 +564,16 @@ struct ws_tcp_cc_ops {
 extern const struct ws_tcp_cc_ops ws_tcp_newreno;
 extern const struct ws_tcp_cc_ops ws_tcp_cubic;
 
+/*
+ * New data acknowledged outside recovery: the window grows (cc->on_ack)
+ * only if the sender used it, 'prior_flight' (the bytes in flight before
+ * this ACK) at least half of cwnd (RFC 7661 2); an application that
+ * sends less would otherwise grow cwnd without bound and later burst it.
+ * Counted in tcp.cwnd_app_limited.
+ */
+void ws_tcp_cc_ack(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us,
+		uint32_t prior_flight);
+
 /* The algorithm called 'name', or NULL. */
 const struct ws_tcp_cc_ops *ws_tcp_cc_find(const char *name);
 

@@ -954,7 +954,7 @@ ws_tcp_lr_ack(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg,
 		prr(c, delivered);
 	} else if (advanced && !exited) {
 		acked = c->snd_una - prior_una;
-		c->cc->on_ack(c, acked, rtt_us);
+		ws_tcp_cc_ack(c, acked, rtt_us, c->snd_max - prior_una);
 	}
 }
 
