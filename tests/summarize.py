@@ -7,7 +7,8 @@ Unit: meson's testlog.json, one record per cmocka program; the cases are
 counted from cmocka's own [ RUN ] / [ OK ] / [ SKIPPED ] lines (a program that
 is no cmocka test, such as the README check, is one case), and a program that
 died without reporting counts as one failure. Integration: pytest's
-JUnit XML. A missing file means that layer did not run. Exit status 1 when
+JUnit XML, and any further JUnit XML files named after it (the fuzz
+smoke's). A missing file means that layer did not run. Exit status 1 when
 anything failed or no test ran at all.
 """
 
@@ -60,6 +61,13 @@ def main():
     print(f"unit: {up} passed, {uf} failed, {us} skipped; "
           f"integration: {ip} passed, {if_} failed, {is_} skipped")
     passed, failed, skipped = up + ip, uf + if_, us + is_
+    # More JUnit files after those two (the fuzz smoke: one case a target).
+    for extra in sys.argv[3:]:
+        ep, ef, es = junit_counts(extra)
+        if ep + ef + es:
+            print(f"{os.path.basename(extra)}: {ep} passed, {ef} failed, "
+                  f"{es} skipped")
+        passed, failed, skipped = passed + ep, failed + ef, skipped + es
     line = f"{passed} passed, {failed} failed"
     if skipped:
         line += f", {skipped} skipped"
