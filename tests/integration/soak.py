@@ -105,7 +105,7 @@ def main():
     ap.add_argument("--duplicate", type=float, default=1)
     ap.add_argument("--delay-ms", type=float, default=2)
     ap.add_argument("--flood-rate", type=int, default=2000,
-                    help="SYNs a second during a flood (10 s of each minute)")
+                    help="SYNs a second during a flood (10 s of each minute); 0: no flood")
     ap.add_argument("--rss-max-mb", type=float, default=16,
                     help="allowed RSS growth after the warm-up, MiB")
     ap.add_argument("--prefix", default=os.environ.get("WOSHOU_TEST_PREFIX", "ws_soak"))
@@ -196,9 +196,10 @@ def main():
                          ("http keep-alive (ab -k)", ab(True)),
                          ("bulk echo 4 MiB", echo),
                          ("bulk GET /big 4 MiB", download),
-                         ("syn flood", flood),
+                         ("syn flood", flood if a.flood_rate > 0 else None),
                          ("dns (dig)", dns)):
-            loads.append(Load(name, stop, fn))
+            if fn is not None:
+                loads.append(Load(name, stop, fn))
         t0 = time.monotonic()
         for ld in loads:
             ld.start()
@@ -266,6 +267,13 @@ def main():
               f"{tcp.get('cookie_synack_tx', 0)} cookie SYN-ACKs, "
               f"{tcp.get('cookie_validated', 0)} cookies validated, "
               f"{tcp.get('rst_tx', 0)} RSTs sent")
+        # Why woshou reset anything: the counters that answer with RST.
+        causes = ["rst_no_conn", "drop_listen_ack", "cookie_bad_hash", "cookie_too_old",
+                  "cookie_bad_index", "cookie_ack_unchecked", "conn_refused_by_app",
+                  "drain_rst", "drain_refused", "drop_backlog", "drop_half_open",
+                  "accept_overflow", "challenge_ack_tx"]
+        print("resets and drops at the listener: " + (", ".join(f"{k} {tcp[k]}" for k in causes
+                                            if tcp.get(k)) or "nothing"))
         print(f"connections (not LISTEN/TIME_WAIT): {busy(states)} "
               f"(baseline {busy(base_states)}); TIME_WAIT {states['TIME_WAIT']['total']}")
         print(f"mbufs in use: rx {loop['rx_mbufs_in_use']} "
