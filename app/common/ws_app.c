@@ -255,10 +255,14 @@ ws_app_start_eal(const struct ws_config *cfg, const char *prog,
 		const char *name, const char *const *extra,
 		unsigned int n_extra)
 {
-	/* The EAL keeps pointers into both for the life of the process. */
+	/*
+	 * The EAL keeps pointers into both for the life of the process;
+	 * the array stays reachable from here (LeakSanitizer reported it
+	 * lost once rte_eal_init() returned).
+	 */
 	static char buf[WS_APP_EAL_BUF];
+	static char **eal_argv;
 	unsigned int argv_max = WS_APP_EAL_ARGV + n_extra;
-	char **eal_argv;
 	int eal_argc;
 
 	eal_argv = calloc(argv_max, sizeof(*eal_argv));
@@ -270,6 +274,7 @@ ws_app_start_eal(const struct ws_config *cfg, const char *prog,
 		fprintf(stderr, "%s: EAL arguments: %s\n", name,
 			strerror(-eal_argc));
 		free(eal_argv);
+		eal_argv = NULL;
 		return -EINVAL;
 	}
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {

@@ -236,6 +236,12 @@ stop_stack(struct ws_stack *s, struct ws_services *svc)
 
 	/* Peers hear FIN (or RST), never silence. */
 	ws_stack_drain(s, ws_stack_config(s)->control.drain_ms);
+	/*
+	 * No drain left to cut short: a later signal must not reach the
+	 * stack, which is destroyed below (AddressSanitizer caught a second
+	 * SIGTERM writing into the freed stack).
+	 */
+	ws_app_drain_on_signal(NULL);
 	refused = ws_services_refused(svc);
 	stalled = ws_services_stalled(svc);
 	ws_stack_stats(s, -1, &total);

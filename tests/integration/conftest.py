@@ -146,6 +146,22 @@ def stop_process(proc, sig=signal.SIGTERM, timeout=10):
     return proc.returncode
 
 
+# The first line of an AddressSanitizer, LeakSanitizer or
+# UndefinedBehaviorSanitizer report ("==PID==ERROR: AddressSanitizer: ...",
+# "AddressSanitizer:DEADLYSIGNAL", "file.c:12:3: runtime error: ...").
+SANITIZER_LINE = re.compile(r"(Sanitizer|runtime error:)")
+
+
+def sanitizer_report(out):
+    """The sanitizer report in a program's output, from its first line
+    (at most 80 lines), or None when there is none."""
+    lines = out.splitlines()
+    for i, line in enumerate(lines):
+        if SANITIZER_LINE.search(line):
+            return "\n".join(lines[max(i - 1, 0):i + 80])
+    return None
+
+
 class Collected:
     """A process this test started, its stdout and stderr read line by
     line into .lines (and .output) while it runs."""
@@ -200,9 +216,13 @@ class Collected:
         return mac
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
-        """Stop it (stop_process) and read the rest; its exit status."""
+        """Stop it (stop_process) and read the rest; its exit status.
+        Runs against a sanitizer build (WOSHOU_BIN, WOSHOU_GEN_BIN) fail
+        on any report in the output."""
         rc = stop_process(self.proc, sig, timeout)
         self.reader.join(5)
+        report = sanitizer_report(self.output)
+        assert report is None, f"{self.name}: sanitizer report:\n{report}"
         return rc
 
 
@@ -284,10 +304,8 @@ class Woshou(Collected):
                 self.proc.wait(drain_wait)
             except subprocess.TimeoutExpired:
                 pass
+        # Collected.stop fails on a sanitizer report.
         self.returncode = super().stop(sig, timeout)
-        # Runs against a sanitizer build (WOSHOU_BIN) fail on any report.
-        out = self.output
-        assert "runtime error:" not in out and "Sanitizer" not in out, out
         return self.returncode
 
     def counters(self):
