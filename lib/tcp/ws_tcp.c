@@ -1663,7 +1663,13 @@ ws_tcp_send(struct ws_tcp_conn *c, const void *data, uint32_t len)
 			t = rte_pktmbuf_alloc(c->tw->w->pool);
 			if (t == NULL) {
 				WS_DROP(c->tw->w, c->tw->st->drop_nombuf, NULL);
-				c->want_writable = 1;
+				/*
+				 * The poll loop calls 'writable' again: with
+				 * nothing in flight no ACK ever would, and a
+				 * connection that had sent nothing waited for
+				 * ever (test_ring's 1000 connections).
+				 */
+				bw_list_append(c);
 				break;
 			}
 			sb_append_seg(c, t);

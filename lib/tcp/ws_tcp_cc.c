@@ -242,7 +242,14 @@ void
 ws_tcp_cc_ack(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us,
 		uint32_t prior_flight)
 {
-	if (prior_flight < c->cwnd / 2) {
+	uint32_t used = ws_max32(prior_flight, c->flight_hi);
+
+	if (SEQ_GEQ(c->snd_una, c->flight_round)) {
+		/* A round ended: the next one counts from what is out now. */
+		c->flight_round = c->snd_max;
+		c->flight_hi = ws_tcp_flight(c);
+	}
+	if (used < c->cwnd / 2) {
 		c->tw->st->cwnd_app_limited++;
 		return;
 	}

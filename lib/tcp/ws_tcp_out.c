@@ -935,6 +935,8 @@ ws_tcp_output(struct ws_tcp_conn *c)
 		c->snd_nxt += len + (fin ? 1 : 0);
 		if (SEQ_GT(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
+		if (ws_tcp_flight(c) > c->flight_hi)
+			c->flight_hi = ws_tcp_flight(c);
 		if (fin)
 			break;
 	}

@@ -263,6 +263,11 @@ struct ws_tcp_conn {
 	uint32_t lost_out;		/* marked lost, not yet resent */
 	uint32_t retrans_out;		/* retransmitted, still in flight */
 	uint64_t retrans_bytes;		/* retransmitted, ever */
+	/*
+	 * The most in flight this round (until snd_una passes flight_round),
+	 * for cwnd validation (ws_tcp_cc_ack), as Linux's max_packets_out.
+	 */
+	uint32_t flight_hi, flight_round;
 	/* The algorithm's own state (CUBIC's epoch, W_max, ...). */
 	uint64_t cc_priv[WS_TCP_CC_PRIV_SIZE / 8];
 	/*
@@ -566,10 +571,10 @@ extern const struct ws_tcp_cc_ops ws_tcp_cubic;
 
 /*
  * New data acknowledged outside recovery: the window grows (cc->on_ack)
- * only if the sender used it, 'prior_flight' (the bytes in flight before
- * this ACK) at least half of cwnd (RFC 7661 2); an application that
- * sends less would otherwise grow cwnd without bound and later burst it.
- * Counted in tcp.cwnd_app_limited.
+ * only if the sender used it, the most in flight this round or before
+ * this ACK ('prior_flight') at least half of cwnd (RFC 7661 2); an
+ * application that sends less would otherwise grow cwnd without bound
+ * and later burst it. Counted in tcp.cwnd_app_limited.
  */
 void ws_tcp_cc_ack(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us,
 		uint32_t prior_flight);

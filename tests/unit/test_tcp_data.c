@@ -469,6 +469,39 @@ test_send_budget_backpressure_and_wakeup(void **state)
 }
 
 /*
+ * A send refused because the mbuf pool itself was empty (not the budget)
+ * is retried from the poll loop. Before, 'writable' waited for an ACK,
+ * and a connection with nothing in flight never got one (one of
+ * test_ring's 1000 connections sent nothing, for ever).
+ */
+static void
+test_send_empty_pool_wakes_from_poll_loop(void **state)
+{
+	struct ws_test_env *env = *state;
+	static struct rte_mbuf *held[8192];
+	unsigned int n = 0;
+
+	establish(env);
+	ws_test_clear_captured(env);
+	while (n < RTE_DIM(held) &&
+			(held[n] = rte_pktmbuf_alloc(env->pool)) != NULL)
+		n++;
+	assert_true(n < RTE_DIM(held));
+	app.writable = 0;
+	assert_int_equal(ws_tcp_send(app.conn, "hello", 5), 0);
+	assert_true(st(env)->drop_nombuf >= 1);
+	elapse(env, 1);
+	while (n > 0)
+		rte_pktmbuf_free(held[--n]);
+	elapse(env, 1);
+	assert_int_equal(app.writable, 1);
+	assert_int_equal(ws_tcp_send(app.conn, "hello", 5), 5);
+	ws_tx_flush(&env->w);
+	ws_test_clear_captured(env);
+	finish(env);
+}
+
+/*
  * Past half the budget (memory pressure) a connection queues only what its
  * peer's window will take, plus WS_TCP_SB_MIN_MBUFS: a Sockstress peer
  * with a small or shut window cannot pin the rest of the budget, which
@@ -635,6 +668,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_must17_nagle),
 	TCP_TEST(test_send_buffer_full_writable),
 	TCP_TEST(test_send_budget_backpressure_and_wakeup),
+	TCP_TEST(test_send_empty_pool_wakes_from_poll_loop),
 	TCP_TEST(test_send_budget_pressure_follows_window),
 	TCP_TEST(test_send_mbuf),
 	TCP_TEST(test_mempool_empty),
