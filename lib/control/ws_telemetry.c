@@ -48,6 +48,7 @@
  */
 #define WS_TEL_PER_PAGE_DEFAULT	50
 #define WS_TEL_PER_PAGE_MAX	100
+#define WS_TEL_PER_PAGE_VERBOSE_DEFAULT	20
 /* How long a list request waits for the control thread to collect it. */
 #define WS_TEL_LIST_WAIT_MS	3000
 
@@ -97,6 +98,7 @@ ws_tel_parse_params(const char *params, uint32_t allowed,
 	p->port = -1;
 	p->state = -1;
 	p->describe = false;
+	p->verbose = false;
 	if (params == NULL || *params == '\0')
 		return 0;
 	if (strlen(params) >= sizeof(buf))
@@ -109,6 +111,12 @@ ws_tel_parse_params(const char *params, uint32_t allowed,
 			if (!(allowed & WS_TEL_P_DESCRIBE) || p->describe)
 				return -EINVAL;
 			p->describe = true;
+			continue;
+		}
+		if (val == NULL && strcmp(tok, "verbose") == 0) {
+			if (!(allowed & WS_TEL_P_VERBOSE) || p->verbose)
+				return -EINVAL;
+			p->verbose = true;
 			continue;
 		}
 		if (val == NULL) {
@@ -147,6 +155,8 @@ ws_tel_parse_params(const char *params, uint32_t allowed,
 			return -EINVAL;
 		}
 	}
+	if (p->verbose && p->per_page > WS_TEL_PER_PAGE_VERBOSE_MAX)
+		return -EINVAL;
 	return 0;
 }
 
@@ -425,6 +435,7 @@ static int
 page_start(struct page *pg, const struct ws_tel_params *p, uint64_t matched)
 {
 	pg->per_page = p->per_page > 0 ? (uint64_t)p->per_page :
+		p->verbose ? WS_TEL_PER_PAGE_VERBOSE_DEFAULT :
 		WS_TEL_PER_PAGE_DEFAULT;
 	pg->pages = (matched + pg->per_page - 1) / pg->per_page;
 	pg->first = (p->page > 0 ? (uint64_t)p->page : 0) * pg->per_page;
@@ -476,6 +487,55 @@ conn_matches(const struct ws_conn_entry *c, const struct ws_tel_params *p)
 	return true;
 }
 
+/*
+ * One connection with every field (conn/list,verbose): its congestion
+ * control, loss recovery and autotuned buffers as ws_tcp_get_info
+ * reports them, as "conn_<i>" for the i-th line of the page. A dict in
+ * the reply itself: DPDK 22.11 renders containers one level deep only,
+ * and its names allow neither spaces nor colons.
+ */
+static int
+conn_verbose(struct rte_tel_data *d, unsigned int i, const char *local,
+		const char *remote, const struct ws_conn_entry *c)
+{
+	struct rte_tel_data *e = rte_tel_data_alloc();
+	bool conn = c->cc[0] != '\0';
+	char name[32];
+
+	if (e == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(e);
+	rte_tel_data_add_dict_string(e, "local", local);
+	rte_tel_data_add_dict_string(e, "remote", remote);
+	rte_tel_data_add_dict_string(e, "state",
+		ws_tcp_state_name((enum ws_tcp_state)c->state));
+	ws_tel_dict_u64(e, "worker", c->worker);
+	ws_tel_dict_u64(e, "unacked", c->unacked);
+	ws_tel_dict_u64(e, "held", c->held);
+	ws_tel_dict_u64(e, "cwnd", c->cwnd);
+	ws_tel_dict_u64(e, "ssthresh", c->ssthresh);
+	ws_tel_dict_u64(e, "srtt_us", c->srtt_us);
+	ws_tel_dict_u64(e, "rttvar_us", c->rttvar_us);
+	ws_tel_dict_u64(e, "rto_ms", c->rto_ms);
+	ws_tel_dict_u64(e, "in_flight", c->in_flight);
+	ws_tel_dict_u64(e, "sacked", c->sacked);
+	ws_tel_dict_u64(e, "lost", c->lost);
+	ws_tel_dict_u64(e, "retrans_bytes", c->retrans_bytes);
+	rte_tel_data_add_dict_string(e, "ca_state",
+		conn ? ws_tcp_ca_state_name(c->ca_state) : "-");
+	rte_tel_data_add_dict_string(e, "cc", conn ? c->cc : "-");
+	ws_tel_dict_u64(e, "rcvbuf", c->rcvbuf);
+	ws_tel_dict_u64(e, "sndbuf", c->sndbuf);
+	ws_tel_dict_u64(e, "snd_wnd", c->snd_wnd);
+	ws_tel_dict_u64(e, "rcv_wnd", c->rcv_wnd);
+	snprintf(name, sizeof(name), "conn_%u", i);
+	if (rte_tel_data_add_dict_container(d, name, e, 0) != 0) {
+		rte_tel_data_free(e);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 static int
 conn_list(struct ws_stack *s, const struct ws_snapshot *sn,
 		const struct ws_tel_params *p, const void *arg,
@@ -483,8 +543,8 @@ conn_list(struct ws_stack *s, const struct ws_snapshot *sn,
 {
 	struct page pg;
 	uint64_t matched = 0;
-	char line[128], l[16], r[16];
-	uint32_t i;
+	char line[128], l[16], r[16], lp[24], rp[24];
+	uint32_t i, shown = 0;
 
 	RTE_SET_USED(s);
 	RTE_SET_USED(arg);
@@ -492,6 +552,7 @@ conn_list(struct ws_stack *s, const struct ws_snapshot *sn,
 		matched += conn_matches(&sn->conns[i], p);
 	if (page_start(&pg, p, matched) < 0)
 		return -ENOMEM;
+	rte_tel_data_start_dict(d);
 	for (i = 0; i < sn->n_conns && page_open(&pg); i++) {
 		const struct ws_conn_entry *c = &sn->conns[i];
 
@@ -503,15 +564,23 @@ conn_list(struct ws_stack *s, const struct ws_snapshot *sn,
 			l, c->local_port, r, c->remote_port,
 			ws_tcp_state_name((enum ws_tcp_state)c->state),
 			c->worker, c->unacked, c->held);
+		if (p->verbose) {
+			snprintf(lp, sizeof(lp), "%s:%u", l, c->local_port);
+			snprintf(rp, sizeof(rp), "%s:%u", r, c->remote_port);
+			if (conn_verbose(d, shown, lp, rp, c) < 0)
+				break;
+		}
 		rte_tel_data_add_array_string(pg.items, line);
+		shown++;
 	}
-	rte_tel_data_start_dict(d);
 	ws_tel_dict_u64(d, "snapshot", sn->seq);
 	ws_tel_dict_u64(d, "complete", sn->have_conns && !sn->conns_truncated);
 	ws_tel_dict_u64(d, "total", sn->conn_count);
 	ws_tel_dict_u64(d, "listed", sn->n_conns);
 	ws_tel_dict_u64(d, "matched", matched);
-	page_end(d, &pg, p, "local remote state worker unacked held", "conns");
+	/* Verbose: line i's fields are the dict conn_<i>. */
+	page_end(d, &pg, p, "local remote state worker unacked held",
+		"conns");
 	return 0;
 }
 
@@ -520,8 +589,8 @@ cmd_conn_list(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	RTE_SET_USED(cmd);
 	return with_snapshot(params, WS_TEL_P_WORKER | WS_TEL_P_PAGE |
-		WS_TEL_P_PER_PAGE | WS_TEL_P_PORT | WS_TEL_P_STATE,
-		WS_SNAP_WANT_CONNS, conn_list, NULL, d);
+		WS_TEL_P_PER_PAGE | WS_TEL_P_PORT | WS_TEL_P_STATE |
+		WS_TEL_P_VERBOSE, WS_SNAP_WANT_CONNS, conn_list, NULL, d);
 }
 
 static const char *
@@ -761,7 +830,7 @@ register_all(void)
 	ret |= rte_telemetry_register_cmd("/woshou/conn/list",
 		cmd_conn_list,
 		"Connections. Parameters: state=S, port=N, worker=N, page=N, "
-		"per_page=N (max 100)");
+		"per_page=N (max 100), verbose (TCP state; max 25)");
 	ret |= rte_telemetry_register_cmd("/woshou/arp/table", cmd_arp_table,
 		"Neighbour cache. Parameters: worker=N, page=N, per_page=N");
 	/* DPDK copies the command and its help. */

@@ -34,6 +34,7 @@ struct ws_tel_params {
 	int64_t port;
 	int state;			/* enum ws_tcp_state */
 	bool describe;			/* descriptions, not values */
+	bool verbose;			/* conn/list: every TCP field */
 };
 
 #define WS_TEL_P_WORKER		0x01u
@@ -42,13 +43,19 @@ struct ws_tel_params {
 #define WS_TEL_P_PORT		0x08u
 #define WS_TEL_P_STATE		0x10u
 #define WS_TEL_P_DESCRIBE	0x20u
+#define WS_TEL_P_VERBOSE	0x40u
 
 /*
  * Parse "key=value" pairs separated by ',', ' ' or '&'; a bare number is
  * the worker (like DPDK's own "/ethdev/stats,0"), a bare "describe" asks
- * for descriptions. Only keys in 'allowed' are accepted.
+ * for descriptions, a bare "verbose" for every field of a connection
+ * (per_page then at most WS_TEL_PER_PAGE_VERBOSE_MAX). Only keys in
+ * 'allowed' are accepted.
  * 0, or -EINVAL for anything else (the reply is null).
  */
+/* A verbose connection takes up to ~550 bytes of JSON: 16 KiB hold 25. */
+#define WS_TEL_PER_PAGE_VERBOSE_MAX	25
+
 int ws_tel_parse_params(const char *params, uint32_t allowed,
 		struct ws_tel_params *p);
 

@@ -317,6 +317,13 @@ static const char *const syncookies_names[] = {
 	NULL,
 };
 
+/* The names ws_tcp_cc_find knows, in enum ws_tcp_congestion's order. */
+static const char *const congestion_names[] = {
+	[WS_TCP_CONGESTION_CUBIC] = "cubic",
+	[WS_TCP_CONGESTION_NEWRENO] = "newreno",
+	NULL,
+};
+
 static const char *const bad_cookie_names[] = {
 	[WS_BAD_COOKIE_RST] = "rst",
 	[WS_BAD_COOKIE_DROP] = "drop",
@@ -838,6 +845,44 @@ check_sndbuf_worker_mbufs(const struct ws_config_key *k, const char *text,
 	return 0;
 }
 
+/*
+ * The most a buffer may grow to: what the largest window scale (14)
+ * can advertise (RFC 7323 2.3), 65535 << 14 bytes, a little under 1 GiB.
+ */
+#define WS_TCP_BUF_MAX	1073725440u
+
+/* tcp.rcvbuf_max: parsed after rcvbuf, and never below it. */
+static int
+check_rcvbuf_max(const struct ws_config_key *k, const char *text,
+		void *base, const struct ws_config *cfg, char *why,
+		size_t why_len)
+{
+	RTE_SET_USED(k);
+	RTE_SET_USED(base);
+	if (cfg->tcp.rcvbuf_max < cfg->tcp.rcvbuf) {
+		snprintf(why, why_len, "%s is below rcvbuf (%" PRIu32 "): "
+			"raise rcvbuf_max too", text, cfg->tcp.rcvbuf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* tcp.sndbuf_max: parsed after sndbuf, and never below it. */
+static int
+check_sndbuf_max(const struct ws_config_key *k, const char *text,
+		void *base, const struct ws_config *cfg, char *why,
+		size_t why_len)
+{
+	RTE_SET_USED(k);
+	RTE_SET_USED(base);
+	if (cfg->tcp.sndbuf_max < cfg->tcp.sndbuf) {
+		snprintf(why, why_len, "%s is below sndbuf (%" PRIu32 "): "
+			"raise sndbuf_max too", text, cfg->tcp.sndbuf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* tcp.rto_max_ms: parsed after rto_min_ms, and never below it. */
 static int
 check_rto_max(const struct ws_config_key *k, const char *text, void *base,
@@ -1163,9 +1208,19 @@ static const struct ws_config_key tcp_keys[] = {
 		FIELD(tcp.max_connections),
 		.help = "connections (TCBs) per worker" },
 	{ "rcvbuf", UINT("262144", 4096, 16777216), FIELD(tcp.rcvbuf),
-		.help = "receive buffer (largest window) per connection, bytes" },
+		.help = "receive buffer (window) a connection starts with, "
+		"bytes" },
+	{ "rcvbuf_max", UINT("6291456", 4096, WS_TCP_BUF_MAX),
+		FIELD(tcp.rcvbuf_max), .check = check_rcvbuf_max,
+		.help = "autotuning grows a receive buffer up to this, as the "
+		"application reads, >= rcvbuf (= rcvbuf: no autotuning); "
+		"our window scale is chosen for it" },
 	{ "sndbuf", UINT("262144", 4096, 16777216), FIELD(tcp.sndbuf),
-		.help = "send buffer per connection, bytes" },
+		.help = "send buffer a connection starts with, bytes" },
+	{ "sndbuf_max", UINT("4194304", 4096, WS_TCP_BUF_MAX),
+		FIELD(tcp.sndbuf_max), .check = check_sndbuf_max,
+		.help = "autotuning grows a send buffer up to this, with the "
+		"congestion window, >= sndbuf (= sndbuf: no autotuning)" },
 	{ "sndbuf_worker_mbufs", UINT("0", 0, 1048575),
 		FIELD(tcp.sndbuf_worker_mbufs),
 		.check = check_sndbuf_worker_mbufs,
@@ -1240,6 +1295,11 @@ static const struct ws_config_key tcp_keys[] = {
 		.help = "offer window scaling (RFC 7323)" },
 	{ "sack", WS_CONFIG_BOOL, "yes", FIELD(tcp.sack),
 		.help = "offer selective acknowledgements (RFC 2018)" },
+	{ "rack", WS_CONFIG_BOOL, "yes", FIELD(tcp.rack),
+		.help = "detect losses of SACK peers by time (RACK, RFC 8985); "
+			"no = three segments SACKed above (RFC 6675)" },
+	{ "tlp", WS_CONFIG_BOOL, "yes", FIELD(tcp.tlp),
+		.help = "tail loss probes for SACK peers (RFC 8985 7)" },
 	{ "nodelay", WS_CONFIG_BOOL, "no", FIELD(tcp.nodelay),
 		.help = "new connections start with Nagle off" },
 	{ "syncookies", WS_CONFIG_ENUM, "auto",
@@ -1248,6 +1308,15 @@ static const struct ws_config_key tcp_keys[] = {
 	{ "syncookie_bad_ack", WS_CONFIG_ENUM, "rst",
 		FIELD(tcp.syncookie_bad_ack), .names = bad_cookie_names,
 		.help = "an ACK with a bad cookie gets: rst, or drop (silence)" },
+	{ "congestion", WS_CONFIG_ENUM, "cubic",
+		FIELD(tcp.congestion), .names = congestion_names,
+		.help = "congestion control of new connections: cubic "
+			"(RFC 9438) or newreno (RFC 5681); both with HyStart++ "
+			"and byte counting in slow start" },
+	{ "pacing", WS_CONFIG_BOOL, "no", FIELD(tcp.pacing),
+		.help = "spread each window over the RTT (2x cwnd/srtt in slow "
+			"start, 1.2x after) instead of sending it at once; "
+			"1 ms granularity" },
 };
 
 static const struct ws_config_key dns_keys[] = {

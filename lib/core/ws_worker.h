@@ -191,21 +191,43 @@ struct ws_worker {
  * (other lcores' caches are not counted: the answer errs on the safe
  * side).
  */
-static inline bool
-ws_rx_hold_ok(const struct ws_worker *w, const struct rte_mbuf *m)
+static inline unsigned int
+ws_rx_pool_free(const struct ws_worker *w)
 {
 	struct rte_mempool_cache *cache;
 	unsigned int avail;
 
-	if (w->rx_floor == 0 || m->pool != w->rx_pool)
-		return true;
 	if (unlikely(w->rx_ring == NULL))
-		return rte_mempool_avail_count(w->rx_pool) > w->rx_floor;
+		return rte_mempool_avail_count(w->rx_pool);
 	avail = rte_ring_count(w->rx_ring);
 	cache = rte_mempool_default_cache(w->rx_pool, rte_lcore_id());
 	if (cache != NULL)
 		avail += cache->len;
-	return avail > w->rx_floor;
+	return avail;
+}
+
+static inline bool
+ws_rx_hold_ok(const struct ws_worker *w, const struct rte_mbuf *m)
+{
+	if (w->rx_floor == 0 || m->pool != w->rx_pool)
+		return true;
+	return ws_rx_pool_free(w) > w->rx_floor;
+}
+
+/*
+ * How many more received mbufs may be held before the receive pool
+ * reaches rx_floor (what ws_rx_hold_ok allows): what a receive window
+ * may still grow into. UINT32_MAX when nothing is reserved.
+ */
+static inline uint32_t
+ws_rx_headroom(const struct ws_worker *w)
+{
+	unsigned int avail;
+
+	if (w->rx_floor == 0)
+		return UINT32_MAX;
+	avail = ws_rx_pool_free(w);
+	return avail > w->rx_floor ? avail - w->rx_floor : 0;
 }
 
 /*

@@ -112,10 +112,19 @@ enum ws_tcp_bad_cookie {
 	WS_BAD_COOKIE_DROP,		/* silence: no reflection at all */
 };
 
+/* [tcp] congestion: the algorithm new connections start with. */
+enum ws_tcp_congestion {
+	WS_TCP_CONGESTION_CUBIC = 0,	/* RFC 9438 */
+	WS_TCP_CONGESTION_NEWRENO,	/* RFC 5681, RFC 6582 */
+};
+
 struct ws_tcp_config {
 	uint32_t max_connections;	/* TCBs per worker */
 	uint32_t rcvbuf;		/* bytes per connection (window) */
 	uint32_t sndbuf;		/* bytes per connection */
+	/* Autotuning grows rcvbuf and sndbuf up to these (>= them). */
+	uint32_t rcvbuf_max;
+	uint32_t sndbuf_max;
 	uint32_t sndbuf_worker_mbufs;	/* all send buffers; 0 = auto */
 	uint32_t msl_ms;		/* TIME_WAIT lasts 2 * msl_ms */
 	uint32_t rto_initial_ms;	/* RFC 6298 (2.1): 1 s */
@@ -142,9 +151,13 @@ struct ws_tcp_config {
 	bool timestamps_strict;		/* drop segments missing a TS */
 	bool window_scaling;		/* RFC 7323 */
 	bool sack;			/* RFC 2018 SACK-permitted */
+	bool rack;			/* RACK loss detection (RFC 8985) */
+	bool tlp;			/* tail loss probes (RFC 8985 7) */
 	bool nodelay;			/* default for new connections */
 	enum ws_tcp_syncookies syncookies;
 	enum ws_tcp_bad_cookie syncookie_bad_ack;
+	enum ws_tcp_congestion congestion;
+	bool pacing;			/* spread cwnd over the RTT */
 };
 
 /* [dns]: the authoritative responder (ws_dns_server.c). */

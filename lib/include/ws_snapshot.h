@@ -39,6 +39,14 @@ struct ws_conn_entry {
 	uint8_t worker;
 	uint16_t reserved;
 	uint32_t unacked, held;			/* bytes in flight, unread */
+	/* Congestion control and loss recovery (struct ws_tcp_info). */
+	uint32_t cwnd, ssthresh, srtt_us, rttvar_us, rto_ms;
+	uint32_t in_flight, sacked, lost;	/* bytes */
+	uint64_t retrans_bytes;
+	uint32_t snd_wnd, rcv_wnd;
+	uint32_t rcvbuf, sndbuf;		/* as autotuned */
+	uint8_t ca_state;			/* ws_tcp_ca_state_name() */
+	char cc[15];				/* the algorithm; "" listeners */
 };
 
 /* One neighbour of one worker's ARP cache. */

@@ -209,6 +209,10 @@
 	X(sndbuf_pressure_limited, "sends cut short past half the budget: more than the peer's window queued") \
 	X(sndbuf_wakeups, "writable callbacks from the poll loop once the send-buffer budget had room") \
 	X(rb_coalesced, "small in-order segments copied into the receive buffer's last mbuf") \
+	X(rcvbuf_grown, "receive-buffer growth steps (autotuning: the application read more per RTT than before)") \
+	X(rcvbuf_pool_limited, "receive-buffer growth cut short: the receive pool had no room for the larger window") \
+	X(sndbuf_grown, "send-buffer growth steps (autotuning: the buffer, not cwnd, held the application back)") \
+	X(sndbuf_grow_limited, "send-buffer growth cut short: past half the worker's send budget") \
 	X(data_segs_rx, "segments with in-window data received, out-of-order ones included") \
 	X(data_bytes_rx, "bytes of in-window data received") \
 	X(data_segs_tx, "segments with data sent, retransmissions included") \
@@ -227,6 +231,21 @@
 	X(synack_retransmits, "SYN-ACKs retransmitted: timeout, or the peer repeated its SYN") \
 	X(fast_retransmits, "fast retransmits after three duplicate ACKs (RFC 5681)") \
 	X(partial_ack_rtx, "retransmits on a partial ACK during recovery (RFC 6582)") \
+	X(cwnd_app_limited, "ACKs that did not grow cwnd: less than half of it was in flight (RFC 7661)") \
+	X(hystart_exits, "slow starts HyStart++ ended on a rising RTT, no loss (RFC 9406)") \
+	X(paced_waits, "sends held back by pacing until the pacing timer (tcp.pacing)") \
+	X(newreno_recoveries, "NewReno fast recoveries (peers without SACK, RFC 6582)") \
+	X(sack_recoveries, "recovery episodes driven by the SACK scoreboard (RFC 6675, PRR RFC 6937)") \
+	X(rack_lost, "segments RACK marked lost (RFC 8985)") \
+	X(tlp_probes, "tail loss probes sent (RFC 8985 7)") \
+	X(tlp_recoveries, "losses a tail loss probe repaired without a timeout") \
+	X(undos, "congestion events undone: retransmissions proved spurious (D-SACK, timestamps)") \
+	X(dsack_rx, "D-SACK blocks received (RFC 2883)") \
+	X(dsack_tx, "D-SACK blocks sent for duplicate segments (RFC 2883)") \
+	X(spurious_retransmits, "retransmissions proved unnecessary by D-SACK or timestamps") \
+	X(retransmit_bytes, "bytes retransmitted (data and FIN)") \
+	X(sack_blocks_invalid, "SACK blocks ignored: outside SND.UNA..SND.MAX or empty") \
+	X(sack_rec_exhausted, "segments merged into the previous scoreboard record: the worker's record pool was empty") \
 	X(r1_reached, "connections whose retransmissions reached R1 (RFC 9293 MUST-20)") \
 	X(rtt_samples, "round-trip time samples taken (RFC 6298, RFC 7323)") \
 	X(persist_probes, "zero-window probes sent (persist timer)") \

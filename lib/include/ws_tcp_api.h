@@ -190,6 +190,28 @@ void *ws_tcp_ctx(const struct ws_tcp_conn *c);
 /* Turn Nagle off (true) or on (MUST-17). */
 void ws_tcp_set_nodelay(struct ws_tcp_conn *c, bool nodelay);
 
+/*
+ * The congestion control of this connection: "cubic" (RFC 9438) or
+ * "newreno" (RFC 5681, RFC 6582); new connections get [tcp] congestion.
+ * Callable at any time. Before the handshake completes it only picks
+ * the algorithm. Later the switch keeps cwnd, ssthresh and any loss
+ * recovery in progress, and resets the algorithm's own state (CUBIC
+ * starts a new curve from the current cwnd, with W_max unknown).
+ * 0; -ENOENT for a name no algorithm has (c unchanged); -ENOTCONN once
+ * the connection is closed.
+ */
+int ws_tcp_set_congestion(struct ws_tcp_conn *c, const char *name);
+
+/* The name of the connection's congestion control ("cubic", ...). */
+const char *ws_tcp_congestion(const struct ws_tcp_conn *c);
+
+/*
+ * Pace new data over the RTT (default [tcp] pacing): at 2x cwnd/srtt in
+ * slow start and 1.2x cwnd/srtt after, in bursts of at most 2 ms of that
+ * rate (and at least 2 segments), the timer wheel's 1 ms ticks between.
+ */
+void ws_tcp_set_pacing(struct ws_tcp_conn *c, bool on);
+
 /* Keep-alive on or off (MUST-24); 0 keeps the configured values. */
 void ws_tcp_set_keepalive(struct ws_tcp_conn *c, bool on, uint32_t idle_ms,
 		uint32_t interval_ms, uint32_t count);
@@ -218,9 +240,22 @@ struct ws_tcp_info {
 	uint32_t unacked, unsent, held;		/* bytes */
 	uint64_t retransmits;
 	bool timestamps, sack, window_scaling;
+	uint32_t rttvar_us;
+	/* Bytes: in the network now (RFC 6675 pipe), SACKed, marked lost. */
+	uint32_t in_flight, sacked, lost;
+	uint64_t retrans_bytes;			/* retransmitted, ever */
+	const char *ca_state;			/* ws_tcp_ca_state_name() */
+	const char *cc;				/* the algorithm: "newreno", ... */
+	uint32_t rcvbuf, sndbuf;		/* the buffers, as autotuned */
 };
 
 void ws_tcp_get_info(const struct ws_tcp_conn *c, struct ws_tcp_info *info);
+
+/*
+ * Where loss recovery stands, by its number (ws_conn_entry.ca_state):
+ * "open", "disorder", "recovery", "loss"; "?" for another.
+ */
+const char *ws_tcp_ca_state_name(unsigned int ca_state);
 
 /* The worker that owns the connection. */
 struct ws_worker *ws_tcp_worker(const struct ws_tcp_conn *c);

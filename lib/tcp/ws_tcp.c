@@ -34,6 +34,7 @@
 #include "ws_snapshot.h"
 #include "ws_steer.h"
 #include "ws_tcp.h"
+#include "ws_tcp_cc.h"
 #include "ws_tcp_priv.h"
 #include "ws_worker.h"
 
@@ -220,6 +221,7 @@ static void rtx_timer_cb(struct ws_timer *t, void *arg);
 static void delack_timer_cb(struct ws_timer *t, void *arg);
 static void wait_timer_cb(struct ws_timer *t, void *arg);
 static void idle_timer_cb(struct ws_timer *t, void *arg);
+static void pace_timer_cb(struct ws_timer *t, void *arg);
 
 static void
 tw_list_remove(struct ws_tcp_conn *c)
@@ -362,6 +364,8 @@ ws_tcp_conn_alloc(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 	tw->st->st_closed++;
 	c->rto_ms = cfg->rto_initial_ms;
 	c->r2_ms = cfg->r2_ms;
+	c->rcvbuf = cfg->rcvbuf;
+	c->sndbuf = cfg->sndbuf;
 	c->nodelay = cfg->nodelay;
 	c->ka_idle_ms = cfg->keepalive_idle_ms;
 	c->ka_intvl_ms = cfg->keepalive_interval_ms;
@@ -369,12 +373,18 @@ ws_tcp_conn_alloc(struct ws_tcp_worker *tw, const struct ws_tcp_key *key)
 	c->peer_mss = WS_TCP_DEFAULT_MSS;
 	c->rcv_mss = (uint16_t)(tw->w->iface->mtu - 40);
 	c->mss = WS_TCP_DEFAULT_MSS;
-	c->cc = &ws_tcp_newreno;
+	c->cc = cfg->congestion == WS_TCP_CONGESTION_NEWRENO ?
+		&ws_tcp_newreno : &ws_tcp_cubic;
+	c->pacing = cfg->pacing;
+	c->pace_last = tw->w->now;
+	c->lr.min_rtt_us = UINT32_MAX;
+	c->lr.reo_mult = 1;
 	c->last_rx = tw->w->now;
 	ws_timer_init(&c->rtx_timer, rtx_timer_cb, c);
 	ws_timer_init(&c->delack_timer, delack_timer_cb, c);
 	ws_timer_init(&c->wait_timer, wait_timer_cb, c);
 	ws_timer_init(&c->idle_timer, idle_timer_cb, c);
+	ws_timer_init(&c->pace_timer, pace_timer_cb, c);
 	return c;
 }
 
@@ -426,6 +436,7 @@ static void
 conn_free_buffers(struct ws_tcp_conn *c)
 {
 	ws_tcp_sb_free(c);
+	ws_tcp_lr_free(c);
 	rte_pktmbuf_free(c->rb_head);
 	c->rb_head = NULL;
 	c->rb_tail = NULL;
@@ -471,6 +482,7 @@ conn_unhook(struct ws_tcp_conn *c)
 	ws_timer_cancel(&tw->wheel, &c->delack_timer);
 	ws_timer_cancel(&tw->wheel, &c->wait_timer);
 	ws_timer_cancel(&tw->wheel, &c->idle_timer);
+	ws_timer_cancel(&tw->wheel, &c->pace_timer);
 	tw_list_remove(c);
 	bw_list_remove(c);
 	if (c->in_table) {
@@ -589,8 +601,8 @@ ws_tcp_rtt_sample(struct ws_tcp_conn *c, uint32_t rtt_us)
 	c->rto_ms = rto_clamp(c, ((uint64_t)c->srtt_us + var4 + 999) / 1000);
 }
 
-static uint32_t
-rto_backed_off(const struct ws_tcp_conn *c)
+uint32_t
+ws_tcp_rto_backed_off(const struct ws_tcp_conn *c)
 {
 	uint64_t ms = c->rto_ms;
 	uint32_t i;
@@ -624,11 +636,16 @@ rtx_update(struct ws_tcp_conn *c, bool restart)
 			c->state == WS_TCP_CLOSED)
 		return;
 	if (c->snd_max != c->snd_una) {
+		if (c->sack_ok) {
+			/* The RTO, RACK's reordering timer or a TLP. */
+			ws_tcp_lr_arm(c, restart);
+			return;
+		}
 		if (restart || c->rtx_mode != WS_TCP_RTX_RETRANSMIT ||
 				!ws_timer_armed(&c->rtx_timer)) {
 			c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
 			ws_tcp_timer_arm_ms(c, &c->rtx_timer,
-				rto_backed_off(c));
+				ws_tcp_rto_backed_off(c));
 		}
 		return;
 	}
@@ -638,7 +655,7 @@ rtx_update(struct ws_tcp_conn *c, bool restart)
 				!ws_timer_armed(&c->rtx_timer)) {
 			c->rtx_mode = WS_TCP_RTX_PERSIST;
 			ws_tcp_timer_arm_ms(c, &c->rtx_timer,
-				rto_backed_off(c));
+				ws_tcp_rto_backed_off(c));
 		}
 		return;
 	}
@@ -704,7 +721,7 @@ rto_expired(struct ws_tcp_conn *c)
 			tw->st->synack_retransmits++;
 		ws_tcp_send_syn(c);
 		c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
-		ws_tcp_timer_arm_ms(c, &c->rtx_timer, rto_backed_off(c));
+		ws_tcp_timer_arm_ms(c, &c->rtx_timer, ws_tcp_rto_backed_off(c));
 		return;
 	}
 	/* MUST-20: R2 ends it; R1 is only advice. */
@@ -714,15 +731,34 @@ rto_expired(struct ws_tcp_conn *c)
 	}
 	if (c->n_rtx == cfg->r1)
 		tw->st->r1_reached++;
+	if (c->sack_ok) {
+		/*
+		 * Everything not SACKed is lost and goes again, from the
+		 * first hole, one segment now (cwnd is one SMSS); SACKed
+		 * data does not (RFC 6675 5.1, as Linux).
+		 */
+		ws_tcp_lr_rto(c);
+		c->cc->on_rto(c);
+		c->dupacks = 0;
+		c->rtt_timing = 0;	/* Karn */
+		c->rtx_mode = WS_TCP_RTX_NONE;
+		ws_tcp_output(c);
+		c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
+		c->lr.rto_at = now + (uint64_t)ws_tcp_rto_backed_off(c) *
+			tw->ms_div;
+		ws_timer_arm(&tw->wheel, &c->rtx_timer, c->lr.rto_at);
+		return;
+	}
 	c->cc->on_rto(c);
 	c->in_recovery = 0;
+	c->ca_state = WS_TCP_CA_LOSS;
 	c->dupacks = 0;
 	c->recover = c->snd_max;
 	c->rtt_timing = 0;	/* Karn */
 	c->snd_nxt = c->snd_una;	/* go back N */
 	ws_tcp_retransmit_first(c);
 	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
-	ws_tcp_timer_arm_ms(c, &c->rtx_timer, rto_backed_off(c));
+	ws_tcp_timer_arm_ms(c, &c->rtx_timer, ws_tcp_rto_backed_off(c));
 	ws_tcp_output(c);
 }
 
@@ -738,6 +774,10 @@ rtx_timer_cb(struct ws_timer *t, void *arg)
 	switch (c->rtx_mode) {
 	case WS_TCP_RTX_RETRANSMIT:
 		rto_expired(c);
+		break;
+	case WS_TCP_RTX_REORDER:
+	case WS_TCP_RTX_TLP:
+		ws_tcp_lr_timeout(c);
 		break;
 	case WS_TCP_RTX_PERSIST:
 		/*
@@ -805,6 +845,20 @@ delack_timer_cb(struct ws_timer *t, void *arg)
 	c->tw->st->delayed_acks++;
 	ws_tcp_conn_hold(c);
 	ws_tcp_send_ack(c);
+	ws_tcp_conn_release(c);
+}
+
+/* Pacing held new data back; the budget has refilled. */
+static void
+pace_timer_cb(struct ws_timer *t, void *arg)
+{
+	struct ws_tcp_conn *c = arg;
+
+	RTE_SET_USED(t);
+	if (c->dead)
+		return;
+	ws_tcp_conn_hold(c);
+	ws_tcp_output(c);
 	ws_tcp_conn_release(c);
 }
 
@@ -969,8 +1023,10 @@ ws_tcp_deliver(struct ws_tcp_conn *c)
 	if (!c->dead) {
 		if (n > c->rb_len)
 			n = c->rb_len;
-		if (n != 0)
+		if (n != 0) {
 			rb_consume(c, n);
+			ws_tcp_rcvbuf_adjust(c);
+		}
 		if (c->close_deferred) {
 			c->close_deferred = 0;
 			close_now(c);
@@ -1021,7 +1077,11 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	tw->isn_key = ws_syncookie_secret_shared()->isn_key;
 	ws_syncookie_keys_init(&tw->cookie_keys, ws_syncookie_secret_shared());
 	tw->next_port = randombytes_uniform(WS_TCP_EPHEMERAL_N);
-	tw->rcv_shift = ws_tcp_rcv_shift_for(tw->cfg.rcvbuf);
+	/* A ceiling below the start (a config made by hand): no growth. */
+	tw->cfg.rcvbuf_max = RTE_MAX(tw->cfg.rcvbuf_max, tw->cfg.rcvbuf);
+	tw->cfg.sndbuf_max = RTE_MAX(tw->cfg.sndbuf_max, tw->cfg.sndbuf);
+	/* Scaled for the most the window may grow to, not its start. */
+	tw->rcv_shift = ws_tcp_rcv_shift_for(tw->cfg.rcvbuf_max);
 	ws_config_mbufs(w->cfg, &plan);
 	tw->sb_budget = plan.sndbuf_budget;
 	/* Some room before waking anyone, so wake-ups come in batches. */
@@ -1054,6 +1114,15 @@ ws_tcp_init(struct ws_worker *w, int socket)
 		ret = -ENOMEM;
 		goto fail;
 	}
+	/*
+	 * Scoreboard records: one per segment in flight. Send buffers hold
+	 * at most sb_budget mbufs of about an MSS each, and a segment may
+	 * straddle two: twice the budget, plus slack for FINs and small
+	 * segments. Past it segments merge (tcp.sack_rec_exhausted).
+	 */
+	ret = ws_tcp_lr_pool_init(tw, 2 * tw->sb_budget + 1024, socket);
+	if (ret < 0)
+		goto fail;
 	for (i = tw->n_tcbs; i-- > 0; ) {
 		tw->tcbs[i].next_free = tw->free_tcbs;
 		tw->free_tcbs = &tw->tcbs[i];
@@ -1074,6 +1143,7 @@ fail:
 	rte_hash_free(tw->table);
 	rte_free(tw->tcbs);
 	rte_free(tw->ooo_nodes);
+	ws_tcp_lr_pool_fini(tw);
 	rte_free(tw);
 	return ret;
 }
@@ -1106,6 +1176,7 @@ ws_tcp_fini(struct ws_worker *w)
 	rte_hash_free(tw->table);
 	rte_free(tw->tcbs);
 	rte_free(tw->ooo_nodes);
+	ws_tcp_lr_pool_fini(tw);
 	rte_free(tw);
 	w->tcp = NULL;
 }
@@ -1135,11 +1206,29 @@ ws_tcp_dump(const struct ws_worker *w, struct ws_conn_entry *out,
 	}
 	for (i = 0; i < tw->n_tcbs; i++) {
 		const struct ws_tcp_conn *c = &tw->tcbs[i];
+		struct ws_tcp_info info;
 
 		if (!c->in_use)
 			continue;
 		if (n == cap)
 			goto full;
+		ws_tcp_get_info(c, &info);
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].cwnd = info.cwnd;
+		out[n].ssthresh = info.ssthresh;
+		out[n].srtt_us = info.srtt_us;
+		out[n].rttvar_us = info.rttvar_us;
+		out[n].rto_ms = info.rto_ms;
+		out[n].in_flight = info.in_flight;
+		out[n].sacked = info.sacked;
+		out[n].lost = info.lost;
+		out[n].retrans_bytes = info.retrans_bytes;
+		out[n].snd_wnd = info.snd_wnd;
+		out[n].rcv_wnd = info.rcv_wnd;
+		out[n].rcvbuf = info.rcvbuf;
+		out[n].sndbuf = info.sndbuf;
+		out[n].ca_state = c->ca_state;
+		strlcpy(out[n].cc, info.cc, sizeof(out[n].cc));
 		out[n].local_addr = c->key.laddr;
 		out[n].remote_addr = c->key.raddr;
 		out[n].local_port = rte_be_to_cpu_16(c->key.lport);
@@ -1508,7 +1597,7 @@ send_check(const struct ws_tcp_conn *c)
 static uint32_t
 sb_room(const struct ws_tcp_conn *c)
 {
-	uint32_t sndbuf = c->tw->cfg.sndbuf;
+	uint32_t sndbuf = c->sndbuf;
 
 	if (send_check(c) < 0 || c->sb_len >= sndbuf)
 		return 0;
@@ -1762,6 +1851,52 @@ ws_tcp_set_nodelay(struct ws_tcp_conn *c, bool nodelay)
 		ws_tcp_output(c);
 }
 
+int
+ws_tcp_set_congestion(struct ws_tcp_conn *c, const char *name)
+{
+	const struct ws_tcp_cc_ops *ops;
+
+	if (name == NULL || (ops = ws_tcp_cc_find(name)) == NULL)
+		return -ENOENT;
+	if (c->dead)
+		return -ENOTCONN;
+	if (ops == c->cc)
+		return 0;
+	c->cc = ops;
+	/* Before ESTABLISHED its init() sets the window up. */
+	if (c->state == WS_TCP_CLOSED || c->state == WS_TCP_LISTEN ||
+			c->state == WS_TCP_SYN_SENT ||
+			c->state == WS_TCP_SYN_RECEIVED)
+		return 0;
+	/*
+	 * On the way: cwnd, ssthresh and any recovery in progress stay;
+	 * the algorithm's own state starts afresh (CUBIC: W_max unknown,
+	 * its curve from the current cwnd at the next epoch; HyStart++
+	 * only if this is still the initial slow start).
+	 */
+	memset(c->cc_priv, 0, sizeof(c->cc_priv));
+	c->bytes_acked = 0;
+	ws_tcp_ss_init(c);
+	return 0;
+}
+
+const char *
+ws_tcp_congestion(const struct ws_tcp_conn *c)
+{
+	return c->cc->name;
+}
+
+void
+ws_tcp_set_pacing(struct ws_tcp_conn *c, bool on)
+{
+	c->pacing = on;
+	if (!on) {
+		ws_timer_cancel(&c->tw->wheel, &c->pace_timer);
+		if (!c->dead)
+			ws_tcp_output(c);
+	}
+}
+
 void
 ws_tcp_set_keepalive(struct ws_tcp_conn *c, bool on, uint32_t idle_ms,
 		uint32_t interval_ms, uint32_t count)
@@ -1806,6 +1941,7 @@ void
 ws_tcp_get_info(const struct ws_tcp_conn *c, struct ws_tcp_info *info)
 {
 	uint32_t off = c->snd_nxt - c->snd_una;
+	uint64_t pipe, out;
 
 	memset(info, 0, sizeof(*info));
 	info->state = (enum ws_tcp_state)c->state;
@@ -1828,6 +1964,31 @@ ws_tcp_get_info(const struct ws_tcp_conn *c, struct ws_tcp_info *info)
 	info->timestamps = c->ts_ok;
 	info->sack = c->sack_ok;
 	info->window_scaling = c->ws_ok;
+	info->rttvar_us = c->rttvar_us;
+	/* RFC 6675's pipe: what left, less what arrived or was lost. */
+	pipe = (uint64_t)ws_tcp_flight(c) + c->retrans_out;
+	out = (uint64_t)c->sacked_out + c->lost_out;
+	info->in_flight = pipe > out ? (uint32_t)(pipe - out) : 0;
+	info->sacked = c->sacked_out;
+	info->lost = c->lost_out;
+	info->retrans_bytes = c->retrans_bytes;
+	info->ca_state = ws_tcp_ca_state_name(c->ca_state);
+	info->cc = c->cc != NULL ? c->cc->name : "";
+	info->rcvbuf = c->rcvbuf;
+	info->sndbuf = c->sndbuf;
+}
+
+const char *
+ws_tcp_ca_state_name(unsigned int ca_state)
+{
+	static const char *const names[] = {
+		[WS_TCP_CA_OPEN] = "open",
+		[WS_TCP_CA_DISORDER] = "disorder",
+		[WS_TCP_CA_RECOVERY] = "recovery",
+		[WS_TCP_CA_LOSS] = "loss",
+	};
+
+	return ca_state < RTE_DIM(names) ? names[ca_state] : "?";
 }
 
 struct ws_worker *
@@ -1837,6 +1998,9 @@ ws_tcp_worker(const struct ws_tcp_conn *c)
 }
 
 #ifdef RTE_ENABLE_ASSERT
+/* Send buffers up to this many mbufs are walked whole by ws_tcp_check. */
+#define WS_TCP_CHECK_WALK_MAX	256
+
 void
 ws_tcp_check(const struct ws_tcp_conn *c)
 {
@@ -1848,17 +2012,27 @@ ws_tcp_check(const struct ws_tcp_conn *c)
 		return;
 	RTE_VERIFY(SEQ_LEQ(c->snd_una, c->snd_nxt));
 	RTE_VERIFY(SEQ_LEQ(c->snd_nxt, c->snd_max));
-	for (seg = c->sb_head; seg != NULL; seg = seg->next) {
-		RTE_VERIFY(seg->next != NULL || seg == c->sb_tail);
-		held += seg->data_len;
-		segs++;
-	}
-	RTE_VERIFY(segs == c->sb_mbufs && segs <= c->tw->sb_mbufs);
+	RTE_VERIFY(c->sb_mbufs <= c->tw->sb_mbufs);
 	RTE_VERIFY(c->sb_head == NULL || c->sb_off < c->sb_head->data_len);
-	RTE_VERIFY(held - c->sb_off == c->sb_len || (held == 0 &&
-		c->sb_len == 0));
+	RTE_VERIFY((c->sb_head == NULL) == (c->sb_tail == NULL));
+	/*
+	 * The whole walk only for small buffers: at a window of thousands of
+	 * segments a walk per call made the WAN tests' transfers quadratic.
+	 */
+	if (c->sb_mbufs <= WS_TCP_CHECK_WALK_MAX) {
+		for (seg = c->sb_head; seg != NULL; seg = seg->next) {
+			RTE_VERIFY(seg->next != NULL || seg == c->sb_tail);
+			held += seg->data_len;
+			segs++;
+		}
+		RTE_VERIFY(segs == c->sb_mbufs);
+		RTE_VERIFY(held - c->sb_off == c->sb_len || (held == 0 &&
+			c->sb_len == 0));
+	}
 	/* In flight: data from the buffer, plus a SYN and a FIN. */
 	RTE_VERIFY(ws_tcp_flight(c) <= c->sb_len + 2);
+	if (c->sack_ok)
+		ws_tcp_lr_check(c);
 }
 #endif
 
@@ -1875,6 +2049,8 @@ ws_tcp_after_input(struct ws_tcp_conn *c, bool acked_new)
 	} else {
 		rtx_update(c, false);
 	}
+	if (acked_new && c->want_writable && c->app_known)
+		ws_tcp_sndbuf_expand(c);
 	if (acked_new && c->want_writable && c->app_known &&
 			sb_room(c) > 0) {
 		/* The budget spent by others: wait with them for room. */

@@ -3,47 +3,193 @@
  */
 
 /*
- * Congestion control behind struct ws_tcp_cc_ops. NewReno: slow start
- * and congestion avoidance (RFC 5681), fast retransmit and recovery with
- * partial ACKs (RFC 6582), initial window IW10 (RFC 6928).
+ * Congestion control behind struct ws_tcp_cc_ops: how the window grows
+ * and how far it falls on a congestion event. Loss detection and the
+ * window during recovery are ws_tcp_in.c's. Slow start for all of them
+ * here: Appropriate Byte Counting (RFC 3465) and HyStart++ (RFC 9406,
+ * the initial slow start of every algorithm, NewReno's too, as the RFC
+ * allows). NewReno: congestion avoidance by bytes (RFC 5681), initial
+ * window IW10 (RFC 6928). CUBIC: ws_tcp_cubic.c.
  */
+
+#include <string.h>
 
 #include <rte_common.h>
 
-#include "ws_tcp_priv.h"
+#include "ws_tcp_cc.h"
 
 /* RFC 6928: min(10*MSS, max(2*MSS, 14600)). */
-static uint32_t
-initial_window(const struct ws_tcp_conn *c)
+uint32_t
+ws_tcp_initial_window(const struct ws_tcp_conn *c)
 {
 	uint32_t mss = c->mss;
 
-	/* RFC 5681 3.1: after a lost SYN or SYN-ACK, one segment. */
-	if (c->syn_rtx)
-		return mss;
 	return ws_min32(10 * mss, ws_max32(2 * mss, 14600u));
 }
+
+/* RFC 5681 4.1: restart from RW = min(IW, cwnd) after an idle RTO. */
+void
+ws_tcp_cc_restart_window(struct ws_tcp_conn *c)
+{
+	uint32_t iw = ws_tcp_initial_window(c);
+
+	if (c->cwnd > iw)
+		c->cwnd = iw;
+}
+
+/* ------------------------------------------------------------------ */
+/* Slow start: ABC (RFC 3465) and HyStart++ (RFC 9406).                */
+
+void
+ws_tcp_ss_init(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_ss *ss = ws_tcp_ss(c);
+
+	memset(ss, 0, sizeof(*ss));
+	/*
+	 * RFC 9406 4.1: HyStart++ for the initial slow start only; later
+	 * ones stop at the ssthresh a congestion event left.
+	 */
+	ss->hs_state = c->ssthresh >= WS_TCP_SSTHRESH_INIT ?
+		WS_HS_SS : WS_HS_OFF;
+	ss->hs_end = c->snd_max;
+	ss->hs_last_min = WS_HS_RTT_NONE;
+	ss->hs_cur_min = WS_HS_RTT_NONE;
+	ss->hs_css_base = WS_HS_RTT_NONE;
+}
+
+void
+ws_tcp_ss_on_rto(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_ss *ss = ws_tcp_ss(c);
+
+	ss->hs_state = WS_HS_OFF;
+	ss->after_rto = 1;
+	ss->rto_end = c->snd_max;
+}
+
+/* RFC 9406 4.2: the delay increase that ends standard slow start. */
+static uint32_t
+hystart_rtt_thresh(uint32_t last_min)
+{
+	return ws_max32(WS_HS_MIN_RTT_THRESH_US,
+		ws_min32(last_min / WS_HS_MIN_RTT_DIVISOR,
+			WS_HS_MAX_RTT_THRESH_US));
+}
+
+/*
+ * RFC 9406 4.2, per ACK in slow start: rounds (a round ends when snd_una
+ * passes what was sent when it began), each round's minimum RTT, and the
+ * moves between standard slow start, CSS and congestion avoidance.
+ */
+static void
+hystart_ack(struct ws_tcp_conn *c, uint32_t rtt_us)
+{
+	struct ws_tcp_ss *ss = ws_tcp_ss(c);
+
+	if (SEQ_GEQ(c->snd_una, ss->hs_end)) {
+		ss->hs_last_min = ss->hs_cur_min;
+		ss->hs_cur_min = WS_HS_RTT_NONE;
+		ss->hs_samples = 0;
+		ss->hs_end = c->snd_max;
+		/*
+		 * CSS_ROUNDS whole rounds in CSS (the one it began in is
+		 * not whole): the delay increase was real; congestion
+		 * avoidance from here.
+		 */
+		if (ss->hs_state == WS_HS_CSS &&
+				++ss->hs_css_rounds > WS_HS_CSS_ROUNDS) {
+			ss->hs_state = WS_HS_OFF;
+			c->ssthresh = c->cwnd;
+			c->tw->st->hystart_exits++;
+			return;
+		}
+	}
+	if (rtt_us == 0)
+		return;
+	ss->hs_cur_min = ws_min32(ss->hs_cur_min, rtt_us);
+	if (ss->hs_samples < UINT8_MAX)
+		ss->hs_samples++;
+	if (ss->hs_samples < WS_HS_N_RTT_SAMPLE ||
+			ss->hs_last_min == WS_HS_RTT_NONE)
+		return;
+	if (ss->hs_state == WS_HS_SS) {
+		if (ss->hs_cur_min >= ss->hs_last_min +
+				hystart_rtt_thresh(ss->hs_last_min)) {
+			ss->hs_css_base = ss->hs_cur_min;
+			ss->hs_state = WS_HS_CSS;
+			ss->hs_css_rounds = 0;
+		}
+	} else if (ss->hs_cur_min < ss->hs_css_base) {
+		/* The increase was spurious: back to standard slow start. */
+		ss->hs_css_base = WS_HS_RTT_NONE;
+		ss->hs_state = WS_HS_SS;
+	}
+}
+
+uint32_t
+ws_tcp_slow_start(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us)
+{
+	struct ws_tcp_ss *ss = ws_tcp_ss(c);
+	uint32_t n = acked, room;
+
+	if (ss->hs_state != WS_HS_OFF) {
+		if (c->ssthresh < WS_TCP_SSTHRESH_INIT)
+			ss->hs_state = WS_HS_OFF;	/* set by an event */
+		else
+			hystart_ack(c, rtt_us);
+		if (c->cwnd >= c->ssthresh)
+			return 0;	/* HyStart++ just ended it */
+	}
+	/*
+	 * ABC: the bytes acked, not one SMSS per ACK, so that stretch ACKs
+	 * (woshou's one per burst, Linux's after GRO) still double cwnd
+	 * per RTT. No L per ACK, as Linux and RFC 9406 with pacing; only
+	 * after an RTO is it one SMSS (RFC 3465 2.3).
+	 */
+	if (ss->after_rto) {
+		/* This ACK covers data sent before the timeout. */
+		if (SEQ_LT(c->snd_una - acked, ss->rto_end))
+			n = ws_min32(n, c->mss);
+		if (SEQ_GEQ(c->snd_una, ss->rto_end))
+			ss->after_rto = 0;
+	}
+	if (ss->hs_state == WS_HS_CSS)
+		n /= WS_HS_CSS_GROWTH_DIVISOR;
+	room = c->ssthresh - c->cwnd;
+	if (n <= room) {
+		c->cwnd += n;
+		return 0;
+	}
+	c->cwnd = c->ssthresh;
+	return ws_min32(n - room, acked);
+}
+
+/* ------------------------------------------------------------------ */
+/* NewReno: slow start and congestion avoidance (RFC 5681).            */
 
 static void
 newreno_init(struct ws_tcp_conn *c)
 {
-	c->cwnd = initial_window(c);
-	/* RFC 5681 3.1: arbitrarily high. */
-	c->ssthresh = UINT32_MAX / 2;
+	/* RFC 5681 3.1: after a lost SYN or SYN-ACK, one segment. */
+	c->cwnd = c->syn_rtx ? c->mss : ws_tcp_initial_window(c);
+	c->ssthresh = WS_TCP_SSTHRESH_INIT;
 	c->bytes_acked = 0;
 	c->in_recovery = 0;
 	c->dupacks = 0;
+	memset(c->cc_priv, 0, sizeof(c->cc_priv));
+	ws_tcp_ss_init(c);
 }
 
 static void
-newreno_on_ack(struct ws_tcp_conn *c, uint32_t acked)
+newreno_on_ack(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us)
 {
 	uint32_t mss = c->mss;
 
 	if (c->cwnd < c->ssthresh) {
-		/* Slow start: at most one SMSS per ACK (RFC 5681 3.1). */
-		c->cwnd += RTE_MIN(acked, mss);
-		return;
+		acked = ws_tcp_slow_start(c, acked, rtt_us);
+		if (acked == 0)
+			return;
 	}
 	/* Congestion avoidance: about one SMSS per RTT (byte counting). */
 	c->bytes_acked += acked;
@@ -60,44 +206,11 @@ half_flight(const struct ws_tcp_conn *c)
 	return RTE_MAX(ws_tcp_flight(c) / 2, 2u * c->mss);
 }
 
-static bool
-newreno_on_dupack(struct ws_tcp_conn *c)
+static uint32_t
+newreno_ssthresh(struct ws_tcp_conn *c)
 {
-	if (c->in_recovery) {
-		/* Each further dup ACK: one more segment left the net. */
-		c->cwnd += c->mss;
-		return false;
-	}
-	if (c->dupacks != 3)
-		return false;
-	/* RFC 6582 3.2 step 2: not again for the same window of data. */
-	if (!SEQ_GT(c->snd_una, c->recover))
-		return false;
-	c->ssthresh = half_flight(c);
-	c->cwnd = c->ssthresh + 3u * c->mss;
-	c->recover = c->snd_max;
-	c->in_recovery = 1;
-	return true;
-}
-
-static bool
-newreno_on_recovery_ack(struct ws_tcp_conn *c, uint32_t acked)
-{
-	if (SEQ_GEQ(c->snd_una, c->recover)) {
-		/* Full ACK: deflate (RFC 6582 3.2 step 3, option 1). */
-		c->cwnd = ws_min32(c->ssthresh,
-			ws_max32(ws_tcp_flight(c), c->mss) + c->mss);
-		c->in_recovery = 0;
-		c->bytes_acked = 0;
-		return false;
-	}
-	/* Partial ACK: deflate by what was acked, add back one SMSS. */
-	c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
-	if (acked >= c->mss)
-		c->cwnd += c->mss;
-	if (c->cwnd < c->mss)
-		c->cwnd = c->mss;
-	return true;
+	ws_tcp_ss_loss(c);
+	return half_flight(c);
 }
 
 static void
@@ -108,25 +221,41 @@ newreno_on_rto(struct ws_tcp_conn *c)
 		c->ssthresh = half_flight(c);
 	c->cwnd = c->mss;
 	c->bytes_acked = 0;
-}
-
-/* RFC 5681 4.1: restart from RW = min(IW, cwnd) after an idle RTO. */
-static void
-newreno_on_idle(struct ws_tcp_conn *c)
-{
-	uint32_t iw = ws_min32(10u * c->mss,
-		ws_max32(2u * c->mss, 14600u));
-
-	if (c->cwnd > iw)
-		c->cwnd = iw;
+	ws_tcp_ss_on_rto(c);
 }
 
 const struct ws_tcp_cc_ops ws_tcp_newreno = {
 	.name = "newreno",
 	.init = newreno_init,
 	.on_ack = newreno_on_ack,
-	.on_dupack = newreno_on_dupack,
-	.on_recovery_ack = newreno_on_recovery_ack,
+	.ssthresh = newreno_ssthresh,
 	.on_rto = newreno_on_rto,
-	.on_idle = newreno_on_idle,
+	.on_idle = ws_tcp_cc_restart_window,
 };
+
+static const struct ws_tcp_cc_ops *const cc_algorithms[] = {
+	&ws_tcp_newreno,
+	&ws_tcp_cubic,
+};
+
+void
+ws_tcp_cc_ack(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us,
+		uint32_t prior_flight)
+{
+	if (prior_flight < c->cwnd / 2) {
+		c->tw->st->cwnd_app_limited++;
+		return;
+	}
+	c->cc->on_ack(c, acked, rtt_us);
+}
+
+const struct ws_tcp_cc_ops *
+ws_tcp_cc_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cc_algorithms); i++)
+		if (strcmp(cc_algorithms[i]->name, name) == 0)
+			return cc_algorithms[i];
+	return NULL;
+}

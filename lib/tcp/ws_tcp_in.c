@@ -289,7 +289,7 @@ bool
 ws_tcp_ooo_block(const struct ws_tcp_conn *c, uint32_t seq, uint32_t *left,
 		uint32_t *right)
 {
-	const struct ws_tcp_ooo *o;
+	const struct ws_tcp_ooo *o, *last = NULL;
 	uint32_t l = 0, r = 0;
 	bool run = false;
 
@@ -299,14 +299,22 @@ ws_tcp_ooo_block(const struct ws_tcp_conn *c, uint32_t seq, uint32_t *left,
 			run = true;
 		}
 		r = o->seq + o->len;
+		last = o;
 	}
 	if (!run || SEQ_GEQ(seq, r))
 		return false;
 	/* Nodes that continue the block after 'seq'. */
-	for (; o != NULL && o->seq == r; o = o->next)
+	for (; o != NULL && o->seq == r; o = o->next) {
 		r += o->len;
+		last = o;
+	}
 	*left = l;
-	*right = r;
+	/*
+	 * A FIN held at the end of the block is in it (its sequence number
+	 * is held too), as in Linux's end_seq: a sender whose last segment
+	 * carried the FIN sees that segment SACKed whole.
+	 */
+	*right = r + (last->fin ? 1 : 0);
 	return true;
 }
 
@@ -336,6 +344,28 @@ sack_note(struct ws_tcp_conn *c, uint32_t seq)
 }
 
 /*
+ * Out-of-order segments c may hold: [tcp] ooo_segments, or, once
+ * autotuning has grown its window past [tcp] rcvbuf, as many as that
+ * window holds. A window of 1,500 segments with room for 64 behind a
+ * hole made the peer send again all that arrived past the 64th (a Linux
+ * client through a lossy path retransmitted a third of its upload). The
+ * worker's ooo_worker_segments still bounds them all; one connection
+ * takes at most half of it.
+ */
+static uint32_t
+ooo_limit(const struct ws_tcp_conn *c)
+{
+	const struct ws_tcp_config *cfg = &c->tw->cfg;
+	uint32_t n;
+
+	if (cfg->ooo_segments == 0 || c->rcvbuf <= cfg->rcvbuf)
+		return cfg->ooo_segments;
+	n = c->rcvbuf / ws_max32(c->rcv_mss, WS_TCP_MIN_SND_MSS) + 1;
+	n = ws_min32(n, cfg->ooo_worker_segments / 2);
+	return ws_max32(n, cfg->ooo_segments);
+}
+
+/*
  * Hold 'm' ('len' bytes at 'seq', beyond rcv_nxt; maybe a FIN after it).
  * Existing data wins over the newcomer where they overlap.
  */
@@ -356,6 +386,7 @@ ooo_insert(struct ws_tcp_conn *c, uint32_t seq, uint32_t len, bool fin,
 		if (cut >= len) {
 			if (fin && o->seq + o->len == end)
 				o->fin = true;
+			ws_tcp_lr_dsack_note(c, seq, end);
 			tw->st->ooo_dup++;
 			rte_pktmbuf_free(m);
 			return;
@@ -378,7 +409,7 @@ ooo_insert(struct ws_tcp_conn *c, uint32_t seq, uint32_t len, bool fin,
 		}
 		ws_mbuf_trim(m, len);
 	}
-	if (c->ooo_n >= tw->cfg.ooo_segments || tw->free_ooo == NULL) {
+	if (c->ooo_n >= ooo_limit(c) || tw->free_ooo == NULL) {
 		WS_DROP(tw->w, tw->st->ooo_drop_full, NULL);
 		rte_pktmbuf_free(m);
 		return;
@@ -445,7 +476,7 @@ rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 		return true;
 	}
-	max_segs = RTE_MAX(tw->cfg.rcvbuf / WS_TCP_RB_BYTES_PER_SEG, 64u);
+	max_segs = RTE_MAX(c->rcvbuf / WS_TCP_RB_BYTES_PER_SEG, 64u);
 	if ((uint32_t)c->rb_head->nb_segs + m->nb_segs > max_segs) {
 		WS_DROP(tw->w, tw->st->drop_rb_segs, NULL);
 		rte_pktmbuf_free(m);
@@ -593,12 +624,68 @@ seg_accepted(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 	}
 }
 
+/*
+ * Fast retransmit and NewReno fast recovery with partial ACKs (RFC 5681
+ * 3.2, RFC 6582): a duplicate ACK (count in c->dupacks). True when the
+ * first unacknowledged segment must be retransmitted now.
+ */
+static bool
+recovery_dupack(struct ws_tcp_conn *c)
+{
+	if (c->in_recovery) {
+		/* Each further dup ACK: one more segment left the net. */
+		c->cwnd += c->mss;
+		return false;
+	}
+	if (c->dupacks != 3)
+		return false;
+	/* RFC 6582 3.2 step 2: not again for the same window of data. */
+	if (!SEQ_GT(c->snd_una, c->recover))
+		return false;
+	c->prior_cwnd = c->cwnd;
+	c->prior_ssthresh = c->ssthresh;
+	c->ssthresh = c->cc->ssthresh(c);
+	c->cwnd = c->ssthresh + 3u * c->mss;
+	c->recover = c->snd_max;
+	c->in_recovery = 1;
+	c->ca_state = WS_TCP_CA_RECOVERY;
+	c->tw->st->newreno_recoveries++;
+	return true;
+}
+
+/*
+ * New data acknowledged in recovery: true when the ACK was partial and
+ * the next hole must be retransmitted.
+ */
+static bool
+recovery_ack(struct ws_tcp_conn *c, uint32_t acked)
+{
+	if (SEQ_GEQ(c->snd_una, c->recover)) {
+		/* Full ACK: deflate (RFC 6582 3.2 step 3, option 1). */
+		c->cwnd = ws_min32(c->ssthresh,
+			ws_max32(ws_tcp_flight(c), c->mss) + c->mss);
+		c->in_recovery = 0;
+		c->ca_state = WS_TCP_CA_OPEN;
+		c->bytes_acked = 0;
+		if (c->cc->on_recovery_exit != NULL)
+			c->cc->on_recovery_exit(c);
+		return false;
+	}
+	/* Partial ACK: deflate by what was acked, add back one SMSS. */
+	c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+	if (acked >= c->mss)
+		c->cwnd += c->mss;
+	if (c->cwnd < c->mss)
+		c->cwnd = c->mss;
+	return true;
+}
+
 /* Returns false when the segment must go no further. */
 static bool
 ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 {
 	struct ws_tcp_worker *tw = c->tw;
-	uint32_t acked, data_acked, wnd;
+	uint32_t acked, data_acked, wnd, rtt_us = 0, prior_una = c->snd_una;
 
 	/* RFC 5961 5.2 (MAY-12): the ACK must be in range. */
 	if (SEQ_GT(sg->ack, c->snd_max)) {
@@ -619,12 +706,13 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 		/* RTT: timestamps (RFC 7323 4) or one timed segment (Karn). */
 		if (c->ts_ok && (sg->opts.present & WS_TCP_OPT_HAS_TS) &&
 				sg->opts.tsecr != 0) {
-			ws_tcp_rtt_sample(c, (ws_tcp_tsval(c) -
-				sg->opts.tsecr) * 1000u);
+			rtt_us = (ws_tcp_tsval(c) - sg->opts.tsecr) * 1000u;
+			ws_tcp_rtt_sample(c, rtt_us);
 		} else if (c->rtt_timing && SEQ_GT(sg->ack, c->rtt_seq)) {
 			c->rtt_timing = 0;
-			ws_tcp_rtt_sample(c, (uint32_t)((tw->w->now -
-				c->rtt_start) * 1000 / tw->ms_div));
+			rtt_us = (uint32_t)((tw->w->now - c->rtt_start) *
+				1000 / tw->ms_div);
+			ws_tcp_rtt_sample(c, rtt_us);
 		}
 		data_acked = RTE_MIN(acked, c->sb_len);
 		if (c->shut_wr && acked > data_acked)
@@ -635,13 +723,16 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 			c->snd_nxt = c->snd_una;
 		c->n_rtx = 0;
 		c->rtx_first = 0;
-		if (c->in_recovery) {
-			if (c->cc->on_recovery_ack(c, acked)) {
+		if (c->sack_ok) {
+			/* ws_tcp_lr_ack, below. */
+		} else if (c->in_recovery) {
+			if (recovery_ack(c, acked)) {
 				tw->st->partial_ack_rtx++;
 				ws_tcp_retransmit_first(c);
 			}
 		} else {
-			c->cc->on_ack(c, acked);
+			ws_tcp_cc_ack(c, acked, rtt_us, c->snd_max -
+				(c->snd_una - acked));
 		}
 		c->dupacks = 0;
 	} else if (sg->ack == c->snd_una && wnd == 0 && c->n_rtx != 0) {
@@ -658,11 +749,14 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 		tw->st->dupacks_rx++;
 		if (c->dupacks < UINT8_MAX)
 			c->dupacks++;
-		if (c->cc->on_dupack(c)) {
+		if (!c->sack_ok && recovery_dupack(c)) {
 			tw->st->fast_retransmits++;
 			ws_tcp_retransmit_first(c);
 		}
 	}
+	/* SACK peers: the scoreboard, RACK-TLP, PRR (ws_tcp_sack.c). */
+	if (c->sack_ok)
+		ws_tcp_lr_ack(c, sg, prior_una, rtt_us);
 	/*
 	 * Window update (RFC 9293 3.10.7.4, fifth, ESTABLISHED), and, as
 	 * Linux does, from every segment that acknowledges new data: our
@@ -818,6 +912,7 @@ data_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, uint32_t skip, bool *fi
 		return;
 	}
 	c->rcv_nxt += len;
+	ws_tcp_rcv_rtt_measure(c, sg, len);
 	if (had_ooo) {
 		if (ooo_drain(c))
 			*fin = true;
@@ -909,6 +1004,11 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 			ws_tcp_timer_arm_ms(c, &c->wait_timer,
 				2 * tw->cfg.msl_ms);
 		} else if (!(sg->flags & TH_RST)) {
+			/* Data we have: a duplicate (RFC 2883). */
+			if (sg->len != 0 &&
+					SEQ_LEQ(sg->seq + sg->len, c->rcv_nxt))
+				ws_tcp_lr_dsack_note(c, sg->seq,
+					sg->seq + sg->len);
 			invalid_ack(c, sg);
 		}
 		goto out;
@@ -995,6 +1095,9 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	}
 
 	/* Seventh: data. */
+	if (sg->len > skip && skip != 0)
+		/* RFC 2883: what was here already is reported. */
+		ws_tcp_lr_dsack_note(c, sg->seq, c->rcv_nxt);
 	if (sg->len > skip) {
 		switch (c->state) {
 		case WS_TCP_ESTABLISHED:
@@ -1020,6 +1123,7 @@ ws_tcp_conn_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg)
 	} else if (skip != 0 && sg->len != 0) {
 		/* A pure duplicate: the peer missed our ACK. */
 		tw->st->dup_data_rx++;
+		ws_tcp_lr_dsack_note(c, sg->seq, sg->seq + sg->len);
 		c->ack_now = 1;
 	}
 

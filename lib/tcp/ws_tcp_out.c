@@ -47,6 +47,7 @@ ws_tcp_sb_free(struct ws_tcp_conn *c)
 	c->sb_head = NULL;
 	c->sb_tail = NULL;
 	c->sb_cur = NULL;
+	c->lr.sb_rcur = NULL;
 	c->sb_off = 0;
 	c->sb_len = 0;
 }
@@ -69,6 +70,8 @@ ws_tcp_sb_drop(struct ws_tcp_conn *c, uint32_t n)
 			c->sb_tail = NULL;
 		if (c->sb_cur == seg)
 			c->sb_cur = NULL;
+		if (c->lr.sb_rcur == seg)
+			c->lr.sb_rcur = NULL;
 		seg->next = NULL;
 		rte_pktmbuf_free(seg);
 		c->tw->sb_mbufs--;
@@ -86,10 +89,20 @@ sb_copy(struct ws_tcp_conn *c, uint32_t off, uint32_t len, uint8_t *dst)
 {
 	uint32_t target = c->snd_una + off, seg_seq, n;
 	const struct rte_mbuf *seg;
+	/*
+	 * Retransmissions behind the new-data cursor keep a cursor of their
+	 * own: SACK recovery resends holes in order between new segments,
+	 * and neither may send the other back to snd_una.
+	 */
+	bool back = c->sb_cur != NULL && SEQ_LT(target, c->sb_cur_seq);
 
-	if (c->sb_cur != NULL && SEQ_GEQ(target, c->sb_cur_seq)) {
+	if (!back && c->sb_cur != NULL) {
 		seg = c->sb_cur;
 		seg_seq = c->sb_cur_seq;
+	} else if (back && c->lr.sb_rcur != NULL &&
+			SEQ_GEQ(target, c->lr.sb_rcur_seq)) {
+		seg = c->lr.sb_rcur;
+		seg_seq = c->lr.sb_rcur_seq;
 	} else {
 		seg = c->sb_head;
 		seg_seq = c->snd_una - c->sb_off;
@@ -112,8 +125,13 @@ sb_copy(struct ws_tcp_conn *c, uint32_t off, uint32_t len, uint8_t *dst)
 		seg_seq += seg->data_len;
 		seg = seg->next;
 	}
-	c->sb_cur = seg;
-	c->sb_cur_seq = seg_seq;
+	if (back) {
+		c->lr.sb_rcur = seg;
+		c->lr.sb_rcur_seq = seg_seq;
+	} else {
+		c->sb_cur = seg;
+		c->sb_cur_seq = seg_seq;
+	}
 }
 
 uint32_t
@@ -128,7 +146,7 @@ ws_tcp_fin_seq(const struct ws_tcp_conn *c)
 uint32_t
 ws_tcp_rcv_window(struct ws_tcp_conn *c)
 {
-	uint32_t rcvbuf = c->tw->cfg.rcvbuf, used, avail, cur, max;
+	uint32_t rcvbuf = c->rcvbuf, used, avail, cur, max;
 
 	used = c->rb_len + c->ooo_bytes;
 	avail = used < rcvbuf ? rcvbuf - used : 0;
@@ -239,18 +257,30 @@ sack_listed(const uint32_t *lefts, unsigned int n, uint32_t left)
  * ACK, then the earlier first blocks), then the others in order.
  */
 static unsigned int
-sack_options(const struct ws_tcp_conn *c, uint8_t *p, unsigned int max)
+sack_options(struct ws_tcp_conn *c, uint8_t *p, unsigned int max)
 {
 	const struct ws_tcp_ooo *o = c->ooo;
 	uint32_t lefts[WS_TCP_SACK_MAX], left, right;
-	unsigned int n = 0, i;
+	unsigned int n = 0, nl = 0, i;
+	bool fin;
 
 	max = RTE_MIN(max, (unsigned int)WS_TCP_SACK_MAX);
+	if (c->lr.dsack_pending && max != 0) {
+		/*
+		 * RFC 2883 4: the duplicate first, once; the block that
+		 * holds it (if any) follows as usual.
+		 */
+		put32(p + 4, c->lr.dsack_left);
+		put32(p + 8, c->lr.dsack_right);
+		n++;
+		c->lr.dsack_pending = false;
+		c->tw->st->dsack_tx++;
+	}
 	for (i = 0; i < c->n_sack_hint && n < max; i++) {
 		if (!ws_tcp_ooo_block(c, c->sack_hint[i], &left, &right) ||
-				sack_listed(lefts, n, left))
+				sack_listed(lefts, nl, left))
 			continue;
-		lefts[n] = left;
+		lefts[nl++] = left;
 		put32(p + 4 + 8 * n, left);
 		put32(p + 8 + 8 * n, right);
 		n++;
@@ -258,13 +288,17 @@ sack_options(const struct ws_tcp_conn *c, uint8_t *p, unsigned int max)
 	while (o != NULL && n < max) {
 		left = o->seq;
 		right = o->seq + o->len;
-		for (o = o->next; o != NULL && o->seq == right; o = o->next)
+		fin = o->fin;
+		for (o = o->next; o != NULL && o->seq == right; o = o->next) {
 			right += o->len;
-		if (left == right || sack_listed(lefts, n, left))
+			fin = o->fin;
+		}
+		if (left == right || sack_listed(lefts, nl, left))
 			continue;
-		lefts[n] = left;
+		lefts[nl++] = left;
 		put32(p + 4 + 8 * n, left);
-		put32(p + 8 + 8 * n, right);
+		/* A held FIN is in the block (ws_tcp_ooo_block). */
+		put32(p + 8 + 8 * n, right + (fin ? 1 : 0));
 		n++;
 	}
 	if (n == 0)
@@ -354,7 +388,8 @@ xmit(struct ws_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
 			olen = 2 + opt_ts(opts + 2, ws_tcp_tsval(c),
 				c->ts_recent);
 		}
-		if (c->sack_ok && c->ooo != NULL && (flags & TH_ACK) &&
+		if (c->sack_ok && (c->ooo != NULL || c->lr.dsack_pending) &&
+				(flags & TH_ACK) &&
 				!(flags & TH_RST)) {
 			/*
 			 * Blocks only where they fit: a full-sized segment
@@ -382,6 +417,13 @@ xmit(struct ws_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
 		wnd = 0;
 	} else {
 		wnd = ws_tcp_rcv_window(c) >> c->rcv_shift;
+		/*
+		 * Scaling rounds down; an edge already offered stays where
+		 * it was (RFC 7323 2.4): round up to it instead.
+		 */
+		if (SEQ_LT(c->rcv_nxt + (wnd << c->rcv_shift), c->rcv_adv) &&
+				wnd < UINT16_MAX)
+			wnd++;
 		if (SEQ_GT(c->rcv_nxt + (wnd << c->rcv_shift), c->rcv_adv))
 			c->rcv_adv = c->rcv_nxt + (wnd << c->rcv_shift);
 	}
@@ -427,6 +469,10 @@ xmit(struct ws_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
 		tw->st->data_bytes_tx += len;
 		c->last_tx = w->now;
 	}
+	/* The scoreboard: every data or FIN segment of a SACK connection. */
+	if (c->sack_ok && !(flags & (TH_SYN | TH_RST)) &&
+			(len != 0 || (flags & TH_FIN)))
+		ws_tcp_lr_sent(c, seq, len + !!(flags & TH_FIN));
 	tcp_cksum_and_send(w, m, ip, th, thl);
 	return 0;
 }
@@ -632,11 +678,97 @@ ws_tcp_retransmit_first(struct ws_tcp_conn *c)
 		flags |= TH_PSH;
 	if (xmit(c, c->snd_una, flags, len) < 0)
 		return;
+	if (!c->sack_ok) {
+		/* (SACK connections count in ws_tcp_lr_sent.) */
+		c->retrans_bytes += len + !!(flags & TH_FIN);
+		c->tw->st->retransmit_bytes += len + !!(flags & TH_FIN);
+	}
 	end = c->snd_una + len + !!(flags & TH_FIN);
 	if (SEQ_LT(c->snd_nxt, end))
 		c->snd_nxt = end;
 	if (SEQ_LT(c->snd_max, end))
 		c->snd_max = end;
+}
+
+/*
+ * Send [seq, end) of record r again ('end' may stop short of the record's
+ * end; the FIN goes with its last piece), in segments of at most an MSS.
+ * Returns false when a segment could not be built.
+ */
+static bool
+resend_range(struct ws_tcp_conn *c, const struct ws_tcp_rec *r, uint32_t seq)
+{
+	bool fin = r->flags & WS_TCP_REC_FIN;
+	uint32_t dend = r->end - fin, len;
+	uint8_t flags;
+
+	do {
+		len = ws_min32(dend - seq, c->mss);
+		flags = TH_ACK;
+		if (seq + len == dend && fin)
+			flags |= TH_FIN;
+		if (len != 0 && seq + len == ws_tcp_fin_seq(c))
+			flags |= TH_PSH;
+		c->retransmits++;
+		c->tw->st->retransmits++;
+		if (c->ca_state == WS_TCP_CA_RECOVERY)
+			c->tw->st->fast_retransmits++;
+		if (xmit(c, seq, flags, len) < 0)
+			return false;
+		seq += len;
+	} while (seq != dend);
+	return true;
+}
+
+void
+ws_tcp_output_lost(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_rec *r;
+	uint32_t pipe, cong, len;
+
+	while ((r = ws_tcp_lr_next_lost(c)) != NULL) {
+		pipe = ws_tcp_lr_pipe(c);
+		cong = c->cwnd > pipe ? c->cwnd - pipe : 0;
+		len = ws_min32(r->end - r->seq, c->mss);
+		if (cong < len)
+			break;
+		/*
+		 * A record is resent whole: one made of several segments
+		 * (the pool ran dry) goes at once rather than be split.
+		 */
+		if (!resend_range(c, r, r->seq))
+			break;
+		ws_tcp_lr_mark_rtx(c, r);
+	}
+}
+
+bool
+ws_tcp_send_tlp(struct ws_tcp_conn *c, bool *rtx)
+{
+	uint32_t prior_max = c->snd_max, off = c->snd_nxt - c->snd_una;
+	struct ws_tcp_rec *r = c->lr.tail;
+	uint32_t dend, seq;
+
+	/* New data if there is some and the peer's window takes it. */
+	if (c->sb_len > off && c->snd_wnd > off) {
+		c->lr.tlp_force = true;
+		ws_tcp_output(c);
+		c->lr.tlp_force = false;
+		if (c->snd_max != prior_max) {
+			*rtx = false;
+			return true;
+		}
+	}
+	if (r == NULL || (r->flags & WS_TCP_REC_SACKED))
+		return false;
+	/* Else the last segment again. */
+	dend = r->end - !!(r->flags & WS_TCP_REC_FIN);
+	seq = dend - r->seq > c->mss ? dend - c->mss : r->seq;
+	if (!resend_range(c, r, seq))
+		return false;
+	ws_tcp_lr_mark_rtx(c, r);
+	*rtx = true;
+	return true;
 }
 
 void
@@ -653,6 +785,61 @@ ws_tcp_send_probe(struct ws_tcp_conn *c)
 }
 
 /*
+ * Pacing ([tcp] pacing, ws_tcp_set_pacing): new data leaves at
+ * cwnd / srtt, twice that in slow start and 1.2 times in congestion
+ * avoidance (Linux's tcp_update_pacing_rate), so a window is spread
+ * over the RTT instead of queueing at the bottleneck in one burst. A
+ * budget of bytes refills with the time passed; when it is spent the
+ * pacing timer resumes output. The timer wheel ticks every millisecond,
+ * so what is paced is 1 ms bursts: the budget holds at most 2 ms of the
+ * rate (a tick may fire a tick late) and at least 2 segments. Without
+ * an RTT sample yet there is no rate, and nothing is held back. Only
+ * new data is paced; retransmissions go at once.
+ */
+#define PACE_BURST_TICKS	2	/* ms of the rate the budget holds */
+
+/* Bytes per tick of the worker's clock. */
+static double
+pace_rate(const struct ws_tcp_conn *c)
+{
+	double r = (double)c->cwnd * 1000.0 /
+		((double)c->srtt_us * (double)c->tw->ms_div);
+
+	return c->cwnd < c->ssthresh ? 2.0 * r : 1.2 * r;
+}
+
+static void
+pace_refill(struct ws_tcp_conn *c)
+{
+	uint64_t now = c->tw->w->now;
+	double rate, cap, b;
+
+	if (c->srtt_us == 0)
+		return;
+	rate = pace_rate(c);
+	cap = RTE_MAX(rate * PACE_BURST_TICKS * (double)c->tw->ms_div,
+		2.0 * c->mss);
+	b = (double)c->pace_budget + rate * (double)(now - c->pace_last);
+	c->pace_budget = (int64_t)RTE_MIN(b, cap);
+	c->pace_last = now;
+}
+
+/* The budget is spent: output again once it has refilled. */
+static void
+pace_wait(struct ws_tcp_conn *c)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	double ticks;
+
+	if (ws_timer_armed(&c->pace_timer))
+		return;
+	ticks = (double)(1 - c->pace_budget) / pace_rate(c);
+	ws_timer_arm(&tw->wheel, &c->pace_timer, tw->w->now +
+		(uint64_t)RTE_MIN(ticks + 1, 1e3 * (double)tw->ms_div));
+	tw->st->paced_waits++;
+}
+
+/*
  * Send new data (and the FIN) as far as the send window, the congestion
  * window, Nagle (SHLD-7, MUST-17) and sender SWS avoidance (MUST-38)
  * allow; then any ACK still owed.
@@ -660,7 +847,7 @@ ws_tcp_send_probe(struct ws_tcp_conn *c)
 void
 ws_tcp_output(struct ws_tcp_conn *c)
 {
-	uint32_t off, unsent, wnd, usable, len;
+	uint32_t off, unsent, wnd, usable, len, pipe;
 	uint8_t flags;
 	bool fin;
 
@@ -685,13 +872,31 @@ ws_tcp_output(struct ws_tcp_conn *c)
 			c->tw->w->now - c->last_tx >
 			(uint64_t)c->rto_ms * c->tw->ms_div)
 		c->cc->on_idle(c);
+	if (c->pacing)
+		pace_refill(c);
+	if (c->sack_ok)
+		ws_tcp_output_lost(c);
 	for (;;) {
 		off = c->snd_nxt - c->snd_una;
 		unsent = c->sb_len > off ? c->sb_len - off : 0;
-		/* RFC 3042 Limited Transmit: a segment per early dup ACK. */
-		wnd = ws_min32(c->snd_wnd, c->cwnd + (c->in_recovery ? 0u :
-			ws_min32(c->dupacks, 2) * c->mss));
-		usable = wnd > off ? wnd - off : 0;
+		if (c->sack_ok) {
+			/*
+			 * RFC 6675: the window less what the scoreboard says
+			 * is in the network (PRR sets cwnd in recovery); a
+			 * tail loss probe may go one segment past it.
+			 */
+			pipe = ws_tcp_lr_pipe(c);
+			wnd = (c->cwnd > pipe ? c->cwnd - pipe : 0) +
+				(c->lr.tlp_force ? c->mss : 0);
+			usable = ws_min32(wnd, c->snd_wnd > off ?
+				c->snd_wnd - off : 0);
+		} else {
+			/* RFC 3042 Limited Transmit: a segment per dup ACK. */
+			wnd = ws_min32(c->snd_wnd, c->cwnd +
+				(c->in_recovery ? 0u :
+				ws_min32(c->dupacks, 2) * c->mss));
+			usable = wnd > off ? wnd - off : 0;
+		}
 		len = ws_min32(ws_min32(unsent, usable), c->mss);
 		fin = fin_pending_at(c, c->snd_nxt + len) &&
 			len == unsent;
@@ -704,6 +909,11 @@ ws_tcp_output(struct ws_tcp_conn *c)
 		} else if (len != 0 && len < c->mss && !c->nodelay &&
 				c->snd_nxt != c->snd_una && !fin) {
 			/* Nagle: a small tail waits for the ACK. */
+			break;
+		}
+		if (len != 0 && c->pacing && c->srtt_us != 0 &&
+				c->pace_budget <= 0) {
+			pace_wait(c);
 			break;
 		}
 		flags = TH_ACK;
@@ -719,6 +929,9 @@ ws_tcp_output(struct ws_tcp_conn *c)
 		}
 		if (xmit(c, c->snd_nxt, flags, len) < 0)
 			break;
+		if (c->pacing)
+			c->pace_budget -= len;
+		c->lr.tlp_force = false;
 		c->snd_nxt += len + (fin ? 1 : 0);
 		if (SEQ_GT(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;

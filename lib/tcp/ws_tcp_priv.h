@@ -28,6 +28,7 @@
 #include "ws_stats.h"
 #include "ws_syncookie.h"
 #include "ws_tcp.h"
+#include "ws_tcp_sack.h"
 #include "ws_timer.h"
 
 struct ws_worker;
@@ -160,9 +161,22 @@ enum ws_tcp_rtx_mode {
 	WS_TCP_RTX_RETRANSMIT,
 	WS_TCP_RTX_PERSIST,
 	WS_TCP_RTX_KEEPALIVE,
+	WS_TCP_RTX_REORDER,		/* RACK's reordering timer */
+	WS_TCP_RTX_TLP,			/* a tail loss probe is due */
 };
 
 struct ws_tcp_cc_ops;
+
+/* Where loss recovery stands (as Linux's tcp_ca_state). */
+enum ws_tcp_ca_state {
+	WS_TCP_CA_OPEN = 0,		/* no loss suspected */
+	WS_TCP_CA_DISORDER,		/* duplicate ACKs or SACKs seen */
+	WS_TCP_CA_RECOVERY,		/* fast recovery */
+	WS_TCP_CA_LOSS,			/* after a retransmission timeout */
+};
+
+/* Bytes of CC-private state in a TCB (ws_tcp_conn.cc_priv). */
+#define WS_TCP_CC_PRIV_SIZE	64
 
 /*
  * The TCB. Hot fields for input first. Sequence variables are RFC 9293's;
@@ -206,6 +220,7 @@ struct ws_tcp_conn {
 	uint32_t in_bw_list:1;		/* waits for send-buffer budget */
 	uint32_t orphan:1;		/* counted in the orphans gauge */
 	uint32_t pmtu_no_df:1;		/* MTU below pmtu_min: no DF */
+	uint32_t pacing:1;		/* [tcp] pacing: ws_tcp_output paces */
 
 	uint16_t busy;			/* callers on the stack using c */
 	uint16_t mss;			/* effective send MSS (MUST-16) */
@@ -240,6 +255,25 @@ struct ws_tcp_conn {
 	const struct ws_tcp_cc_ops *cc;
 	uint32_t cwnd, ssthresh, recover;
 	uint32_t bytes_acked;		/* congestion avoidance counter */
+	uint8_t ca_state;		/* enum ws_tcp_ca_state */
+	/* Before the last congestion event, for undo. */
+	uint32_t prior_cwnd, prior_ssthresh;
+	/* Loss recovery's view of the flight, in bytes. */
+	uint32_t sacked_out;		/* SACKed above snd_una */
+	uint32_t lost_out;		/* marked lost, not yet resent */
+	uint32_t retrans_out;		/* retransmitted, still in flight */
+	uint64_t retrans_bytes;		/* retransmitted, ever */
+	/* The algorithm's own state (CUBIC's epoch, W_max, ...). */
+	uint64_t cc_priv[WS_TCP_CC_PRIV_SIZE / 8];
+	/*
+	 * Pacing: bytes new data may still take now, refilled at the
+	 * pacing rate as time passes (ws_tcp_out.c); pace_timer resumes
+	 * output when it ran out.
+	 */
+	int64_t pace_budget;
+	uint64_t pace_last;		/* ticks: last refill; 0 = never */
+	/* SACK scoreboard, RACK-TLP, PRR, undo (ws_tcp_sack.c). */
+	struct ws_tcp_lr lr;
 
 	/* Send buffer: unacked then unsent bytes; also the rtx queue. */
 	/* Single-segment mbufs linked through ->next. */
@@ -260,6 +294,23 @@ struct ws_tcp_conn {
 	uint32_t rb_off;		/* consumed bytes of rb_head */
 	uint32_t rb_len;		/* held bytes */
 	uint32_t rcv_segs_unacked;	/* full segments since our last ACK */
+	/*
+	 * Receive-buffer autotuning (as Linux's DRS): the buffer grows from
+	 * cfg.rcvbuf toward cfg.rcvbuf_max to twice what the application
+	 * reads in one of the receiver's RTTs, measured from the peer's
+	 * echo of our timestamps, or without them by the time one window
+	 * takes to arrive (ws_tcp_rcv_rtt_measure, ws_tcp_rcvbuf_adjust).
+	 */
+	uint32_t rcvbuf;		/* bytes: the window we may offer */
+	uint32_t rcv_rtt_us8;		/* receiver's RTT estimate, << 3 */
+	uint32_t rcv_rtt_seq;		/* no TS: timing until rcv_nxt is here */
+	uint64_t rcv_rtt_start;		/* ticks; 0 = not timing */
+	uint32_t rcv_rtt_tsecr;		/* the last TSecr sampled */
+	uint32_t rcvq_space;		/* bytes read in the last measured RTT */
+	uint32_t rcvq_seq;		/* read up to here when it began */
+	uint64_t rcvq_time;		/* ticks: when it began; 0 = not yet */
+	/* Send-buffer autotuning: grows from cfg.sndbuf with cwnd. */
+	uint32_t sndbuf;		/* bytes the send buffer may hold */
 
 	struct ws_tcp_ooo *ooo;		/* sorted by seq */
 	uint32_t ooo_bytes;
@@ -287,6 +338,7 @@ struct ws_tcp_conn {
 	struct ws_timer delack_timer;
 	struct ws_timer wait_timer;	/* TIME_WAIT, FIN_WAIT_2 */
 	struct ws_timer idle_timer;	/* the application's idle timer */
+	struct ws_timer pace_timer;	/* pacing: send the next burst */
 
 	struct ws_tcp_worker *tw;
 	struct ws_tcp_listener *listener;	/* until accepted */
@@ -319,7 +371,7 @@ struct ws_tcp_worker {
 	uint32_t next_port;		/* ephemeral search cursor */
 	/* listeners[0 .. n_listeners - 1]: none is ever removed */
 	unsigned int n_listeners;
-	uint8_t rcv_shift;		/* our window scale for cfg.rcvbuf */
+	uint8_t rcv_shift;		/* our window scale for cfg.rcvbuf_max */
 	uint64_t chack_start;		/* ticks: current 1 s window */
 	uint32_t chack_count;
 	uint32_t chack_budget;		/* this window's, drawn at random */
@@ -339,6 +391,10 @@ struct ws_tcp_worker {
 	uint32_t sb_wake;		/* wake waiters below this */
 	uint32_t sb_mbuf_bytes;		/* data one send-buffer mbuf holds */
 	struct ws_tcp_conn *bw_head, *bw_tail;
+	/* The scoreboard's records (ws_tcp_sack.c), for all connections. */
+	struct ws_tcp_rec *recs;
+	struct ws_tcp_rec *free_recs;
+	uint32_t n_recs, recs_free;
 };
 
 /* ws_tcp.c: core. */
@@ -369,6 +425,8 @@ void ws_tcp_timer_arm_ms(struct ws_tcp_conn *c, struct ws_timer *t,
 		uint32_t ms);
 void ws_tcp_timer_stop(struct ws_tcp_conn *c, struct ws_timer *t);
 void ws_tcp_rtx_restart(struct ws_tcp_conn *c);
+/* The RTO with the backoff of the timeouts in a row (ms). */
+uint32_t ws_tcp_rto_backed_off(const struct ws_tcp_conn *c);
 void ws_tcp_rtt_sample(struct ws_tcp_conn *c, uint32_t rtt_us);
 void ws_tcp_enter_time_wait(struct ws_tcp_conn *c);
 /* RFC 5961 7: may c send a challenge ACK now (counts it if so)? */
@@ -404,6 +462,20 @@ void ws_tcp_listen_input(struct ws_tcp_worker *tw,
 		struct ws_tcp_listener *l, struct ws_tcp_seg *sg);
 /* c stops being half-open (established or gone): the listener's count. */
 void ws_tcp_half_open_done(struct ws_tcp_conn *c);
+
+/*
+ * Buffer autotuning (ws_tcp_autotune.c). Time the receiver's RTT on
+ * in-order data segment 'sg' ('len' bytes of new data), and grow
+ * c->rcvbuf once per RTT after the application read (ws_tcp_deliver).
+ */
+void ws_tcp_rcv_rtt_measure(struct ws_tcp_conn *c,
+		const struct ws_tcp_seg *sg, uint32_t len);
+void ws_tcp_rcvbuf_adjust(struct ws_tcp_conn *c);
+/*
+ * After an ACK: grow c->sndbuf toward cfg.sndbuf_max with cwnd when the
+ * buffer, not cwnd, held the application back.
+ */
+void ws_tcp_sndbuf_expand(struct ws_tcp_conn *c);
 
 /* ws_tcp_out.c. */
 /* Send what window, Nagle and the ACK state allow. */
@@ -442,6 +514,16 @@ void ws_tcp_send_rst(struct ws_tcp_worker *tw, const struct ws_tcp_key *key,
 		uint32_t seq, uint32_t ack, uint8_t flags);
 /* Retransmit the first unacked segment (or the SYN, or the FIN). */
 void ws_tcp_retransmit_first(struct ws_tcp_conn *c);
+/*
+ * SACK connections: retransmit lost records within the congestion window
+ * (RFC 6675 NextSeg (1)); ws_tcp_output calls it first.
+ */
+void ws_tcp_output_lost(struct ws_tcp_conn *c);
+/*
+ * A tail loss probe (RFC 8985 7.3): a new segment if the windows allow,
+ * else the last segment again. True when one was sent; *rtx says which.
+ */
+bool ws_tcp_send_tlp(struct ws_tcp_conn *c, bool *rtx);
 /* A zero-window or keep-alive probe: <SEQ=SND.UNA-1><CTL=ACK>. */
 void ws_tcp_send_probe(struct ws_tcp_conn *c);
 /* Drop 'n' acked bytes from the send buffer. */
@@ -455,24 +537,45 @@ uint32_t ws_tcp_fin_seq(const struct ws_tcp_conn *c);
 struct ws_tcp_cc_ops {
 	const char *name;
 	void (*init)(struct ws_tcp_conn *c);
-	/* 'acked' new bytes acknowledged outside recovery. */
-	void (*on_ack)(struct ws_tcp_conn *c, uint32_t acked);
 	/*
-	 * A duplicate ACK (count in c->dupacks). Returns true when the
-	 * first unacked segment must be retransmitted now.
+	 * 'acked' bytes newly acknowledged outside recovery; 'rtt_us' is
+	 * this ACK's RTT sample, 0 when it gave none. Grows cwnd.
 	 */
-	bool (*on_dupack)(struct ws_tcp_conn *c);
+	void (*on_ack)(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us);
 	/*
-	 * New data acknowledged while in recovery. Returns true when the
-	 * ACK was partial and the next hole must be retransmitted.
+	 * A congestion event (loss detected, recovery begins): the new
+	 * ssthresh. The caller has saved prior_cwnd and prior_ssthresh and
+	 * sets cwnd during recovery itself.
 	 */
-	bool (*on_recovery_ack)(struct ws_tcp_conn *c, uint32_t acked);
+	uint32_t (*ssthresh)(struct ws_tcp_conn *c);
+	/* Recovery is over; cwnd is already ssthresh. May be NULL. */
+	void (*on_recovery_exit)(struct ws_tcp_conn *c);
 	void (*on_rto)(struct ws_tcp_conn *c);
 	/* Sending again after an idle period longer than the RTO. */
 	void (*on_idle)(struct ws_tcp_conn *c);
+	/*
+	 * The last congestion event was spurious: restore the algorithm's
+	 * own state from before it (the caller restores cwnd and ssthresh
+	 * from prior_cwnd and prior_ssthresh). May be NULL.
+	 */
+	void (*undo)(struct ws_tcp_conn *c);
 };
 
 extern const struct ws_tcp_cc_ops ws_tcp_newreno;
+extern const struct ws_tcp_cc_ops ws_tcp_cubic;
+
+/*
+ * New data acknowledged outside recovery: the window grows (cc->on_ack)
+ * only if the sender used it, 'prior_flight' (the bytes in flight before
+ * this ACK) at least half of cwnd (RFC 7661 2); an application that
+ * sends less would otherwise grow cwnd without bound and later burst it.
+ * Counted in tcp.cwnd_app_limited.
+ */
+void ws_tcp_cc_ack(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us,
+		uint32_t prior_flight);
+
+/* The algorithm called 'name', or NULL. */
+const struct ws_tcp_cc_ops *ws_tcp_cc_find(const char *name);
 
 /*
  * The TCB's invariants, checked (rte_panic on a breach) in builds with

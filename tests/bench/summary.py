@@ -109,8 +109,19 @@ def http(d):
     return rows
 
 
+def wan(d):
+    rows = []
+    for r in d["rows"]:
+        met = {True: "met", False: "NOT met", None: ""}[r["met"]]
+        rows.append((f"WAN {r['scenario']}, {r['cc']}",
+                     f"{r['goodput_bps'] / 1e6:.1f} Mbit/s",
+                     f"{r['result']} (goal {r['goal']})",
+                     f"{met}, {r['rto_count']} RTO"))
+    return rows
+
+
 SUMMARIES = {"shard": shard, "syn": syn, "conn": conn, "wire": wire,
-             "profile": profile, "http": http}
+             "profile": profile, "http": http, "wan": wan}
 
 
 def main():

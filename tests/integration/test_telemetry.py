@@ -235,6 +235,49 @@ def test_state_gauges_equal_the_listed_connections_while_ab_runs(woshou, netns, 
     assert busiest > 3
 
 
+def test_conn_list_verbose_shows_tcp_state_during_a_transfer(woshou, netns, tel):
+    # Echo: woshou receives and sends, so both buffers and cwnd move.
+    client = netns.popen(["sh", "-c", f"head -c 300M /dev/zero | "
+                          f"nc -N -w 20 {WOSHOU_IP} 7 > /dev/null"])
+    rows = []
+    try:
+        deadline = time.monotonic() + 30
+        while client.poll() is None and time.monotonic() < deadline:
+            r = tel.q("/woshou/conn/list,verbose,port=7,state=ESTABLISHED")
+            assert r is not None and r["per_page"] == 20
+            for i, line in enumerate(r["conns"]):
+                c = r[f"conn_{i}"]
+                # The dict is the line's connection.
+                assert line.split()[:3] == [c["local"], c["remote"], c["state"]]
+                rows.append(c)
+            time.sleep(0.05)
+    finally:
+        if client.poll() is None:
+            client.kill()
+        client.wait()
+    assert rows, "the transfer never showed in /woshou/conn/list,verbose"
+    print(f"{len(rows)} rows; last: {rows[-1]}")
+    for c in rows:
+        assert c["local"] == f"{WOSHOU_IP}:7" and c["state"] == "ESTABLISHED"
+        assert c["cwnd"] > 0 and c["srtt_us"] > 0 and c["rto_ms"] >= 200, c
+        assert c["ssthresh"] > 0 and c["rttvar_us"] >= 0, c
+        assert c["cc"] in ("newreno", "cubic"), c
+        assert c["ca_state"] in ("open", "disorder", "recovery", "loss"), c
+        assert c["rcvbuf"] >= 262144 and c["sndbuf"] >= 262144, c
+        assert c["snd_wnd"] > 0, c
+        assert c["in_flight"] <= c["unacked"], c
+        for k in ("sacked", "lost", "retrans_bytes"):
+            assert k in c, c
+    # The echo kept woshou's send buffer full while the path had room:
+    # it grew past where it started.
+    assert max(c["sndbuf"] for c in rows) > 262144, rows[-1]
+    # Listeners show no TCP state; verbose pages are at most 25.
+    r = tel.q("/woshou/conn/list,verbose,state=LISTEN")
+    assert [r[f"conn_{i}"]["cc"] for i in range(len(r["conns"]))] == ["-"] * 3
+    assert tel.q("/woshou/conn/list,verbose,per_page=26") is None
+    assert tel.q("/woshou/conn/list,verbose,per_page=25")["per_page"] == 25
+
+
 def help_says_more_than_the_name(name, text):
     """A HELP text that is not just the metric's name again."""
     words = text.strip().lower().replace(" ", "_")
@@ -308,6 +351,11 @@ def test_woshou_stat_table_json_prometheus_and_serve(woshou, netns, tel):
 
     conns = run([STAT, "--prefix", PREFIX, "--conns", "state=LISTEN"]).stdout
     assert "3 listed of 3 connections" in conns
+    conns = run([STAT, "--prefix", PREFIX, "--conns", "state=LISTEN", "-v"]).stdout
+    lines = conns.splitlines()
+    assert lines[0].split()[:5] == ["local", "remote", "state", "cwnd", "ssthresh"]
+    assert "cc" in lines[0].split() and "rcvbuf" in lines[0].split()
+    assert len(lines) == 5 and "3 listed of 3 connections" in lines[-1], conns
     bad = run([STAT, "--prefix", PREFIX, "--conns", "state=OPEN"], check=False)
     assert bad.returncode != 0 and "bad filter" in bad.stderr
 

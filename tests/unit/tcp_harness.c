@@ -134,6 +134,9 @@ tcp_configure(struct ws_test_env *env)
 	t->max_connections = 8;
 	t->rcvbuf = 262144;
 	t->sndbuf = 65536;
+	/* Fixed buffers (window scale 3): test_tcp_autotune.c grows them. */
+	t->rcvbuf_max = t->rcvbuf;
+	t->sndbuf_max = t->sndbuf;
 	t->msl_ms = MSL_MS;
 	t->rto_initial_ms = RTO_MS;
 	t->rto_min_ms = 200;
@@ -159,6 +162,9 @@ tcp_configure(struct ws_test_env *env)
 	t->window_scaling = true;
 	t->sack = true;
 	t->nodelay = false;
+	/* The existing tests' windows are NewReno's; test_tcp_cc picks. */
+	t->congestion = WS_TCP_CONGESTION_NEWRENO;
+	t->pacing = false;
 }
 
 int

@@ -219,6 +219,9 @@ test_defaults(void **state)
 	assert_int_equal(cfg.tcp.max_connections, 16384);
 	assert_int_equal(cfg.tcp.rcvbuf, 262144);
 	assert_int_equal(cfg.tcp.sndbuf, 262144);
+	/* Linux's tcp_rmem[2] and tcp_wmem[2]. */
+	assert_int_equal(cfg.tcp.rcvbuf_max, 6291456);
+	assert_int_equal(cfg.tcp.sndbuf_max, 4194304);
 	assert_int_equal(cfg.tcp.msl_ms, 30000);
 	assert_int_equal(cfg.tcp.rto_initial_ms, 1000);
 	assert_int_equal(cfg.tcp.rto_min_ms, 200);
@@ -245,8 +248,12 @@ test_defaults(void **state)
 	assert_true(cfg.tcp.timestamps_strict);
 	assert_true(cfg.tcp.window_scaling);
 	assert_true(cfg.tcp.sack);
+	assert_true(cfg.tcp.rack);
+	assert_true(cfg.tcp.tlp);
 	assert_false(cfg.tcp.nodelay);
 	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_AUTO);
+	assert_int_equal(cfg.tcp.congestion, WS_TCP_CONGESTION_CUBIC);
+	assert_false(cfg.tcp.pacing);
 	assert_int_equal(svc.http_port, 80);
 	assert_int_equal(svc.echo_port, 7);
 	assert_int_equal(svc.discard_port, 9);
@@ -326,7 +333,9 @@ static const char full_ini[] =
 	"[tcp]\n"
 	"max_connections = 1048576\n"
 	"rcvbuf = 4096\n"
+	"rcvbuf_max = 4096\n"
 	"sndbuf = 16777216\n"
+	"sndbuf_max = 1073725440\n"
 	"msl_ms = 100\n"
 	"rto_initial_ms = 60000\n"
 	"rto_min_ms = 10\n"
@@ -352,9 +361,13 @@ static const char full_ini[] =
 	"timestamps_strict = no\n"
 	"window_scaling = off\n"
 	"sack = false\n"
+	"rack = no\n"
+	"tlp = no\n"
 	"nodelay = yes\n"
 	"syncookies = ALWAYS\n"
 	"syncookie_bad_ack = Drop\n"
+	"congestion = NewReno\n"
+	"pacing = yes\n"
 	"[http]\n"
 	"port = 8080\n"
 	"max_request = 1048576\n"
@@ -424,7 +437,9 @@ test_full_file(void **state)
 	assert_true(cfg.control.print_stats);
 	assert_int_equal(cfg.tcp.max_connections, 1048576);
 	assert_int_equal(cfg.tcp.rcvbuf, 4096);
+	assert_int_equal(cfg.tcp.rcvbuf_max, 4096);
 	assert_int_equal(cfg.tcp.sndbuf, 16777216);
+	assert_int_equal(cfg.tcp.sndbuf_max, 1073725440);
 	assert_int_equal(cfg.tcp.msl_ms, 100);
 	assert_int_equal(cfg.tcp.rto_initial_ms, 60000);
 	assert_int_equal(cfg.tcp.rto_min_ms, 10);
@@ -451,8 +466,12 @@ test_full_file(void **state)
 	assert_false(cfg.tcp.timestamps_strict);
 	assert_false(cfg.tcp.window_scaling);
 	assert_false(cfg.tcp.sack);
+	assert_false(cfg.tcp.rack);
+	assert_false(cfg.tcp.tlp);
 	assert_true(cfg.tcp.nodelay);
 	assert_int_equal(cfg.tcp.syncookies, WS_SYNCOOKIES_ALWAYS);
+	assert_int_equal(cfg.tcp.congestion, WS_TCP_CONGESTION_NEWRENO);
+	assert_true(cfg.tcp.pacing);
 	assert_int_equal(svc.http_port, 8080);
 	assert_int_equal(svc.http_max_request, 1048576);
 	assert_int_equal(svc.http_max_body, 0);
@@ -1034,8 +1053,12 @@ test_tcp_bounds(void **state)
 	} keys[] = {
 		{ "ip", "pmtu_min", 68, 9216 },
 		{ "tcp", "max_connections", 16, 1048576 },
+		/* Their largest needs a larger ceiling: see below. */
 		{ "tcp", "rcvbuf", 4096, 16777216 },
 		{ "tcp", "sndbuf", 4096, 16777216 },
+		/* Loaded at the default rcvbuf and sndbuf, their floors. */
+		{ "tcp", "rcvbuf_max", 262144, 1073725440 },
+		{ "tcp", "sndbuf_max", 262144, 1073725440 },
 		{ "tcp", "msl_ms", 100, 600000 },
 		{ "tcp", "rto_initial_ms", 100, 60000 },
 		{ "tcp", "rto_min_ms", 10, 60000 },
@@ -1073,9 +1096,15 @@ test_tcp_bounds(void **state)
 
 	(void)state;
 	for (i = 0; i < RTE_DIM(keys); i++) {
-		/* rto_max_ms is checked against rto_min_ms: see below. */
+		/*
+		 * rto_max_ms is checked against rto_min_ms, the buffer
+		 * ceilings against their buffers: see below.
+		 */
 		uint64_t lo = strcmp(keys[i].key, "rto_max_ms") == 0 ?
-			1000 : keys[i].min;
+			1000 : strstr(keys[i].key, "buf_max") != NULL ?
+			4096 : keys[i].min;
+		bool needs_max = strcmp(keys[i].key, "rcvbuf") == 0 ||
+			strcmp(keys[i].key, "sndbuf") == 0;
 
 		snprintf(range, sizeof(range), "%" PRIu64 "..%" PRIu64, lo,
 			keys[i].max);
@@ -1093,8 +1122,36 @@ test_tcp_bounds(void **state)
 		snprintf(value, sizeof(value), "%" PRIu64, keys[i].min);
 		load_value(keys[i].section, keys[i].key, value, &cfg);
 		snprintf(value, sizeof(value), "%" PRIu64, keys[i].max);
-		load_value(keys[i].section, keys[i].key, value, &cfg);
+		if (!needs_max)
+			load_value(keys[i].section, keys[i].key, value, &cfg);
 	}
+	/*
+	 * A buffer above its default ceiling needs the ceiling raised; a
+	 * ceiling below its buffer is one line naming both.
+	 */
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[tcp]\nrcvbuf = 16777216\n",
+		NULL, 0, "bad.ini: [tcp] rcvbuf_max: 6291456 is below rcvbuf "
+		"(16777216): raise rcvbuf_max too");
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[tcp]\nsndbuf = 16777216\n",
+		NULL, 0, "bad.ini: [tcp] sndbuf_max: 4194304 is below sndbuf "
+		"(16777216): raise sndbuf_max too");
+	expect_error("[ip]\naddr = " GOOD_ADDR "\n[tcp]\nrcvbuf = 524288\n"
+		"rcvbuf_max = 524287\n", NULL, 0, "bad.ini: [tcp] rcvbuf_max: "
+		"524287 is below rcvbuf (524288): raise rcvbuf_max too");
+	{
+		const char *sets[] = { "tcp.sndbuf_max=65536" };
+
+		expect_error("[ip]\naddr = " GOOD_ADDR "\n", sets, 1,
+			"--set: [tcp] sndbuf_max: 65536 is "
+			"below sndbuf (262144): raise sndbuf_max too");
+	}
+	load_good("[ip]\naddr = " GOOD_ADDR "\n[tcp]\nrcvbuf = 16777216\n"
+		"rcvbuf_max = 16777216\nsndbuf = 16777216\n"
+		"sndbuf_max = 33554432\n", NULL, 0, &cfg);
+	assert_int_equal(cfg.tcp.rcvbuf, 16777216);
+	assert_int_equal(cfg.tcp.rcvbuf_max, 16777216);
+	assert_int_equal(cfg.tcp.sndbuf, 16777216);
+	assert_int_equal(cfg.tcp.sndbuf_max, 33554432);
 	expect_bad_value("tcp", "delack_ms", "500",
 		"500 is out of range 1..499");
 	expect_bad_value("tcp", "nodelay", "maybe",
@@ -1212,6 +1269,27 @@ test_tcp_syncookies(void **state)
 	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_RST);
 	expect_bad_value("tcp", "syncookie_bad_ack", "silent",
 		"'silent' is not rst or drop");
+}
+
+/* [tcp] congestion names the algorithms ws_tcp_cc_find knows. */
+static void
+test_tcp_congestion(void **state)
+{
+	struct ws_config cfg;
+
+	(void)state;
+	load_value("tcp", "congestion", "newreno", &cfg);
+	assert_int_equal(cfg.tcp.congestion, WS_TCP_CONGESTION_NEWRENO);
+	load_value("tcp", "congestion", "CUBIC", &cfg);
+	assert_int_equal(cfg.tcp.congestion, WS_TCP_CONGESTION_CUBIC);
+	expect_bad_value("tcp", "congestion", "bbr",
+		"'bbr' is not cubic or newreno");
+	expect_bad_value("tcp", "congestion", "",
+		"'' is not cubic or newreno");
+	load_value("tcp", "pacing", "yes", &cfg);
+	assert_true(cfg.tcp.pacing);
+	expect_bad_value("tcp", "pacing", "fast",
+		"'fast' is not yes/no/true/false/on/off/1/0");
 }
 
 static void
@@ -2557,6 +2635,7 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_tcp_rto),
 	DIR_TEST(test_mbuf_plan),
 	DIR_TEST(test_tcp_syncookies),
+	DIR_TEST(test_tcp_congestion),
 	DIR_TEST(test_service_ports),
 	DIR_TEST(test_routes),
 	DIR_TEST(test_route_errors),

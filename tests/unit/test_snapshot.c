@@ -316,6 +316,20 @@ test_telemetry_parameters(void **state)
 		WS_TEL_P_WORKER | WS_TEL_P_DESCRIBE, &p), -EINVAL);
 	assert_int_equal(ws_tel_parse_params(
 		"page=99999999999999999999", all, &p), -EINVAL);
+	/* verbose: conn/list only, and fewer per page (16 KiB replies). */
+	assert_int_equal(ws_tel_parse_params("verbose", all, &p), -EINVAL);
+	assert_int_equal(ws_tel_parse_params("verbose,port=80",
+		all | WS_TEL_P_VERBOSE, &p), 0);
+	assert_true(p.verbose);
+	assert_int_equal(p.port, 80);
+	assert_int_equal(ws_tel_parse_params("per_page=25 verbose",
+		all | WS_TEL_P_VERBOSE, &p), 0);
+	assert_int_equal(ws_tel_parse_params("verbose,per_page=26",
+		all | WS_TEL_P_VERBOSE, &p), -EINVAL);
+	assert_int_equal(ws_tel_parse_params("verbose,verbose",
+		all | WS_TEL_P_VERBOSE, &p), -EINVAL);
+	assert_int_equal(ws_tel_parse_params("state=LISTEN", all, &p), 0);
+	assert_false(p.verbose);
 }
 
 static const struct CMUnitTest tests[] = {

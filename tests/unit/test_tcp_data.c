@@ -278,6 +278,28 @@ test_ooo_bounded(void **state)
 	finish(env);
 }
 
+/*
+ * A window autotuning grew holds out-of-order segments to its size, up
+ * to half the worker's nodes: 64 behind a hole in a window of 1,500 made
+ * the peer send the rest again.
+ */
+static void
+test_ooo_limit_follows_autotuned_window(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	unsigned int i;
+
+	/* ooo_segments 4, ooo_worker_segments 16 (tcp_configure). */
+	app.conn->rcvbuf = 2 * env->w.tcp->cfg.rcvbuf;
+	for (i = 0; i < 10; i++)
+		peer(env, PISN + 10 + 10 * i, iss + 1, F_ACK, 65535, "x", 1);
+	assert_int_equal(app.conn->ooo_n, 8);
+	assert_int_equal(st(env)->ooo_drop_full, 2);
+	ws_test_clear_captured(env);
+	finish(env);
+}
+
 /* ... and per worker: all connections share ooo_worker_segments. */
 static void
 test_ooo_bounded_per_worker(void **state)
@@ -608,6 +630,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_shld31_out_of_order_fill),
 	TCP_TEST(test_out_of_order_bare_fin_dup_ack),
 	TCP_TEST(test_ooo_bounded),
+	TCP_TEST(test_ooo_limit_follows_autotuned_window),
 	TCP_TEST(test_ooo_bounded_per_worker),
 	TCP_TEST(test_must17_nagle),
 	TCP_TEST(test_send_buffer_full_writable),

@@ -284,6 +284,23 @@ test_e2e_lossy_transfer_mbufs(void **state)
 	assert_true(env->w.stats.tcp.rto_expired < 10);
 }
 
+/* The lossy link again with CUBIC and pacing on the sending side. */
+static void
+test_e2e_lossy_transfer_cubic(void **state)
+{
+	struct ws_test_env *env = *state;
+
+	env->cfg.tcp.congestion = WS_TCP_CONGESTION_CUBIC;
+	env->cfg.tcp.pacing = true;
+	ws_test_env_reinit(env);
+	ws_test_learn_peer(env);
+	e2e_run(env, 37, false);
+	assert_int_equal(e2e.rx_cksum_drops, 0);
+	assert_true(env->w.stats.tcp.fast_retransmits > 0);
+	assert_true(env->w.stats.tcp.rto_expired < 10);
+	assert_true(e2e.rx_unacceptable < 10);
+}
+
 /* Fragmented segments (indirect mbuf chains) verify and deliver. */
 static void
 test_e2e_fragmented_segments(void **state)
@@ -310,6 +327,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_e2e_bulk_transfer),
 	TCP_TEST(test_e2e_lossy_transfer),
 	TCP_TEST(test_e2e_lossy_transfer_mbufs),
+	TCP_TEST(test_e2e_lossy_transfer_cubic),
 	TCP_TEST(test_e2e_fragmented_segments),
 };
 

@@ -142,8 +142,12 @@ test_passive_open_data_both_ways(void **state)
 		assert_int_equal(info.remote_addr, rte_cpu_to_be_32(PEER_IP));
 		assert_int_equal(info.snd_mss, 1460);
 		assert_int_equal(info.unacked + info.unsent + info.held, 0);
-		/* IW10 (RFC 6928) plus the 6 bytes acked in slow start. */
-		assert_int_equal(info.cwnd, 10 * 1460 + 6);
+		/*
+		 * IW10 (RFC 6928), not grown: 6 bytes in flight used less
+		 * than half of it (RFC 7661).
+		 */
+		assert_int_equal(info.cwnd, 10 * 1460);
+		assert_int_equal(st(env)->cwnd_app_limited, 1);
 		assert_false(info.timestamps);
 		assert_ptr_equal(ws_tcp_worker(app.conn), &env->w);
 	}
