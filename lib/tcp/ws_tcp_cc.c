@@ -168,8 +168,8 @@ ws_tcp_slow_start(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us)
 /* ------------------------------------------------------------------ */
 /* NewReno: slow start and congestion avoidance (RFC 5681).            */
 
-static void
-newreno_init(struct ws_tcp_conn *c)
+void
+ws_tcp_cc_init(struct ws_tcp_conn *c)
 {
 	/* RFC 5681 3.1: after a lost SYN or SYN-ACK, one segment. */
 	c->cwnd = c->syn_rtx ? c->mss : ws_tcp_initial_window(c);
@@ -226,7 +226,7 @@ newreno_on_rto(struct ws_tcp_conn *c)
 
 const struct ws_tcp_cc_ops ws_tcp_newreno = {
 	.name = "newreno",
-	.init = newreno_init,
+	.init = ws_tcp_cc_init,
 	.on_ack = newreno_on_ack,
 	.ssthresh = newreno_ssthresh,
 	.on_rto = newreno_on_rto,

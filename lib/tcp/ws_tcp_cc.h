@@ -63,6 +63,12 @@ ws_tcp_ss(struct ws_tcp_conn *c)
 
 /* Fresh slow-start state; HyStart++ on while ssthresh is the initial. */
 void ws_tcp_ss_init(struct ws_tcp_conn *c);
+/*
+ * A new connection's window (IW10, or one segment after a lost SYN),
+ * ssthresh "arbitrarily high", and the algorithm's state zeroed: every
+ * algorithm's init.
+ */
+void ws_tcp_cc_init(struct ws_tcp_conn *c);
 
 /*
  * Slow start for 'acked' newly acknowledged bytes with this ACK's RTT

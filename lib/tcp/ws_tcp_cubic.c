@@ -106,19 +106,6 @@ epoch_start(struct ws_tcp_conn *c, struct cubic *cu)
 }
 
 static void
-cubic_init(struct ws_tcp_conn *c)
-{
-	/* RFC 5681 3.1: after a lost SYN or SYN-ACK, one segment. */
-	c->cwnd = c->syn_rtx ? c->mss : ws_tcp_initial_window(c);
-	c->ssthresh = WS_TCP_SSTHRESH_INIT;
-	c->bytes_acked = 0;
-	c->in_recovery = 0;
-	c->dupacks = 0;
-	memset(c->cc_priv, 0, sizeof(c->cc_priv));
-	ws_tcp_ss_init(c);
-}
-
-static void
 cubic_on_ack(struct ws_tcp_conn *c, uint32_t acked, uint32_t rtt_us)
 {
 	struct cubic *cu = cubic(c);
@@ -261,7 +248,7 @@ cubic_undo(struct ws_tcp_conn *c)
 
 const struct ws_tcp_cc_ops ws_tcp_cubic = {
 	.name = "cubic",
-	.init = cubic_init,
+	.init = ws_tcp_cc_init,	/* CUBIC's state starts zeroed */
 	.on_ack = cubic_on_ack,
 	.ssthresh = cubic_ssthresh,
 	.on_recovery_exit = cubic_on_recovery_exit,
