@@ -851,33 +851,23 @@ check_sndbuf_worker_mbufs(const struct ws_config_key *k, const char *text,
  */
 #define WS_TCP_BUF_MAX	1073725440u
 
-/* tcp.rcvbuf_max: parsed after rcvbuf, and never below it. */
+/*
+ * tcp.rcvbuf_max and tcp.sndbuf_max: parsed after rcvbuf and sndbuf, and
+ * never below them (the ceiling a buffer grows toward).
+ */
 static int
-check_rcvbuf_max(const struct ws_config_key *k, const char *text,
-		void *base, const struct ws_config *cfg, char *why,
-		size_t why_len)
+check_buf_max(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
 {
-	RTE_SET_USED(k);
-	RTE_SET_USED(base);
-	if (cfg->tcp.rcvbuf_max < cfg->tcp.rcvbuf) {
-		snprintf(why, why_len, "%s is below rcvbuf (%" PRIu32 "): "
-			"raise rcvbuf_max too", text, cfg->tcp.rcvbuf);
-		return -EINVAL;
-	}
-	return 0;
-}
+	bool rcv = strcmp(k->name, "rcvbuf_max") == 0;
+	uint32_t max = rcv ? cfg->tcp.rcvbuf_max : cfg->tcp.sndbuf_max;
+	uint32_t start = rcv ? cfg->tcp.rcvbuf : cfg->tcp.sndbuf;
+	const char *what = rcv ? "rcvbuf" : "sndbuf";
 
-/* tcp.sndbuf_max: parsed after sndbuf, and never below it. */
-static int
-check_sndbuf_max(const struct ws_config_key *k, const char *text,
-		void *base, const struct ws_config *cfg, char *why,
-		size_t why_len)
-{
-	RTE_SET_USED(k);
 	RTE_SET_USED(base);
-	if (cfg->tcp.sndbuf_max < cfg->tcp.sndbuf) {
-		snprintf(why, why_len, "%s is below sndbuf (%" PRIu32 "): "
-			"raise sndbuf_max too", text, cfg->tcp.sndbuf);
+	if (max < start) {
+		snprintf(why, why_len, "%s is below %s (%" PRIu32 "): "
+			"raise %s_max too", text, what, start, what);
 		return -EINVAL;
 	}
 	return 0;
@@ -1211,14 +1201,14 @@ static const struct ws_config_key tcp_keys[] = {
 		.help = "receive buffer (window) a connection starts with, "
 		"bytes" },
 	{ "rcvbuf_max", UINT("6291456", 4096, WS_TCP_BUF_MAX),
-		FIELD(tcp.rcvbuf_max), .check = check_rcvbuf_max,
+		FIELD(tcp.rcvbuf_max), .check = check_buf_max,
 		.help = "autotuning grows a receive buffer up to this, as the "
 		"application reads, >= rcvbuf (= rcvbuf: no autotuning); "
 		"our window scale is chosen for it" },
 	{ "sndbuf", UINT("262144", 4096, 16777216), FIELD(tcp.sndbuf),
 		.help = "send buffer a connection starts with, bytes" },
 	{ "sndbuf_max", UINT("4194304", 4096, WS_TCP_BUF_MAX),
-		FIELD(tcp.sndbuf_max), .check = check_sndbuf_max,
+		FIELD(tcp.sndbuf_max), .check = check_buf_max,
 		.help = "autotuning grows a send buffer up to this, with the "
 		"congestion window, >= sndbuf (= sndbuf: no autotuning)" },
 	{ "sndbuf_worker_mbufs", UINT("0", 0, 1048575),
