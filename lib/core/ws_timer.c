@@ -40,6 +40,12 @@ timer_unlink(struct ws_timer *t)
 }
 
 /* (target + 1) * resolution, saturated: past it a run has work to do. */
+static inline void
+slot_mark(struct ws_timer_wheel *tw, uint32_t idx)
+{
+	tw->busy[idx >> 6] |= UINT64_C(1) << (idx & 63);
+}
+
 static inline uint64_t
 wheel_next_tick(const struct ws_timer_wheel *tw, uint64_t target)
 {
@@ -61,11 +67,14 @@ ws_timer_wheel_init(struct ws_timer_wheel *tw, uint32_t n_slots,
 	if (n == 0)
 		return -EINVAL;
 
+	/* The slots, then their bitmap (one word for up to 64 slots). */
 	tw->slots = rte_zmalloc_socket("ws_timer_wheel",
-			(size_t)n * sizeof(*tw->slots), RTE_CACHE_LINE_SIZE,
-			socket);
+			(size_t)n * sizeof(*tw->slots) +
+			RTE_MAX((size_t)n / 64, (size_t)1) * sizeof(uint64_t),
+			RTE_CACHE_LINE_SIZE, socket);
 	if (tw->slots == NULL)
 		return -ENOMEM;
+	tw->busy = (uint64_t *)(void *)(tw->slots + n);
 	tw->n_slots = n;
 	tw->mask = n - 1;
 	tw->resolution = resolution;
@@ -84,6 +93,7 @@ ws_timer_wheel_fini(struct ws_timer_wheel *tw)
 {
 	rte_free(tw->slots);
 	tw->slots = NULL;
+	tw->busy = NULL;
 	tw->armed = 0;
 }
 
@@ -117,6 +127,7 @@ ws_timer_arm(struct ws_timer_wheel *tw, struct ws_timer *t, uint64_t expire)
 		slot = tw->now_slot + 1;
 	t->expire = expire;
 	timer_link(&tw->slots[slot & tw->mask], t);
+	slot_mark(tw, (uint32_t)(slot & tw->mask));
 }
 
 void
@@ -144,6 +155,7 @@ wheel_run_slot(struct ws_timer_wheel *tw, uint32_t idx, uint64_t now)
 	struct ws_timer *t;
 	unsigned int fired = 0;
 
+	tw->busy[idx >> 6] &= ~(UINT64_C(1) << (idx & 63));
 	if (pending == NULL)
 		return 0;
 	*slot = NULL;
@@ -160,6 +172,8 @@ wheel_run_slot(struct ws_timer_wheel *tw, uint32_t idx, uint64_t now)
 		fired++;
 		t->cb(t, t->arg);
 	}
+	if (*slot != NULL)
+		slot_mark(tw, idx);
 	return fired;
 }
 
@@ -168,6 +182,7 @@ ws_timer_wheel_run(struct ws_timer_wheel *tw, uint64_t now)
 {
 	uint64_t target, first, n, k;
 	unsigned int fired = 0;
+	uint32_t span;
 
 	if (likely(now < tw->next_tick))
 		return 0;
@@ -188,7 +203,26 @@ ws_timer_wheel_run(struct ws_timer_wheel *tw, uint64_t now)
 	tw->now_slot = target;
 	tw->next_tick = wheel_next_tick(tw, target);
 
-	for (k = first; k < first + n && tw->armed != 0; k++)
+	/*
+	 * Visit only the slots whose bit is set: after a long gap (a worker
+	 * idle, a test's clock jump) that is a few words, not thousands of
+	 * empty slots. A word never spans the wrap: with fewer than 64 slots
+	 * it holds them all.
+	 */
+	span = RTE_MIN(tw->n_slots, 64u);
+	for (k = first; k < first + n && tw->armed != 0; ) {
+		uint32_t idx = (uint32_t)(k & tw->mask);
+		uint64_t bits = tw->busy[idx >> 6] >> (idx & 63);
+
+		if (bits == 0) {
+			k += span - (idx & 63);
+			continue;
+		}
+		k += (uint64_t)__builtin_ctzll(bits);
+		if (k >= first + n)
+			break;
 		fired += wheel_run_slot(tw, (uint32_t)(k & tw->mask), now);
+		k++;
+	}
 	return fired;
 }

@@ -38,6 +38,9 @@ struct ws_timer {
 
 struct ws_timer_wheel {
 	struct ws_timer **slots;	/* n_slots list heads */
+	uint64_t *busy;			/* a bit per slot: set when the slot
+					 * may hold timers, clear when it is
+					 * surely empty (runs skip it) */
 	uint32_t n_slots;		/* power of two */
 	uint32_t mask;			/* n_slots - 1 */
 	uint64_t resolution;		/* ticks per slot */

@@ -398,8 +398,9 @@ struct ws_tcp_worker {
 	struct ws_tcp_conn *bw_head, *bw_tail;
 	/* The scoreboard's records (ws_tcp_sack.c), for all connections. */
 	struct ws_tcp_rec *recs;
-	struct ws_tcp_rec *free_recs;
+	struct ws_tcp_rec *free_recs;		/* returned ones */
 	uint32_t n_recs, recs_free;
+	uint32_t recs_carved;			/* recs[0..carved) handed out once */
 };
 
 /* ws_tcp.c: core. */

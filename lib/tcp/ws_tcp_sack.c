@@ -49,18 +49,19 @@
 int
 ws_tcp_lr_pool_init(struct ws_tcp_worker *tw, uint32_t n, int socket)
 {
-	uint32_t i;
-
-	tw->recs = rte_zmalloc_socket("ws_tcp_recs", sizeof(*tw->recs) *
+	/*
+	 * Records are carved from the array on first use (rec_alloc), not
+	 * threaded onto the free list here: a worker that never needs most
+	 * of them never touches their pages, and init costs no loop over
+	 * thousands of them (the fuzzer re-inits the module per input).
+	 */
+	tw->recs = rte_malloc_socket("ws_tcp_recs", sizeof(*tw->recs) *
 		RTE_MAX(n, 1u), RTE_CACHE_LINE_SIZE, socket);
 	if (tw->recs == NULL)
 		return -ENOMEM;
 	tw->n_recs = n;
+	tw->recs_carved = 0;
 	tw->free_recs = NULL;
-	for (i = n; i-- > 0; ) {
-		tw->recs[i].next = tw->free_recs;
-		tw->free_recs = &tw->recs[i];
-	}
 	tw->recs_free = n;
 	return 0;
 }
@@ -201,6 +202,12 @@ rec_alloc(struct ws_tcp_conn *c)
 
 	if (r != NULL) {
 		tw->free_recs = r->next;
+		tw->recs_free--;
+		memset(r, 0, sizeof(*r));
+		return r;
+	}
+	if (tw->recs_carved < tw->n_recs) {
+		r = &tw->recs[tw->recs_carved++];
 		tw->recs_free--;
 		memset(r, 0, sizeof(*r));
 		return r;

@@ -184,12 +184,15 @@ test_scoreboard_pool_exhausted(void **state)
 	uint32_t s = sack_establish(env, 10);
 	struct ws_tcp_conn *c = app.conn;
 	struct ws_tcp_rec *saved = tw->free_recs;
+	uint32_t carved = tw->recs_carved;
 	uint32_t b[2];
 
 	tw->cfg.tlp = false;
 	tw->free_recs = NULL;
+	tw->recs_carved = tw->n_recs;
 	send_n(env, 4);
 	tw->free_recs = saved;
+	tw->recs_carved = carved;
 	/* The TCB's own record holds all four. */
 	assert_int_equal(c->lr.n_recs, 1);
 	assert_true(c->lr.head->flags & WS_TCP_REC_INLINE);

@@ -548,6 +548,72 @@ check_periodic(uint64_t res, uint64_t period, uint32_t n_slots)
 	ws_timer_wheel_fini(&tw);
 }
 
+/*
+ * Runs skip slots whose bit is clear: timers far apart in a big wheel,
+ * slots left marked by cancelled timers, runs that stop in the middle of
+ * a bitmap word, and a small wheel (one partial word) wrapping around.
+ * Each timer fires once, on the first run at or after its expiry.
+ */
+static void
+check_sparse(uint32_t n_slots, const uint64_t *expiry, unsigned int n,
+		const uint64_t *steps, unsigned int n_steps)
+{
+	struct ws_timer_wheel tw;
+	struct rec r[8], gone[8];
+	uint64_t now = 0;
+	unsigned int i, k;
+
+	assert_true(n <= RTE_DIM(r));
+	wheel_init(&tw, n_slots, 1, 0);
+	for (i = 0; i < n; i++) {
+		rec_init(&r[i]);
+		rec_init(&gone[i]);
+		ws_timer_arm(&tw, &r[i].t, expiry[i]);
+		/* A neighbour armed and cancelled leaves its bit set. */
+		ws_timer_arm(&tw, &gone[i].t, expiry[i] + 1);
+		ws_timer_cancel(&tw, &gone[i].t);
+	}
+	for (k = 0; k < n_steps; k++) {
+		uint64_t prev = now;
+
+		now += steps[k];
+		run_at(&tw, now);
+		for (i = 0; i < n; i++) {
+			if (expiry[i] <= prev)
+				continue;
+			if (expiry[i] <= now) {
+				assert_int_equal(r[i].n_fired, 1);
+				assert_int_equal(r[i].fired_at, now);
+			} else {
+				assert_int_equal(r[i].n_fired, 0);
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		assert_int_equal(r[i].n_fired, 1);
+		assert_int_equal(gone[i].n_fired, 0);
+	}
+	assert_int_equal(tw.armed, 0);
+	ws_timer_wheel_fini(&tw);
+}
+
+static void
+test_sparse_skip(void **state)
+{
+	static const uint64_t big[] = { 5, 63, 64, 700, 4000, 4095, 9000 };
+	static const uint64_t big_steps[] = { 3, 62, 1, 1, 500, 3600, 10000 };
+	static const uint64_t one_jump[] = { 20000 };
+	static const uint64_t small[] = { 2, 7, 9, 15, 30 };
+	static const uint64_t small_steps[] = { 1, 5, 2, 6, 3, 20 };
+
+	(void)state;
+	check_sparse(4096, big, RTE_DIM(big), big_steps, RTE_DIM(big_steps));
+	check_sparse(4096, big, RTE_DIM(big), one_jump, RTE_DIM(one_jump));
+	check_sparse(8, small, RTE_DIM(small), small_steps,
+		RTE_DIM(small_steps));
+	check_sparse(8, small, RTE_DIM(small), one_jump, RTE_DIM(one_jump));
+}
+
 static void
 test_periodic(void **state)
 {
@@ -860,6 +926,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_many_random),
 	cmocka_unit_test(test_far_future),
 	cmocka_unit_test(test_long_gap),
+	cmocka_unit_test(test_sparse_skip),
 	cmocka_unit_test(test_idle_and_backwards),
 	cmocka_unit_test(test_periodic),
 	cmocka_unit_test(test_periodic_behind),
