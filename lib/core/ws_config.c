@@ -1295,9 +1295,9 @@ static const struct ws_config_key tcp_keys[] = {
 	{ "syncookies", WS_CONFIG_ENUM, "auto",
 		FIELD(tcp.syncookies), .names = syncookies_names,
 		.help = "SYN cookies: off, auto (when the backlog is full), always" },
-	{ "syncookie_bad_ack", WS_CONFIG_ENUM, "rst",
+	{ "syncookie_bad_ack", WS_CONFIG_ENUM, "drop",
 		FIELD(tcp.syncookie_bad_ack), .names = bad_cookie_names,
-		.help = "an ACK with a bad cookie gets: rst, or drop (silence)" },
+		.help = "an ACK with a bad cookie gets: drop (silence), or rst" },
 	{ "congestion", WS_CONFIG_ENUM, "cubic",
 		FIELD(tcp.congestion), .names = congestion_names,
 		.help = "congestion control of new connections: cubic "

@@ -17,7 +17,7 @@ WS_PACKAGES=(
 	python3 python3-pytest python3-scapy valgrind gcovr
 	iproute2 iputils-ping iputils-arping procps util-linux ethtool
 	curl netcat-openbsd apache2-utils wrk nftables
-	bind9-dnsutils dnsperf dnsmasq-base netsniff-ng hping3 nmap
+	bind9-dnsutils dnsperf dnsmasq-base netsniff-ng hping3 nmap tcpdump
 	nginx-light librte-net-memif23 librte-net-af-xdp23
 	clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )

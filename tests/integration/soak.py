@@ -108,6 +108,9 @@ def main():
                     help="SYNs a second during a flood (10 s of each minute); 0: no flood")
     ap.add_argument("--rss-max-mb", type=float, default=16,
                     help="allowed RSS growth after the warm-up, MiB")
+    ap.add_argument("--pcap", metavar="FILE",
+                    help="capture the handshakes, closes and small segments on port 80 "
+                         "(both sides of the relay) into FILE, to see why a client failed")
     ap.add_argument("--prefix", default=os.environ.get("WOSHOU_TEST_PREFIX", "ws_soak"))
     a = ap.parse_args()
 
@@ -123,7 +126,7 @@ def main():
         f.write(os.urandom(BULK))
 
     ns = Namespace()
-    w = path = None
+    w = path = pcap = None
     loads = []
     stop = threading.Event()
     failures = []
@@ -134,6 +137,13 @@ def main():
         path = ImpairedPath(ns, w, seconds=int(duration + 600), loss=a.loss,
                             reorder=a.reorder, duplicate=a.duplicate,
                             delay_ms=a.delay_ms)
+        if a.pcap:
+            # Control segments and anything small: what a failed handshake
+            # or a reset needs, without the bulk transfers' data.
+            pcap = ns.popen(["tcpdump", "-i", "any", "-s", "128", "-U", "-w", a.pcap,
+                             "tcp port 80 and (tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) "
+                             "!= 0 or less 200)"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until(lambda: ns.exec(["ping", "-c", "1", "-W", "1", WOSHOU_IP],
                                    check=False).returncode == 0,
                    timeout=30, what="woshou never answered ping")
@@ -299,6 +309,9 @@ def main():
         failures.append(f"soak aborted: {e!r}"[:2000])
     finally:
         stop.set()
+        if pcap is not None:
+            pcap.terminate()
+            pcap.wait(30)
         if path is not None:
             path.stop()
         if w is not None and w.proc.poll() is None:

@@ -373,7 +373,7 @@ def scapy_handshake(w, netns, cmd):
 
 
 def test_always_mode_cookie_handshakes_by_hand(start, netns):
-    w = start("tcp.syncookies=always")
+    w = start("tcp.syncookies=always", "tcp.syncookie_bad_ack=rst")
     netns.drop_kernel_rsts()
     before = w.snapshot_after("/woshou/tcp/stats")
 

@@ -243,7 +243,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.tcp.orphans_max, 0);
 	assert_int_equal(cfg.tcp.backlog, 1024);
 	assert_int_equal(cfg.tcp.half_open_max, 4096);
-	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_RST);
+	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_DROP);
 	assert_true(cfg.tcp.timestamps);
 	assert_true(cfg.tcp.timestamps_strict);
 	assert_true(cfg.tcp.window_scaling);
@@ -365,7 +365,7 @@ static const char full_ini[] =
 	"tlp = no\n"
 	"nodelay = yes\n"
 	"syncookies = ALWAYS\n"
-	"syncookie_bad_ack = Drop\n"
+	"syncookie_bad_ack = RST\n"
 	"congestion = NewReno\n"
 	"pacing = yes\n"
 	"[http]\n"
@@ -461,7 +461,7 @@ test_full_file(void **state)
 	assert_int_equal(cfg.tcp.orphans_max, 1048576);
 	assert_int_equal(cfg.tcp.backlog, 1);
 	assert_int_equal(cfg.tcp.half_open_max, 1048576);
-	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_DROP);
+	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_RST);
 	assert_false(cfg.tcp.timestamps);
 	assert_false(cfg.tcp.timestamps_strict);
 	assert_false(cfg.tcp.window_scaling);

@@ -169,7 +169,47 @@ test_syncookie_ack_with_data_and_fin(void **state)
 	finish(env);
 }
 
-/* A bad cookie is counted by reason and gets a RST, or silence. */
+/*
+ * Soak finding (issue 18): under a flood, with reordering and duplication
+ * on the path, a client's later segment (here its ACK of a duplicated
+ * SYN-ACK, sent after its GET) overtook the ACK completing the cookie
+ * handshake. Its SEQ is not ISN + 1, so the cookie cannot pass; the
+ * default answer is silence, not a RST that the client would accept (SEQ
+ * = its ACK = its RCV.NXT) and die of. The handshake ACK and the GET
+ * arrive next and the connection is served.
+ */
+static void
+test_syncookie_reordered_segment_before_ack(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t iss;
+
+	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
+	assert_int_equal(env->w.tcp->cfg.syncookie_bad_ack, WS_BAD_COOKIE_DROP);
+	iss = syn_from(env, PPORT, 1000);
+	/* The client's third segment first: SEQ after its 5-byte GET. */
+	peer(env, PISN + 1 + 5, iss + 1, F_ACK, 1000, NULL, 0);
+	expect_none(env);
+	assert_int_equal(st(env)->cookie_bad_hash, 1);
+	assert_int_equal(st(env)->rst_tx, 0);
+	assert_int_equal(app.accepted, 0);
+	/* Then the handshake ACK and the GET. */
+	peer(env, PISN + 1, iss + 1, F_ACK, 1000, NULL, 0);
+	assert_int_equal(st(env)->cookie_validated, 1);
+	assert_int_equal(app.accepted, 1);
+	assert_int_equal(app.conn->state, WS_TCP_ESTABLISHED);
+	peer(env, PISN + 1, iss + 1, F_ACK | F_PSH, 1000, "GET /", 5);
+	assert_int_equal(app.rx_len, 5);
+	assert_memory_equal(app.rx, "GET /", 5);
+	/* The late duplicate now meets the TCB: an old ACK, nothing more. */
+	peer(env, PISN + 1 + 5, iss + 1, F_ACK, 1000, NULL, 0);
+	expect_none(env);
+	assert_int_equal(app.conn->state, WS_TCP_ESTABLISHED);
+	assert_int_equal(st(env)->rst_tx, 0);
+	finish(env);
+}
+
+/* A bad cookie is counted by reason and gets a RST ('rst'), or silence. */
 static void
 test_syncookie_bad_ack(void **state)
 {
@@ -178,6 +218,7 @@ test_syncookie_bad_ack(void **state)
 	uint32_t cookie, now;
 
 	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
+	env->w.tcp->cfg.syncookie_bad_ack = WS_BAD_COOKIE_RST;
 	cookie = syn_from(env, PPORT, 1000);
 	now = ws_syncookie_counter(ws_tcp_now_ms(env->w.tcp));
 
@@ -278,6 +319,7 @@ test_syncookie_ageing(void **state)
 	uint32_t cookie;
 
 	env->w.tcp->cfg.syncookies = WS_SYNCOOKIES_ALWAYS;
+	env->w.tcp->cfg.syncookie_bad_ack = WS_BAD_COOKIE_RST;
 	/* Start of a period. */
 	now_ms = ws_tcp_now_ms(env->w.tcp);
 	ws_test_advance_ms(env, period_ms - now_ms % period_ms);
@@ -528,6 +570,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_syncookie_without_timestamps),
 	TCP_TEST(test_syncookie_ack_with_data_and_fin),
 	TCP_TEST(test_syncookie_bad_ack),
+	TCP_TEST(test_syncookie_reordered_segment_before_ack),
 	TCP_TEST(test_syncookie_shared_syn_copied),
 	TCP_TEST(test_syncookie_ageing),
 	TCP_TEST(test_syncookie_auto_mode),
