@@ -561,6 +561,129 @@ test_undo_after_dsack(void **state)
 	finish(env);
 }
 
+/*
+ * Timestamps with SACK: a connection whose peer echoes our TSvals. The
+ * peer's own TSval grows by one per ACK (PAWS).
+ */
+static uint32_t peer_tsval;
+
+static uint32_t
+ts_sack_establish(struct ws_test_env *env, uint32_t rtt_ms)
+{
+	/* MSS, NOP, NOP, SACK-permitted, NOP, NOP, TS (1000, 0). */
+	static const uint8_t o[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2,
+		1, 1, 8, 10, 0, 0, 0x03, 0xe8, 0, 0, 0, 0 };
+	uint8_t a[12];
+	struct cseg c;
+
+	send_syn(env, o, sizeof(o), 65535, &c);
+	assert_true(c.o.present & WS_TCP_OPT_HAS_TS);
+	elapse(env, rtt_ms);
+	ws_test_clear_captured(env);
+	peer_tsval = 1001;
+	ts_opt(a, peer_tsval, c.o.tsval);
+	{
+		struct pseg p = { .sport = PPORT, .dport = LPORT,
+			.seq = PISN + 1, .ack = c.seq + 1, .flags = F_ACK,
+			.wnd = 65535, .opts = a, .olen = sizeof(a) };
+
+		send_seg(env, &p);
+	}
+	expect_none(env);
+	assert_non_null(app.conn);
+	assert_true(app.conn->sack_ok && app.conn->ts_ok);
+	memset(blob, 'z', sizeof(blob));
+	return c.seq + 1;
+}
+
+/* An ACK echoing 'tsecr' with the n SACK blocks of 'b'. */
+static void
+ts_sack(struct ws_test_env *env, uint32_t ack, uint32_t tsecr, unsigned int n,
+		const uint32_t *b)
+{
+	uint8_t o[40];
+	unsigned int i, k;
+	struct pseg p = { .sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.ack = ack, .flags = F_ACK, .wnd = 65535, .opts = o };
+
+	ts_opt(o, ++peer_tsval, tsecr);
+	p.olen = 12;
+	if (n != 0) {
+		o[12] = 1;
+		o[13] = 1;
+		o[14] = 5;
+		o[15] = (uint8_t)(2 + 8 * n);
+		for (i = 0; i < 2 * n; i++)
+			for (k = 0; k < 4; k++)
+				o[16 + 4 * i + k] =
+					(uint8_t)(b[i] >> (24 - 8 * k));
+		p.olen = 16 + 8 * n;
+	}
+	send_seg(env, &p);
+}
+
+/*
+ * RFC 3522 (Eifel): the ACK of the retransmitted segment echoes the
+ * original's TSval, so the original arrived and the retransmission was
+ * spurious: cwnd and ssthresh are restored. When it echoes the
+ * retransmission's TSval, the loss was real and nothing is undone.
+ */
+static void
+check_ts_undo(struct ws_test_env *env, bool original_echoed)
+{
+	uint32_t s = ts_sack_establish(env, 10);
+	struct ws_tcp_conn *c = app.conn;
+	uint32_t b[2] = { 0, 0 };
+	uint32_t cwnd = c->cwnd, ts_orig, ts_rtx, m = c->mss;
+	struct cseg cs;
+
+	/* Timestamps take 12 bytes of each segment. */
+	assert_int_equal(m, MSS - 12);
+	assert_int_equal(ws_tcp_send(c, blob, 10 * m), (int)(10 * m));
+	assert_int_equal(ncap(env), 10);
+	cap(env, 0, &cs);
+	ts_orig = cs.o.tsval;
+	ws_test_clear_captured(env);
+	elapse(env, 10);
+	b[0] = s + m;
+	b[1] = s + 10 * m;
+	ts_sack(env, s, ts_orig, 1, b);
+	only(env, &cs);
+	assert_int_equal(cs.seq, s);
+	ts_rtx = cs.o.tsval;
+	assert_true((int32_t)(ts_rtx - ts_orig) >= 10);
+	assert_int_equal(c->ca_state, WS_TCP_CA_RECOVERY);
+	assert_int_equal(c->ssthresh, 5 * m);
+	elapse(env, 1);
+	ts_sack(env, s + 10 * m, original_echoed ? ts_orig : ts_rtx, 0, NULL);
+	if (original_echoed) {
+		assert_int_equal(st(env)->undos, 1);
+		assert_int_equal(st(env)->spurious_retransmits, 1);
+		/* Restored, then grown by this ACK's 10 segments. */
+		assert_true(c->cwnd >= cwnd);
+		assert_true(c->ssthresh > 5 * m);
+	} else {
+		assert_int_equal(st(env)->undos, 0);
+		assert_int_equal(st(env)->spurious_retransmits, 0);
+		assert_true(c->cwnd <= 5 * m);
+		assert_int_equal(c->ssthresh, 5 * m);
+	}
+	assert_int_equal(c->ca_state, WS_TCP_CA_OPEN);
+	finish(env);
+}
+
+static void
+test_undo_by_timestamps(void **state)
+{
+	check_ts_undo(*state, true);
+}
+
+static void
+test_no_undo_when_retransmission_echoed(void **state)
+{
+	check_ts_undo(*state, false);
+}
+
 /* RTO with SACK: only what is not SACKed is lost and resent. */
 static void
 test_rto_resends_only_unsacked(void **state)
@@ -629,6 +752,8 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_sack_block_includes_held_fin),
 	TCP_TEST(test_sack_block_before_fin_sacks_segment),
 	TCP_TEST(test_undo_after_dsack),
+	TCP_TEST(test_undo_by_timestamps),
+	TCP_TEST(test_no_undo_when_retransmission_echoed),
 	TCP_TEST(test_rto_resends_only_unsacked),
 	TCP_TEST(test_newreno_without_sack),
 };
