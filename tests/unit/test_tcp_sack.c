@@ -45,15 +45,11 @@ sg(uint32_t s, unsigned int i)
 	return s + i * MSS;
 }
 
-/* An ACK of 'ack' with the n SACK blocks of 'b' (left, right pairs). */
-static void
-sack(struct ws_test_env *env, uint32_t ack, unsigned int n,
-		const uint32_t *b)
+/* NOP, NOP and a SACK option of the n blocks of 'b' at 'o': its length. */
+static unsigned int
+sack_opt(uint8_t *o, unsigned int n, const uint32_t *b)
 {
-	uint8_t o[40];
 	unsigned int i, k;
-	struct pseg p = { .sport = PPORT, .dport = LPORT, .seq = PISN + 1,
-		.ack = ack, .flags = F_ACK, .wnd = 65535, .opts = o };
 
 	o[0] = 1;
 	o[1] = 1;
@@ -62,7 +58,19 @@ sack(struct ws_test_env *env, uint32_t ack, unsigned int n,
 	for (i = 0; i < 2 * n; i++)
 		for (k = 0; k < 4; k++)
 			o[4 + 4 * i + k] = (uint8_t)(b[i] >> (24 - 8 * k));
-	p.olen = 4 + 8 * n;
+	return 4 + 8 * n;
+}
+
+/* An ACK of 'ack' with the n SACK blocks of 'b' (left, right pairs). */
+static void
+sack(struct ws_test_env *env, uint32_t ack, unsigned int n,
+		const uint32_t *b)
+{
+	uint8_t o[40];
+	struct pseg p = { .sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.ack = ack, .flags = F_ACK, .wnd = 65535, .opts = o };
+
+	p.olen = sack_opt(o, n, b);
 	send_seg(env, &p);
 }
 
@@ -602,23 +610,13 @@ ts_sack(struct ws_test_env *env, uint32_t ack, uint32_t tsecr, unsigned int n,
 		const uint32_t *b)
 {
 	uint8_t o[40];
-	unsigned int i, k;
 	struct pseg p = { .sport = PPORT, .dport = LPORT, .seq = PISN + 1,
 		.ack = ack, .flags = F_ACK, .wnd = 65535, .opts = o };
 
 	ts_opt(o, ++peer_tsval, tsecr);
 	p.olen = 12;
-	if (n != 0) {
-		o[12] = 1;
-		o[13] = 1;
-		o[14] = 5;
-		o[15] = (uint8_t)(2 + 8 * n);
-		for (i = 0; i < 2 * n; i++)
-			for (k = 0; k < 4; k++)
-				o[16 + 4 * i + k] =
-					(uint8_t)(b[i] >> (24 - 8 * k));
-		p.olen = 16 + 8 * n;
-	}
+	if (n != 0)
+		p.olen += sack_opt(o + 12, n, b);
 	send_seg(env, &p);
 }
 
