@@ -21,6 +21,9 @@
 #define TWPORT 50000		/* the narrowed ephemeral range starts here */
 #define PTS0 7000000u		/* the peer's timestamp clock at time 0 */
 
+/* The peer leaves timestamps out of its SYN-ACK though we offer them. */
+static bool peer_no_ts;
+
 static uint32_t
 now_ms(struct ws_test_env *env)
 {
@@ -62,7 +65,7 @@ try_open(struct ws_test_env *env, uint32_t pisn, struct cseg *syn)
 	assert_int_equal(syn->flags, F_SYN);
 	sa.dport = syn->sport;
 	sa.ack = syn->seq + 1;
-	if (syn->o.present & WS_TCP_OPT_HAS_TS) {
+	if ((syn->o.present & WS_TCP_OPT_HAS_TS) && !peer_no_ts) {
 		ts_opt(o + 4, PTS0 + now_ms(env), syn->o.tsval);
 		sa.olen = sizeof(o);
 	}
@@ -291,6 +294,15 @@ test_no_reuse_without_timestamps(void **state)
 }
 
 static void
+test_no_reuse_peer_without_timestamps(void **state)
+{
+	struct ws_test_env *env = *state;
+
+	peer_no_ts = true;
+	expect_not_reused(env);
+}
+
+static void
 test_no_reuse_when_off(void **state)
 {
 	struct ws_test_env *env = *state;
@@ -406,13 +418,25 @@ test_reuse_keeps_steering(void **state)
 	ws_test_assert_no_leak(env);
 }
 
+/* tcp_setup, and the peer agrees to timestamps (a failed test may not
+ * have put peer_no_ts back). */
+static int
+setup(void **state)
+{
+	peer_no_ts = false;
+	return tcp_setup(state);
+}
+
+#define TW_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, tcp_teardown)
+
 static const struct CMUnitTest tests[] = {
-	TCP_TEST(test_reuse_same_tuple),
-	TCP_TEST(test_no_reuse_without_timestamps),
-	TCP_TEST(test_no_reuse_when_off),
-	TCP_TEST(test_reconnects_beyond_range),
-	TCP_TEST(test_reconnects_beyond_range_off),
-	TCP_TEST(test_reuse_keeps_steering),
+	TW_TEST(test_reuse_same_tuple),
+	TW_TEST(test_no_reuse_without_timestamps),
+	TW_TEST(test_no_reuse_peer_without_timestamps),
+	TW_TEST(test_no_reuse_when_off),
+	TW_TEST(test_reconnects_beyond_range),
+	TW_TEST(test_reconnects_beyond_range_off),
+	TW_TEST(test_reuse_keeps_steering),
 };
 
 WS_TEST_MAIN(tests)
