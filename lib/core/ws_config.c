@@ -1280,6 +1280,10 @@ static const struct ws_config_key tcp_keys[] = {
 	{ "timestamps_strict", WS_CONFIG_BOOL, "yes",
 		FIELD(tcp.timestamps_strict),
 		.help = "once agreed, drop segments without a timestamp" },
+	{ "tw_reuse", WS_CONFIG_BOOL, "yes", FIELD(tcp.tw_reuse),
+		.help = "an active open may take over a TIME_WAIT 4-tuple of "
+			"ours that used timestamps, 1 s after the peer last "
+			"spoke (Linux's tcp_tw_reuse)" },
 	{ "window_scaling", WS_CONFIG_BOOL, "yes",
 		FIELD(tcp.window_scaling),
 		.help = "offer window scaling (RFC 7323)" },

@@ -149,6 +149,7 @@ struct ws_tcp_config {
 	uint32_t half_open_max;		/* half-open per worker, all listeners */
 	bool timestamps;		/* RFC 7323 */
 	bool timestamps_strict;		/* drop segments missing a TS */
+	bool tw_reuse;			/* active opens take over our TIME_WAIT */
 	bool window_scaling;		/* RFC 7323 */
 	bool sack;			/* RFC 2018 SACK-permitted */
 	bool rack;			/* RACK loss detection (RFC 8985) */

@@ -253,6 +253,9 @@
 	X(time_wait_expired, "TIME_WAIT connections ended after 2 MSL") \
 	X(time_wait_reused, "TIME_WAIT connections taken over by a new SYN (RFC 6191)") \
 	X(time_wait_recycled, "TIME_WAIT connections freed early: connection table full") \
+	X(tw_reused, "TIME_WAIT tuples of ours taken over by an active open ([tcp] tw_reuse)") \
+	X(tw_reuse_refused, "TIME_WAIT tuples an active open passed over: no timestamps, peer heard < 1 s ago, or tw_reuse = no") \
+	X(connect_no_port, "active opens refused (EADDRINUSE): no local port free or reusable for the destination") \
 	X(fin_wait_2_timeout, "FIN_WAIT_2 connections closed: the peer never sent its FIN") \
 	X(orphan_reset_retries, "orphans reset: orphan_retries zero-window probes answered, data still unsent") \
 	X(orphan_reset_limit, "connections reset when closed with data unsent: orphans_max orphans already") \

@@ -1076,7 +1076,9 @@ ws_tcp_init(struct ws_worker *w, int socket)
 	/* Shared by every worker: a cookie made by one validates on all. */
 	tw->isn_key = ws_syncookie_secret_shared()->isn_key;
 	ws_syncookie_keys_init(&tw->cookie_keys, ws_syncookie_secret_shared());
-	tw->next_port = randombytes_uniform(WS_TCP_EPHEMERAL_N);
+	tw->port_lo = WS_TCP_EPHEMERAL_LO;
+	tw->port_n = WS_TCP_EPHEMERAL_N;
+	tw->next_port = randombytes_uniform(tw->port_n);
 	/* A ceiling below the start (a config made by hand): no growth. */
 	tw->cfg.rcvbuf_max = RTE_MAX(tw->cfg.rcvbuf_max, tw->cfg.rcvbuf);
 	tw->cfg.sndbuf_max = RTE_MAX(tw->cfg.sndbuf_max, tw->cfg.sndbuf);
@@ -1497,19 +1499,60 @@ dst_invalid(const struct ws_worker *w, uint32_t dst)
 		ws_iface_is_local(w->iface, dst);
 }
 
+/*
+ * May an active open take over TIME_WAIT connection 'c'? Only an active
+ * close of ours leaves one on a port without a listener. The rules are
+ * Linux's tcp_tw_reuse with timestamps (tcp_twsk_unique), after RFC 6191:
+ * the old connection used timestamps, so PAWS tells its old duplicates
+ * from the new connection's segments, and the new one offers them too;
+ * the peer last spoke WS_TCP_TW_REUSE_MS or more ago, so its timestamp
+ * clock has moved past every old segment's; and our new SYN's TSval
+ * (same 4-tuple, same offset) is above every one the old connection
+ * sent. The new ISS goes above the old SND.NXT in ws_tcp_connect_from.
+ */
+static bool
+tw_reusable(struct ws_tcp_worker *tw, const struct ws_tcp_conn *c)
+{
+	uint64_t now = ws_tcp_now_ms(tw);
+
+	if (!tw->cfg.tw_reuse || !tw->cfg.timestamps || !c->ts_ok ||
+			now - c->ts_recent_ms < WS_TCP_TW_REUSE_MS)
+		return false;
+	return SEQ_GT((uint32_t)now + ws_tcp_ts_off(tw, &c->key), c->ts_sent);
+}
+
 struct port_search {
 	struct ws_tcp_worker *tw;
 	struct ws_tcp_key key;
+	struct ws_tcp_conn *reuse;	/* the TIME_WAIT on the port picked */
 };
 
+/*
+ * As in Linux, the first port in the search's round-robin order that is
+ * free or held by a reusable TIME_WAIT wins: the cursor comes round to the
+ * oldest TIME_WAIT first, so a client that reconnects faster than 2 MSL
+ * allows pays one lookup per connect, not a walk of the whole range.
+ */
 static bool
 port_in_use(void *arg, uint16_t port)
 {
 	struct port_search *ps = arg;
+	struct ws_tcp_conn *c;
 
 	ps->key.lport = rte_cpu_to_be_16(port);
-	return ws_tcp_lookup(ps->tw, &ps->key) != NULL ||
-		ws_tcp_find_listener(ps->tw, port) != NULL;
+	if (ws_tcp_find_listener(ps->tw, port) != NULL)
+		return true;
+	c = ws_tcp_lookup(ps->tw, &ps->key);
+	if (c == NULL)
+		return false;
+	if (c->state != WS_TCP_TIME_WAIT)
+		return true;
+	if (!tw_reusable(ps->tw, c)) {
+		ps->tw->st->tw_reuse_refused++;
+		return true;
+	}
+	ps->reuse = c;
+	return false;
 }
 
 struct ws_tcp_conn *
@@ -1527,6 +1570,8 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 	struct port_search ps;
 	struct ws_tcp_key key;
 	struct ws_tcp_conn *c;
+	uint32_t iss, iss_floor = 0;
+	bool reused = false;
 	int port;
 
 	if (src == 0)
@@ -1546,14 +1591,24 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 	/* With several workers, only ports whose replies come back to us. */
 	ps.tw = tw;
 	ps.key = key;
+	ps.reuse = NULL;
 	port = ws_steer_pick_port(w->steer, w->index, dst, key.laddr,
-		key.rport, WS_TCP_EPHEMERAL_LO, WS_TCP_EPHEMERAL_N,
+		key.rport, tw->port_lo, tw->port_n,
 		&tw->next_port, port_in_use, &ps);
 	if (port < 0) {
+		tw->st->connect_no_port++;
 		rte_errno = EADDRINUSE;
 		return NULL;
 	}
 	key.lport = rte_cpu_to_be_16((uint16_t)port);
+	/* The search stops at the port whose TIME_WAIT it found reusable. */
+	if (ps.reuse != NULL) {
+		RTE_ASSERT(ps.reuse->key.lport == key.lport);
+		iss_floor = ps.reuse->snd_max + WS_TCP_TW_REUSE_SEQ_GAP;
+		reused = true;
+		tw->st->tw_reused++;
+		ws_tcp_conn_drop(ps.reuse, WS_TCP_CLOSED_NORMAL);
+	}
 	c = ws_tcp_conn_new(tw, &key);
 	if (c == NULL) {
 		WS_DROP(tw->w, tw->st->drop_table_full, NULL);
@@ -1567,7 +1622,11 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 	c->ts_ok = tw->cfg.timestamps;
 	c->sack_ok = tw->cfg.sack;
 	c->rcv_shift = c->ws_ok ? tw->rcv_shift : 0;
-	ws_tcp_set_iss(c, ws_tcp_isn(tw, &key, &c->ts_off));
+	iss = ws_tcp_isn(tw, &key, &c->ts_off);
+	/* RFC 6191: above the old incarnation's sequence space. */
+	if (reused && SEQ_LT(iss, iss_floor))
+		iss = iss_floor;
+	ws_tcp_set_iss(c, iss);
 	c->app_known = 1;
 	ws_tcp_set_state(c, WS_TCP_SYN_SENT);
 	tw->st->active_opens++;

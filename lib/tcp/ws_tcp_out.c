@@ -385,8 +385,9 @@ xmit(struct ws_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
 		if (c->ts_ok) {
 			opts[0] = TCPOPT_NOP;
 			opts[1] = TCPOPT_NOP;
-			olen = 2 + opt_ts(opts + 2, ws_tcp_tsval(c),
-				c->ts_recent);
+			/* Kept for TIME_WAIT reuse (ws_tcp_connect_from). */
+			c->ts_sent = ws_tcp_tsval(c);
+			olen = 2 + opt_ts(opts + 2, c->ts_sent, c->ts_recent);
 		}
 		if (c->sack_ok && (c->ooo != NULL || c->lr.dsack_pending) &&
 				(flags & TH_ACK) &&

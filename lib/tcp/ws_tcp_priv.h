@@ -67,6 +67,15 @@ struct ws_worker;
 #define WS_TCP_EPHEMERAL_LO	49152
 #define WS_TCP_EPHEMERAL_N	16384
 /*
+ * TIME_WAIT reuse by an active open (Linux's tcp_tw_reuse): the peer must
+ * have been silent this long, so that its timestamp clock, which ticks at
+ * least once a second (RFC 7323 5.4), has moved past every old segment's;
+ * and the new ISS lies this far above the old SND.NXT (Linux: 65535 + 2),
+ * beyond any window the peer could have offered the old connection.
+ */
+#define WS_TCP_TW_REUSE_MS	1000
+#define WS_TCP_TW_REUSE_SEQ_GAP	65537u
+/*
  * At most one ACK per connection per this many ms answers segments we
  * drop as invalid (out of window, PAWS, impossible ACK): two stacks that
  * disagree must not ping-pong ACKs forever (Linux: tcp_invalid_ratelimit).
@@ -240,6 +249,7 @@ struct ws_tcp_conn {
 	uint32_t ts_recent;
 	uint64_t ts_recent_ms;		/* when ts_recent was set */
 	uint32_t ts_off;		/* added to our ms clock for TSval */
+	uint32_t ts_sent;		/* the last TSval we sent */
 
 	/* Retransmission (RFC 6298); microseconds unless named _ms. */
 	uint32_t srtt_us, rttvar_us;
@@ -374,6 +384,9 @@ struct ws_tcp_worker {
 	struct ws_syncookie_keys cookie_keys;
 	const uint8_t *isn_key;		/* the process's (ws_syncookie.h) */
 	uint32_t next_port;		/* ephemeral search cursor */
+	/* The ephemeral range, [port_lo, port_lo + port_n); tests narrow it. */
+	uint16_t port_lo;
+	uint32_t port_n;
 	/* listeners[0 .. n_listeners - 1]: none is ever removed */
 	unsigned int n_listeners;
 	uint8_t rcv_shift;		/* our window scale for cfg.rcvbuf_max */

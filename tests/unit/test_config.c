@@ -246,6 +246,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_DROP);
 	assert_true(cfg.tcp.timestamps);
 	assert_true(cfg.tcp.timestamps_strict);
+	assert_true(cfg.tcp.tw_reuse);
 	assert_true(cfg.tcp.window_scaling);
 	assert_true(cfg.tcp.sack);
 	assert_true(cfg.tcp.rack);
@@ -359,6 +360,7 @@ static const char full_ini[] =
 	"half_open_max = 1048576\n"
 	"timestamps = no\n"
 	"timestamps_strict = no\n"
+	"tw_reuse = no\n"
 	"window_scaling = off\n"
 	"sack = false\n"
 	"rack = no\n"
@@ -464,6 +466,7 @@ test_full_file(void **state)
 	assert_int_equal(cfg.tcp.syncookie_bad_ack, WS_BAD_COOKIE_RST);
 	assert_false(cfg.tcp.timestamps);
 	assert_false(cfg.tcp.timestamps_strict);
+	assert_false(cfg.tcp.tw_reuse);
 	assert_false(cfg.tcp.window_scaling);
 	assert_false(cfg.tcp.sack);
 	assert_false(cfg.tcp.rack);
@@ -1158,6 +1161,8 @@ test_tcp_bounds(void **state)
 		"'maybe' is not yes/no/true/false/on/off/1/0");
 	expect_bad_value("tcp", "timestamps_strict", "2",
 		"'2' is not yes/no/true/false/on/off/1/0");
+	expect_bad_value("tcp", "tw_reuse", "loopback",
+		"'loopback' is not yes/no/true/false/on/off/1/0");
 }
 
 /*
