@@ -1540,6 +1540,8 @@ port_in_use(void *arg, uint16_t port)
 	struct ws_tcp_conn *c;
 
 	ps->key.lport = rte_cpu_to_be_16(port);
+	/* Only the port the search ends on may carry a reuse. */
+	ps->reuse = NULL;
 	if (ws_tcp_find_listener(ps->tw, port) != NULL)
 		return true;
 	c = ws_tcp_lookup(ps->tw, &ps->key);
@@ -1602,8 +1604,7 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 	}
 	key.lport = rte_cpu_to_be_16((uint16_t)port);
 	/* The search stops at the port whose TIME_WAIT it found reusable. */
-	if (ps.reuse != NULL) {
-		RTE_ASSERT(ps.reuse->key.lport == key.lport);
+	if (ps.reuse != NULL && ps.reuse->key.lport == key.lport) {
 		iss_floor = ps.reuse->snd_max + WS_TCP_TW_REUSE_SEQ_GAP;
 		reused = true;
 		tw->st->tw_reused++;
