@@ -200,14 +200,11 @@ rec_alloc(struct ws_tcp_conn *c)
 	struct ws_tcp_worker *tw = c->tw;
 	struct ws_tcp_rec *r = tw->free_recs;
 
-	if (r != NULL) {
+	if (r != NULL)
 		tw->free_recs = r->next;
-		tw->recs_free--;
-		memset(r, 0, sizeof(*r));
-		return r;
-	}
-	if (tw->recs_carved < tw->n_recs) {
+	else if (tw->recs_carved < tw->n_recs)
 		r = &tw->recs[tw->recs_carved++];
+	if (r != NULL) {
 		tw->recs_free--;
 		memset(r, 0, sizeof(*r));
 		return r;
