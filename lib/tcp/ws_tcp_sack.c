@@ -1046,10 +1046,15 @@ ws_tcp_lr_arm(struct ws_tcp_conn *c, bool restart)
 		if (restart || lr->sent_new || !ours ||
 				c->rtx_mode != WS_TCP_RTX_TLP)
 			lr->pto_at = now + pto_ticks(c);
-		if (lr->pto_at < at) {
-			mode = WS_TCP_RTX_TLP;
-			at = lr->pto_at;
-		}
+		/*
+		 * RFC 8985 7.2 (TLP_calc_PTO): a PTO past the RTO's expiry
+		 * is cut to it, so that a probe, not an RTO, goes first (one
+		 * segment in flight: 2 SRTT + WCDelAckT passes a 200 ms RTO).
+		 * A probe keeps cwnd; an RTO would start over from one
+		 * segment for what may be a lost tail or a delayed ACK.
+		 */
+		mode = WS_TCP_RTX_TLP;
+		at = RTE_MIN(lr->pto_at, at);
 	}
 	lr->sent_new = false;
 	if (ours && c->rtx_mode == mode && c->rtx_timer.expire == at)

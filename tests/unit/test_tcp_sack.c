@@ -384,17 +384,29 @@ test_tlp_probe_then_rto(void **state)
 	finish(env);
 }
 
-/* One segment in flight: PTO would pass the RTO, so the RTO it is. */
+/*
+ * One segment in flight: 2 SRTT + WCDelAckT (280 ms) would pass the RTO
+ * (200 ms), so the PTO is cut to the RTO's expiry (RFC 8985 7.2) and the
+ * probe goes there, keeping cwnd; only an unanswered probe draws the RTO,
+ * one RTO after the probe.
+ */
 static void
-test_tlp_one_segment_waits_for_rto(void **state)
+test_tlp_one_segment_probes_at_rto(void **state)
 {
 	struct ws_test_env *env = *state;
 	uint32_t s = sack_establish(env, 40);
+	struct ws_tcp_conn *c = app.conn;
+	uint32_t cwnd = c->cwnd;
 
 	send_n(env, 1);
 	quiet_until(env, 200);
 	expect_segs(env, 1, (uint32_t[]){ s });
-	assert_int_equal(st(env)->tlp_probes, 0);
+	assert_int_equal(st(env)->tlp_probes, 1);
+	assert_int_equal(st(env)->rto_expired, 0);
+	assert_int_equal(c->cwnd, cwnd);
+	quiet_until(env, 200);
+	expect_segs(env, 1, (uint32_t[]){ s });
+	assert_int_equal(st(env)->tlp_probes, 1);
 	assert_int_equal(st(env)->rto_expired, 1);
 	sack(env, sg(s, 1), 0, NULL);
 	finish(env);
@@ -744,7 +756,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_rack_reordering_within_window),
 	TCP_TEST(test_rack_reordering_beyond_window),
 	TCP_TEST(test_tlp_probe_then_rto),
-	TCP_TEST(test_tlp_one_segment_waits_for_rto),
+	TCP_TEST(test_tlp_one_segment_probes_at_rto),
 	TCP_TEST(test_tlp_recovers_tail_loss),
 	TCP_TEST(test_dsack_generated),
 	TCP_TEST(test_sack_block_includes_held_fin),
