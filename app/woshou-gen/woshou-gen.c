@@ -320,6 +320,7 @@ struct gen_worker {
 	struct hist *ring;	/* [2 * ring_len]: handshake, response */
 	struct hist *ph_hist;	/* [2 * n_phases], the same per phase */
 	uint64_t due;		/* attack packets the plan asked of it */
+	uint32_t due_sec;	/* ... as of this second */
 	uint64_t opened;	/* legit attempts --legit-rate asked for */
 	uint64_t skipped;	/* ... that found no free slot */
 	uint32_t mix;		/* the next kind of --attack mix */
@@ -2202,6 +2203,7 @@ static void
 rs_attack(struct gen_worker *gw, uint64_t now)
 {
 	struct gen *g = gw->g;
+	uint32_t sec = rs_sec_of(g, now);
 	uint64_t due, n, k;
 
 	if (gw->phase == 3)
@@ -2209,6 +2211,15 @@ rs_attack(struct gen_worker *gw, uint64_t now)
 	if (now >= g->deadline) {
 		gw->phase = 3;
 		return;
+	}
+	/* What the plan asked for up to each second boundary passed. */
+	for (; !g->opt->max && gw->due_sec < sec; gw->due_sec++) {
+		due = (uint64_t)(rs_planned(g->opt, gw->due_sec + 1) /
+			gw->n_attack);
+		if (due > gw->due) {
+			cnt_add(&gw->secs[gw->due_sec].offered, due - gw->due);
+			gw->due = due;
+		}
 	}
 	if (g->opt->max)
 		due = gw->paced + GEN_BURST;
