@@ -9,6 +9,9 @@
  *              RSTs the target sends back to the spoofed sources
  *   http       real HTTP/1.1 clients over woshou's TCP, with latencies
  *   bulk       long TCP transfers to a sink, for throughput
+ *   resist     an attack (a flood of spoofed SYNs, ACKs, RSTs, ...) and
+ *              legitimate clients at once: how many clients still get in,
+ *              every second (README, "resist")
  *
  * Everything that makes or counts traffic runs in the workers' poll and
  * foreign hooks (ws_worker_api.h); each worker has its own counters and
@@ -2203,23 +2206,26 @@ static void
 rs_attack(struct gen_worker *gw, uint64_t now)
 {
 	struct gen *g = gw->g;
-	uint32_t sec = rs_sec_of(g, now);
+	uint32_t upto = now >= g->deadline ? g->n_secs : rs_sec_of(g, now);
 	uint64_t due, n, k;
 
 	if (gw->phase == 3)
 		return;
-	if (now >= g->deadline) {
-		gw->phase = 3;
-		return;
-	}
-	/* What the plan asked for up to each second boundary passed. */
-	for (; !g->opt->max && gw->due_sec < sec; gw->due_sec++) {
+	/*
+	 * What the plan asked for up to each second boundary passed (the
+	 * end of the plan at the end), in the second it was asked for.
+	 */
+	for (; !g->opt->max && gw->due_sec < upto; gw->due_sec++) {
 		due = (uint64_t)(rs_planned(g->opt, gw->due_sec + 1) /
 			gw->n_attack);
 		if (due > gw->due) {
 			cnt_add(&gw->secs[gw->due_sec].offered, due - gw->due);
 			gw->due = due;
 		}
+	}
+	if (now >= g->deadline) {
+		gw->phase = 3;
+		return;
 	}
 	if (g->opt->max)
 		due = gw->paced + GEN_BURST;
@@ -2571,9 +2577,13 @@ run_loop(struct gen *g)
 	while (!quit) {
 		nanosleep(&nap, NULL);
 		t = now_s();
-		/* resist: a line for each second once it is over. */
+		/*
+		 * resist: a line for each second once it is over, and the
+		 * workers have seen that (the last of its attack counted).
+		 */
 		while (resist && next_sec < g->n_secs && rte_rdtsc() >=
-				g->begin + (uint64_t)(next_sec + 1) * g->hz)
+				g->begin + (uint64_t)(next_sec + 1) * g->hz +
+				g->hz / 20)
 			rs_progress(g, next_sec++);
 		if (t - last >= 1.0) {
 			if (!resist)
@@ -3444,6 +3454,8 @@ rs_human(const struct gen *g, const struct rs_result *res)
 			res->below_50_t);
 	if (res->attack_end < 0)
 		fprintf(human, "; recovery: no stop phase after the attack\n");
+	else if (res->below_99 < 0)
+		fprintf(human, "; never below 99%%, nothing to recover from\n");
 	else if (res->recovery < 0)
 		fprintf(human, "; not recovered %.1f s after the attack "
 			"stopped\n", res->ran - res->attack_end);
