@@ -385,3 +385,47 @@ def test_resist_two_workers(target, tmp_path):
     assert 0.4 * sent <= totals["target_rsts"] <= 0.55 * sent, totals
     assert totals["legit_attempts"] == pytest.approx(600, abs=3)
     assert res["success_rate"] >= 0.99, res["success_rate"]
+
+
+@pytest.fixture
+def www(target, tmp_path):
+    d = tmp_path / "www"
+    d.mkdir()
+    (d / "hello.txt").write_text("hello from the kernel\n" * 20)
+    target.sh("sysctl -qw net.ipv4.tcp_syncookies=1")
+    target.serve([PYTHON, "-m", "http.server", "--bind", KERNEL_IP,
+                  "--protocol", "HTTP/1.1", "--directory", str(d), "8000"], 8000)
+    return target
+
+
+def test_resist_http(www, tmp_path):
+    """HTTP clients (open loop) under a light flood: responses timed too."""
+    rc, res, out = gen(www, tmp_path, ["resist", "--target", KERNEL_IP, "--port", "8000",
+                                       "--phase", "hold:2000:2", "--legit", "http",
+                                       "--path", "/hello.txt", "--legit-rate", "50"])
+    print(out)
+    assert rc == 0, out
+    assert res["legit"]["kind"] == "http" and res["legit"]["path"] == "/hello.txt"
+    check_sums(res)
+    assert res["totals"]["legit_attempts"] == pytest.approx(100, abs=2)
+    assert res["success_rate"] >= 0.99, res
+    for s in res["series"]:
+        r = s["response_us"]
+        assert 0 < r["p50"] <= r["p99"] <= r["p999"], s
+    assert res["totals"]["target_synacks"] >= 0.9 * res["totals"]["attack_sent"]
+    assert "response  p50" in out
+
+
+def test_resist_http_bad_status(www, tmp_path):
+    """Closed loop; a 404 is a failure, by its reason."""
+    rc, res, out = gen(www, tmp_path, ["resist", "--target", KERNEL_IP, "--port", "8000",
+                                       "--phase", "stop:1", "--legit", "http",
+                                       "--path", "/missing", "--legit-concurrency", "2"])
+    assert rc == 1, out
+    assert "every legitimate attempt failed" in out
+    assert res["legit"]["concurrency"] == 2 and res["legit"]["rate"] is None
+    check_sums(res)
+    totals = res["totals"]
+    assert totals["legit_attempts"] >= 10 and totals["legit_ok"] == 0, totals
+    assert totals["legit_fail_reasons"]["bad_status"] == totals["legit_failed"], totals
+    assert totals["attack_sent"] == 0 and res["success_rate"] == 0.0
