@@ -342,8 +342,8 @@ struct gen {
 	uint32_t src_host_mask;
 	uint16_t port_be;
 	/* resist */
-	uint32_t n_secs;	/* records per worker: whole seconds, rounded up */
-	uint32_t ring_len;	/* seconds an attempt can stay open, and margin */
+	uint32_t n_secs;	/* records per worker: seconds, rounded up */
+	uint32_t ring_len;	/* seconds an attempt may stay open, + margin */
 	uint8_t *sec_phase;	/* [n_secs]: the phase of each second's start */
 };
 
@@ -1552,7 +1552,11 @@ warm_settle(struct http_slot *sl, bool up)
 	if (gw->warm_slot != sl)
 		return;
 	gw->warm_slot = NULL;
-	gw->warm_done += up;
+	/*
+	 * resist: ARP has had its chance however the attempt ended; a
+	 * target that fails every attempt must not hold the rest back.
+	 */
+	gw->warm_done += up || gw->g->opt->mode == MODE_RESIST;
 }
 
 /* 'connected', in either mode: the handshake counted; returns now. */
@@ -2383,6 +2387,16 @@ rs_legit(struct ws_worker *w, struct gen_worker *gw, uint64_t now)
 	/* In two parts: a day of TSC ticks times the rate overflows. */
 	due = (now - g->begin) / g->hz * opt->legit_rate +
 		(now - g->begin) % g->hz * opt->legit_rate / g->hz + 1;
+	/*
+	 * Those due while the first connection from an address warmed up,
+	 * or while the worker was off its CPU, go now; but more than a
+	 * second's worth at once would measure the burst, not the target.
+	 */
+	if (due - gw->opened > RTE_MAX(opt->legit_rate, (uint64_t)64)) {
+		gw->skipped += due - gw->opened -
+			RTE_MAX(opt->legit_rate, (uint64_t)64);
+		gw->opened = due - RTE_MAX(opt->legit_rate, (uint64_t)64);
+	}
 	while (gw->opened < due && may_open(gw)) {
 		sl = rs_free_slot(gw);
 		if (sl == NULL) {
