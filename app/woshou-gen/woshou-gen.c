@@ -9,6 +9,9 @@
  *              RSTs the target sends back to the spoofed sources
  *   http       real HTTP/1.1 clients over woshou's TCP, with latencies
  *   bulk       long TCP transfers to a sink, for throughput
+ *   resist     an attack (a flood of spoofed SYNs, ACKs, RSTs, ...) and
+ *              legitimate clients at once: how many clients still get in,
+ *              every second (README, "resist")
  *
  * Everything that makes or counts traffic runs in the workers' poll and
  * foreign hooks (ws_worker_api.h); each worker has its own counters and
@@ -25,6 +28,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -71,6 +75,59 @@ enum gen_mode {
 	MODE_SYN_FLOOD = 1,
 	MODE_HTTP,
 	MODE_BULK,
+	MODE_RESIST,
+};
+
+/* resist: what the attack sends. */
+enum attack_kind {
+	ATK_SYN,
+	ATK_SYN_DATA,
+	ATK_ACK,
+	ATK_RST,
+	ATK_FIN,
+	ATK_SYNACK,
+	ATK_N,		/* the kinds mix cycles through */
+	ATK_MIX = ATK_N,
+};
+
+static const char *const attack_names[ATK_N + 1] = {
+	"syn", "syn-data", "ack", "rst", "fin", "synack", "mix",
+};
+
+/* Options of the SYNs, SYN-ACKs and SYNs with data. */
+enum syn_opts {
+	SYNOPT_LINUX,
+	SYNOPT_NONE,
+	SYNOPT_RANDOM,
+};
+
+static const char *const synopt_names[] = { "linux", "none", "random" };
+
+enum phase_type {
+	PHASE_RAMP,
+	PHASE_HOLD,
+	PHASE_STOP,
+};
+
+static const char *const phase_names[] = { "ramp", "hold", "stop" };
+
+/* resist: one step of the attack plan; rates in packets per second. */
+struct phase {
+	enum phase_type type;
+	uint64_t from;
+	uint64_t to;
+	double start;		/* seconds from the start of the run */
+	double seconds;
+	double cum;		/* packets the plan asked for before it */
+};
+
+#define RESIST_MAX_PHASES 32
+#define RESIST_MAX_TIMEOUT_MS 60000
+#define RESIST_DEFAULT_LEGIT_RATE 100
+
+enum legit_kind {
+	LEGIT_CONNECT,
+	LEGIT_HTTP,
 };
 
 struct options {
@@ -96,6 +153,19 @@ struct options {
 	bool keepalive;
 	bool receive;		/* bulk: read what the target sends */
 	unsigned int timeout_ms;
+	/* resist */
+	enum attack_kind attack;
+	enum syn_opts syn_opts;
+	const char *sources_text;
+	const char *allow_prefix;
+	struct phase phases[RESIST_MAX_PHASES];
+	unsigned int n_phases;
+	bool max;
+	enum legit_kind legit;
+	uint64_t legit_rate;		/* new connections per second */
+	unsigned int legit_conc;	/* 0: --legit-rate */
+	bool csv;
+	const char *csv_file;		/* NULL: stdout */
 };
 
 /* A log-linear histogram of microseconds: 16 linear steps per power of 2. */
@@ -144,6 +214,26 @@ struct gen_counters {
 	uint64_t active;
 };
 
+/*
+ * resist: one second of the run on one worker. The counters are written by
+ * the worker only (the main thread reads them relaxed for the progress
+ * line); the quantiles are filled in when the second is retired, once no
+ * attempt started in it can still be open.
+ */
+struct rs_sec {
+	uint64_t offered;
+	uint64_t sent;
+	uint64_t synacks;
+	uint64_t rsts;
+	uint64_t attempts;
+	uint64_t ok;
+	uint64_t failed[FAIL_N];
+	uint64_t hs_n;
+	uint64_t hs_q[3];	/* p50, p99, p999 */
+	uint64_t rsp_n;
+	uint64_t rsp_q[3];
+};
+
 enum slot_state {
 	SLOT_IDLE = 0,
 	SLOT_CONNECTING,
@@ -177,6 +267,8 @@ struct http_slot {
 	uint64_t sent;		/* bulk: bytes taken by send, or received */
 	uint64_t quota;		/* bulk: bytes; 0 = till the end */
 	uint32_t hdr_len;
+	uint32_t sec;		/* resist: the second the attempt started */
+	uint32_t phase;		/* resist: the phase of that second */
 	char hdr[GEN_HDR_MAX];
 };
 
@@ -222,6 +314,19 @@ struct gen_worker {
 	unsigned int next_open;	/* bulk: slots opened so far */
 	struct hist h_connect;
 	struct hist h_response;
+	/* resist */
+	bool rs_legit;		/* runs legitimate clients */
+	bool rs_attack;		/* sends (a share of) the attack */
+	uint32_t n_attack;	/* attack workers: the share is 1/n_attack */
+	struct rs_sec *secs;	/* one per second of the run */
+	uint32_t retired;	/* seconds before this one are final */
+	struct hist *ring;	/* [2 * ring_len]: handshake, response */
+	struct hist *ph_hist;	/* [2 * n_phases], the same per phase */
+	uint64_t due;		/* attack packets the plan asked of it */
+	uint32_t due_sec;	/* ... as of this second */
+	uint64_t opened;	/* legit attempts --legit-rate asked for */
+	uint64_t skipped;	/* ... that found no free slot */
+	uint32_t mix;		/* the next kind of --attack mix */
 } __rte_cache_aligned;
 
 struct gen {
@@ -236,12 +341,17 @@ struct gen {
 	uint32_t src_base;	/* host order */
 	uint32_t src_host_mask;
 	uint16_t port_be;
+	/* resist */
+	uint32_t n_secs;	/* records per worker: seconds, rounded up */
+	uint32_t ring_len;	/* seconds an attempt may stay open, + margin */
+	uint8_t *sec_phase;	/* [n_secs]: the phase of each second's start */
 };
 
 static const char *const mode_names[] = {
 	[MODE_SYN_FLOOD] = "syn-flood",
 	[MODE_HTTP] = "http",
 	[MODE_BULK] = "bulk",
+	[MODE_RESIST] = "resist",
 };
 
 static volatile sig_atomic_t quit;
@@ -388,9 +498,41 @@ usage(FILE *f)
 		"delivered. With --receive,\n"
 		"      they read what the target sends (a chargen, nc < "
 		"file) instead.\n"
-		"  http and bulk connect from each of the stack's "
-		"addresses in turn\n"
-		"  (ip.addr and the ip.addr_count - 1 after it).\n"
+		"  resist --target A.B.C.D --port N [--attack KIND] "
+		"[--syn-options linux|none|random]\n"
+		"         [--sources PREFIX [--allow-prefix PREFIX]] "
+		"[--rate PPS | --max | --phase P...]\n"
+		"         [--legit connect|http] [--path /] "
+		"[--legit-rate R | --legit-concurrency C]\n"
+		"         [--timeout MS] [--csv[=FILE]]\n"
+		"      An attack and legitimate clients at once, on the same "
+		"port; every second:\n"
+		"      attack packets offered and sent, the target's SYN-ACKs "
+		"and RSTs to the\n"
+		"      spoofed sources, legitimate attempts, successes, "
+		"failures by reason and\n"
+		"      latency; at the end success per phase, breaking points "
+		"and recovery.\n"
+		"      KIND: syn (default), syn-data, ack, rst, fin, synack, "
+		"mix (each in turn).\n"
+		"      A PREFIX outside 198.18.0.0/15 needs --allow-prefix "
+		"naming it exactly.\n"
+		"      Phases, in order, repeatable; the run lasts their sum:\n"
+		"        --phase ramp:A-B:T   from A to B pps over T seconds\n"
+		"        --phase hold:P:T     P pps for T seconds\n"
+		"        --phase stop:T       no attack for T seconds\n"
+		"      e.g. --phase ramp:0-50000:5 --phase hold:50000:3 "
+		"--phase stop:2\n"
+		"      Legitimate clients: connect (handshake, then close; "
+		"default) or http (GET\n"
+		"      PATH, Connection: close), --legit-rate new ones per "
+		"second (default 100)\n"
+		"      or --legit-concurrency at a time; --timeout for each "
+		"whole attempt\n"
+		"      (default 2000 ms, at most 60000).\n"
+		"  http, bulk and resist's clients connect from each of the "
+		"stack's addresses\n"
+		"  in turn (ip.addr and the ip.addr_count - 1 after it).\n"
 		"\n"
 		"Before MODE:\n"
 		"  -c, --config FILE       INI configuration "
@@ -401,8 +543,11 @@ usage(FILE *f)
 		"  -V, --version           versions\n"
 		"\n"
 		"After MODE, with the mode's options:\n"
-		"      --duration S        run this long (default 5; with "
-		"--count, a limit of 60)\n"
+		"      --duration S        run this long, up to 86400 "
+		"(default 5; with --count,\n"
+		"                          a limit of 60); SIGINT or "
+		"SIGTERM ends it early,\n"
+		"                          with its report\n"
 		"      --count N           SYNs to send, requests to make, or "
 		"bytes (bulk)\n"
 		"      --json[=FILE]       the result as one JSON object on "
@@ -476,9 +621,6 @@ parse_prefix(struct options *opt, const char *text)
 	*slash = '\0';
 	addr = ntohl(parse_addr("--sources", buf));
 	len = parse_u64("--sources length", slash + 1, 1, 32);
-	if (len < 15 || (addr & BENCH_MASK) != BENCH_NET)
-		ws_app_fail_usage("--sources: '%s' is outside 198.18.0.0/15, "
-			"the only range woshou-gen spoofs", text);
 	/* Random hosts need room: neither network nor broadcast address. */
 	if (len > 30)
 		ws_app_fail_usage("--sources: '%s' is longer than /30", text);
@@ -487,6 +629,126 @@ parse_prefix(struct options *opt, const char *text)
 		ws_app_fail_usage("--sources: '%s' has host bits set", text);
 	opt->src_net = addr;
 	opt->src_len = (uint8_t)len;
+	opt->sources_text = text;
+}
+
+/*
+ * Only the benchmarking range may be spoofed, unless (resist) the user
+ * names the very prefix again with --allow-prefix: a second, deliberate
+ * statement that this network may be flooded.
+ */
+static void
+check_sources(const struct options *opt)
+{
+	if (opt->src_len >= 15 && (opt->src_net & BENCH_MASK) == BENCH_NET)
+		return;
+	if (opt->mode == MODE_RESIST && opt->allow_prefix != NULL &&
+			strcmp(opt->allow_prefix, opt->sources_text) == 0)
+		return;
+	if (opt->mode == MODE_RESIST)
+		ws_app_fail_usage("--sources: '%s' is outside 198.18.0.0/15, "
+			"the only range woshou-gen spoofs unless "
+			"--allow-prefix names that prefix exactly",
+			opt->sources_text);
+	ws_app_fail_usage("--sources: '%s' is outside 198.18.0.0/15, "
+		"the only range woshou-gen spoofs", opt->sources_text);
+}
+
+/* A whole number of packets per second for --phase. */
+static uint64_t
+parse_pps(const char *phase, const char *text, size_t len)
+{
+	char buf[32];
+
+	if (len == 0 || len >= sizeof(buf))
+		ws_app_fail_usage("--phase: '%s': a rate is missing or too "
+			"long (see --help)", phase);
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return parse_u64("--phase rate", buf, 0, 100000000);
+}
+
+/* ramp:A-B:T, hold:P:T or stop:T (see usage()). */
+static void
+parse_phase(struct options *opt, const char *text)
+{
+	struct phase *ph;
+	const char *a, *t, *dash;
+
+	if (opt->n_phases == RESIST_MAX_PHASES)
+		ws_app_fail_usage("--phase: at most %u phases",
+			RESIST_MAX_PHASES);
+	ph = &opt->phases[opt->n_phases];
+	memset(ph, 0, sizeof(*ph));
+	t = strrchr(text, ':');
+	if (t == NULL)
+		ws_app_fail_usage("--phase: '%s' is not ramp:A-B:T, hold:P:T "
+			"or stop:T", text);
+	ph->seconds = parse_seconds("--phase seconds", t + 1);
+	if (strncmp(text, "ramp:", 5) == 0) {
+		a = text + 5;
+		dash = memchr(a, '-', (size_t)(t - a));
+		if (dash == NULL)
+			ws_app_fail_usage("--phase: '%s' is not ramp:A-B:T",
+				text);
+		ph->type = PHASE_RAMP;
+		ph->from = parse_pps(text, a, (size_t)(dash - a));
+		ph->to = parse_pps(text, dash + 1, (size_t)(t - dash - 1));
+	} else if (strncmp(text, "hold:", 5) == 0) {
+		a = text + 5;
+		ph->type = PHASE_HOLD;
+		ph->from = parse_pps(text, a, (size_t)(t - a));
+		ph->to = ph->from;
+	} else if (strncmp(text, "stop:", 5) == 0 && t == text + 4) {
+		ph->type = PHASE_STOP;
+	} else {
+		ws_app_fail_usage("--phase: '%s' is not ramp:A-B:T, hold:P:T "
+			"or stop:T", text);
+	}
+	opt->n_phases++;
+}
+
+/* An index into 'names', or a usage error naming the option. */
+static unsigned int
+parse_choice(const char *name, const char *text, const char *const *names,
+		unsigned int n, const char *list)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(text, names[i]) == 0)
+			return i;
+	ws_app_fail_usage("%s: '%s' is not one of %s", name, text, list);
+	return 0;
+}
+
+/*
+ * The attack plan of a resist run: --phase as given, or one hold phase
+ * at --rate (or --max) for --duration; the phases' start times and the
+ * packets asked for before each.
+ */
+static void
+resist_plan(struct options *opt, bool rate_set)
+{
+	struct phase *ph;
+	double t = 0, cum = 0;
+	unsigned int i;
+
+	if (opt->n_phases == 0) {
+		ph = &opt->phases[0];
+		ph->type = rate_set || opt->max ? PHASE_HOLD : PHASE_STOP;
+		ph->from = ph->to = opt->rate;
+		ph->seconds = opt->duration;
+		opt->n_phases = 1;
+	}
+	for (i = 0; i < opt->n_phases; i++) {
+		ph = &opt->phases[i];
+		ph->start = t;
+		ph->cum = cum;
+		t += ph->seconds;
+		cum += (double)(ph->from + ph->to) / 2 * ph->seconds;
+	}
+	opt->duration = t;
 }
 
 /*
@@ -521,15 +783,66 @@ take_json(struct options *opt, int argc, char **argv, bool before_mode)
 			!(before_mode &&
 			(strcmp(argv[optind], "syn-flood") == 0 ||
 			strcmp(argv[optind], "http") == 0 ||
-			strcmp(argv[optind], "bulk") == 0)))
+			strcmp(argv[optind], "bulk") == 0 ||
+			strcmp(argv[optind], "resist") == 0)))
 		opt->json_file = argv[optind++];
+}
+
+/* "--csv FILE" as well as "--csv=FILE", where FILE is not an option. */
+static void
+take_csv(struct options *opt, int argc, char **argv)
+{
+	opt->csv = true;
+	opt->csv_file = optarg;
+	if (optarg == NULL && optind < argc && argv[optind][0] != '-')
+		opt->csv_file = argv[optind++];
 }
 
 enum {
 	OPT_JSON = 256, OPT_TARGET, OPT_PORT, OPT_RATE, OPT_MAX, OPT_COUNT,
 	OPT_DURATION, OPT_SOURCES, OPT_NO_OPTIONS, OPT_WAIT, OPT_PATH,
 	OPT_CONCURRENCY, OPT_KEEPALIVE, OPT_TIMEOUT, OPT_DELAY, OPT_RECEIVE,
+	OPT_ATTACK, OPT_SYN_OPTIONS, OPT_ALLOW_PREFIX, OPT_PHASE, OPT_LEGIT,
+	OPT_LEGIT_RATE, OPT_LEGIT_CONC, OPT_CSV,
 };
+
+/* Whether option 'c' means something in 'mode': others are mistakes. */
+static bool
+option_applies(int c, enum gen_mode mode)
+{
+	switch (c) {
+	case OPT_RATE:
+	case OPT_MAX:
+	case OPT_SOURCES:
+		return mode == MODE_SYN_FLOOD || mode == MODE_RESIST;
+	case OPT_NO_OPTIONS:
+	case OPT_WAIT:
+		return mode == MODE_SYN_FLOOD;
+	case OPT_CONCURRENCY:
+		return mode == MODE_HTTP || mode == MODE_BULK;
+	case OPT_TIMEOUT:
+		return mode != MODE_SYN_FLOOD;
+	case OPT_PATH:
+		return mode == MODE_HTTP || mode == MODE_RESIST;
+	case OPT_KEEPALIVE:
+		return mode == MODE_HTTP;
+	case OPT_RECEIVE:
+		return mode == MODE_BULK;
+	case OPT_COUNT:
+		return mode != MODE_RESIST;
+	case OPT_ATTACK:
+	case OPT_SYN_OPTIONS:
+	case OPT_ALLOW_PREFIX:
+	case OPT_PHASE:
+	case OPT_LEGIT:
+	case OPT_LEGIT_RATE:
+	case OPT_LEGIT_CONC:
+	case OPT_CSV:
+		return mode == MODE_RESIST;
+	default:
+		return true;
+	}
+}
 
 static void
 parse_mode_options(int argc, char **argv, struct options *opt)
@@ -551,24 +864,28 @@ parse_mode_options(int argc, char **argv, struct options *opt)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "delay", required_argument, NULL, OPT_DELAY },
 		{ "receive", no_argument, NULL, OPT_RECEIVE },
+		{ "attack", required_argument, NULL, OPT_ATTACK },
+		{ "syn-options", required_argument, NULL, OPT_SYN_OPTIONS },
+		{ "allow-prefix", required_argument, NULL, OPT_ALLOW_PREFIX },
+		{ "phase", required_argument, NULL, OPT_PHASE },
+		{ "legit", required_argument, NULL, OPT_LEGIT },
+		{ "legit-rate", required_argument, NULL, OPT_LEGIT_RATE },
+		{ "legit-concurrency", required_argument, NULL,
+			OPT_LEGIT_CONC },
+		{ "csv", optional_argument, NULL, OPT_CSV },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool flood = opt->mode == MODE_SYN_FLOOD;
 	bool bulk = opt->mode == MODE_BULK;
-	bool rate_set = false, max_set = false;
+	bool resist = opt->mode == MODE_RESIST;
+	bool rate_set = false, max_set = false, timeout_set = false;
+	bool legit_rate_set = false;
 	int c, idx;
 
 	while ((c = getopt_long(argc, argv, ":h", longopts, &idx)) != -1) {
 		/* Options of another mode are mistakes, not no-ops. */
-		if ((!flood && (c == OPT_RATE || c == OPT_MAX ||
-				c == OPT_SOURCES || c == OPT_NO_OPTIONS ||
-				c == OPT_WAIT)) ||
-				(flood && (c == OPT_CONCURRENCY ||
-				c == OPT_TIMEOUT)) ||
-				((flood || bulk) && (c == OPT_PATH ||
-				c == OPT_KEEPALIVE)) ||
-				(!bulk && c == OPT_RECEIVE))
+		if (c >= OPT_JSON && !option_applies(c, opt->mode))
 			ws_app_fail_usage("option '--%s' does not apply to %s "
 				"(see --help)", longopts[idx].name,
 				mode_names[opt->mode]);
@@ -633,7 +950,45 @@ parse_mode_options(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_TIMEOUT:
 			opt->timeout_ms = (unsigned int)parse_u64("--timeout",
-				optarg, 1, 600000);
+				optarg, 1, resist ? RESIST_MAX_TIMEOUT_MS :
+				600000);
+			timeout_set = true;
+			break;
+		case OPT_ATTACK:
+			opt->attack = (enum attack_kind)parse_choice("--attack",
+				optarg, attack_names, ATK_N + 1, "syn, "
+				"syn-data, ack, rst, fin, synack, mix");
+			break;
+		case OPT_SYN_OPTIONS:
+			opt->syn_opts = (enum syn_opts)parse_choice(
+				"--syn-options", optarg, synopt_names, 3,
+				"linux, none, random");
+			break;
+		case OPT_ALLOW_PREFIX:
+			opt->allow_prefix = optarg;
+			break;
+		case OPT_PHASE:
+			parse_phase(opt, optarg);
+			break;
+		case OPT_LEGIT:
+			opt->legit = strcmp(optarg, "http") == 0 ? LEGIT_HTTP :
+				LEGIT_CONNECT;
+			if (strcmp(optarg, "http") != 0 &&
+					strcmp(optarg, "connect") != 0)
+				ws_app_fail_usage("--legit: '%s' is not one "
+					"of connect, http", optarg);
+			break;
+		case OPT_LEGIT_RATE:
+			opt->legit_rate = parse_u64("--legit-rate", optarg, 1,
+				1000000);
+			legit_rate_set = true;
+			break;
+		case OPT_LEGIT_CONC:
+			opt->legit_conc = (unsigned int)parse_u64(
+				"--legit-concurrency", optarg, 1, 65536);
+			break;
+		case OPT_CSV:
+			take_csv(opt, argc, argv);
 			break;
 		case 'h':
 			usage(stdout);
@@ -647,6 +1002,43 @@ parse_mode_options(int argc, char **argv, struct options *opt)
 			argv[optind]);
 	if (opt->target_text == NULL)
 		ws_app_fail_usage("--target A.B.C.D is required (see --help)");
+	check_sources(opt);
+	if (resist) {
+		if (!opt->port_set)
+			ws_app_fail_usage("--port N is required for resist");
+		if ((rate_set || max_set) && opt->n_phases != 0)
+			ws_app_fail_usage("--phase excludes --rate and --max");
+		if (rate_set && max_set)
+			ws_app_fail_usage("--rate and --max exclude each "
+				"other");
+		if (!rate_set && !max_set && opt->n_phases == 0)
+			ws_app_fail_usage("resist needs --rate PPS, --max or "
+				"--phase (--phase stop:T for no attack)");
+		if (opt->n_phases != 0 && opt->duration_set)
+			ws_app_fail_usage("--duration excludes --phase: the "
+				"run lasts the sum of the phases");
+		if (legit_rate_set && opt->legit_conc != 0)
+			ws_app_fail_usage("--legit-rate and "
+				"--legit-concurrency exclude each other");
+		if (opt->legit_conc == 0 && !legit_rate_set)
+			opt->legit_rate = RESIST_DEFAULT_LEGIT_RATE;
+		if (!timeout_set)
+			opt->timeout_ms = 2000;
+		if (opt->json && opt->json_file == NULL && opt->csv &&
+				opt->csv_file == NULL)
+			ws_app_fail_usage("--json and --csv cannot both go to "
+				"stdout: give one a FILE");
+		if (max_set)
+			opt->rate = 0;
+		opt->max = max_set;
+		if (!opt->duration_set)
+			opt->duration = GEN_DEFAULT_DURATION;
+		resist_plan(opt, rate_set);
+		if (opt->duration > 86400)
+			ws_app_fail_usage("--phase: the phases add up to more "
+				"than 86400 s");
+		return;
+	}
 	if (flood) {
 		if (!opt->port_set)
 			ws_app_fail_usage("--port N is required for syn-flood");
@@ -696,6 +1088,7 @@ parse_options(int argc, char **argv, struct options *opt)
 	memset(opt, 0, sizeof(*opt));
 	opt->src_net = 0xc6130000u;	/* 198.19.0.0/16 */
 	opt->src_len = 16;
+	opt->sources_text = "198.19.0.0/16";
 	opt->path = "/";
 	opt->concurrency = 1;
 	opt->wait = 1.0;
@@ -704,8 +1097,8 @@ parse_options(int argc, char **argv, struct options *opt)
 	first = ws_app_parse_options(argc, argv, &cl, &opt->app);
 	ws_app_require_config(&opt->app);
 	if (first >= argc)
-		ws_app_fail_usage("a mode is required: syn-flood, http or "
-			"bulk (see --help)");
+		ws_app_fail_usage("a mode is required: syn-flood, http, bulk "
+			"or resist (see --help)");
 	mode = argv[first];
 	if (strcmp(mode, "syn-flood") == 0)
 		opt->mode = MODE_SYN_FLOOD;
@@ -713,9 +1106,11 @@ parse_options(int argc, char **argv, struct options *opt)
 		opt->mode = MODE_HTTP;
 	else if (strcmp(mode, "bulk") == 0)
 		opt->mode = MODE_BULK;
+	else if (strcmp(mode, "resist") == 0)
+		opt->mode = MODE_RESIST;
 	else
-		ws_app_fail_usage("unknown mode '%s': syn-flood, http or "
-			"bulk", mode);
+		ws_app_fail_usage("unknown mode '%s': syn-flood, http, bulk "
+			"or resist", mode);
 	/* Parse what follows the mode as a command line of its own. */
 	argv += first;
 	argc -= first;
@@ -754,24 +1149,102 @@ worker_done(struct gen_worker *gw)
 	__atomic_store_n(&gw->done, 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * resist: the second of the run 'tsc' falls in. What happens after the
+ * last second (late answers, attempts finishing) counts in the last one,
+ * so that the series always adds up to the totals.
+ */
+static uint32_t
+rs_sec_of(const struct gen *g, uint64_t tsc)
+{
+	uint64_t sec;
+
+	if (tsc <= g->begin)
+		return 0;
+	sec = (tsc - g->begin) / g->hz;
+	return sec >= g->n_secs ? g->n_secs - 1 : (uint32_t)sec;
+}
+
+static struct rs_sec *
+rs_rec(struct gen_worker *gw, uint64_t tsc)
+{
+	return &gw->secs[rs_sec_of(gw->g, tsc)];
+}
+
 /* ---- syn-flood ---- */
 
 /* MSS 1460, SACK permitted, timestamps, NOP, window scale 7: Linux order. */
 #define SYN_OPT_LEN 20
+/* What a SYN with data (--attack syn-data) carries. */
+#define SYN_DATA_LEN 64
 
+static const char syn_data[SYN_DATA_LEN] =
+	"GET / HTTP/1.1\r\nHost: woshou-gen syn-data\r\n\r\n";
+
+/* The 20 bytes of SYN options: Linux's, or (random) random values. */
 static void
-build_syn(struct gen_worker *gw, struct rte_mbuf *m)
+put_syn_options(uint8_t *o, enum syn_opts how, uint64_t r, uint64_t r2)
+{
+	uint16_t mss = 1460;
+	uint8_t ws = 7;
+
+	if (how == SYNOPT_RANDOM) {
+		mss = (uint16_t)(536 + (r2 >> 40) % (9000 - 536 + 1));
+		ws = (uint8_t)((r2 >> 56) % 15);
+	}
+	o[0] = 2;	/* MSS */
+	o[1] = 4;
+	o[2] = (uint8_t)(mss >> 8);
+	o[3] = (uint8_t)(mss & 0xff);
+	o[4] = 4;	/* SACK permitted */
+	o[5] = 2;
+	o[6] = 8;	/* timestamps */
+	o[7] = 10;
+	memcpy(&o[8], (const uint8_t *)&r2 + 4, 4);
+	memset(&o[12], 0, 4);
+	o[16] = 1;	/* NOP */
+	o[17] = 3;	/* window scale */
+	o[18] = 3;
+	o[19] = ws;
+	if (how != SYNOPT_RANDOM)
+		return;
+	/* Random: each of SACK-permitted and timestamps may be absent. */
+	if (r & (1u << 20))
+		memset(&o[4], 1, 2);
+	if (r & (1u << 21))
+		memset(&o[6], 1, 10);
+}
+
+/*
+ * One spoofed packet of 'kind' from a random address of the prefix and a
+ * random port, with random sequence and acknowledgment numbers: SYNs (with
+ * data too) and SYN-ACKs carry options as 'how' says; ACK, RST and FIN
+ * (with ACK, as a stray FIN of an established connection) carry none.
+ */
+static void
+build_pkt(struct gen_worker *gw, struct rte_mbuf *m, enum attack_kind kind,
+		enum syn_opts how)
 {
 	struct gen *g = gw->g;
 	const struct options *opt = g->opt;
-	uint16_t tcp_len = sizeof(struct rte_tcp_hdr) +
-		(opt->no_options ? 0 : SYN_OPT_LEN);
-	uint16_t len = sizeof(struct rte_ipv4_hdr) + tcp_len;
+	bool syn = kind == ATK_SYN || kind == ATK_SYN_DATA ||
+		kind == ATK_SYNACK;
+	uint16_t opt_len = syn && how != SYNOPT_NONE ? SYN_OPT_LEN : 0;
+	uint16_t tcp_len = sizeof(struct rte_tcp_hdr) + opt_len;
+	uint16_t data_len = kind == ATK_SYN_DATA ? SYN_DATA_LEN : 0;
+	uint16_t len = sizeof(struct rte_ipv4_hdr) + tcp_len + data_len;
+	static const uint8_t flags[ATK_N] = {
+		[ATK_SYN] = RTE_TCP_SYN_FLAG,
+		[ATK_SYN_DATA] = RTE_TCP_SYN_FLAG,
+		[ATK_ACK] = RTE_TCP_ACK_FLAG,
+		[ATK_RST] = RTE_TCP_RST_FLAG,
+		[ATK_FIN] = RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG,
+		[ATK_SYNACK] = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
+	};
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 	uint32_t host;
 	uint64_t r = rnd_next(&gw->rnd), r2 = rnd_next(&gw->rnd);
-	uint8_t *o;
 
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, len);
 	th = (struct rte_tcp_hdr *)(ip + 1);
@@ -793,30 +1266,41 @@ build_syn(struct gen_worker *gw, struct rte_mbuf *m)
 		(uint16_t)(r >> 48) % (65536 - 1024)));
 	th->dst_port = g->port_be;
 	th->sent_seq = (uint32_t)r2;
-	th->recv_ack = 0;
+	/* Only what has ACK set carries an acknowledgment number. */
+	th->recv_ack = (flags[kind] & RTE_TCP_ACK_FLAG) ?
+		(uint32_t)(r2 >> 32) ^ (uint32_t)r : 0;
 	th->data_off = (uint8_t)((tcp_len / 4) << 4);
-	th->tcp_flags = RTE_TCP_SYN_FLAG;
-	th->rx_win = rte_cpu_to_be_16(64240);
+	th->tcp_flags = flags[kind];
+	th->rx_win = rte_cpu_to_be_16(kind == ATK_RST ? 0 :
+		syn ? 64240 : 502);
 	th->cksum = 0;
 	th->tcp_urp = 0;
-	if (!opt->no_options) {
-		o = (uint8_t *)(th + 1);
-		o[0] = 2;	/* MSS */
-		o[1] = 4;
-		o[2] = 1460 >> 8;
-		o[3] = 1460 & 0xff;
-		o[4] = 4;	/* SACK permitted */
-		o[5] = 2;
-		o[6] = 8;	/* timestamps */
-		o[7] = 10;
-		memcpy(&o[8], (const uint8_t *)&r2 + 4, 4);
-		memset(&o[12], 0, 4);
-		o[16] = 1;	/* NOP */
-		o[17] = 3;	/* window scale */
-		o[18] = 3;
-		o[19] = 7;
-	}
+	if (opt_len != 0)
+		put_syn_options((uint8_t *)(th + 1), how, r, r2);
+	if (data_len != 0)
+		memcpy((uint8_t *)(th + 1) + opt_len, syn_data, data_len);
 	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+}
+
+/* syn-flood's SYN, or the next packet of resist's attack. */
+static void
+build_syn(struct gen_worker *gw, struct rte_mbuf *m)
+{
+	const struct options *opt = gw->g->opt;
+	enum attack_kind kind = ATK_SYN;
+
+	if (opt->mode != MODE_RESIST) {
+		build_pkt(gw, m, ATK_SYN, opt->no_options ? SYNOPT_NONE :
+			SYNOPT_LINUX);
+		return;
+	}
+	kind = opt->attack;
+	if (kind == ATK_MIX) {
+		kind = (enum attack_kind)gw->mix;
+		if (++gw->mix == ATK_N)
+			gw->mix = 0;
+	}
+	build_pkt(gw, m, kind, opt->syn_opts);
 }
 
 static unsigned int
@@ -835,6 +1319,8 @@ send_syns(struct gen_worker *gw, unsigned int n)
 		ws_worker_send_ipv4(gw->w, pkts[i]);
 	}
 	cnt_add(&gw->cnt.sent, n);
+	if (gw->secs != NULL)
+		cnt_add(&rs_rec(gw, rte_rdtsc())->sent, n);
 	return n;
 }
 
@@ -866,14 +1352,19 @@ flood_probe(struct gen_worker *gw, uint64_t now)
 	if (st.arp.queued == gw->queued_before ||
 			st.arp.queue_flushed != gw->flushed_before) {
 		gw->phase = 2;
-		gw->t0 = now;
-		gw->paced = 0;
+		/* resist paces by its plan, from the start of the run. */
+		if (g->opt->mode != MODE_RESIST) {
+			gw->t0 = now;
+			gw->paced = 0;
+		}
 		return;
 	}
 	if (now > gw->probe_deadline) {
 		gw->unreachable = true;
 		gw->phase = 3;
-		worker_done(gw);
+		/* A resist worker may have clients to look after still. */
+		if (g->opt->mode != MODE_RESIST)
+			worker_done(gw);
 	}
 }
 
@@ -960,13 +1451,18 @@ flood_foreign(struct ws_worker *w, struct rte_mbuf *m, void *arg)
 		m->l2_len + m->l3_len);
 	if (th->src_port != g->port_be)
 		return false;
-	if ((th->tcp_flags & RTE_TCP_RST_FLAG) != 0)
+	if ((th->tcp_flags & RTE_TCP_RST_FLAG) != 0) {
 		cnt_add(&gw->cnt.rsts, 1);
-	else if ((th->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
-			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG))
+		if (gw->secs != NULL)
+			cnt_add(&rs_rec(gw, rte_rdtsc())->rsts, 1);
+	} else if ((th->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
+			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) {
 		cnt_add(&gw->cnt.syn_acks, 1);
-	else
+		if (gw->secs != NULL)
+			cnt_add(&rs_rec(gw, rte_rdtsc())->synacks, 1);
+	} else {
 		cnt_add(&gw->cnt.other, 1);
+	}
 	rte_pktmbuf_free(m);
 	return true;
 }
@@ -983,6 +1479,37 @@ slot_fail(struct http_slot *sl, enum fail_reason why)
 		return;
 	sl->failed = true;
 	cnt_add(&sl->gw->cnt.failed[why], 1);
+	/* resist: in the second the attempt started. */
+	if (sl->gw->secs != NULL)
+		cnt_add(&sl->gw->secs[sl->sec].failed[why], 1);
+}
+
+/*
+ * resist: a latency sample (which: 0 handshake, 1 response) of the
+ * attempt, in its second's histogram unless that second is final already
+ * (it cannot be: attempts end within --timeout; but a stalled worker must
+ * not write into a reused ring entry), and in its phase's.
+ */
+static void
+rs_sample(struct http_slot *sl, unsigned int which, uint64_t us)
+{
+	struct gen_worker *gw = sl->gw;
+
+	if (gw->secs == NULL)
+		return;
+	if (sl->sec >= gw->retired)
+		hist_add(&gw->ring[(sl->sec % gw->g->ring_len) * 2 + which],
+			us);
+	hist_add(&gw->ph_hist[sl->phase * 2 + which], us);
+}
+
+/* A success: counted, in resist also in the second it started. */
+static void
+slot_ok(struct http_slot *sl)
+{
+	cnt_add(&sl->gw->cnt.ok, 1);
+	if (sl->gw->secs != NULL)
+		cnt_add(&sl->gw->secs[sl->sec].ok, 1);
 }
 
 /* Why a connection that ended before its work was done failed. */
@@ -1025,7 +1552,11 @@ warm_settle(struct http_slot *sl, bool up)
 	if (gw->warm_slot != sl)
 		return;
 	gw->warm_slot = NULL;
-	gw->warm_done += up;
+	/*
+	 * resist: ARP has had its chance however the attempt ended; a
+	 * target that fails every attempt must not hold the rest back.
+	 */
+	gw->warm_done += up || gw->g->opt->mode == MODE_RESIST;
 }
 
 /* 'connected', in either mode: the handshake counted; returns now. */
@@ -1033,9 +1564,10 @@ static uint64_t
 slot_up(struct http_slot *sl)
 {
 	struct gen_worker *gw = sl->gw;
-	uint64_t now = rte_rdtsc();
+	uint64_t now = rte_rdtsc(), us = tsc_to_us(gw->g, now - sl->t_start);
 
-	hist_add(&gw->h_connect, tsc_to_us(gw->g, now - sl->t_start));
+	hist_add(&gw->h_connect, us);
+	rs_sample(sl, 0, us);
 	cnt_add(&gw->cnt.connections, 1);
 	warm_settle(sl, true);
 	return now;
@@ -1077,7 +1609,10 @@ slot_begin_request(struct http_slot *sl, uint64_t now)
 
 	sl->state = SLOT_BUSY;
 	sl->t_start = now;
-	sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz / 1000;
+	/* resist: --timeout bounds the whole attempt, from the SYN. */
+	if (g->opt->mode != MODE_RESIST)
+		sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz /
+			1000;
 	sl->failed = false;	/* each request on a connection is an attempt */
 	sl->req_off = 0;
 	sl->hdr_done = false;
@@ -1238,11 +1773,12 @@ static void
 slot_finish_response(struct http_slot *sl)
 {
 	struct gen_worker *gw = sl->gw;
-	uint64_t now = rte_rdtsc();
+	uint64_t now = rte_rdtsc(), us = tsc_to_us(gw->g, now - sl->t_start);
 
-	hist_add(&gw->h_response, tsc_to_us(gw->g, now - sl->t_start));
+	hist_add(&gw->h_response, us);
+	rs_sample(sl, 1, us);
 	if (sl->status >= 200 && sl->status < 300)
-		cnt_add(&gw->cnt.ok, 1);
+		slot_ok(sl);
 	else
 		slot_fail(sl, FAIL_BAD_STATUS);
 	if (gw->g->opt->keepalive && !sl->server_close && !sl->peer_done &&
@@ -1343,6 +1879,10 @@ slot_connect(struct ws_worker *w, struct http_slot *sl, uint64_t now,
 	sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz / 1000;
 	sl->state = SLOT_CONNECTING;
 	sl->failed = false;
+	if (gw->secs != NULL) {
+		sl->sec = rs_sec_of(g, now);
+		sl->phase = g->sec_phase[sl->sec];
+	}
 	sl->c = ws_tcp_connect_from(w, rte_cpu_to_be_32(gw->src_first +
 		gw->next_src), g->opt->target, g->opt->port, ops, sl);
 	if (++gw->next_src == gw->n_src)
@@ -1354,6 +1894,8 @@ slot_connect(struct ws_worker *w, struct http_slot *sl, uint64_t now,
 	}
 	cnt_add(&gw->cnt.issued, 1);
 	cnt_add(&gw->cnt.active, 1);
+	if (gw->secs != NULL)
+		cnt_add(&gw->secs[sl->sec].attempts, 1);
 	if (warming_up(gw))
 		gw->warm_slot = sl;
 	return true;
@@ -1633,6 +2175,319 @@ slots_poll(struct ws_worker *w, void *arg)
 	}
 }
 
+/* ---- resist ---- */
+
+/* Attack packets the plan asks for in its first 't' seconds, in all. */
+static double
+rs_planned(const struct options *opt, double t)
+{
+	const struct phase *ph;
+	double dt;
+	unsigned int i;
+
+	for (i = 0; i < opt->n_phases; i++) {
+		ph = &opt->phases[i];
+		if (t < ph->start + ph->seconds) {
+			dt = t > ph->start ? t - ph->start : 0;
+			return ph->cum + (double)ph->from * dt +
+				((double)ph->to - (double)ph->from) * dt * dt /
+				(2 * ph->seconds);
+		}
+	}
+	ph = &opt->phases[opt->n_phases - 1];
+	return ph->cum + (double)(ph->from + ph->to) / 2 * ph->seconds;
+}
+
+/*
+ * An attack worker's turn: its share of what the plan asked for so far,
+ * less what it sent, in bursts of at most GEN_MAX_CATCHUP (so that on a
+ * shared worker the clients get their turn between bursts). Like
+ * syn-flood it probes ARP with one packet first, once the plan asks for
+ * any. What it cannot send in time is dropped from the plan, not sent
+ * late: 'offered' keeps it, 'sent' does not.
+ */
+static void
+rs_attack(struct gen_worker *gw, uint64_t now)
+{
+	struct gen *g = gw->g;
+	uint32_t upto = now >= g->deadline ? g->n_secs : rs_sec_of(g, now);
+	uint64_t due, n, k;
+
+	if (gw->phase == 3)
+		return;
+	/*
+	 * What the plan asked for up to each second boundary passed (the
+	 * end of the plan at the end), in the second it was asked for.
+	 */
+	for (; !g->opt->max && gw->due_sec < upto; gw->due_sec++) {
+		due = (uint64_t)(rs_planned(g->opt, gw->due_sec + 1) /
+			gw->n_attack);
+		if (due > gw->due) {
+			cnt_add(&gw->secs[gw->due_sec].offered, due - gw->due);
+			gw->due = due;
+		}
+	}
+	if (now >= g->deadline) {
+		gw->phase = 3;
+		return;
+	}
+	if (g->opt->max)
+		due = gw->paced + GEN_BURST;
+	else
+		due = (uint64_t)(rs_planned(g->opt, (double)(now - g->begin) /
+			(double)g->hz) / gw->n_attack);
+	if (due > gw->due) {
+		cnt_add(&rs_rec(gw, now)->offered, due - gw->due);
+		gw->due = due;
+	}
+	if (gw->phase < 2) {
+		if (due > 0)
+			flood_probe(gw, now);
+		return;
+	}
+	if (due <= gw->paced)
+		return;
+	n = RTE_MIN(due - gw->paced, (uint64_t)GEN_MAX_CATCHUP);
+	while (n > 0) {
+		k = send_syns(gw, (unsigned int)n);
+		if (k == 0)
+			break;
+		gw->paced += k;
+		n -= k;
+	}
+	if (due > gw->paced + 4 * GEN_MAX_CATCHUP)
+		gw->paced = due - 4 * GEN_MAX_CATCHUP;
+}
+
+/* --legit connect: the handshake is the success; then close at once. */
+static void
+rs_connected(struct ws_tcp_conn *c)
+{
+	struct http_slot *sl = ws_tcp_ctx(c);
+	struct gen *g = sl->gw->g;
+	uint64_t now = slot_up(sl);
+
+	slot_ok(sl);
+	sl->state = SLOT_CLOSING;
+	sl->deadline = now + (uint64_t)g->opt->timeout_ms * g->hz / 1000;
+	ws_tcp_close(c);
+}
+
+static uint32_t
+rs_data(struct ws_tcp_conn *c, const struct rte_mbuf *m, uint32_t off,
+		uint32_t len)
+{
+	RTE_SET_USED(c);
+	RTE_SET_USED(m);
+	RTE_SET_USED(off);
+	return len;	/* a banner or whatever the server says: ignored */
+}
+
+static const struct ws_tcp_ops rs_connect_ops = {
+	.connected = rs_connected,
+	.data = rs_data,
+	.closed = on_closed,
+};
+
+/*
+ * The quantiles of the seconds before 'upto' are final: no attempt that
+ * started in them is still open. Their ring entries are free for later
+ * seconds.
+ */
+static void
+rs_retire(struct gen_worker *gw, uint32_t upto)
+{
+	struct gen *g = gw->g;
+	struct rs_sec *rec;
+	struct hist *h;
+	unsigned int k;
+
+	for (; gw->retired < upto; gw->retired++) {
+		rec = &gw->secs[gw->retired];
+		h = &gw->ring[(gw->retired % g->ring_len) * 2];
+		rec->hs_n = h[0].n;
+		rec->rsp_n = h[1].n;
+		for (k = 0; k < 3; k++) {
+			static const double q[3] = { 0.5, 0.99, 0.999 };
+
+			rec->hs_q[k] = hist_quantile(&h[0], q[k]);
+			rec->rsp_q[k] = hist_quantile(&h[1], q[k]);
+		}
+		memset(h, 0, 2 * sizeof(*h));
+	}
+}
+
+/* A free slot for --legit-rate, from where the last search ended. */
+static struct http_slot *
+rs_free_slot(struct gen_worker *gw)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < gw->n_slots; i++) {
+		k = gw->next_open++;
+		if (gw->next_open == gw->n_slots)
+			gw->next_open = 0;
+		if (gw->slots[k].state == SLOT_IDLE)
+			return &gw->slots[k];
+	}
+	return NULL;
+}
+
+/*
+ * The legitimate clients' turn: time out what is overdue, then start new
+ * attempts: --legit-rate paced from the start of the run (open loop: an
+ * attempt is due whether or not earlier ones came back), or one in each
+ * free slot of --legit-concurrency (closed loop).
+ */
+static void
+rs_legit(struct ws_worker *w, struct gen_worker *gw, uint64_t now)
+{
+	struct gen *g = gw->g;
+	const struct options *opt = g->opt;
+	const struct ws_tcp_ops *ops = opt->legit == LEGIT_HTTP ?
+		&http_ops : &rs_connect_ops;
+	struct http_slot *sl;
+	uint64_t due;
+	unsigned int i;
+
+	if (now >= gw->next_check) {
+		gw->next_check = now + g->hz / 1000;
+		http_abort_all(gw, true, now);
+		/*
+		 * A close that does not complete (a server that never
+		 * sends its FIN) must not hold the slot for ever: the
+		 * attempt has counted already.
+		 */
+		for (i = 0; i < gw->n_slots; i++) {
+			sl = &gw->slots[i];
+			if (sl->state == SLOT_CLOSING && now >= sl->deadline +
+					(uint64_t)opt->timeout_ms * g->hz /
+					1000) {
+				/* Once: 'closed' may come later. */
+				sl->deadline = now + 3600 * g->hz;
+				ws_tcp_abort(sl->c);
+			}
+		}
+	}
+	if (now >= g->deadline)
+		return;
+	if (opt->legit_conc != 0) {
+		for (i = 0; i < gw->n_slots; i++) {
+			sl = &gw->slots[i];
+			if (sl->state != SLOT_IDLE)
+				continue;
+			if (!may_open(gw))
+				break;
+			sl->peer_done = false;
+			if (!slot_connect(w, sl, now, ops))
+				break;
+		}
+		return;
+	}
+	/* In two parts: a day of TSC ticks times the rate overflows. */
+	due = (now - g->begin) / g->hz * opt->legit_rate +
+		(now - g->begin) % g->hz * opt->legit_rate / g->hz + 1;
+	/*
+	 * Those due while the first connection from an address warmed up,
+	 * or while the worker was off its CPU, go now; but more than a
+	 * second's worth at once would measure the burst, not the target.
+	 */
+	if (due - gw->opened > RTE_MAX(opt->legit_rate, (uint64_t)64)) {
+		gw->skipped += due - gw->opened -
+			RTE_MAX(opt->legit_rate, (uint64_t)64);
+		gw->opened = due - RTE_MAX(opt->legit_rate, (uint64_t)64);
+	}
+	while (gw->opened < due && may_open(gw)) {
+		sl = rs_free_slot(gw);
+		if (sl == NULL) {
+			/* Every slot busy: these attempts are not made. */
+			gw->skipped += due - gw->opened;
+			gw->opened = due;
+			break;
+		}
+		gw->opened++;
+		sl->peer_done = false;
+		/* No port or TCB: counted as a connect error, not made. */
+		if (!slot_connect(w, sl, now, ops))
+			break;
+	}
+}
+
+/* The poll hook of every resist worker: clients, attack, or both. */
+static void
+resist_poll(struct ws_worker *w, void *arg)
+{
+	struct gen_worker *gw = arg;
+	struct gen *g = gw->g;
+	uint64_t now = rte_rdtsc();
+	uint32_t cur;
+
+	if (gw->done || (now < g->begin && !gen_stopping(g)))
+		return;
+	if (gen_stopping(g)) {
+		/* Cut off: what is open is 'unfinished', not failed. */
+		if (gw->rs_legit)
+			http_abort_all(gw, false, now);
+		worker_done(gw);
+		return;
+	}
+	if (gw->rs_legit) {
+		cur = rs_sec_of(g, now);
+		if (cur + 2 > g->ring_len)
+			rs_retire(gw, cur + 2 - g->ring_len);
+		rs_legit(w, gw, now);
+	}
+	if (gw->rs_attack)
+		rs_attack(gw, now);
+	if (now >= g->deadline && (!gw->rs_legit ||
+			cnt_get(&gw->cnt.active) == 0))
+		worker_done(gw);
+}
+
+/*
+ * Worker 0 runs the clients, the others the attack; a single worker runs
+ * both. Every worker counts the target's answers that reach it.
+ */
+static int
+resist_setup(struct gen_worker *gw, unsigned int n)
+{
+	struct gen *g = gw->g;
+	const struct options *opt = g->opt;
+	const struct ws_config *cfg = ws_stack_config(g->s);
+	uint64_t slots;
+	int ret;
+
+	gw->rs_legit = gw->index == 0;
+	gw->rs_attack = n == 1 || gw->index > 0;
+	gw->n_attack = n > 1 ? n - 1 : 1;
+	if (!gw->rs_attack)
+		gw->phase = 3;
+	gw->secs = calloc(g->n_secs, sizeof(*gw->secs));
+	gw->ring = calloc(2 * (size_t)g->ring_len, sizeof(*gw->ring));
+	gw->ph_hist = calloc(2 * (size_t)opt->n_phases,
+		sizeof(*gw->ph_hist));
+	if (gw->secs == NULL || gw->ring == NULL || gw->ph_hist == NULL)
+		return -ENOMEM;
+	if (gw->rs_legit) {
+		/*
+		 * Open loop: an attempt holds its slot for at most
+		 * --timeout, and its close for as long again.
+		 */
+		slots = opt->legit_conc;
+		if (slots == 0)
+			slots = opt->legit_rate * 2 * opt->timeout_ms / 1000 +
+				64;
+		slots = RTE_MIN(slots, (uint64_t)cfg->tcp.max_connections);
+		ret = http_setup(gw, (unsigned int)slots);
+		if (ret < 0)
+			return ret;
+	}
+	ret = ws_worker_set_poll_hook(gw->w, resist_poll, gw);
+	if (ret == 0)
+		ret = ws_worker_set_foreign_hook(gw->w, flood_foreign, gw);
+	return ret;
+}
+
 /* ---- main ---- */
 
 static uint64_t
@@ -1715,6 +2570,8 @@ progress(struct gen *g, double t, double dt, uint64_t *last_a,
 	*last_b = b;
 }
 
+static void rs_progress(const struct gen *g, uint32_t k);
+
 /*
  * The main thread's loop: a progress line each second, until the workers
  * are done, the time is up, or a signal; then (syn-flood) a little longer
@@ -1728,12 +2585,23 @@ run_loop(struct gen *g)
 	uint64_t t_end;
 	unsigned int i;
 	uint64_t la = 0, lb = 0;
+	uint32_t next_sec = 0, n;
+	bool resist = g->opt->mode == MODE_RESIST;
 
 	while (!quit) {
 		nanosleep(&nap, NULL);
 		t = now_s();
+		/*
+		 * resist: a line for each second once it is over, and the
+		 * workers have seen that (the last of its attack counted).
+		 */
+		while (resist && next_sec < g->n_secs && rte_rdtsc() >=
+				g->begin + (uint64_t)(next_sec + 1) * g->hz +
+				g->hz / 20)
+			rs_progress(g, next_sec++);
 		if (t - last >= 1.0) {
-			progress(g, t - t0, t - last, &la, &lb);
+			if (!resist)
+				progress(g, t - t0, t - last, &la, &lb);
 			last = t;
 			/* Keeps scripts/woshou-stat working meanwhile. */
 			ws_stack_snapshot(g->s, 0, 100);
@@ -1762,6 +2630,20 @@ run_loop(struct gen *g)
 		t_end = rte_rdtsc();
 	ran = t_end > g->begin ? (double)(t_end - g->begin) /
 		(double)g->hz : 0;
+	if (resist) {
+		/*
+		 * The plan's length, or less when a signal cut it short;
+		 * the attempts that finish after it count in its seconds.
+		 */
+		t_end = RTE_MIN(rte_rdtsc(), g->deadline);
+		ran = t_end > g->begin ? (double)(t_end - g->begin) /
+			(double)g->hz : 0;
+		n = quit ? (uint32_t)ceil(ran - 1e-9) : g->n_secs;
+		n = RTE_MIN(n, g->n_secs);
+		n = RTE_MAX(n, 1u);
+		while (next_sec < n)
+			rs_progress(g, next_sec++);
+	}
 	/* Tell the workers (http: abort what is open), let them see it. */
 	__atomic_store_n(&g->stop, 1, __ATOMIC_RELAXED);
 	t = now_s();
@@ -2054,6 +2936,613 @@ report_bulk(struct gen *g, double ran, const struct ws_stats *st)
 	return ok == 0 ? EXIT_RUNTIME : EXIT_SUCCESS;
 }
 
+/* ---- resist: the report ---- */
+
+/* The phase in force at 't' seconds into the run. */
+static unsigned int
+rs_phase_at(const struct options *opt, double t)
+{
+	unsigned int i = 0;
+
+	while (i + 1 < opt->n_phases && opt->phases[i + 1].start <= t + 1e-9)
+		i++;
+	return i;
+}
+
+/* Records for every second and the phase of each; before the workers. */
+static int
+resist_prepare(struct gen *g)
+{
+	const struct options *opt = g->opt;
+	uint32_t k;
+
+	g->n_secs = (uint32_t)ceil(opt->duration - 1e-9);
+	if (g->n_secs == 0)
+		g->n_secs = 1;
+	g->ring_len = (opt->timeout_ms + 999) / 1000 + 3;
+	g->sec_phase = calloc(g->n_secs, 1);
+	if (g->sec_phase == NULL)
+		return -ENOMEM;
+	for (k = 0; k < g->n_secs; k++)
+		g->sec_phase[k] = (uint8_t)rs_phase_at(opt, k);
+	return 0;
+}
+
+static uint64_t
+rs_failed(const struct rs_sec *r)
+{
+	uint64_t t = 0;
+	unsigned int i;
+
+	for (i = 0; i < FAIL_N; i++)
+		t += r->failed[i];
+	return t;
+}
+
+/* Second k's counters over the workers, read relaxed (while running). */
+static void
+rs_sum(const struct gen *g, uint32_t k, struct rs_sec *out)
+{
+	const struct rs_sec *r;
+	unsigned int i, f;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < g->n_workers; i++) {
+		r = &g->gw[i]->secs[k];
+		out->offered += cnt_get(&r->offered);
+		out->sent += cnt_get(&r->sent);
+		out->synacks += cnt_get(&r->synacks);
+		out->rsts += cnt_get(&r->rsts);
+		out->attempts += cnt_get(&r->attempts);
+		out->ok += cnt_get(&r->ok);
+		for (f = 0; f < FAIL_N; f++)
+			out->failed[f] += cnt_get(&r->failed[f]);
+	}
+}
+
+/* The progress line of second k (legitimate attempts may be pending). */
+static void
+rs_progress(const struct gen *g, uint32_t k)
+{
+	struct rs_sec r;
+	uint64_t failed, done;
+
+	rs_sum(g, k, &r);
+	failed = rs_failed(&r);
+	done = r.ok + failed;
+	fprintf(human, "[%4us] phase %u %-4s attack sent %" PRIu64 "/%"
+		PRIu64 ", target syn-ack %" PRIu64 " rst %" PRIu64
+		"; legit %" PRIu64 " ok %" PRIu64 " failed %" PRIu64,
+		k + 1, g->sec_phase[k],
+		phase_names[g->opt->phases[g->sec_phase[k]].type], r.sent,
+		r.offered, r.synacks, r.rsts, r.attempts, r.ok, failed);
+	if (r.attempts > done)
+		fprintf(human, " pending %" PRIu64, r.attempts - done);
+	if (done != 0)
+		fprintf(human, " (%.1f%%)", 100.0 * (double)r.ok /
+			(double)done);
+	fputc('\n', human);
+	fflush(human);
+}
+
+/* ok / (ok + failed), or -1 with no finished attempt. */
+static double
+rs_rate(uint64_t ok, uint64_t failed)
+{
+	return ok + failed == 0 ? -1 : (double)ok / (double)(ok + failed);
+}
+
+static void
+json_rate(FILE *f, const char *name, double v)
+{
+	if (v < 0)
+		fprintf(f, "\"%s\":null", name);
+	else
+		fprintf(f, "\"%s\":%.6f", name, v);
+}
+
+/* {"p50":..,"p99":..,"p999":..}, nulls without a sample. */
+static void
+json_q(FILE *f, const char *name, uint64_t n, const uint64_t *q)
+{
+	if (n == 0)
+		fprintf(f, "\"%s\":{\"p50\":null,\"p99\":null,\"p999\":null}",
+			name);
+	else
+		fprintf(f, "\"%s\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64
+			",\"p999\":%" PRIu64 "}", name, q[0], q[1], q[2]);
+}
+
+static void
+hist_q(const struct hist *h, uint64_t *q)
+{
+	q[0] = hist_quantile(h, 0.5);
+	q[1] = hist_quantile(h, 0.99);
+	q[2] = hist_quantile(h, 0.999);
+}
+
+/* The counter keys of a series entry, of the totals and of a phase. */
+static void
+json_counters(FILE *f, const struct rs_sec *r)
+{
+	uint64_t failed = rs_failed(r);
+	unsigned int i;
+
+	fprintf(f, "\"attack_offered\":%" PRIu64 ",\"attack_sent\":%" PRIu64
+		",\"target_synacks\":%" PRIu64 ",\"target_rsts\":%" PRIu64
+		",\"legit_attempts\":%" PRIu64 ",\"legit_ok\":%" PRIu64
+		",\"legit_failed\":%" PRIu64 ",\"legit_unfinished\":%" PRIu64
+		",\"legit_fail_reasons\":{", r->offered, r->sent, r->synacks,
+		r->rsts, r->attempts, r->ok, failed,
+		r->attempts - r->ok - failed);
+	for (i = 0; i < FAIL_N; i++)
+		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", fail_names[i],
+			r->failed[i]);
+	fputc('}', f);
+}
+
+static void
+rs_add(struct rs_sec *to, const struct rs_sec *from)
+{
+	unsigned int i;
+
+	to->offered += from->offered;
+	to->sent += from->sent;
+	to->synacks += from->synacks;
+	to->rsts += from->rsts;
+	to->attempts += from->attempts;
+	to->ok += from->ok;
+	for (i = 0; i < FAIL_N; i++)
+		to->failed[i] += from->failed[i];
+}
+
+struct rs_result {
+	uint32_t n;		/* seconds reported */
+	struct rs_sec *sec;	/* [n], summed over the workers */
+	struct rs_sec total;
+	struct rs_sec phase[RESIST_MAX_PHASES];
+	struct hist ph_hist[2 * RESIST_MAX_PHASES];
+	struct hist hs, rsp;
+	double ran;
+	bool interrupted;
+	bool unreachable;
+	int64_t below_99;	/* attack pps; -1: never */
+	int64_t below_50;
+	uint32_t below_99_t, below_50_t;
+	double recovery;	/* seconds; -1: not measurable */
+	double attack_end;	/* -1: no stop phase after the attack */
+	uint64_t skipped, connect_errors;
+};
+
+/*
+ * Breaking points: the first second whose finished attempts succeeded
+ * less than 99% (50%) of the time, and its attack rate (what was sent in
+ * that second). Recovery: from the end of the attack (the start of the
+ * stop phases that end the plan) to the end of the first second after it
+ * back at 99% or more; 0 when no second ever fell below 99%.
+ */
+static void
+rs_breaking(const struct options *opt, struct rs_result *res)
+{
+	unsigned int i, last_attack = 0;
+	bool attack = false;
+	double rate;
+	uint32_t k;
+
+	res->below_99 = res->below_50 = -1;
+	res->recovery = res->attack_end = -1;
+	for (k = 0; k < res->n; k++) {
+		rate = rs_rate(res->sec[k].ok, rs_failed(&res->sec[k]));
+		if (rate < 0)
+			continue;
+		if (rate < 0.99 && res->below_99 < 0) {
+			res->below_99 = (int64_t)res->sec[k].sent;
+			res->below_99_t = k + 1;
+		}
+		if (rate < 0.5 && res->below_50 < 0) {
+			res->below_50 = (int64_t)res->sec[k].sent;
+			res->below_50_t = k + 1;
+		}
+	}
+	for (i = 0; i < opt->n_phases; i++)
+		if (opt->phases[i].type != PHASE_STOP) {
+			attack = true;
+			last_attack = i;
+		}
+	if (!attack || last_attack + 1 == opt->n_phases)
+		return;
+	res->attack_end = opt->phases[last_attack + 1].start;
+	if (res->below_99 < 0) {
+		res->recovery = 0;
+		return;
+	}
+	for (k = 0; k < res->n; k++) {
+		if ((double)k + 1e-9 < res->attack_end)
+			continue;
+		rate = rs_rate(res->sec[k].ok, rs_failed(&res->sec[k]));
+		if (rate >= 0.99) {
+			res->recovery = (double)(k + 1) - res->attack_end;
+			return;
+		}
+	}
+}
+
+/* Everything the workers counted, once they have stopped. */
+static int
+rs_collect(struct gen *g, struct rs_result *res)
+{
+	struct gen_worker *gw;
+	struct rs_sec r;
+	unsigned int i, p;
+	uint32_t k;
+
+	/* The partial second an interruption ends in is reported too. */
+	res->n = g->n_secs;
+	if (res->interrupted) {
+		res->n = (uint32_t)ceil(res->ran - 1e-9);
+		res->n = RTE_MAX(res->n, 1u);
+		res->n = RTE_MIN(res->n, g->n_secs);
+	}
+	res->sec = calloc(g->n_secs, sizeof(*res->sec));
+	if (res->sec == NULL)
+		return -ENOMEM;
+	for (i = 0; i < g->n_workers; i++) {
+		gw = g->gw[i];
+		rs_retire(gw, g->n_secs);
+		res->unreachable |= gw->unreachable;
+		res->skipped += gw->skipped;
+		res->connect_errors += gw->cnt.connect_errors;
+		hist_merge(&res->hs, &gw->h_connect);
+		hist_merge(&res->rsp, &gw->h_response);
+		for (p = 0; p < 2 * g->opt->n_phases; p++)
+			hist_merge(&res->ph_hist[p], &gw->ph_hist[p]);
+		/* One worker runs the clients: its quantiles are theirs. */
+		for (k = 0; k < g->n_secs && gw->rs_legit; k++) {
+			res->sec[k].hs_n = gw->secs[k].hs_n;
+			res->sec[k].rsp_n = gw->secs[k].rsp_n;
+			memcpy(res->sec[k].hs_q, gw->secs[k].hs_q,
+				sizeof(res->sec[k].hs_q));
+			memcpy(res->sec[k].rsp_q, gw->secs[k].rsp_q,
+				sizeof(res->sec[k].rsp_q));
+		}
+	}
+	for (k = 0; k < g->n_secs; k++) {
+		rs_sum(g, k, &r);
+		/* After an interruption: into the last second reported. */
+		rs_add(&res->sec[RTE_MIN(k, res->n - 1)], &r);
+		rs_add(&res->total, &r);
+		rs_add(&res->phase[g->sec_phase[RTE_MIN(k, res->n - 1)]], &r);
+	}
+	rs_breaking(g->opt, res);
+	return 0;
+}
+
+static void
+rs_json(const struct gen *g, const struct rs_result *res, FILE *f)
+{
+	const struct options *opt = g->opt;
+	const struct phase *ph;
+	const struct rs_sec *r;
+	char src[INET_ADDRSTRLEN];
+	struct in_addr a;
+	uint64_t q[3];
+	unsigned int i;
+	uint32_t k;
+
+	a.s_addr = htonl(opt->src_net);
+	inet_ntop(AF_INET, &a, src, sizeof(src));
+	fprintf(f, "{\"mode\":\"resist\",\"target\":\"%s\",\"port\":%u,"
+		"\"duration_s\":%.6f,\"interrupted\":%s,\"workers\":%u,"
+		"\"attack\":{\"kind\":\"%s\",\"syn_options\":\"%s\","
+		"\"sources\":\"%s/%u\",\"max\":%s,\"unreachable\":%s,"
+		"\"plan\":[", opt->target_text, opt->port, res->ran,
+		res->interrupted ? "true" : "false", g->n_workers,
+		attack_names[opt->attack], synopt_names[opt->syn_opts], src,
+		opt->src_len, opt->max ? "true" : "false",
+		res->unreachable ? "true" : "false");
+	for (i = 0; i < opt->n_phases; i++) {
+		ph = &opt->phases[i];
+		fprintf(f, "%s{\"phase\":%u,\"type\":\"%s\",\"from_pps\":%"
+			PRIu64 ",\"to_pps\":%" PRIu64 ",\"start_s\":%.3f,"
+			"\"seconds\":%.3f}", i ? "," : "", i,
+			phase_names[ph->type], ph->from, ph->to, ph->start,
+			ph->seconds);
+	}
+	fprintf(f, "]},\"legit\":{\"kind\":\"%s\",", opt->legit ==
+		LEGIT_HTTP ? "http" : "connect");
+	if (opt->legit == LEGIT_HTTP)
+		fprintf(f, "\"path\":\"%s\",", opt->path);
+	if (opt->legit_conc != 0)
+		fprintf(f, "\"rate\":null,\"concurrency\":%u,",
+			opt->legit_conc);
+	else
+		fprintf(f, "\"rate\":%" PRIu64 ",\"concurrency\":null,",
+			opt->legit_rate);
+	fprintf(f, "\"timeout_ms\":%u,\"skipped\":%" PRIu64 ","
+		"\"connect_errors\":%" PRIu64 "},\"series\":[",
+		opt->timeout_ms, res->skipped, res->connect_errors);
+	for (k = 0; k < res->n; k++) {
+		r = &res->sec[k];
+		fprintf(f, "%s{\"t\":%u,\"phase\":%u,", k ? "," : "", k + 1,
+			g->sec_phase[k]);
+		json_counters(f, r);
+		fputc(',', f);
+		json_q(f, "handshake_us", r->hs_n, r->hs_q);
+		fputc(',', f);
+		json_q(f, "response_us", r->rsp_n, r->rsp_q);
+		fputc('}', f);
+	}
+	fprintf(f, "],\"totals\":{");
+	json_counters(f, &res->total);
+	hist_q(&res->hs, q);
+	fputc(',', f);
+	json_q(f, "handshake_us", res->hs.n, q);
+	hist_q(&res->rsp, q);
+	fputc(',', f);
+	json_q(f, "response_us", res->rsp.n, q);
+	fprintf(f, "},\"phases\":[");
+	for (i = 0; i < opt->n_phases; i++) {
+		r = &res->phase[i];
+		fprintf(f, "%s{\"phase\":%u,\"type\":\"%s\",", i ? "," : "",
+			i, phase_names[opt->phases[i].type]);
+		json_counters(f, r);
+		fputc(',', f);
+		json_rate(f, "success_rate", rs_rate(r->ok, rs_failed(r)));
+		hist_q(&res->ph_hist[2 * i], q);
+		fputc(',', f);
+		json_q(f, "handshake_us", res->ph_hist[2 * i].n, q);
+		hist_q(&res->ph_hist[2 * i + 1], q);
+		fputc(',', f);
+		json_q(f, "response_us", res->ph_hist[2 * i + 1].n, q);
+		fputc('}', f);
+	}
+	fputs("],", f);
+	json_rate(f, "success_rate", rs_rate(res->total.ok,
+		rs_failed(&res->total)));
+	fputs(",\"breaking_points\":{", f);
+	if (res->below_99 < 0)
+		fputs("\"below_99_pps\":null,\"below_99_t\":null,", f);
+	else
+		fprintf(f, "\"below_99_pps\":%" PRId64 ",\"below_99_t\":%u,",
+			res->below_99, res->below_99_t);
+	if (res->below_50 < 0)
+		fputs("\"below_50_pps\":null,\"below_50_t\":null,", f);
+	else
+		fprintf(f, "\"below_50_pps\":%" PRId64 ",\"below_50_t\":%u,",
+			res->below_50, res->below_50_t);
+	if (res->recovery < 0)
+		fputs("\"recovery_s\":null", f);
+	else
+		fprintf(f, "\"recovery_s\":%.3f", res->recovery);
+	if (res->attack_end < 0)
+		fputs(",\"attack_end_s\":null}}\n", f);
+	else
+		fprintf(f, ",\"attack_end_s\":%.3f}}\n", res->attack_end);
+}
+
+static void
+csv_q(FILE *f, uint64_t n, const uint64_t *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		if (n == 0)
+			fputc(',', f);
+		else
+			fprintf(f, ",%" PRIu64, q[i]);
+}
+
+/* The series, one row a second; an empty field for a missing quantile. */
+static void
+rs_csv(const struct gen *g, const struct rs_result *res, FILE *f)
+{
+	const struct rs_sec *r;
+	unsigned int i;
+	uint32_t k;
+
+	fputs("t,phase,attack_offered,attack_sent,target_synacks,"
+		"target_rsts,legit_attempts,legit_ok,legit_failed,"
+		"legit_unfinished", f);
+	for (i = 0; i < FAIL_N; i++)
+		fprintf(f, ",fail_%s", fail_names[i]);
+	fputs(",handshake_p50_us,handshake_p99_us,handshake_p999_us,"
+		"response_p50_us,response_p99_us,response_p999_us\n", f);
+	for (k = 0; k < res->n; k++) {
+		r = &res->sec[k];
+		fprintf(f, "%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, k + 1,
+			g->sec_phase[k], r->offered, r->sent, r->synacks,
+			r->rsts, r->attempts, r->ok, rs_failed(r),
+			r->attempts - r->ok - rs_failed(r));
+		for (i = 0; i < FAIL_N; i++)
+			fprintf(f, ",%" PRIu64, r->failed[i]);
+		csv_q(f, r->hs_n, r->hs_q);
+		csv_q(f, r->rsp_n, r->rsp_q);
+		fputc('\n', f);
+	}
+}
+
+static void
+rs_pct(char *buf, size_t len, double rate)
+{
+	if (rate < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.2f%%", 100 * rate);
+}
+
+/* The summary: a table of the phases, failures, breaking points. */
+static void
+rs_human(const struct gen *g, const struct rs_result *res)
+{
+	const struct options *opt = g->opt;
+	const struct phase *ph;
+	const struct rs_sec *r;
+	char src[INET_ADDRSTRLEN], pps[48], pct[16];
+	struct in_addr a;
+	uint64_t q[3];
+	unsigned int i;
+
+	a.s_addr = htonl(opt->src_net);
+	inet_ntop(AF_INET, &a, src, sizeof(src));
+	fprintf(human, "resist %s:%u, attack %s (%s options) from %s/%u, "
+		"legit %s ", opt->target_text, opt->port,
+		attack_names[opt->attack], synopt_names[opt->syn_opts], src,
+		opt->src_len, opt->legit == LEGIT_HTTP ? "http" : "connect");
+	if (opt->legit_conc != 0)
+		fprintf(human, "concurrency %u", opt->legit_conc);
+	else
+		fprintf(human, "%" PRIu64 "/s", opt->legit_rate);
+	fprintf(human, ", timeout %u ms, %u worker(s), %.3f s%s\n",
+		opt->timeout_ms, g->n_workers, res->ran,
+		res->interrupted ? " (interrupted)" : "");
+	fprintf(human, "  %-5s %-4s %-15s %6s %10s %10s %8s %8s %8s %7s "
+		"%8s %10s\n", "phase", "type", "pps", "secs", "sent",
+		"syn-acks", "rsts", "attempts", "ok", "failed", "success",
+		"hs p99 us");
+	for (i = 0; i <= opt->n_phases; i++) {
+		if (i < opt->n_phases) {
+			ph = &opt->phases[i];
+			r = &res->phase[i];
+			if (opt->max)
+				snprintf(pps, sizeof(pps), "max");
+			else if (ph->type == PHASE_RAMP)
+				snprintf(pps, sizeof(pps), "%" PRIu64 "-%"
+					PRIu64, ph->from, ph->to);
+			else
+				snprintf(pps, sizeof(pps), "%" PRIu64,
+					ph->from);
+			hist_q(&res->ph_hist[2 * i], q);
+			rs_pct(pct, sizeof(pct), rs_rate(r->ok,
+				rs_failed(r)));
+			fprintf(human, "  %-5u %-4s %-15s %6.1f", i,
+				phase_names[ph->type], pps, ph->seconds);
+		} else {
+			r = &res->total;
+			hist_q(&res->hs, q);
+			rs_pct(pct, sizeof(pct), rs_rate(r->ok,
+				rs_failed(r)));
+			fprintf(human, "  %-5s %-4s %-15s %6.1f", "all", "",
+				"", res->ran);
+		}
+		fprintf(human, " %10" PRIu64 " %10" PRIu64 " %8" PRIu64
+			" %8" PRIu64 " %8" PRIu64 " %7" PRIu64 " %8s ",
+			r->sent, r->synacks, r->rsts, r->attempts, r->ok,
+			rs_failed(r), pct);
+		if ((i < opt->n_phases ? res->ph_hist[2 * i].n :
+				res->hs.n) == 0)
+			fprintf(human, "%10s\n", "-");
+		else
+			fprintf(human, "%10" PRIu64 "\n", q[1]);
+	}
+	r = &res->total;
+	if (rs_failed(r) != 0) {
+		fprintf(human, "  failures ");
+		for (i = 0; i < FAIL_N; i++)
+			if (r->failed[i] != 0)
+				fprintf(human, " %s %" PRIu64, fail_names[i],
+					r->failed[i]);
+		fputc('\n', human);
+	}
+	if (r->attempts - r->ok - rs_failed(r) != 0)
+		fprintf(human, "  unfinished %" PRIu64 " (cut off at the end)"
+			"\n", r->attempts - r->ok - rs_failed(r));
+	if (res->skipped + res->connect_errors != 0)
+		fprintf(human, "  not attempted: %" PRIu64 " (no free slot), %"
+			PRIu64 " (no local port or TCB)\n", res->skipped,
+			res->connect_errors);
+	print_hist("handshake", &res->hs);
+	if (opt->legit == LEGIT_HTTP)
+		print_hist("response", &res->rsp);
+	fprintf(human, "  breaking points: below 99%% ");
+	if (res->below_99 < 0)
+		fprintf(human, "never");
+	else
+		fprintf(human, "at %" PRId64 " pps (second %u)", res->below_99,
+			res->below_99_t);
+	fprintf(human, ", below 50%% ");
+	if (res->below_50 < 0)
+		fprintf(human, "never");
+	else
+		fprintf(human, "at %" PRId64 " pps (second %u)", res->below_50,
+			res->below_50_t);
+	if (res->attack_end < 0)
+		fprintf(human, "; recovery: no stop phase after the attack\n");
+	else if (res->below_99 < 0)
+		fprintf(human, "; never below 99%%, nothing to recover from\n");
+	else if (res->recovery < 0)
+		fprintf(human, "; not recovered %.1f s after the attack "
+			"stopped\n", res->ran - res->attack_end);
+	else
+		fprintf(human, "; recovered %.1f s after the attack "
+			"stopped\n", res->recovery);
+	fflush(human);
+}
+
+static FILE *
+out_open(const char *file)
+{
+	FILE *f;
+
+	if (file == NULL)
+		return stdout;
+	f = fopen(file, "w");
+	if (f == NULL)
+		fprintf(stderr, "woshou-gen: cannot write %s: %s\n", file,
+			strerror(errno));
+	return f;
+}
+
+static int
+report_resist(struct gen *g, double ran, bool interrupted)
+{
+	const struct options *opt = g->opt;
+	static struct rs_result res;
+	int ret = EXIT_SUCCESS;
+	FILE *f;
+
+	res.ran = ran;
+	res.interrupted = interrupted;
+	if (rs_collect(g, &res) < 0) {
+		fprintf(stderr, "woshou-gen: out of memory for the report\n");
+		return EXIT_RUNTIME;
+	}
+	rs_human(g, &res);
+	if (res.unreachable)
+		fprintf(stderr, "woshou-gen: target %s unreachable: no ARP "
+			"answer\n", opt->target_text);
+	else if (res.total.ok == 0 && rs_failed(&res.total) != 0)
+		fprintf(stderr, "woshou-gen: target %s:%u unreachable: every "
+			"legitimate attempt failed\n", opt->target_text,
+			opt->port);
+	if (res.unreachable || (res.total.ok == 0 &&
+			rs_failed(&res.total) != 0))
+		ret = EXIT_RUNTIME;
+	if (opt->json) {
+		f = out_open(opt->json_file);
+		if (f == NULL)
+			ret = EXIT_RUNTIME;
+		else {
+			rs_json(g, &res, f);
+			json_close(opt, f);
+		}
+	}
+	if (opt->csv) {
+		f = out_open(opt->csv_file);
+		if (f == NULL)
+			ret = EXIT_RUNTIME;
+		else {
+			rs_csv(g, &res, f);
+			if (f != stdout)
+				fclose(f);
+			else
+				fflush(f);
+		}
+	}
+	free(res.sec);
+	return ret;
+}
+
 static struct ws_stack *
 create_stack(const struct ws_config *cfg)
 {
@@ -2122,7 +3611,9 @@ setup_workers(struct gen *g)
 		/* Shares: the first (count % n) workers take one more. */
 		if (opt->count != 0)
 			gw->quota = opt->count / n + (i < opt->count % n);
-		if (opt->mode == MODE_SYN_FLOOD) {
+		if (opt->mode == MODE_RESIST) {
+			ret = resist_setup(gw, n);
+		} else if (opt->mode == MODE_SYN_FLOOD) {
 			gw->rate = opt->rate / n + (i < opt->rate % n);
 			/* A worker with no share of the rate or count idles. */
 			if ((opt->rate != 0 && gw->rate == 0) ||
@@ -2164,6 +3655,9 @@ free_workers(struct gen *g)
 		if (g->gw[i] == NULL)
 			continue;
 		rte_free(g->gw[i]->slots);
+		free(g->gw[i]->secs);
+		free(g->gw[i]->ring);
+		free(g->gw[i]->ph_hist);
 		rte_free(g->gw[i]);
 	}
 }
@@ -2191,7 +3685,13 @@ main(int argc, char **argv)
 		ws_app_fail_usage("--concurrency %u is more than "
 			"tcp.max_connections (%u per worker) allows",
 			opt.concurrency, cfg.tcp.max_connections);
-	human = opt.json && opt.json_file == NULL ? stderr : stdout;
+	/* resist's clients all run on worker 0. */
+	if (opt.legit_conc > cfg.tcp.max_connections)
+		ws_app_fail_usage("--legit-concurrency %u is more than "
+			"tcp.max_connections (%u) allows", opt.legit_conc,
+			cfg.tcp.max_connections);
+	human = (opt.json && opt.json_file == NULL) ||
+		(opt.csv && opt.csv_file == NULL) ? stderr : stdout;
 	start_eal(&cfg, argv[0]);
 	ws_app_catch_signals(&quit);
 
@@ -2204,7 +3704,9 @@ main(int argc, char **argv)
 	g.port_be = rte_cpu_to_be_16(opt.port);
 	g.s = create_stack(&cfg);
 	g.n_workers = ws_stack_worker_count(g.s);
-	ret = setup_workers(&g);
+	ret = opt.mode == MODE_RESIST ? resist_prepare(&g) : 0;
+	if (ret == 0)
+		ret = setup_workers(&g);
 	if (ret < 0) {
 		fprintf(stderr, "woshou-gen: cannot set up the workers: %s\n",
 			rte_strerror(-ret));
@@ -2228,11 +3730,14 @@ main(int argc, char **argv)
 		ret = report_flood(&g, ran, &st);
 	else if (opt.mode == MODE_BULK)
 		ret = report_bulk(&g, ran, &st);
+	else if (opt.mode == MODE_RESIST)
+		ret = report_resist(&g, ran, quit != 0);
 	else
 		ret = report_http(&g, ran);
 	/* After the stack: its last 'closed' callbacks use the slots. */
 	ws_stack_destroy(g.s);
 	free_workers(&g);
+	free(g.sec_phase);
 	rte_eal_cleanup();
 	free(opt.app.sets);
 	return ret;
