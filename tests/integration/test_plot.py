@@ -127,3 +127,66 @@ def test_bad_input_exits_2(tmp_path):
         assert res.returncode == 2, (args, res.stderr)
         assert msg in res.stderr, (args, res.stderr)
     assert not out.exists()
+
+
+# scripts/bench resist's driver: its table and chart from saved results,
+# and what it would run (no root, no namespace).
+RESIST = os.path.join(ROOT, "tests", "bench", "resist.py")
+
+
+def resist(*args):
+    return subprocess.run(["/usr/bin/python3", RESIST, *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_bench_resist_table(tmp_path):
+    with open(SAMPLE) as f:
+        other = json.load(f)
+    # No hold phase: the top rate's success is the last attacked second's.
+    other["label"] = "woshou-always"
+    other["phases"] = [p for p in other["phases"] if p["type"] != "hold"]
+    other["breaking_points"] = {"below_99_pps": None, "below_50_pps": None,
+                                "recovery_s": 0.0}
+    b = tmp_path / "b.json"
+    b.write_text(json.dumps(other))
+    svg_path, out = tmp_path / "resist.svg", tmp_path / "resist.json"
+    res = resist("--table", SAMPLE, str(b), "--svg", str(svg_path), "--json", str(out))
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].split() == ["server", "<99%", "at", "<50%", "at", "at", "top",
+                                "rate", "overall", "recovery", "top", "sent/s"]
+    # hand: 35k and 50k; the hold: 173 ok of 600; 73.21% overall; 50k sent.
+    assert lines[1].split() == ["resist-hand", "35k", "50k", "28.8%", "73.2%", "2",
+                                "s", "50k"], lines[1]
+    # b: the last attacked second, t=9: 58 of 200.
+    assert lines[2].split() == ["woshou-always", "-", "-", "29.0%", "73.2%", "0", "s",
+                                "50k"], lines[2]
+    rows = json.load(open(out))["servers"]
+    assert [r["below_99_pps"] for r in rows] == [35000, None]
+    root, text = svg(svg_path)
+    assert "resist-hand (<99% at 35k, <50% at 50k pps)" in text
+    assert "woshou-always (<99% at none, <50% at none pps)" in text
+
+
+def test_bench_resist_dry_run(tmp_path):
+    res = resist("--dry-run", "--json", str(tmp_path / "resist.json"),
+                 "--svg", str(tmp_path / "resist.svg"))
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    for server in ("linux-cookies1", "linux-cookies2", "woshou-auto", "woshou-always"):
+        assert f"# {server}: a fresh wire" in out
+        assert f"--json={tmp_path}/resist-{server}.json" in out
+    assert "net.ipv4.tcp_syncookies=1" in out and "net.ipv4.tcp_syncookies=2" in out
+    assert "tcp.syncookies=auto" in out and "tcp.syncookies=always" in out
+    gen = [l for l in out.splitlines() if " resist --target 198.18.1.2 " in l]
+    assert len(gen) == 4
+    for l in gen:
+        assert ("--sources 198.19.0.0/16 --phase ramp:0-200000:12 --phase "
+                "hold:200000:3 --phase stop:3 --legit http --path / "
+                "--legit-rate 200") in l
+    assert out.rstrip().endswith(f"--curve -o {tmp_path}/resist.svg")
+    # Bounds.
+    for args in (["--max-pps", "2000001"], ["--ramp", "15", "--hold", "5", "--stop", "1"],
+                 ["--servers", "nginx"], ["--hold", "0", "--ramp", "0"]):
+        r = resist("--dry-run", *args)
+        assert r.returncode == 2, (args, r.stdout)
