@@ -18,7 +18,8 @@ The servers, one after the other, each on a fresh wire:
                    net.ipv4.tcp_syncookies = 1 (cookies once the SYN queue
                    overflows) or 2 (always) in its namespace
   woshou-auto      build/app/woshou on net_af_xdp over veth1, one worker on
-  woshou-always    CPU 1, its own HTTP server on port 80, tcp.syncookies =
+  woshou-always    CPU 1, its own HTTP server on port 80, wire_syn.py's
+                   settings for veth (WOSHOU_SETTINGS), tcp.syncookies =
                    auto or always
 
 For each: the breaking points (the attack rate of the first second whose
@@ -93,7 +94,7 @@ def gen_argv(a, json_path):
     """woshou-gen resist on net_af_xdp over veth0 (run in the generator's
     namespace)."""
     return ([a.gen, "--config", os.path.join(ROOT, "drivers-config", "net_tap.ini"),
-             "--set", "eal.vdev=net_af_xdp0,iface=veth0",
+             "--set", "eal.vdev=net_af_xdp0,iface=veth0,busy_budget=0",
              "--set", "port.device=net_af_xdp0",
              "--set", f"ip.addr={GEN_IP}/24",
              "--set", "workers.lcores=1", "--set", f"workers.cpus={GEN_CPU}",
@@ -107,7 +108,10 @@ def gen_argv(a, json_path):
 
 
 def woshou_sets(server):
-    return ["tcp.syncookies=" + server.split("-", 1)[1]]
+    """wire_syn.py's settings for woshou on this wire (fuller bursts, no
+    busy-poll system calls on empty polls), and the server's cookies."""
+    import wire_syn
+    return list(wire_syn.WOSHOU_SETTINGS) + ["tcp.syncookies=" + server.split("-", 1)[1]]
 
 
 def syncookies(server):
