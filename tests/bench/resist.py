@@ -10,7 +10,7 @@ work on CPU 1 (RPS), checksum offload off (AF_XDP ends). woshou-gen runs
 on net_af_xdp over veth0, its one worker on CPU 0, and in one run ramps a
 SYN flood (Linux-like options) from 0 to --max-pps, holds it, stops, while
 legitimate clients make HTTP GETs at --legit-rate per second; it records
-every second (the resist JSON: /work/notes' schema, README "resist").
+every second (the resist JSON result, README's woshou-gen section).
 
 The servers, one after the other, each on a fresh wire:
   linux-cookies1   a Python HTTP server (accept, read, answer, close) on

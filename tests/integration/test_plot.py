@@ -16,7 +16,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLOT = os.path.join(ROOT, "scripts", "woshou-plot")
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
-# Hand-made, following /work/notes' schema: a ramp to 60k pps, a hold, a stop.
+# Hand-made, following the resist JSON format: a ramp to 60k pps, a hold, a stop.
 SAMPLE = os.path.join(DATA, "resist-hand.json")
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
