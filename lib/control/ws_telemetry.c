@@ -600,6 +600,7 @@ neigh_state_name(uint8_t state)
 	case WS_ARP_INCOMPLETE: return "INCOMPLETE";
 	case WS_ARP_REACHABLE: return "REACHABLE";
 	case WS_ARP_STALE: return "STALE";
+	case WS_ARP_PERMANENT: return "PERMANENT";
 	default: return "?";
 	}
 }

@@ -330,6 +330,41 @@ static const char *const bad_cookie_names[] = {
 	NULL,
 };
 
+/* Exactly six pairs of hex digits: the one form format_mac writes. */
+static bool
+mac_from_text(const char *text, struct rte_ether_addr *mac)
+{
+	const char *p = text;
+	unsigned int i;
+
+	for (i = 0; i < RTE_ETHER_ADDR_LEN; i++, p += 3) {
+		char pair[3] = { p[0], p[0] ? p[1] : '\0', '\0' };
+
+		if (!isxdigit((unsigned char)pair[0]) ||
+				!isxdigit((unsigned char)pair[1]) ||
+				p[2] != (i + 1 < RTE_ETHER_ADDR_LEN ? ':' : '\0'))
+			return false;
+		mac->addr_bytes[i] = (uint8_t)strtoul(pair, NULL, 16);
+	}
+	return true;
+}
+
+/* A station's address: neither a group address nor all zeros. */
+static int
+check_unicast_mac(const char *text, const struct rte_ether_addr *mac,
+		char *why, size_t why_len)
+{
+	if (rte_is_multicast_ether_addr(mac)) {
+		snprintf(why, why_len, "%s is a multicast address", text);
+		return -EINVAL;
+	}
+	if (rte_is_zero_ether_addr(mac)) {
+		snprintf(why, why_len, "%s is all zeros", text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* port.mac: the key's field is the whole [port], for mac_set. */
 
 static int
@@ -338,35 +373,19 @@ parse_mac(const struct ws_config_key *k, const char *text, void *base,
 {
 	struct ws_port_config *port = ws_config_field(k, base);
 	struct rte_ether_addr mac;
-	unsigned int i;
-	const char *p = text;
 
 	if (strcasecmp(text, "auto") == 0) {
 		port->mac_set = false;
 		memset(&port->mac, 0, sizeof(port->mac));
 		return 0;
 	}
-	/* Exactly six pairs of hex digits: the one form print writes. */
-	for (i = 0; i < RTE_ETHER_ADDR_LEN; i++, p += 3) {
-		char pair[3] = { p[0], p[0] ? p[1] : '\0', '\0' };
-
-		if (!isxdigit((unsigned char)pair[0]) ||
-				!isxdigit((unsigned char)pair[1]) ||
-				p[2] != (i + 1 < RTE_ETHER_ADDR_LEN ? ':' : '\0')) {
-			snprintf(why, why_len, "'%s' is not auto or a MAC "
-				"address aa:bb:cc:dd:ee:ff", text);
-			return -EINVAL;
-		}
-		mac.addr_bytes[i] = (uint8_t)strtoul(pair, NULL, 16);
-	}
-	if (rte_is_multicast_ether_addr(&mac)) {
-		snprintf(why, why_len, "%s is a multicast address", text);
+	if (!mac_from_text(text, &mac)) {
+		snprintf(why, why_len, "'%s' is not auto or a MAC "
+			"address aa:bb:cc:dd:ee:ff", text);
 		return -EINVAL;
 	}
-	if (rte_is_zero_ether_addr(&mac)) {
-		snprintf(why, why_len, "%s is all zeros", text);
+	if (check_unicast_mac(text, &mac, why, why_len) < 0)
 		return -EINVAL;
-	}
 	port->mac = mac;
 	port->mac_set = true;
 	return 0;
@@ -887,6 +906,113 @@ check_rto_max(const struct ws_config_key *k, const char *text, void *base,
 }
 
 /*
+ * arp.static: up to WS_ARP_STATIC_MAX ADDR=MAC pairs, space separated, each
+ * ADDR a host of our subnet (ip.addr, parsed above it) other than our own
+ * addresses. The worker's ARP cache holds them as PERMANENT entries: never
+ * asked for, aged or replaced by what ARP says, so that traffic to them
+ * goes out at once, e.g. into a sink port that answers nothing.
+ */
+static int
+parse_arp_static(const struct ws_config_key *k, const char *text, void *base,
+		const struct ws_config *cfg, char *why, size_t why_len)
+{
+	struct ws_arp_config *a = ws_config_field(k, base);
+	struct ws_arp_static st[WS_ARP_STATIC_MAX];
+	const struct ws_ip_config *ip = &cfg->ip;
+	uint32_t mask = htonl(prefix_mask(ip->prefix_len));
+	char word[INET_ADDRSTRLEN + 1 + 18], subnet[INET_ADDRSTRLEN + 4];
+	const char *p = text, *reason;
+	struct rte_ether_addr mac;
+	struct in_addr in;
+	unsigned int n = 0, i;
+	uint32_t first;
+	char *eq;
+
+	/* Padding too: configs compare equal with memcmp. */
+	memset(st, 0, sizeof(st));
+	while (isspace((unsigned char)*p))
+		p++;
+	while (*p != '\0') {
+		if (!ws_config_next_word(&p, word, sizeof(word)) ||
+				(eq = strchr(word, '=')) == NULL) {
+			snprintf(why, why_len, "'%s' is not a list of "
+				"A.B.C.D=aa:bb:cc:dd:ee:ff separated by spaces",
+				text);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		if (inet_pton(AF_INET, word, &in) != 1) {
+			snprintf(why, why_len, "'%s' is not an IPv4 address "
+				"A.B.C.D", word);
+			return -EINVAL;
+		}
+		if (!mac_from_text(eq + 1, &mac)) {
+			snprintf(why, why_len, "'%s' is not a MAC address "
+				"aa:bb:cc:dd:ee:ff", eq + 1);
+			return -EINVAL;
+		}
+		if (check_unicast_mac(eq + 1, &mac, why, why_len) < 0)
+			return -EINVAL;
+		if (n == WS_ARP_STATIC_MAX) {
+			snprintf(why, why_len, "more than %u entries",
+				WS_ARP_STATIC_MAX);
+			return -EINVAL;
+		}
+		reason = special_address(ntohl(in.s_addr));
+		first = ntohl(ip->addr);
+		if (reason == NULL && ntohl(in.s_addr) - first < ip->addr_count)
+			reason = "is one of our addresses";
+		if (reason != NULL) {
+			snprintf(why, why_len, "%s %s", word, reason);
+			return -EINVAL;
+		}
+		if ((in.s_addr & mask) != (ip->addr & mask)) {
+			format_subnet(ip, subnet, sizeof(subnet));
+			snprintf(why, why_len, "%s is outside %s", word, subnet);
+			return -EINVAL;
+		}
+		if (check_host_part(word, in.s_addr, ip, why, why_len) < 0)
+			return -EINVAL;
+		for (i = 0; i < n; i++) {
+			if (st[i].addr == in.s_addr) {
+				snprintf(why, why_len, "%s is listed twice",
+					word);
+				return -EINVAL;
+			}
+		}
+		st[n].addr = in.s_addr;
+		st[n++].mac = mac;
+	}
+	/* Unused slots zeroed, so that configs compare equal with memcmp. */
+	memset(a->statics, 0, sizeof(a->statics));
+	memcpy(a->statics, st, n * sizeof(st[0]));
+	a->n_static = n;
+	return 0;
+}
+
+static void
+format_arp_static(const struct ws_config_key *k, const void *base, char *buf,
+		size_t len)
+{
+	const struct ws_arp_config *a = ws_config_field_const(k, base);
+	char addr[INET_ADDRSTRLEN];
+	struct in_addr in;
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < a->n_static && used < len; i++) {
+		const uint8_t *b = a->statics[i].mac.addr_bytes;
+
+		in.s_addr = a->statics[i].addr;
+		inet_ntop(AF_INET, &in, addr, sizeof(addr));
+		used += snprintf(buf + used, len - used,
+			"%s%s=%02x:%02x:%02x:%02x:%02x:%02x", i == 0 ? "" : " ",
+			addr, b[0], b[1], b[2], b[3], b[4], b[5]);
+	}
+}
+
+/*
  * resolver.servers: up to WS_RESOLVER_MAX_SERVERS IPv4 addresses, space
  * separated, that this host can reach: on the subnet, or through
  * ip.gateway (parsed above it).
@@ -1129,6 +1255,11 @@ static const struct ws_config_key arp_keys[] = {
 		.help = "at most one request per host per this" },
 	{ "gratuitous", WS_CONFIG_BOOL, "yes", FIELD(arp.gratuitous),
 		.help = "announce our address at start" },
+	{ "static", WS_CONFIG_CUSTOM, "", FIELD(arp),
+		CUSTOM(parse_arp_static, format_arp_static),
+		.help = "neighbours with a fixed MAC, up to 4 "
+			"A.B.C.D=aa:bb:cc:dd:ee:ff separated by spaces; never "
+			"resolved, aged or replaced" },
 };
 
 static const struct ws_config_key icmp_keys[] = {

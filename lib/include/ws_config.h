@@ -65,6 +65,17 @@ struct ws_ip_config {
 	uint32_t pmtu_min;		/* lowest path MTU ICMP may set (RFC 1191) */
 };
 
+/*
+ * arp.static: neighbours whose MAC is configured, not resolved; four
+ * always fit in one configuration value of 255 characters.
+ */
+#define WS_ARP_STATIC_MAX 4
+
+struct ws_arp_static {
+	uint32_t addr;			/* network byte order, on the subnet */
+	struct rte_ether_addr mac;
+};
+
 struct ws_arp_config {
 	uint32_t cache_entries;		/* power of two */
 	uint32_t reachable_ms;		/* entry is fresh this long */
@@ -73,6 +84,8 @@ struct ws_arp_config {
 	uint32_t resolve_timeout_ms;	/* drop waiting packets after this */
 	uint32_t retry_ms;		/* at most one request per host per ... */
 	bool gratuitous;		/* announce our address at start */
+	unsigned int n_static;		/* entries used in statics[] */
+	struct ws_arp_static statics[WS_ARP_STATIC_MAX];
 };
 
 struct ws_icmp_config {

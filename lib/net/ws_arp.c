@@ -12,9 +12,9 @@
  * bucket) to a bucket of WS_ARP_WAYS slots, so a lookup is at most 8 key
  * compares in one cache line. A new address takes a free slot of its
  * bucket, else evicts the least recently confirmed entry that has nothing
- * queued (REACHABLE or STALE); when every slot is INCOMPLETE there is no
- * room, and the newcomer is dropped rather than the packets already
- * waiting.
+ * queued (REACHABLE or STALE); when every slot is INCOMPLETE (or PERMANENT,
+ * arp.static's entries) there is no room, and the newcomer is dropped
+ * rather than the packets already waiting.
  *
  * Counters: requests_tx counts every request we send to resolve an address,
  * broadcast or unicast; refreshes is the unicast part of it (re-confirming
@@ -197,6 +197,7 @@ arp_insert(struct ws_worker *w, uint32_t ip, uint8_t state)
 			break;
 		}
 		if (bk->state[i] != WS_ARP_INCOMPLETE &&
+				bk->state[i] != WS_ARP_PERMANENT &&
 				c->entries[first + i].updated <= oldest) {
 			oldest = c->entries[first + i].updated;
 			victim = first + i;
@@ -345,6 +346,27 @@ arp_schedule(struct ws_arp_cache *c, uint64_t when)
 		c->next_scan = when;
 }
 
+/*
+ * arp.static's neighbours, as PERMANENT entries. With at most
+ * WS_ARP_STATIC_MAX of them, at most one bucket is full of them; an address
+ * hashing to that bucket finds no room and is dropped as with a full cache.
+ */
+static void
+arp_add_static(struct ws_worker *w)
+{
+	const struct ws_arp_config *acfg = &w->cfg->arp;
+	unsigned int i;
+	int64_t slot;
+
+	for (i = 0; i < acfg->n_static && i < WS_ARP_STATIC_MAX; i++) {
+		slot = arp_insert(w, acfg->statics[i].addr, WS_ARP_PERMANENT);
+		if (slot < 0)
+			continue;	/* the config layer refused duplicates */
+		rte_ether_addr_copy(&acfg->statics[i].mac,
+			&w->arp.entries[slot].mac);
+	}
+}
+
 int
 ws_arp_init(struct ws_worker *w, int socket)
 {
@@ -382,6 +404,7 @@ ws_arp_init(struct ws_worker *w, int socket)
 	c->retry_ticks = ws_ms_to_ticks(hz, acfg->retry_ms);
 	c->resolve_ticks = ws_ms_to_ticks(hz, acfg->resolve_timeout_ms);
 	c->next_scan = w->now + ws_ms_to_ticks(hz, ARP_SCAN_MS);
+	arp_add_static(w);
 	return 0;
 }
 
@@ -411,7 +434,8 @@ ws_arp_lookup(const struct ws_worker *w, uint32_t ip,
 	if (slot < 0)
 		return -ENOENT;
 	state = arp_slot_state(c, (uint32_t)slot);
-	if (state != WS_ARP_REACHABLE && state != WS_ARP_STALE)
+	if (state != WS_ARP_REACHABLE && state != WS_ARP_STALE &&
+			state != WS_ARP_PERMANENT)
 		return -ENOENT;
 	rte_ether_addr_copy(&c->entries[slot].mac, mac);
 	return 0;
@@ -523,6 +547,9 @@ arp_merge(struct ws_worker *w, uint32_t ip, const struct rte_ether_addr *mac)
 	if (slot < 0)
 		return false;
 	state = arp_slot_state(c, (uint32_t)slot);
+	/* Configured, so ARP cannot move it (nor poison it). */
+	if (state == WS_ARP_PERMANENT)
+		return true;
 	e = &c->entries[slot];
 	rte_ether_addr_copy(mac, &e->mac);
 	e->updated = w->now;
@@ -682,7 +709,8 @@ ws_arp_resolve_output(struct ws_worker *w, struct rte_mbuf *m, uint32_t nh)
 	if (likely(slot >= 0)) {
 		e = &c->entries[slot];
 		state = arp_slot_state(c, (uint32_t)slot);
-		if (likely(state == WS_ARP_REACHABLE)) {
+		if (likely(state == WS_ARP_REACHABLE ||
+				state == WS_ARP_PERMANENT)) {
 			ws_eth_output(w, m, &e->mac, RTE_ETHER_TYPE_IPV4);
 			return;
 		}

@@ -15,7 +15,8 @@
  * entry is INCOMPLETE while a request is out (with a short queue of packets
  * waiting for it), REACHABLE when an answer is fresh, STALE once older than
  * reachable_ms (still used, and refreshed with a unicast request), and
- * removed after stale_ms more.
+ * removed after stale_ms more. PERMANENT entries come from arp.static: put
+ * in at start, never asked for, aged, evicted or changed by what ARP says.
  */
 
 #include <stdbool.h>
@@ -41,6 +42,7 @@ enum ws_arp_state {
 	WS_ARP_INCOMPLETE,
 	WS_ARP_REACHABLE,
 	WS_ARP_STALE,
+	WS_ARP_PERMANENT,
 };
 
 /*
@@ -125,7 +127,10 @@ void ws_arp_sync(struct ws_worker *w, uint32_t ip,
 void ws_arp_resolve_output(struct ws_worker *w, struct rte_mbuf *m,
 		uint32_t nh);
 
-/* Look up 'ip'; 0 and *mac filled when REACHABLE or STALE, else -ENOENT. */
+/*
+ * Look up 'ip'; 0 and *mac filled when REACHABLE, STALE or PERMANENT, else
+ * -ENOENT.
+ */
 int ws_arp_lookup(const struct ws_worker *w, uint32_t ip,
 		struct rte_ether_addr *mac);
 

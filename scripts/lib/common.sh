@@ -14,7 +14,7 @@ WS_PACKAGES=(
 	libdpdk-dev dpdk-dev dpdk
 	librte-net-tap23 librte-net-null23 librte-net-ring23 librte-mempool-ring23
 	libnuma-dev libsodium-dev libcmocka-dev
-	python3 python3-pytest python3-scapy valgrind gcovr
+	python3 python3-pytest python3-scapy python3-matplotlib valgrind gcovr
 	iproute2 iputils-ping iputils-arping procps util-linux ethtool
 	curl netcat-openbsd apache2-utils wrk nftables
 	bind9-dnsutils dnsperf dnsmasq-base netsniff-ng hping3 nmap tcpdump

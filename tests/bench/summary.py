@@ -120,8 +120,33 @@ def wan(d):
     return rows
 
 
+def gen(d):
+    rows = []
+    for v in d["variants"]:
+        ir = v.get("profile", {}).get("ir_per_syn")
+        rows.append((f"woshou-gen SYNs into a sink, {v['name'].replace('_', ' ')}",
+                     f"{v['median_pps'] / 1e6:.2f} Mpps per core",
+                     f"{100 * v['of_line_rate']:.0f}% of 10 GbE line rate",
+                     f"{ir:.0f} instructions/SYN" if ir else ""))
+    return rows
+
+
+def resist(d):
+    def pps(v):
+        return "none" if v is None else f"{v / 1e3:.0f}k pps"
+    rows = []
+    for r in d["servers"]:
+        hold = r.get("hold_success")
+        rows.append((f"resist, {r['label']}",
+                     f"<99% at {pps(r['below_99_pps'])}",
+                     f"<50% at {pps(r['below_50_pps'])}",
+                     "" if hold is None else f"{100 * hold:.1f}% at the top rate"))
+    return rows
+
+
 SUMMARIES = {"shard": shard, "syn": syn, "conn": conn, "wire": wire,
-             "profile": profile, "http": http, "wan": wan}
+             "profile": profile, "http": http, "wan": wan, "gen": gen,
+             "resist": resist}
 
 
 def main():

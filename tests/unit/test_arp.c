@@ -1034,6 +1034,72 @@ test_timer_idle_until_due(void **state)
 	assert_clean(env);
 }
 
+/*
+ * arp.static: PERMANENT entries from the start. Traffic goes out at once
+ * with no request; an ARP claiming another MAC, aging far past
+ * reachable_ms + stale_ms, and a cache full of other hosts leave them alone.
+ */
+static void
+test_static_entries(void **state)
+{
+	struct ws_test_env *env = *state;
+	struct rte_ether_addr mac, m7 = mac_of(7), m9 = mac_of(9),
+		other = mac_of(99);
+	uint8_t n;
+
+	env->cfg.arp.cache_entries = 16;
+	env->cfg.arp.n_static = 2;
+	env->cfg.arp.statics[0].addr = rte_cpu_to_be_32(HOST(7));
+	env->cfg.arp.statics[0].mac = m7;
+	env->cfg.arp.statics[1].addr = rte_cpu_to_be_32(HOST(9));
+	env->cfg.arp.statics[1].mac = m9;
+	ws_test_env_reinit(env);
+	assert_int_equal(env->w.arp.used, 2);
+	assert_int_equal(lookup(env, HOST(7), &mac), 0);
+	assert_true(rte_is_same_ether_addr(&mac, &m7));
+
+	resolve(env, HOST(7), 1);
+	resolve(env, HOST(9), 2);
+	assert_int_equal(env->n_captured, 2);
+	assert_captured_ip(env, 0, &m7, HOST(7), 1);
+	assert_captured_ip(env, 1, &m9, HOST(9), 2);
+	assert_int_equal(env->w.stats.arp.requests_tx, 0);
+	assert_int_equal(env->w.stats.arp.queued, 0);
+	ws_test_clear_captured(env);
+
+	/* A reply and a request from it with another MAC change nothing. */
+	input_arp(env, &ws_test_mac, OP_REPLY, &other, HOST(7), OUR_IP);
+	input_arp(env, &bcast, OP_REQUEST, &other, HOST(7), OUR_IP);
+	assert_int_equal(env->w.stats.arp.updated, 0);
+	assert_int_equal(env->w.stats.arp.learned, 0);
+	/* The request is still answered, to the MAC it came from. */
+	assert_int_equal(env->n_captured, 1);
+	assert_captured_arp(env, 0, &other, OP_REPLY, &other, HOST(7));
+	ws_test_clear_captured(env);
+	assert_int_equal(lookup(env, HOST(7), &mac), 0);
+	assert_true(rte_is_same_ether_addr(&mac, &m7));
+
+	/* Other hosts fill the cache and evict each other, never these. */
+	for (n = 20; n < 60; n++) {
+		struct rte_ether_addr mn = mac_of(n);
+
+		input_arp(env, &ws_test_mac, OP_REPLY, &mn, HOST(n), OUR_IP);
+	}
+	assert_true(env->w.stats.arp.evicted > 0);
+	/* Past reachable_ms + stale_ms: the learned ones expire. */
+	for (n = 0; n < 20; n++) {
+		ws_test_advance_ms(env, 10000);
+		ws_test_run_timers(env);
+	}
+	assert_true(env->w.stats.arp.expired > 0);
+	assert_int_equal(env->w.arp.used, 2);
+	resolve(env, HOST(9), 3);
+	assert_int_equal(env->n_captured, 1);
+	assert_captured_ip(env, 0, &m9, HOST(9), 3);
+	assert_int_equal(env->w.stats.arp.requests_tx, 0);
+	assert_clean(env);
+}
+
 #define ARP_TEST(fn) cmocka_unit_test_setup_teardown(fn, arp_setup, \
 	ws_test_teardown)
 
@@ -1065,6 +1131,7 @@ static const struct CMUnitTest tests[] = {
 	ARP_TEST(test_second_announcement),
 	ARP_TEST(test_no_mbuf_for_request),
 	ARP_TEST(test_timer_idle_until_due),
+	ARP_TEST(test_static_entries),
 };
 
 WS_TEST_MAIN(tests)

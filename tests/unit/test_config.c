@@ -1762,6 +1762,82 @@ expect_bad_server(unsigned int a, unsigned int b, unsigned int c,
 	expect_bad_value("resolver", "servers", host, reason);
 }
 
+/* arp.static: up to 4 neighbours of our subnet with a fixed MAC. */
+static void
+test_arp_static(void **state)
+{
+	const struct rte_ether_addr m1 = {
+		.addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xfe } };
+	char many[200], file[400];
+	struct ws_config cfg;
+	char *text = NULL;
+	size_t len = 0;
+	unsigned int i;
+	FILE *f;
+
+	(void)state;
+	ws_config_defaults(&cfg);
+	assert_int_equal(cfg.arp.n_static, 0);
+	load_value("arp", "static", "198.18.0.1=02:00:00:00:00:FE", &cfg);
+	assert_int_equal(cfg.arp.n_static, 1);
+	assert_int_equal(cfg.arp.statics[0].addr, be_ip(198, 18, 0, 1));
+	assert_true(rte_is_same_ether_addr(&cfg.arp.statics[0].mac, &m1));
+	load_value("arp", "static", " 198.18.0.1=02:00:00:00:00:fe\t"
+		"198.18.0.254=0a:1b:2c:3d:4e:5f ", &cfg);
+	assert_int_equal(cfg.arp.n_static, 2);
+	assert_int_equal(cfg.arp.statics[1].addr, be_ip(198, 18, 0, 254));
+	check_round_trip(&cfg);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	ws_config_print(f, &cfg);
+	fclose(f);
+	assert_non_null(strstr(text, "\nstatic = 198.18.0.1=02:00:00:00:00:fe "
+		"198.18.0.254=0a:1b:2c:3d:4e:5f\n"));
+	free(text);
+	load_value("arp", "static", "", &cfg);
+	assert_int_equal(cfg.arp.n_static, 0);
+
+	/* Four of the longest, and not five. */
+	many[0] = '\0';
+	for (i = 0; i < 4; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many),
+			"%s198.19.255.%u=02:00:00:00:00:%02x", i ? " " : "",
+			250 + i, i + 1);
+	snprintf(file, sizeof(file), "[ip]\naddr = 198.18.0.2/15\n"
+		"[arp]\nstatic = %s\n", many);
+	load_good(file, NULL, 0, &cfg);
+	assert_int_equal(cfg.arp.n_static, 4);
+	check_round_trip(&cfg);
+	expect_bad_value("arp", "static", "198.18.0.1=02:00:00:00:00:01 "
+		"198.18.0.3=02:00:00:00:00:01 198.18.0.4=02:00:00:00:00:01 "
+		"198.18.0.5=02:00:00:00:00:01 198.18.0.6=02:00:00:00:00:01",
+		"more than 4 entries");
+
+	expect_bad_value("arp", "static", "198.18.0.1",
+		"'198.18.0.1' is not a list of A.B.C.D=aa:bb:cc:dd:ee:ff "
+		"separated by spaces");
+	expect_bad_value("arp", "static", "peer=02:00:00:00:00:01",
+		"'peer' is not an IPv4 address A.B.C.D");
+	expect_bad_value("arp", "static", "198.18.0.1=02-00-00-00-00-01",
+		"'02-00-00-00-00-01' is not a MAC address aa:bb:cc:dd:ee:ff");
+	expect_bad_value("arp", "static", "198.18.0.1=ff:ff:ff:ff:ff:ff",
+		"ff:ff:ff:ff:ff:ff is a multicast address");
+	expect_bad_value("arp", "static", "198.18.0.1=00:00:00:00:00:00",
+		"00:00:00:00:00:00 is all zeros");
+	expect_bad_value("arp", "static", "198.19.0.1=02:00:00:00:00:01",
+		"198.19.0.1 is outside 198.18.0.0/24");
+	expect_bad_value("arp", "static", "198.18.0.2=02:00:00:00:00:01",
+		"198.18.0.2 is one of our addresses");
+	expect_bad_value("arp", "static", "198.18.0.255=02:00:00:00:00:01",
+		"198.18.0.255 is the broadcast address of 198.18.0.0/24");
+	expect_bad_value("arp", "static", "198.18.0.1=02:00:00:00:00:01 "
+		"198.18.0.1=02:00:00:00:00:02", "198.18.0.1 is listed twice");
+	/* ip.addr_count's addresses are ours too, whatever the file's order. */
+	expect_error("[arp]\nstatic = 198.18.0.4=02:00:00:00:00:01\n[ip]\n"
+		"addr_count = 3\naddr = " GOOD_ADDR "\n", NULL, 0,
+		"bad.ini: [arp] static: 198.18.0.4 is one of our addresses");
+}
+
 /* resolver.servers: addresses this host can reach, at most four. */
 static void
 test_resolver_servers(void **state)
@@ -2651,6 +2727,7 @@ static const struct CMUnitTest tests[] = {
 	DIR_TEST(test_dns_record_errors),
 	DIR_TEST(test_resolver_keys),
 	DIR_TEST(test_resolver_servers),
+	DIR_TEST(test_arp_static),
 	DIR_TEST(test_eal_args_huge),
 	DIR_TEST(test_eal_args_everything),
 	DIR_TEST(test_eal_args_no_space),
