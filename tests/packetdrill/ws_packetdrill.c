@@ -222,6 +222,27 @@ arp_answer(const uint8_t *f, uint32_t len)
 	return true;
 }
 
+/* pd.verbose: one line per TCP segment in or out, on stderr. */
+static void
+trace(const char *dir, const uint8_t *ip, uint32_t len)
+{
+	uint32_t ihl = (ip[0] & 0xfu) * 4;
+	const uint8_t *th = ip + ihl;
+	uint32_t tot;
+
+	if (len < 20 || ip[9] != IPPROTO_TCP || len < ihl + 20)
+		return;
+	tot = (uint32_t)ip[2] << 8 | ip[3];
+	fprintf(stderr, "woshou packetdrill: %10.6f %s flags %#04x seq %u "
+		"ack %u win %u len %u\n", (double)pd.vt_us / 1e6, dir, th[13],
+		(uint32_t)th[4] << 24 | (uint32_t)th[5] << 16 |
+		(uint32_t)th[6] << 8 | th[7],
+		(uint32_t)th[8] << 24 | (uint32_t)th[9] << 16 |
+		(uint32_t)th[10] << 8 | th[11],
+		(uint32_t)th[14] << 8 | th[15],
+		tot - ihl - (uint32_t)(th[12] >> 4) * 4);
+}
+
 /* Take what the stack sent; returns the ARP answers put on its rx ring. */
 static unsigned int
 drain_tx(void)
@@ -261,6 +282,9 @@ drain_tx(void)
 				q = &pd.outq[(pd.out_head + pd.out_n++) %
 					PD_OUTQ];
 				q->t = (long long)pd.vt_us;
+				if (pd.verbose)
+					trace("out", f + RTE_ETHER_HDR_LEN,
+						len - RTE_ETHER_HDR_LEN);
 				q->len = (uint16_t)RTE_MIN(len -
 					RTE_ETHER_HDR_LEN, PD_FRAME_MAX);
 				memcpy(q->data, f + RTE_ETHER_HDR_LEN, q->len);
@@ -1857,6 +1881,8 @@ pd_netdev_send(void *ud, const void *buf, size_t count)
 	eh->src_addr = pd.peer_mac;
 	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	memcpy(eh + 1, buf, count);
+	if (pd.verbose)
+		trace("in ", buf, (uint32_t)count);
 	if (rte_ring_enqueue(pd.rx, m) != 0) {
 		rte_pktmbuf_free(m);
 		e = ENOBUFS;
