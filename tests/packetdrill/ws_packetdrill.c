@@ -150,6 +150,8 @@ static struct pd {
 	bool up;
 	uint64_t activity;		/* entries so far */
 	bool fast;			/* a waiter found nobody else driving */
+	unsigned int waiters;		/* threads in wait_round() */
+	uint64_t rounds;		/* wait_round() calls so far */
 	struct ws_stack *s;
 	struct ws_worker *w;
 	struct rte_ring *rx, *tx;
@@ -308,12 +310,39 @@ pump(void)
 	}
 }
 
+/*
+ * A blocking call on packetdrill's system-call thread waits in
+ * wait_round(). Before time moves on, or before netdev_receive reports
+ * that the stack sent nothing, that call gets to look at the stack as it
+ * is now (and send what an ACK made room for, say): wake it and wait
+ * until it has checked and gone back to waiting, or returned. Without
+ * this the main thread could win the lock again and again and run the
+ * clock ahead of it.
+ */
+static void
+sync_waiters(void)
+{
+	uint64_t seen = pd.rounds;
+	struct timespec ts;
+
+	if (pd.waiters == 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 1;		/* a bound, never expected to matter */
+	pthread_cond_broadcast(&pd.cond);
+	while (pd.waiters > 0 && pd.rounds == seen)
+		if (pthread_cond_timedwait(&pd.cond, &pd.lock, &ts) != 0)
+			break;
+}
+
 /* Move the clock to 'target', a tick at a time, polling after each. */
 static void
 advance_to(uint64_t target)
 {
 	while (pd.vt_us < target) {
 		uint64_t next = (pd.vt_us / 1000 + 1) * 1000;
+
+		sync_waiters();
 
 		pd.vt_us = RTE_MIN(next, target);
 		set_ticks();
@@ -347,6 +376,10 @@ wait_round(void)
 {
 	uint64_t seen = pd.activity;
 
+	/* The caller has looked at the stack as it is now: say so. */
+	pd.waiters++;
+	pd.rounds++;
+	pthread_cond_broadcast(&pd.cond);
 	if (pd.fast) {
 		pthread_mutex_unlock(&pd.lock);
 		sched_yield();
@@ -362,6 +395,7 @@ wait_round(void)
 		}
 		pthread_cond_timedwait(&pd.cond, &pd.lock, &ts);
 	}
+	pd.waiters--;
 	if (pd.activity == seen) {
 		pd.fast = true;
 		advance_to((pd.vt_us / 1000 + 1) * 1000);
@@ -1908,6 +1942,8 @@ pd_netdev_receive(void *ud, void *buf, size_t *count, long long *t)
 	 * the stack to make progress meanwhile: move the clock on, up to
 	 * 10 ms a call, and give up (count 0) after the wait limit.
 	 */
+	if (pd.out_n == 0)
+		sync_waiters();
 	for (i = 0; pd.out_n == 0 && i < 10; i++) {
 		advance_to((pd.vt_us / 1000 + 1) * 1000);
 		pd.recv_waited_us += 1000;
