@@ -153,8 +153,10 @@ inject(uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
 	b[32] = (uint8_t)(thl / 4 << 4);
 	b[33] = flags;
 	wr16(b + 34, win);
-	memcpy(b + 40, opts, optlen);
-	memcpy(b + 20 + thl, data, len);
+	if (optlen > 0)
+		memcpy(b + 40, opts, optlen);
+	if (len > 0)
+		memcpy(b + 20 + thl, data, len);
 	memcpy(ph, b + 12, 8);
 	ph[8] = 0;
 	ph[9] = IPPROTO_TCP;
