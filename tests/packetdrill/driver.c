@@ -134,7 +134,7 @@ inject(uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
 		uint32_t ack, uint16_t win, const uint8_t *opts,
 		unsigned int optlen, const void *data, unsigned int len)
 {
-	uint8_t b[1600], ph[12];
+	uint8_t b[4096], ph[12];
 	unsigned int thl = 20 + optlen, tot = 20 + thl + len;
 	uint32_t s;
 
@@ -355,6 +355,31 @@ test_passive_data_close(void)
 		"delayed ACK flags %#x ack %u", g.flags, g.ack);
 	CHECK(g.t - t0 >= 40000 && g.t - t0 <= 42000,
 		"delayed ACK after %lld us (40 ms)", g.t - t0);
+
+	/* A datagram larger than one mbuf (packetdrill injects GRO-sized
+	 * ones): all of it arrives. */
+	{
+		static uint8_t big[2500];
+
+		memset(big, 'g', sizeof(big));
+		CHECK(inject(c.pport, PORT, TH_ACK | TH_PSH, c.pseq, c.sseq,
+			1024, ts(12, c.stsval), 12, big, sizeof(big)) == 0,
+			"inject 2500 bytes: %s", strerror(errno));
+		c.pseq += sizeof(big);
+		CHECK(ifc.read(ud, c.fd, got, sizeof(got)) ==
+			(ssize_t)sizeof(got) && memcmp(got, big,
+			sizeof(got)) == 0, "read the first 1000");
+		CHECK(ifc.recv(ud, c.fd, got, sizeof(got), MSG_PEEK) ==
+			(ssize_t)sizeof(got), "peek");
+		CHECK(ifc.read(ud, c.fd, got, sizeof(got)) ==
+			(ssize_t)sizeof(got), "read the next 1000");
+		CHECK(ifc.read(ud, c.fd, got, sizeof(got)) == 500 &&
+			memcmp(got, big, 500) == 0, "read the last 500");
+		if (next_seg(&g) != 0)
+			return -1;
+		CHECK(g.flags == TH_ACK && g.ack == c.pseq,
+			"ACK of 2500 bytes: ack %u", g.ack);
+	}
 
 	/* Data out. */
 	memset(out, 'b', sizeof(out));

@@ -1891,30 +1891,56 @@ static int
 pd_netdev_send(void *ud, const void *buf, size_t count)
 {
 	const uint8_t *ip = buf;
-	struct rte_ether_hdr *eh;
-	struct rte_mbuf *m;
+	struct rte_mbuf *m, *seg, *last;
+	struct rte_ether_hdr eh;
+	size_t off = 0, total = count + sizeof(eh);
 	int e = 0;
 
 	RTE_SET_USED(ud);
 	if (count < sizeof(struct rte_ipv4_hdr) || (ip[0] >> 4) != 4)
 		return fail(EAFNOSUPPORT);	/* IPv4 only */
+	if (count > UINT16_MAX)
+		return fail(EMSGSIZE);
 	enter();
-	m = rte_pktmbuf_alloc(pd.pool);
-	if (m == NULL) {
-		e = ENOBUFS;
-		goto out;
+	eh.dst_addr = pd.mac;
+	eh.src_addr = pd.peer_mac;
+	eh.ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	/*
+	 * packetdrill injects what a GRO receive path would hand a kernel
+	 * (segments of several MSS): larger than one mbuf, that becomes a
+	 * chain, as a NIC with scatter-gather would give it.
+	 */
+	m = last = NULL;
+	while (off < total) {
+		uint16_t n;
+		uint8_t *p;
+
+		seg = rte_pktmbuf_alloc(pd.pool);
+		if (seg == NULL) {
+			rte_pktmbuf_free(m);
+			e = ENOBUFS;
+			goto out;
+		}
+		n = (uint16_t)RTE_MIN(total - off,
+			(size_t)rte_pktmbuf_tailroom(seg));
+		p = (uint8_t *)rte_pktmbuf_append(seg, n);
+		if (off < sizeof(eh)) {
+			/* The first segment holds every header. */
+			memcpy(p, &eh, sizeof(eh));
+			memcpy(p + sizeof(eh), ip, n - sizeof(eh));
+		} else {
+			memcpy(p, ip + off - sizeof(eh), n);
+		}
+		off += n;
+		if (m == NULL) {
+			m = seg;
+		} else {
+			last->next = seg;
+			m->nb_segs++;
+			m->pkt_len += n;
+		}
+		last = seg;
 	}
-	if (count + sizeof(*eh) > rte_pktmbuf_tailroom(m)) {
-		rte_pktmbuf_free(m);
-		e = EMSGSIZE;
-		goto out;
-	}
-	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
-		(uint16_t)(count + sizeof(*eh)));
-	eh->dst_addr = pd.mac;
-	eh->src_addr = pd.peer_mac;
-	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	memcpy(eh + 1, buf, count);
 	if (pd.verbose)
 		trace("in ", buf, (uint32_t)count);
 	if (rte_ring_enqueue(pd.rx, m) != 0) {
