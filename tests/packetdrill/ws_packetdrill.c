@@ -34,6 +34,7 @@
  */
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -47,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <linux/sockios.h>
 
@@ -80,8 +82,13 @@
 #define PD_IO_MAX (16u << 20)		/* one readv/writev/sendmsg */
 /* The longest a blocking call or netdev_receive waits, virtual. */
 #define PD_WAIT_DEFAULT_MS 300000
-/* A waiting call moves the clock itself after this much real quiet. */
-#define PD_QUIET_NS 2000000
+/*
+ * A blocking call on a thread other than packetdrill's main one leaves
+ * the clock to the main thread, unless nobody at all calls in for this
+ * much real time (a script that ends with such a call).
+ */
+#define PD_QUIET_NS 1000000000
+#define PD_MAX_PEERS 8
 
 enum pd_kind {
 	PD_TCP = 1,
@@ -149,7 +156,9 @@ static struct pd {
 	pthread_cond_t cond;
 	bool up;
 	uint64_t activity;		/* entries so far */
-	bool fast;			/* a waiter found nobody else driving */
+	pid_t main_tid;			/* packetdrill's main thread */
+	pid_t peers[PD_MAX_PEERS];	/* the others that called in */
+	unsigned int n_peers;
 	unsigned int waiters;		/* threads in wait_round() */
 	uint64_t rounds;		/* wait_round() calls so far */
 	struct ws_stack *s;
@@ -329,6 +338,7 @@ sync_waiters(void)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 1;		/* a bound, never expected to matter */
+	pd.activity++;		/* the waiter's cue that time moves */
 	pthread_cond_broadcast(&pd.cond);
 	while (pd.waiters > 0 && pd.rounds == seen)
 		if (pthread_cond_timedwait(&pd.cond, &pd.lock, &ts) != 0)
@@ -350,12 +360,39 @@ advance_to(uint64_t target)
 	}
 }
 
+/* The calling thread's id, cached. */
+static pid_t
+my_tid(void)
+{
+	static __thread pid_t tid;
+
+	if (tid == 0)
+		tid = (pid_t)syscall(SYS_gettid);
+	return tid;
+}
+
+/* Threads other than packetdrill's main one that may call in. */
+static void
+note_peer(pid_t tid)
+{
+	unsigned int i;
+
+	if (tid == pd.main_tid)
+		return;
+	for (i = 0; i < pd.n_peers; i++)
+		if (pd.peers[i] == tid)
+			return;
+	if (pd.n_peers < PD_MAX_PEERS)
+		pd.peers[pd.n_peers++] = tid;
+}
+
 static void
 enter(void)
 {
 	pthread_mutex_lock(&pd.lock);
 	pd.activity++;
 	pd.gtod_streak = 0;
+	note_peer(my_tid());
 }
 
 static void
@@ -365,44 +402,96 @@ leave(void)
 	pthread_mutex_unlock(&pd.lock);
 }
 
+/* Is one of the other threads running (not asleep), per /proc? */
+static bool
+peer_running(void)
+{
+	char path[64], buf[512], *p;
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	for (i = 0; i < pd.n_peers; i++) {
+		snprintf(path, sizeof(path), "/proc/self/task/%d/stat",
+			(int)pd.peers[i]);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;	/* gone */
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		p = strrchr(buf, ')');
+		if (p != NULL && p[1] == ' ' && p[2] == 'R')
+			return true;
+	}
+	return false;
+}
+
 /*
- * One round of a blocking call's wait (lock held). Another thread that
- * calls in meanwhile (packetdrill's main thread injecting and sleeping)
- * drives the clock; when nobody does for PD_QUIET_NS of real time,
- * packetdrill is waiting for this call, so move the clock on a tick.
+ * packetdrill runs a call its script marks as blocking ("+0...0.1
+ * accept()") on a thread of its own and goes on with the script: that
+ * call may not have reached us yet when the main thread asks to move the
+ * clock (usleep) or for the stack's next segment (netdev_receive). Before
+ * either, wait while another thread is running rather than asleep (in
+ * wait_round(), or idle in packetdrill), a bounded real second at most.
+ */
+static void
+settle_peers(void)
+{
+	struct timespec t0, now, nap = { 0, 20000 };
+
+	if (pd.n_peers == 0 || my_tid() != pd.main_tid)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (peer_running()) {
+		pthread_mutex_unlock(&pd.lock);
+		nanosleep(&nap, NULL);
+		pthread_mutex_lock(&pd.lock);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec >= 2)
+			break;
+	}
+}
+
+/*
+ * One round of a blocking call's wait (lock held). On packetdrill's main
+ * thread (a call the script did not mark as blocking) nobody else can
+ * drive time: move the clock a tick. On another thread the main thread
+ * drives it: wait until something happens, and move it only after
+ * PD_QUIET_NS of real time with no call from anyone (packetdrill is not
+ * going on, so it waits for this call).
  */
 static void
 wait_round(void)
 {
 	uint64_t seen = pd.activity;
+	struct timespec ts;
 
+	if (my_tid() == pd.main_tid) {
+		advance_to((pd.vt_us / 1000 + 1) * 1000);
+		return;
+	}
 	/* The caller has looked at the stack as it is now: say so. */
 	pd.waiters++;
 	pd.rounds++;
 	pthread_cond_broadcast(&pd.cond);
-	if (pd.fast) {
-		pthread_mutex_unlock(&pd.lock);
-		sched_yield();
-		pthread_mutex_lock(&pd.lock);
-	} else {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += PD_QUIET_NS;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&pd.cond, &pd.lock, &ts);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += PD_QUIET_NS;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
 	}
+	/* Until someone calls in, or the quiet time is up. */
+	while (pd.activity == seen && pthread_cond_timedwait(&pd.cond,
+			&pd.lock, &ts) == 0)
+		;
 	pd.waiters--;
-	if (pd.activity == seen) {
-		pd.fast = true;
+	if (pd.activity == seen)
 		advance_to((pd.vt_us / 1000 + 1) * 1000);
-	} else {
-		pd.fast = false;
+	else
 		pump();
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1968,8 +2057,11 @@ pd_netdev_receive(void *ud, void *buf, size_t *count, long long *t)
 	 * the stack to make progress meanwhile: move the clock on, up to
 	 * 10 ms a call, and give up (count 0) after the wait limit.
 	 */
-	if (pd.out_n == 0)
+	if (pd.out_n == 0) {
+		settle_peers();
+		pump();
 		sync_waiters();
+	}
 	for (i = 0; pd.out_n == 0 && i < 10; i++) {
 		advance_to((pd.vt_us / 1000 + 1) * 1000);
 		pd.recv_waited_us += 1000;
@@ -2006,6 +2098,7 @@ pd_usleep(void *ud, useconds_t us)
 {
 	RTE_SET_USED(ud);
 	enter();
+	settle_peers();
 	advance_to(pd.vt_us + us);
 	leave();
 	return 0;
@@ -2216,9 +2309,32 @@ start(const char *flags)
 	pd.out_dropped = 0;
 	pd.n_listens = 0;
 	pd.recv_waited_us = 0;
-	pd.fast = false;
 	pd.up = true;
 	pump();
+}
+
+/*
+ * packetdrill's system-call thread exists before it loads us (the EAL's
+ * threads come later and never call in): note it now, so that the first
+ * blocking call is waited for too.
+ */
+static void
+note_threads(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/task");
+
+	pd.main_tid = my_tid();
+	pd.n_peers = 0;
+	if (dir == NULL)
+		return;
+	while ((d = readdir(dir)) != NULL) {
+		pid_t tid = (pid_t)atoi(d->d_name);
+
+		if (tid > 0)
+			note_peer(tid);
+	}
+	closedir(dir);
 }
 
 void
@@ -2228,6 +2344,7 @@ packetdrill_interface_init(const char *flags,
 	pthread_mutex_lock(&pd.lock);
 	if (pd.up)
 		die("one instance at a time");
+	note_threads();
 	start(flags);
 	pthread_mutex_unlock(&pd.lock);
 
