@@ -101,6 +101,7 @@ struct pd_ep_item {
 	int fd;
 	uint32_t events;
 	uint64_t data;
+	uint64_t gen;			/* the socket's, when last reported */
 };
 
 struct pd_sock {
@@ -122,6 +123,9 @@ struct pd_sock {
 	bool dead;			/* 'closed' came */
 	int err;			/* pending error (SO_ERROR) */
 	uint32_t avail;			/* bytes readable in the stack */
+	/* Counts what would wake a kernel's waiters (new data, a new
+	 * connection, the peer's FIN, the end, send space): EPOLLET. */
+	uint64_t gen;
 	uint32_t remote_addr;		/* network order */
 	uint16_t remote_port;
 	/* A read in progress: the data callback copies into this. */
@@ -607,6 +611,7 @@ cb_accepted(struct ws_tcp_conn *c, void *arg)
 	ws_tcp_set_ctx(c, s);
 	apply_opts(s);
 	ls->aq[ls->aq_n++] = s;
+	ls->gen++;
 	return 0;
 }
 
@@ -615,8 +620,10 @@ cb_connected(struct ws_tcp_conn *c)
 {
 	struct pd_sock *s = ws_tcp_ctx(c);
 
-	if (s != NULL)
+	if (s != NULL) {
 		s->established = true;
+		s->gen++;
+	}
 }
 
 static uint32_t
@@ -629,6 +636,9 @@ cb_data(struct ws_tcp_conn *c, const struct rte_mbuf *m, uint32_t off,
 	/* Closed by the application: nobody will read it. */
 	if (s == NULL || s->shut_rd)
 		return len;
+	/* New data (not the offer again that a read asks for). */
+	if (s->rd_buf == NULL && len > s->avail)
+		s->gen++;
 	if (s->rd_buf != NULL && s->rd_got < s->rd_want) {
 		uint32_t done = 0;
 
@@ -664,8 +674,19 @@ cb_peer_closed(struct ws_tcp_conn *c)
 {
 	struct pd_sock *s = ws_tcp_ctx(c);
 
-	if (s != NULL)
+	if (s != NULL) {
 		s->eof = true;
+		s->gen++;
+	}
+}
+
+static void
+cb_writable(struct ws_tcp_conn *c)
+{
+	struct pd_sock *s = ws_tcp_ctx(c);
+
+	if (s != NULL)
+		s->gen++;
 }
 
 static void
@@ -678,6 +699,7 @@ cb_closed(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 	s->conn = NULL;
 	s->dead = true;
 	s->avail = 0;
+	s->gen++;
 	switch (why) {
 	case WS_TCP_CLOSED_RESET:
 		s->err = s->established ? ECONNRESET : ECONNREFUSED;
@@ -709,6 +731,7 @@ static const struct ws_tcp_ops pd_ops = {
 	.accepted = cb_accepted,
 	.connected = cb_connected,
 	.data = cb_data,
+	.writable = cb_writable,
 	.peer_closed = cb_peer_closed,
 	.closed = cb_closed,
 };
@@ -1869,7 +1892,7 @@ pd_epoll_ctl(void *ud, int epfd, int op, int fd, struct epoll_event *ev)
 			e = ENOSPC;
 		else
 			ep->items[ep->n_items++] = (struct pd_ep_item){
-				fd, ev->events, ev->data.u64 };
+				fd, ev->events, ev->data.u64, UINT64_MAX };
 		break;
 	case EPOLL_CTL_MOD:
 		if (i == ep->n_items)
@@ -1879,6 +1902,7 @@ pd_epoll_ctl(void *ud, int epfd, int op, int fd, struct epoll_event *ev)
 		else {
 			ep->items[i].events = ev->events;
 			ep->items[i].data = ev->data.u64;
+			ep->items[i].gen = UINT64_MAX;
 		}
 		break;
 	case EPOLL_CTL_DEL:
@@ -1924,13 +1948,18 @@ pd_epoll_wait(void *ud, int epfd, struct epoll_event *events,
 
 			if (s == NULL)
 				continue;
-			/* Level-triggered; EPOLLET is treated as level. */
+			/* Edge-triggered: only after something happened
+			 * since the last report (then all that is ready, as
+			 * Linux reports it). */
+			if ((it->events & EPOLLET) && it->gen == s->gen)
+				continue;
 			got = sock_events(s) & (it->events | EPOLLERR |
 				EPOLLHUP);
 			if (got == 0)
 				continue;
 			events[n].events = got;
 			events[n].data.u64 = it->data;
+			it->gen = s->gen;
 			n++;
 			if (it->events & EPOLLONESHOT)
 				it->events = 0;
