@@ -395,6 +395,11 @@ test_passive_data_close(void)
 	CHECK(inject(c.pport, PORT, TH_ACK, c.pseq, c.sseq, 1024,
 		ts(12, g.tsval), 12, NULL, 0) == 0, "inject ACK");
 
+	CHECK(ifc.write(ud, c.fd, NULL, 10) == -1 && errno == EFAULT,
+		"write from NULL");
+	CHECK(ifc.read(ud, c.fd, NULL, 10) == -1 && errno == EFAULT,
+		"read into NULL");
+
 	/* We close: FIN; the peer's FIN; our ACK of it (TIME_WAIT). */
 	CHECK(ifc.close(ud, c.fd) == 0, "close");
 	if (next_seg(&g) != 0)

@@ -1038,6 +1038,10 @@ do_recv(int fd, void *buf, size_t len, int flags)
 		return fail(ENOTCONN);
 	if (len == 0)
 		return 0;
+	/* A kernel finds a bad buffer when it copies: NULL is the one a
+	 * library can tell. */
+	if (buf == NULL)
+		return fail(EFAULT);
 	pump();
 	for (;;) {
 		if (s->avail > 0 && s->conn != NULL && !s->shut_rd) {
@@ -1097,6 +1101,8 @@ do_send(int fd, const void *buf, size_t len, int flags)
 	nonblock = s->nonblock || (flags & MSG_DONTWAIT) != 0;
 	if (s->listening || (!s->connecting && !s->established))
 		return fail(ENOTCONN);
+	if (buf == NULL && len > 0)
+		return fail(EFAULT);
 	for (;;) {
 		if (s->err != 0) {
 			e = s->err;
@@ -1169,8 +1175,13 @@ recv_iov(int fd, const struct iovec *iov, int iovcnt, int flags)
 
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return fail(EINVAL);
-	for (i = 0; i < iovcnt; i++)
+	if (iov == NULL && iovcnt > 0)
+		return fail(EFAULT);
+	for (i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_base == NULL && iov[i].iov_len > 0)
+			return fail(EFAULT);
 		total += iov[i].iov_len;
+	}
 	if (total > PD_IO_MAX)
 		total = PD_IO_MAX;
 	tmp = malloc(total + 1);
@@ -1247,8 +1258,13 @@ send_iov(int fd, const struct iovec *iov, int iovcnt, int flags)
 
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return fail(EINVAL);
-	for (i = 0; i < iovcnt; i++)
+	if (iov == NULL && iovcnt > 0)
+		return fail(EFAULT);
+	for (i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_base == NULL && iov[i].iov_len > 0)
+			return fail(EFAULT);
 		total += iov[i].iov_len;
+	}
 	if (total > PD_IO_MAX)
 		return fail(EMSGSIZE);
 	tmp = malloc(total + 1);
