@@ -25,12 +25,14 @@
  * closes the window, as in a kernel), writes into the send buffer, and
  * errno values as Linux gives them.
  *
- * packetdrill runs system calls on a thread of its own and, for calls a
- * script marks as blocking ("+0...0.1 accept(...)"), keeps injecting
- * packets and sleeping on its main thread meanwhile. Every entry point
- * takes one lock. A call that has to wait gives the lock up, and moves the
- * clock itself only when nobody else called in for a while (no other
- * thread is driving time, so packetdrill is waiting for this call).
+ * packetdrill makes system calls on its main thread, except those a
+ * script marks as blocking ("+0...0.1 accept(...)"): they run on a thread
+ * of its own while the main thread goes on injecting packets and
+ * sleeping. Every entry point takes one lock. A call that has to wait on
+ * the main thread moves the clock itself (nobody else can); on the other
+ * thread it gives the lock up and leaves the clock to the main thread,
+ * which lets it look at the stack before time moves on (sync_waiters,
+ * settle_peers).
  */
 
 #define _GNU_SOURCE
@@ -41,7 +43,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
