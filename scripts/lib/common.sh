@@ -20,6 +20,8 @@ WS_PACKAGES=(
 	bind9-dnsutils dnsperf dnsmasq-base netsniff-ng hping3 nmap tcpdump
 	nginx-light librte-net-memif23 librte-net-af-xdp23
 	clang-14 libclang-rt-14-dev libfuzzer-14-dev
+	# to build upstream packetdrill for scripts/packetdrill (README)
+	bison flex
 )
 
 ws_say() {
