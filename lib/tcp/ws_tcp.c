@@ -612,6 +612,38 @@ ws_tcp_rto_backed_off(const struct ws_tcp_conn *c)
 	return (uint32_t)RTE_MIN(ms, (uint64_t)c->tw->cfg.rto_max_ms);
 }
 
+/*
+ * R2's start for data (RFC 5482: how long transmitted data may remain
+ * unacknowledged): the first timeout's own start once one fired, else
+ * when SND.UNA's data went out (or the peer last acknowledged some).
+ */
+static uint64_t
+r2_start(const struct ws_tcp_conn *c)
+{
+	return c->rtx_first != 0 ? c->rtx_first : c->una_ts;
+}
+
+/*
+ * The data retransmission timeout, cut to what is left of R2, as
+ * Linux's tcp_clamp_rto_to_user_timeout: a backed-off RTO must not carry
+ * the connection past its user timeout (1 s of TCP_USER_TIMEOUT ended a
+ * connection after 2.2 s, and a large backoff could overshoot by
+ * rto_max_ms).
+ */
+uint32_t
+ws_tcp_rto_data(const struct ws_tcp_conn *c)
+{
+	uint32_t rto = ws_tcp_rto_backed_off(c);
+	uint64_t start = r2_start(c), elapsed_ms;
+
+	if (start == 0 || c->state < WS_TCP_ESTABLISHED)
+		return rto;
+	elapsed_ms = (c->tw->w->now - start) / c->tw->ms_div;
+	if (elapsed_ms >= c->r2_ms)
+		return 1;
+	return (uint32_t)RTE_MIN((uint64_t)rto, c->r2_ms - elapsed_ms);
+}
+
 static bool
 has_unsent(const struct ws_tcp_conn *c)
 {
@@ -645,7 +677,7 @@ rtx_update(struct ws_tcp_conn *c, bool restart)
 				!ws_timer_armed(&c->rtx_timer)) {
 			c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
 			ws_tcp_timer_arm_ms(c, &c->rtx_timer,
-				ws_tcp_rto_backed_off(c));
+				ws_tcp_rto_data(c));
 		}
 		return;
 	}
@@ -700,9 +732,12 @@ rto_expired(struct ws_tcp_conn *c)
 	uint64_t now = tw->w->now, elapsed_ms;
 
 	tw->st->rto_expired++;
-	/* Persist may have backed off already: R2 starts with a timeout. */
+	/*
+	 * R2 counts from when SND.UNA's data went out; persist may have
+	 * backed off already, with no data in flight: from this timeout.
+	 */
 	if (c->rtx_first == 0)
-		c->rtx_first = now;
+		c->rtx_first = c->una_ts != 0 ? c->una_ts : now;
 	elapsed_ms = (now - c->rtx_first) / tw->ms_div;
 	c->n_rtx++;
 	if (c->state == WS_TCP_SYN_SENT || c->state == WS_TCP_SYN_RECEIVED) {
@@ -744,7 +779,7 @@ rto_expired(struct ws_tcp_conn *c)
 		c->rtx_mode = WS_TCP_RTX_NONE;
 		ws_tcp_output(c);
 		c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
-		c->lr.rto_at = now + (uint64_t)ws_tcp_rto_backed_off(c) *
+		c->lr.rto_at = now + (uint64_t)ws_tcp_rto_data(c) *
 			tw->ms_div;
 		ws_timer_arm(&tw->wheel, &c->rtx_timer, c->lr.rto_at);
 		return;
@@ -758,7 +793,7 @@ rto_expired(struct ws_tcp_conn *c)
 	c->snd_nxt = c->snd_una;	/* go back N */
 	ws_tcp_retransmit_first(c);
 	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;
-	ws_tcp_timer_arm_ms(c, &c->rtx_timer, ws_tcp_rto_backed_off(c));
+	ws_tcp_timer_arm_ms(c, &c->rtx_timer, ws_tcp_rto_data(c));
 	ws_tcp_output(c);
 }
 

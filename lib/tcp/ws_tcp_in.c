@@ -723,6 +723,7 @@ ack_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, bool *acked_new)
 			c->snd_nxt = c->snd_una;
 		c->n_rtx = 0;
 		c->rtx_first = 0;
+		c->una_ts = tw->w->now;	/* progress: R2 anew */
 		if (c->sack_ok) {
 			/* ws_tcp_lr_ack, below. */
 		} else if (c->in_recovery) {

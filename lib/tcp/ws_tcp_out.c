@@ -470,6 +470,10 @@ xmit(struct ws_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
 		tw->st->data_bytes_tx += len;
 		c->last_tx = w->now;
 	}
+	/* Data (or a FIN) into an empty flight: R2's start (ws_tcp_rto_data). */
+	if (!(flags & (TH_SYN | TH_RST)) && (len != 0 || (flags & TH_FIN)) &&
+			c->snd_una == c->snd_max)
+		c->una_ts = w->now;
 	/* The scoreboard: every data or FIN segment of a SACK connection. */
 	if (c->sack_ok && !(flags & (TH_SYN | TH_RST)) &&
 			(len != 0 || (flags & TH_FIN)))

@@ -258,6 +258,8 @@ struct ws_tcp_conn {
 	uint64_t rtt_start;		/* ticks */
 	uint32_t n_rtx;			/* timeouts in a row (backoff) */
 	uint64_t rtx_first;		/* ticks of the first of them */
+	uint64_t una_ts;		/* ticks: SND.UNA's data went out, or
+					 * the peer last acknowledged new data */
 	uint64_t retransmits;
 	uint32_t r2_ms;
 
@@ -446,6 +448,7 @@ void ws_tcp_timer_stop(struct ws_tcp_conn *c, struct ws_timer *t);
 void ws_tcp_rtx_restart(struct ws_tcp_conn *c);
 /* The RTO with the backoff of the timeouts in a row (ms). */
 uint32_t ws_tcp_rto_backed_off(const struct ws_tcp_conn *c);
+uint32_t ws_tcp_rto_data(const struct ws_tcp_conn *c);
 void ws_tcp_rtt_sample(struct ws_tcp_conn *c, uint32_t rtt_us);
 void ws_tcp_enter_time_wait(struct ws_tcp_conn *c);
 /* RFC 5961 7: may c send a challenge ACK now (counts it if so)? */

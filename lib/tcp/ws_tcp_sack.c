@@ -1034,7 +1034,7 @@ ws_tcp_lr_arm(struct ws_tcp_conn *c, bool restart)
 
 	/* RFC 6298 5.1, 5.3: the RTO runs from the last new ACK. */
 	if (restart || !ours)
-		lr->rto_at = now + (uint64_t)ws_tcp_rto_backed_off(c) *
+		lr->rto_at = now + (uint64_t)ws_tcp_rto_data(c) *
 			tw->ms_div;
 	else if (c->rtx_mode == WS_TCP_RTX_RETRANSMIT)
 		lr->rto_at = c->rtx_timer.expire;
@@ -1094,7 +1094,7 @@ ws_tcp_lr_timeout(struct ws_tcp_conn *c)
 		lr->tlp_tsval = ws_tcp_tsval(c);
 	}
 	/* The RTO from now (RFC 8985 7.3). */
-	lr->rto_at = tw->w->now + (uint64_t)ws_tcp_rto_backed_off(c) *
+	lr->rto_at = tw->w->now + (uint64_t)ws_tcp_rto_data(c) *
 		tw->ms_div;
 	lr->sent_new = false;
 	c->rtx_mode = WS_TCP_RTX_RETRANSMIT;

@@ -141,6 +141,39 @@ test_must20_r2_timeout(void **state)
 }
 
 /*
+ * RFC 5482: the user timeout bounds how long sent data may stay
+ * unacknowledged, counted from its transmission, and a backed-off RTO
+ * is cut to what is left of it (Linux's tcp_clamp_rto_to_user_timeout).
+ * Data sent 100 ms after the handshake, a user timeout of 2.5 RTO: one
+ * retransmission after RTO, then the connection ends 2.5 RTO after the
+ * send, not at the next backed-off timeout (3 RTO) or, counting from the
+ * first timeout, at the one after (7 RTO).
+ */
+static void
+test_user_timeout_from_transmission(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t rto, iss = establish(env);
+	struct cseg c;
+
+	elapse(env, 100);
+	rto = app.conn->rto_ms;
+	ws_tcp_set_user_timeout(app.conn, rto * 5 / 2);
+	assert_int_equal(ws_tcp_send(app.conn, "x", 1), 1);
+	only(env, &c);
+	quiet_until(env, rto);
+	only(env, &c);
+	assert_int_equal(c.seq, iss + 1);
+	assert_int_equal(st(env)->rto_expired, 1);
+	elapse(env, rto * 3 / 2 - 1);
+	assert_int_equal(app.closed, 0);
+	elapse(env, 1);
+	expect_closed(WS_TCP_CLOSED_TIMEOUT);
+	assert_int_equal(st(env)->rto_expired, 2);
+	ws_test_assert_no_leak(env);
+}
+
+/*
  * After a zero-window probe the backoff is not zero, but R2 still only
  * counts from the first timeout: an RTO then retransmits, it does not
  * end the connection.
@@ -576,6 +609,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_pure_ack_after_rto_uses_snd_max),
 	TCP_TEST(test_must20_r2_timeout),
 	TCP_TEST(test_must20_r2_counts_from_first_timeout),
+	TCP_TEST(test_user_timeout_from_transmission),
 	TCP_TEST(test_rfc5681_fast_retransmit),
 	TCP_TEST(test_must36_zero_window_probe),
 	TCP_TEST(test_must24_keepalive),
