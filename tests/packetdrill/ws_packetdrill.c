@@ -184,6 +184,7 @@ static struct pd {
 	struct pd_listen listens[PD_MAX_LISTENS];
 	unsigned int n_listens;
 	bool verbose;
+	bool nodelay;		/* [tcp] nodelay: what a new socket starts with */
 } pd = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
@@ -557,6 +558,8 @@ sock_new(enum pd_kind kind)
 		return NULL;
 	s->kind = kind;
 	s->fd = -1;
+	/* As the stack's own connections: TCP_NODELAY from [tcp] nodelay. */
+	s->nodelay = pd.nodelay;
 	return s;
 }
 
@@ -1027,6 +1030,7 @@ static ssize_t
 do_recv(int fd, void *buf, size_t len, int flags)
 {
 	uint64_t start = pd.vt_us;
+	size_t total = 0;	/* what earlier passes of MSG_WAITALL read */
 	bool nonblock;
 	struct pd_sock *s;
 	int e = 0;
@@ -1059,16 +1063,22 @@ do_recv(int fd, void *buf, size_t len, int flags)
 			if (s->rd_got > 0 && !((flags & MSG_WAITALL) &&
 					s->rd_got < len && !s->rd_peek &&
 					s->conn != NULL && !s->eof)) {
-				return (ssize_t)s->rd_got;
+				return (ssize_t)(total + s->rd_got);
 			}
 			if (s->rd_got > 0) {
 				/* MSG_WAITALL: the rest, later. */
 				buf = (uint8_t *)buf + s->rd_got;
 				len -= s->rd_got;
+				total += s->rd_got;
 				start = pd.vt_us;
 				continue;
 			}
 		}
+		/* A kernel returns what MSG_WAITALL got before the end. */
+		if (total > 0 && (s->err != 0 || s->eof || s->shut_rd ||
+				s->dead || nonblock ||
+				pd.vt_us - start >= pd.wait_max_us))
+			return (ssize_t)total;
 		if (s->err != 0) {
 			e = s->err;
 			s->err = 0;
@@ -2325,6 +2335,7 @@ start(const char *flags)
 	}
 	unlink(path);
 	free(copy);
+	pd.nodelay = cfg.tcp.nodelay;
 	pd.s = ws_stack_create(&cfg);
 	if (pd.s == NULL)
 		die("stack: %s", rte_strerror(rte_errno));
