@@ -95,6 +95,11 @@ static const char *const attack_names[ATK_N + 1] = {
 };
 
 /* Options of the SYNs, SYN-ACKs and SYNs with data. */
+/* MSS 1460, SACK permitted, timestamps, NOP, window scale 7: Linux order. */
+#define SYN_OPT_LEN 20
+/* What a SYN with data (--attack syn-data) carries. */
+#define SYN_DATA_LEN 64
+
 enum syn_opts {
 	SYNOPT_LINUX,
 	SYNOPT_NONE,
@@ -272,6 +277,27 @@ struct http_slot {
 	char hdr[GEN_HDR_MAX];
 };
 
+/*
+ * A spoofed packet's IPv4 and TCP headers (options and data included) with
+ * every field that changes per packet zero: IP ID, source address, source
+ * port, sequence and acknowledgment numbers, TSval (and, for random
+ * options, all 20 option bytes). 'sum' is the one's complement sum of the
+ * TCP checksum (pseudo-header included) over the rest, so that a packet is
+ * a copy, a few stores and a few additions instead of a header built field
+ * by field and a checksum over all of it.
+ */
+#define PKT_TMPL_MAX (sizeof(struct rte_ipv4_hdr) + \
+	sizeof(struct rte_tcp_hdr) + SYN_OPT_LEN + SYN_DATA_LEN)
+
+struct pkt_tmpl {
+	uint8_t b[PKT_TMPL_MAX];
+	uint16_t len;		/* IPv4 total length */
+	uint8_t how;		/* enum syn_opts when opt_len != 0 */
+	uint8_t opt_len;	/* 0 or SYN_OPT_LEN */
+	bool ack;		/* carries an acknowledgment number */
+	uint32_t sum;
+};
+
 struct gen;
 
 struct gen_worker {
@@ -341,6 +367,8 @@ struct gen {
 	uint32_t src_base;	/* host order */
 	uint32_t src_host_mask;
 	uint16_t port_be;
+	/* syn-flood and resist's attack: one template per kind (pkt_tmpl) */
+	struct pkt_tmpl tmpl[ATK_N];
 	/* resist */
 	uint32_t n_secs;	/* records per worker: seconds, rounded up */
 	uint32_t ring_len;	/* seconds an attempt may stay open, + margin */
@@ -1173,11 +1201,6 @@ rs_rec(struct gen_worker *gw, uint64_t tsc)
 
 /* ---- syn-flood ---- */
 
-/* MSS 1460, SACK permitted, timestamps, NOP, window scale 7: Linux order. */
-#define SYN_OPT_LEN 20
-/* What a SYN with data (--attack syn-data) carries. */
-#define SYN_DATA_LEN 64
-
 static const char syn_data[SYN_DATA_LEN] =
 	"GET / HTTP/1.1\r\nHost: woshou-gen syn-data\r\n\r\n";
 
@@ -1216,16 +1239,15 @@ put_syn_options(uint8_t *o, enum syn_opts how, uint64_t r, uint64_t r2)
 }
 
 /*
- * One spoofed packet of 'kind' from a random address of the prefix and a
- * random port, with random sequence and acknowledgment numbers: SYNs (with
- * data too) and SYN-ACKs carry options as 'how' says; ACK, RST and FIN
- * (with ACK, as a stray FIN of an established connection) carry none.
+ * The template of 'kind' (struct pkt_tmpl): a spoofed packet from the
+ * prefix to the target, with options as 'how' says for SYNs (with data
+ * too) and SYN-ACKs; ACK, RST and FIN (with ACK, as a stray FIN of an
+ * established connection) carry none.
  */
 static void
-build_pkt(struct gen_worker *gw, struct rte_mbuf *m, enum attack_kind kind,
+pkt_template(struct gen *g, struct pkt_tmpl *t, enum attack_kind kind,
 		enum syn_opts how)
 {
-	struct gen *g = gw->g;
 	const struct options *opt = g->opt;
 	bool syn = kind == ATK_SYN || kind == ATK_SYN_DATA ||
 		kind == ATK_SYNACK;
@@ -1241,45 +1263,105 @@ build_pkt(struct gen_worker *gw, struct rte_mbuf *m, enum attack_kind kind,
 		[ATK_FIN] = RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG,
 		[ATK_SYNACK] = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
 	};
-	struct rte_ipv4_hdr *ip;
-	struct rte_tcp_hdr *th;
-	uint32_t host;
-	uint64_t r = rnd_next(&gw->rnd), r2 = rnd_next(&gw->rnd);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)t->b;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint8_t *o = (uint8_t *)(th + 1);
 
-	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m, len);
-	th = (struct rte_tcp_hdr *)(ip + 1);
-	/* Neither the network nor the broadcast address of the prefix. */
-	host = (uint32_t)r & g->src_host_mask;
-	if (host == 0 || host == g->src_host_mask)
-		host = 1;
+	memset(t, 0, sizeof(*t));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = 0;
 	ip->total_length = rte_cpu_to_be_16(len);
-	ip->packet_id = (uint16_t)(r >> 32);
 	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_TCP;
-	ip->hdr_checksum = 0;
-	ip->src_addr = rte_cpu_to_be_32(g->src_base | host);
 	ip->dst_addr = opt->target;
-	th->src_port = rte_cpu_to_be_16((uint16_t)(1024 +
-		(uint16_t)(r >> 48) % (65536 - 1024)));
 	th->dst_port = g->port_be;
-	th->sent_seq = (uint32_t)r2;
-	/* Only what has ACK set carries an acknowledgment number. */
-	th->recv_ack = (flags[kind] & RTE_TCP_ACK_FLAG) ?
-		(uint32_t)(r2 >> 32) ^ (uint32_t)r : 0;
 	th->data_off = (uint8_t)((tcp_len / 4) << 4);
 	th->tcp_flags = flags[kind];
 	th->rx_win = rte_cpu_to_be_16(kind == ATK_RST ? 0 :
 		syn ? 64240 : 502);
-	th->cksum = 0;
-	th->tcp_urp = 0;
-	if (opt_len != 0)
-		put_syn_options((uint8_t *)(th + 1), how, r, r2);
+	/* Random options are written whole per packet; Linux's but TSval. */
+	if (opt_len != 0 && how != SYNOPT_RANDOM)
+		put_syn_options(o, how, 0, 0);
 	if (data_len != 0)
-		memcpy((uint8_t *)(th + 1) + opt_len, syn_data, data_len);
-	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+		memcpy(o + opt_len, syn_data, data_len);
+	t->len = len;
+	t->how = (uint8_t)how;
+	t->opt_len = (uint8_t)opt_len;
+	/* Only what has ACK set carries an acknowledgment number. */
+	t->ack = (flags[kind] & RTE_TCP_ACK_FLAG) != 0;
+	/* The pseudo-header's source is zero here, as is the header's. */
+	t->sum = (uint32_t)rte_ipv4_phdr_cksum(ip, 0) +
+		rte_raw_cksum(th, tcp_len + data_len);
+}
+
+/* The two 16-bit words of a 32-bit field, as the checksum adds them. */
+static inline uint32_t
+sum32(uint32_t v)
+{
+	return (v & 0xffff) + (v >> 16);
+}
+
+/*
+ * One spoofed packet from template 't': a random address of the prefix
+ * and a random port, random sequence and acknowledgment numbers and TSval.
+ * The TCP checksum is the template's sum plus the words written here, as
+ * rte_ipv4_udptcp_cksum would compute it over the whole (the IPv4 header's
+ * is the stack's, on output).
+ */
+static inline void
+build_pkt(struct gen_worker *gw, struct rte_mbuf *m,
+		const struct pkt_tmpl *t)
+{
+	struct gen *g = gw->g;
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint8_t *o = (uint8_t *)(th + 1);
+	uint64_t r = rnd_next(&gw->rnd), r2 = rnd_next(&gw->rnd);
+	uint32_t host, src, seq = (uint32_t)r2, ack, ts, sum;
+	uint16_t sport;
+
+	/* Neither the network nor the broadcast address of the prefix. */
+	host = (uint32_t)r & g->src_host_mask;
+	if (host == 0 || host == g->src_host_mask)
+		host = 1;
+	src = rte_cpu_to_be_32(g->src_base | host);
+	sport = rte_cpu_to_be_16((uint16_t)(1024 +
+		(uint16_t)(r >> 48) % (65536 - 1024)));
+	/*
+	 * A fresh mbuf: its data starts at the headroom, empty, with room
+	 * for the whole template. Copies of a constant size are a few
+	 * vector moves, not a call: 64 bytes hold all but the SYN with data.
+	 */
+	RTE_BUILD_BUG_ON(PKT_TMPL_MAX <= 64);
+	memcpy(ip, t->b, 64);
+	if (t->len > 64)
+		memcpy((uint8_t *)ip + 64, t->b + 64, PKT_TMPL_MAX - 64);
+	m->data_len = t->len;
+	m->pkt_len = t->len;
+	ip->packet_id = (uint16_t)(r >> 32);
+	ip->src_addr = src;
+	th->src_port = sport;
+	th->sent_seq = seq;
+	sum = t->sum + sum32(src) + sport + sum32(seq);
+	if (t->ack) {
+		ack = (uint32_t)(r2 >> 32) ^ (uint32_t)r;
+		th->recv_ack = ack;
+		sum += sum32(ack);
+	}
+	if (t->opt_len != 0) {
+		if (t->how == SYNOPT_RANDOM) {
+			put_syn_options(o, SYNOPT_RANDOM, r, r2);
+			sum += rte_raw_cksum(o, SYN_OPT_LEN);
+		} else {
+			/* TSval: r2's upper half, as put_syn_options. */
+			memcpy(&ts, (const uint8_t *)&r2 + 4, 4);
+			memcpy(&o[8], &ts, 4);
+			sum += sum32(ts);
+		}
+	}
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	th->cksum = (uint16_t)~sum;
 }
 
 /* syn-flood's SYN, or the next packet of resist's attack. */
@@ -1289,18 +1371,28 @@ build_syn(struct gen_worker *gw, struct rte_mbuf *m)
 	const struct options *opt = gw->g->opt;
 	enum attack_kind kind = ATK_SYN;
 
-	if (opt->mode != MODE_RESIST) {
-		build_pkt(gw, m, ATK_SYN, opt->no_options ? SYNOPT_NONE :
-			SYNOPT_LINUX);
-		return;
+	if (opt->mode == MODE_RESIST) {
+		kind = opt->attack;
+		if (kind == ATK_MIX) {
+			kind = (enum attack_kind)gw->mix;
+			if (++gw->mix == ATK_N)
+				gw->mix = 0;
+		}
 	}
-	kind = opt->attack;
-	if (kind == ATK_MIX) {
-		kind = (enum attack_kind)gw->mix;
-		if (++gw->mix == ATK_N)
-			gw->mix = 0;
-	}
-	build_pkt(gw, m, kind, opt->syn_opts);
+	build_pkt(gw, m, &gw->g->tmpl[kind]);
+}
+
+/* Every kind's template: syn-flood uses ATK_SYN, resist what --attack says. */
+static void
+pkt_templates(struct gen *g)
+{
+	const struct options *opt = g->opt;
+	enum syn_opts how = opt->mode == MODE_RESIST ? opt->syn_opts :
+		opt->no_options ? SYNOPT_NONE : SYNOPT_LINUX;
+	unsigned int k;
+
+	for (k = 0; k < ATK_N; k++)
+		pkt_template(g, &g->tmpl[k], (enum attack_kind)k, how);
 }
 
 static unsigned int
@@ -3702,6 +3794,7 @@ main(int argc, char **argv)
 	g.src_base = opt.src_net & mask;
 	g.src_host_mask = ~mask;
 	g.port_be = rte_cpu_to_be_16(opt.port);
+	pkt_templates(&g);
 	g.s = create_stack(&cfg);
 	g.n_workers = ws_stack_worker_count(g.s);
 	ret = opt.mode == MODE_RESIST ? resist_prepare(&g) : 0;
