@@ -77,10 +77,15 @@ MIN_RATIO = 0.9
 # most of the losses as reordering. Issue 17 stays open on it; until then
 # this floor only catches a regression below what woshou does today.
 RELAY_MIN_RATIO = 0.1
-# At 1% and 3% loss through the router woshou reached 0.89-1.00 of Linux in
-# most runs, but one RTO in a 16 MB transfer cost a run 0.59 (1%, final
-# session run): the issue's 0.9 is not met reliably there yet (issue 17
-# open), and CI asserts this floor until it is. 0.1%: 0.97-1.00.
+# Through the router the ratio compared is of the servers' median
+# transfers (ROUTER_ROUNDS each). A retransmission timeout costs the
+# transfer that draws it 0.2-1 s of its 0.7 (a lost retransmission after
+# it backs off), and which stack draws them is luck: at 3% loss, on a
+# quiet machine, woshou drew 3 and Linux 2 in 12 transfers each, and the
+# ratio of sums over 4 transfers ranged 0.73-1.43 while every transfer
+# without a timeout ran at 190-192 Mbit/s on both. The median ignores up
+# to two such transfers out of five. 3% keeps a lower floor: a third
+# timeout in five transfers is likely enough there (about 6%) to fail CI.
 ROUTER_LOSSY_MIN_RATIO = 0.5
 # The counters that prove Linux's SACK blocks drove woshou's recovery
 # (SACK scoreboard recoveries, RACK loss detections). Read with .get(): a
@@ -408,11 +413,8 @@ def test_relay_upload_echo_byte_exact(spaces, tmp_path):
 # -- router path: tbf bottleneck and nftables loss --------------------------
 
 ROUTER_MAX_TIME = 5             # seconds per transfer; Linux needs < 1
-# Transfers per server, alternating; the ratio is of the sums. One 200 ms
-# wait for a lost tail or retransmission (either stack draws them) costs a
-# 0.7 s transfer a quarter of its goodput, so a ratio of single transfers
-# swings with which stack drew one; four each average that out.
-ROUTER_ROUNDS = 4
+# Transfers per server, alternating (see ROUTER_LOSSY_MIN_RATIO).
+ROUTER_ROUNDS = 5
 
 
 @pytest.mark.parametrize("loss_permille", [1, 10, 30],
@@ -426,6 +428,7 @@ def test_router_goodput_vs_linux(spaces, big_file, loss_permille):
     drops = dict(linux=0, woshou=0)
     fails = []
     each = dict(linux=[], woshou=[])
+    each_mbit = dict(linux=[], woshou=[])
     rto = dict(linux=0, woshou=0)
 
     def timeouts(who):
@@ -446,6 +449,7 @@ def test_router_goodput_vs_linux(spaces, big_file, loss_permille):
             got[who][0] += n
             got[who][1] += s
             each[who].append(f"{mbit(n, s):.0f}" + ("*" * (r1 - r0)))
+            each_mbit[who].append(mbit(n, s))
             if rc not in (0, 28):           # 28: --max-time, a partial transfer
                 fails.append((who, rc))
     srv.stop()
@@ -464,6 +468,11 @@ def test_router_goodput_vs_linux(spaces, big_file, loss_permille):
           f"linux {' '.join(each['linux'])}; RTOs woshou {rto['woshou']} linux {rto['linux']}")
     assert not fails, fails
     assert drops["woshou"] > 0 and drops["linux"] > 0, drops
-    floor = MIN_RATIO if loss_permille < 10 else ROUTER_LOSSY_MIN_RATIO
-    assert ratio >= floor, \
-        f"woshou {g['woshou']:.1f} Mbit/s, Linux {g['linux']:.1f}: ratio {ratio:.2f}"
+    med = {who: statistics.median(v) for who, v in each_mbit.items()}
+    med_ratio = med["woshou"] / max(med["linux"], 1e-9)
+    print(f"  median transfer: woshou {med['woshou']:.1f} Mbit/s, linux {med['linux']:.1f}: "
+          f"ratio {med_ratio:.2f}")
+    floor = MIN_RATIO if loss_permille < 30 else ROUTER_LOSSY_MIN_RATIO
+    assert med_ratio >= floor, \
+        f"median woshou {med['woshou']:.1f} Mbit/s, Linux {med['linux']:.1f}: " \
+        f"ratio {med_ratio:.2f}"
