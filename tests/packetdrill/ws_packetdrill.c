@@ -1176,23 +1176,36 @@ pd_recvfrom(void *ud, int fd, void *buf, size_t len, int flags,
 	return pd_recv(ud, fd, buf, len, flags);
 }
 
+/* An iovec array as a kernel checks it: 0 and its total, or an errno. */
+static int
+iov_check(const struct iovec *iov, int iovcnt, size_t *total)
+{
+	int i;
+
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return EINVAL;
+	if (iov == NULL && iovcnt > 0)
+		return EFAULT;
+	*total = 0;
+	for (i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_base == NULL && iov[i].iov_len > 0)
+			return EFAULT;
+		*total += iov[i].iov_len;
+	}
+	return 0;
+}
+
 static ssize_t
 recv_iov(int fd, const struct iovec *iov, int iovcnt, int flags)
 {
 	size_t total = 0, off = 0;
 	uint8_t *tmp;
 	ssize_t r;
-	int i;
+	int i, e;
 
-	if (iovcnt < 0 || iovcnt > IOV_MAX)
-		return fail(EINVAL);
-	if (iov == NULL && iovcnt > 0)
-		return fail(EFAULT);
-	for (i = 0; i < iovcnt; i++) {
-		if (iov[i].iov_base == NULL && iov[i].iov_len > 0)
-			return fail(EFAULT);
-		total += iov[i].iov_len;
-	}
+	e = iov_check(iov, iovcnt, &total);
+	if (e != 0)
+		return fail(e);
 	if (total > PD_IO_MAX)
 		total = PD_IO_MAX;
 	tmp = malloc(total + 1);
@@ -1265,17 +1278,11 @@ send_iov(int fd, const struct iovec *iov, int iovcnt, int flags)
 	size_t total = 0, off = 0;
 	uint8_t *tmp;
 	ssize_t r;
-	int i;
+	int i, e;
 
-	if (iovcnt < 0 || iovcnt > IOV_MAX)
-		return fail(EINVAL);
-	if (iov == NULL && iovcnt > 0)
-		return fail(EFAULT);
-	for (i = 0; i < iovcnt; i++) {
-		if (iov[i].iov_base == NULL && iov[i].iov_len > 0)
-			return fail(EFAULT);
-		total += iov[i].iov_len;
-	}
+	e = iov_check(iov, iovcnt, &total);
+	if (e != 0)
+		return fail(e);
 	if (total > PD_IO_MAX)
 		return fail(EMSGSIZE);
 	tmp = malloc(total + 1);
