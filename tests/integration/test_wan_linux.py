@@ -72,11 +72,10 @@ RATE_MBIT = 200
 # last about a second each, one after the other, on a shared 2-CPU machine.
 MIN_RATIO = 0.9
 # The relay path (1% loss, 3% reordering of depth 1) does NOT meet that yet:
-# on a quiet machine woshou's median 99.5 Mbit/s against Linux's 316 (0.31).
-# woshou resends what was lost (9 spurious retransmissions in a run); Linux
-# keeps a window of 290-530 segments through 1% random loss while the
-# relay's deep socket queue grows its RTT to 15-160 ms. Issue 17 stays open
-# on it; until then this floor only catches a regression below today's.
+# woshou's median 116 Mbit/s against Linux's 325 (0.36) on a lightly loaded
+# machine. Linux keeps a window of 290-530 segments through 1% random loss
+# while the relay's deep socket queue grows its RTT to 15-160 ms. Issue 17
+# stays open on it; until then this floor only catches a regression.
 RELAY_MIN_RATIO = 0.1
 # Through the router the ratio compared is of the servers' median
 # transfers (ROUTER_ROUNDS each). A retransmission timeout costs the
