@@ -20,6 +20,9 @@ WS_PACKAGES=(
 	bind9-dnsutils dnsperf dnsmasq-base netsniff-ng hping3 nmap tcpdump
 	nginx-light librte-net-memif23 librte-net-af-xdp23
 	clang-14 libclang-rt-14-dev libfuzzer-14-dev
+	# llvm-symbolizer: the fuzz targets' LeakSanitizer suppressions match
+	# function names, which a report without symbols does not have
+	llvm-14
 	# to build upstream packetdrill for scripts/packetdrill (README)
 	bison flex
 )
