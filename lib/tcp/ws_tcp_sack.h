@@ -98,6 +98,12 @@ struct ws_tcp_lr {
 	uint32_t undo_retrans;		/* retransmissions not proved spurious */
 	uint32_t rtx_tsval;		/* TSval of the first retransmission */
 	uint32_t rtx_seq;		/* ... and its sequence number */
+	/*
+	 * Retransmissions ending at or below this were counted spurious
+	 * by a timestamp undo: their D-SACKs, if any follow, are not
+	 * counted again. 0: none.
+	 */
+	uint32_t spurious_high;
 
 	/* As a receiver: a duplicate to report first (RFC 2883). */
 	bool dsack_pending;

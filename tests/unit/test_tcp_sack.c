@@ -672,6 +672,13 @@ check_ts_undo(struct ws_test_env *env, bool original_echoed)
 		/* Restored, then grown by this ACK's 10 segments. */
 		assert_true(c->cwnd >= cwnd);
 		assert_true(c->ssthresh > 5 * m);
+		/* The copy's D-SACK then comes: counted once, not twice. */
+		b[0] = s;
+		b[1] = s + m;
+		ts_sack(env, s + 10 * m, ts_orig, 1, b);
+		assert_int_equal(st(env)->dsack_rx, 1);
+		assert_int_equal(st(env)->spurious_retransmits, 1);
+		assert_int_equal(st(env)->undos, 1);
 	} else {
 		assert_int_equal(st(env)->undos, 0);
 		assert_int_equal(st(env)->spurious_retransmits, 0);
@@ -692,6 +699,60 @@ static void
 test_no_undo_when_retransmission_echoed(void **state)
 {
 	check_ts_undo(*state, false);
+}
+
+/*
+ * Two holes, one only late and one lost. The first is filled by its
+ * original (the ACK echoes the original's TSval) while the other's
+ * retransmission is still out: that proves nothing about the second,
+ * so nothing is undone, as Linux's partial undo. Its retransmission
+ * then repairs a real loss: the window stays reduced. Undoing at the
+ * first hole, as before, counted two spurious retransmissions here and
+ * restored the window over a real loss: on a path that both reorders
+ * and loses, half of all recoveries were undone and entered again.
+ */
+static void
+test_no_undo_while_retransmission_out(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint32_t s = ts_sack_establish(env, 10);
+	struct ws_tcp_conn *c = app.conn;
+	uint32_t b[4], m = c->mss, ts_orig, ts_rtx5;
+	struct cseg cs;
+
+	assert_int_equal(ws_tcp_send(c, blob, 10 * m), (int)(10 * m));
+	cap(env, 0, &cs);
+	ts_orig = cs.o.tsval;
+	ws_test_clear_captured(env);
+	elapse(env, 10);
+	b[0] = s + m;
+	b[1] = s + 5 * m;
+	b[2] = s + 6 * m;
+	b[3] = s + 10 * m;
+	ts_sack(env, s, ts_orig, 2, b);
+	assert_int_equal(ncap(env), 2);
+	cap(env, 0, &cs);
+	assert_int_equal(cs.seq, s);
+	cap(env, 1, &cs);
+	assert_int_equal(cs.seq, s + 5 * m);
+	ts_rtx5 = cs.o.tsval;
+	assert_true((int32_t)(ts_rtx5 - ts_orig) >= 10);
+	assert_int_equal(c->ca_state, WS_TCP_CA_RECOVERY);
+	assert_int_equal(c->ssthresh, 5 * m);
+	elapse(env, 1);
+	/* The first hole's original was late: it fills the hole. */
+	ts_sack(env, s + 5 * m, ts_orig, 1, b + 2);
+	assert_int_equal(st(env)->undos, 0);
+	assert_int_equal(st(env)->spurious_retransmits, 0);
+	assert_int_equal(c->ssthresh, 5 * m);
+	/* The second hole's retransmission repairs a real loss. */
+	ts_sack(env, s + 10 * m, ts_rtx5, 0, NULL);
+	assert_int_equal(st(env)->undos, 0);
+	assert_int_equal(st(env)->spurious_retransmits, 0);
+	assert_int_equal(c->ssthresh, 5 * m);
+	assert_true(c->cwnd <= 5 * m);
+	assert_int_equal(c->ca_state, WS_TCP_CA_OPEN);
+	finish(env);
 }
 
 /* RTO with SACK: only what is not SACKed is lost and resent. */
@@ -764,6 +825,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_undo_after_dsack),
 	TCP_TEST(test_undo_by_timestamps),
 	TCP_TEST(test_no_undo_when_retransmission_echoed),
+	TCP_TEST(test_no_undo_while_retransmission_out),
 	TCP_TEST(test_rto_resends_only_unsacked),
 	TCP_TEST(test_newreno_without_sack),
 };
