@@ -225,6 +225,7 @@
 	X(ooo_queued, "out-of-order segments held until the gap fills") \
 	X(ooo_dup, "out-of-order segments dropped: their data already held") \
 	X(ooo_drop_full, "out-of-order segments dropped: [tcp] ooo_segments held already") \
+	X(ooo_pruned, "out-of-order segments given up to make room in the receive pool for in-order data") \
 	X(rto_expired, "retransmission timeouts (RFC 6298)") \
 	X(retransmits, "data or FIN segments retransmitted: timeout, fast or partial ACK") \
 	X(syn_retransmits, "SYNs retransmitted on timeout") \

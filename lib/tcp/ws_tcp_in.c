@@ -433,14 +433,43 @@ ooo_insert(struct ws_tcp_conn *c, uint32_t seq, uint32_t len, bool fin,
 }
 
 /*
+ * Give up the highest out-of-order segments until 'm' may be held
+ * (Linux's tcp_prune_ofo_queue). In-order data comes first: it is what
+ * lets the queue drain. Refusing it while the queue holds the pool
+ * deadlocked a connection: the segment at RCV.NXT, resent with backoff,
+ * was dropped every time, and nothing else could free the pool. The
+ * peer learns of the loss from our SACK blocks, which no longer cover
+ * what was given up (RFC 2018 8 allows this), and sends it again.
+ */
+static void
+ooo_prune(struct ws_tcp_conn *c, const struct rte_mbuf *m)
+{
+	struct ws_tcp_worker *tw = c->tw;
+	struct ws_tcp_ooo **pp, *o;
+
+	while (c->ooo != NULL && !ws_rx_hold_ok(tw->w, m)) {
+		for (pp = &c->ooo; (*pp)->next != NULL; pp = &(*pp)->next)
+			;
+		o = *pp;
+		*pp = NULL;
+		c->ooo_n--;
+		c->ooo_bytes -= o->len;
+		rte_pktmbuf_free(o->m);
+		ooo_node_free(tw, o);
+		tw->st->ooo_pruned++;
+	}
+}
+
+/*
  * Add in-order payload 'm' to the receive buffer. A small payload is
  * copied into the tailroom of the last mbuf, so a peer dribbling tiny
  * segments cannot pin an mbuf per byte; beyond a hard limit of held
- * mbufs the segment is refused (and so not acknowledged). Returns false
- * when 'm' was refused and freed.
+ * mbufs the segment is refused (and so not acknowledged). 'held': 'm'
+ * comes from the out-of-order queue, which already counted it against
+ * the receive pool. Returns false when 'm' was refused and freed.
  */
 static bool
-rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m)
+rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m, bool held)
 {
 	struct ws_tcp_worker *tw = c->tw;
 	struct rte_mbuf *t = c->rb_tail;
@@ -454,10 +483,13 @@ rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m)
 	copy = t != NULL && m->nb_segs == 1 &&
 		len <= rte_pktmbuf_tailroom(t) && RTE_MBUF_DIRECT(t) &&
 		rte_mbuf_refcnt_read(t) == 1;
-	if (!copy && !ws_rx_hold_ok(tw->w, m)) {
-		WS_DROP(tw->w, tw->st->drop_rx_reserve, NULL);
-		rte_pktmbuf_free(m);
-		return false;
+	if (!copy && !held && !ws_rx_hold_ok(tw->w, m)) {
+		ooo_prune(c, m);
+		if (!ws_rx_hold_ok(tw->w, m)) {
+			WS_DROP(tw->w, tw->st->drop_rx_reserve, NULL);
+			rte_pktmbuf_free(m);
+			return false;
+		}
 	}
 	if (c->rb_head == NULL) {
 		c->rb_head = m;
@@ -508,7 +540,7 @@ ooo_drain(struct ws_tcp_conn *c)
 		m = o->m;
 		if (SEQ_GT(end, c->rcv_nxt)) {
 			skip = c->rcv_nxt - o->seq;
-			if (!rb_append(c, chain_adj(m, skip))) {
+			if (!rb_append(c, chain_adj(m, skip), true)) {
 				/* No room: the peer sends it again. */
 				ooo_node_free(tw, o);
 				return false;
@@ -908,7 +940,7 @@ data_input(struct ws_tcp_conn *c, struct ws_tcp_seg *sg, uint32_t skip, bool *fi
 		ws_tcp_send_ack(c);
 		return;
 	}
-	if (m == NULL || !rb_append(c, m)) {
+	if (m == NULL || !rb_append(c, m, false)) {
 		*fin = false;
 		return;
 	}
