@@ -49,14 +49,30 @@ class Direction:
         due = now + a.delay_ms / 1000.0
         if self.held is None and r.random() * 100 < a.reorder:
             # Hold this one; it leaves right after the next frame.
-            self.held = (frame, copies)
+            self.held = (frame, copies, due)
             self.counts["reordered"] += 1
             return seq
         for _ in range(copies):
             heapq.heappush(queue, (due, seq, self, frame))
             seq += 1
         if self.held is not None:
-            held, held_copies = self.held
+            held, held_copies, _ = self.held
+            self.held = None
+            for _ in range(held_copies):
+                heapq.heappush(queue, (due, seq, self, held))
+                seq += 1
+        return seq
+
+    def held_due(self):
+        return self.held[2] if self.held is not None else None
+
+    def release_held(self, now, queue, seq):
+        """A held frame whose next frame has not come by its own due time
+        leaves at that time, in its place: reordering of depth 1, never
+        more. (Sending it at once would put it ahead of every frame still
+        in the delay line, a reordering as deep as delay-ms.)"""
+        if self.held is not None and self.held[2] <= now:
+            held, held_copies, due = self.held
             self.held = None
             for _ in range(held_copies):
                 heapq.heappush(queue, (due, seq, self, held))
@@ -126,6 +142,9 @@ def main():
         timeout = 0.05
         if queue:
             timeout = max(0.0, min(timeout, queue[0][0] - now))
+        for d in dirs.values():
+            if d.held_due() is not None:
+                timeout = max(0.0, min(timeout, d.held_due() - now))
         ready, _, _ = select.select(list(socks), [], [], timeout)
         now = time.monotonic()
         for fd in ready:
@@ -137,16 +156,11 @@ def main():
                 if addr[2] == PACKET_OUTGOING:
                     continue        # our own transmission, seen again
                 seq = dirs[fd].frame_in(frame, now, queue, seq)
+        for d in dirs.values():
+            seq = d.release_held(now, queue, seq)
         while queue and queue[0][0] <= now:
             _, _, d, frame = heapq.heappop(queue)
             d.send(frame)
-        # A frame held for reordering must not wait forever.
-        for d in dirs.values():
-            if d.held is not None and not ready:
-                frame, copies = d.held
-                d.held = None
-                for _ in range(copies):
-                    d.send(frame)
 
     # What the kernel dropped before the relay saw it, by direction.
     dirs[sa.fileno()].counts["sockdrop"] = socket_drops(sa)
