@@ -161,8 +161,8 @@ negotiate(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 	c->ts_ok = c->ts_ok && (o->present & WS_TCP_OPT_HAS_TS);
 	c->sack_ok = c->sack_ok && (o->present & WS_TCP_OPT_HAS_SACK_OK);
 	if (c->ws_ok) {
+		/* rcv_shift stays what our SYN offered (ws_tcp_connect_opts). */
 		c->snd_shift = o->wscale;
-		c->rcv_shift = c->tw->rcv_shift;
 	} else {
 		c->snd_shift = 0;
 		c->rcv_shift = 0;

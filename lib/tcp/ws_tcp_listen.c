@@ -90,7 +90,8 @@ passive_open(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	c->ws_ok = o->has_ws;
 	c->sack_ok = o->sack_ok;
 	c->snd_shift = o->has_ws ? o->wscale : 0;
-	c->rcv_shift = o->has_ws ? tw->rcv_shift : 0;
+	ws_tcp_conn_apply_opts(c, &l->opts);
+	c->rcv_shift = o->has_ws ? l->rcv_shift : 0;
 	c->ts_off = po->ts_off;
 	if (c->ts_ok) {
 		c->ts_recent = po->ts_recent;
@@ -154,10 +155,12 @@ cookie_synack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	sa.iss = ws_syncookie_make(&tw->cookie_keys, cookie_counter(tw),
 		&sg->key, sg->seq, &o, sa.tsval);
 	sa.ack = sg->seq + 1;
-	sa.mss = (uint16_t)(tw->w->iface->mtu - 40);
-	sa.wscale = o.has_ws ? (int8_t)tw->rcv_shift : -1;
+	/* The listener's options, as a stateful SYN-ACK would carry them. */
+	sa.mss = l->mss;
+	sa.wscale = o.has_ws ? (int8_t)l->rcv_shift : -1;
 	sa.sack_ok = o.sack_ok;
-	sa.wnd = (uint16_t)RTE_MIN(cfg->rcvbuf, (uint32_t)UINT16_MAX);
+	sa.wnd = (uint16_t)RTE_MIN(l->opts.rcvbuf != 0 ? l->opts.rcvbuf :
+		cfg->rcvbuf, (uint32_t)UINT16_MAX);
 	l->cookie_last = tw->w->now;
 	l->cookies_sent++;
 	tw->st->cookie_synack_tx++;
@@ -215,7 +218,7 @@ cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	/* Its SYN-ACK went out statelessly: as if this TCB had sent it. */
 	c->snd_nxt = sg->ack;
 	c->snd_max = sg->ack;
-	c->rcv_adv = c->rcv_nxt + RTE_MIN(cfg->rcvbuf, (uint32_t)UINT16_MAX);
+	c->rcv_adv = c->rcv_nxt + RTE_MIN(c->rcvbuf, (uint32_t)UINT16_MAX);
 	c->last_ack_sent = c->rcv_nxt;
 	ws_tcp_conn_hold(c);
 	ws_tcp_conn_input(c, sg);
