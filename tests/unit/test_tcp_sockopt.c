@@ -413,6 +413,69 @@ test_set_rcvbuf_after_establishment(void **state)
 }
 
 /*
+ * A buffer shrunk far below the window already offered (262144, scale
+ * 3) still takes every segment up to that edge, though they are more
+ * than its own size allows held (5840 / 128 -> the floor of 64 mbufs):
+ * 80 full segments the application does not read are all acknowledged
+ * and none is dropped; they are all delivered once it reads.
+ */
+static void
+test_shrunk_rcvbuf_takes_the_window_offered(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint8_t o[12];
+	struct pseg d = {
+		.sport = PPORT, .dport = LPORT, .seq = PISN + 1,
+		.flags = F_ACK, .wnd = 512, .opts = o, .olen = sizeof(o),
+		.data = payload, .dlen = 1448,
+	};
+	struct ws_tcp_conn *c;
+	struct cseg sa, a;
+	unsigned int i;
+
+	send_seg(env, &full_syn);
+	only(env, &sa);
+	assert_int_equal(sa.o.wscale, 3);
+	ts_opt(o, 0x11223345, sa.o.tsval);
+	d.ack = sa.seq + 1;
+	d.dlen = 0;
+	send_seg(env, &d);
+	expect_none(env);
+	c = app.conn;
+	assert_non_null(c);
+	/* A byte read at once: its ACK offers all of 262144 (scaled). */
+	d.dlen = 1;
+	send_seg(env, &d);
+	d.seq += 1;
+	elapse(env, DELACK_MS);
+	only(env, &a);
+	assert_int_equal(a.wnd, 262144 >> 3);
+	app.consume_max = 0;
+	app.rx_len = 0;
+	assert_int_equal(ws_tcp_set_rcvbuf(c, BUF_MIN), 0);
+	d.dlen = 1448;
+	for (i = 0; i < 80; i++) {
+		send_seg(env, &d);
+		d.seq += 1448;
+	}
+	ws_test_clear_captured(env);
+	assert_int_equal(c->rb_len, 80 * 1448);
+	assert_int_equal(c->rcv_nxt, d.seq);
+	assert_int_equal(st(env)->drop_rb_segs, 0);
+	assert_int_equal(app.rx_len, 0);
+	/* The harness's reader takes 64 KiB a call. */
+	app.consume_max = 1u << 16;
+	for (i = 0; i < 4 && c->rb_len != 0; i++)
+		ws_tcp_recv_resume(c);
+	assert_int_equal(app.rx_len, 80 * 1448);
+	/* The edge offered still stands: no update is owed. */
+	expect_none(env);
+	assert_int_equal(c->rcv_adv - c->rcv_nxt,
+		262144 - 80 * 1448);
+	finish(env);
+}
+
+/*
  * ws_tcp_set_sndbuf: a send takes at most the fixed size; shrinking it
  * below what is queued drops nothing (all of it is still sent and
  * acknowledged), and sends take nothing until the queue is below it.
@@ -464,6 +527,7 @@ main(void)
 		TCP_TEST(test_cookie_path_keeps_the_listener_options),
 		TCP_TEST(test_bounds),
 		TCP_TEST(test_set_rcvbuf_after_establishment),
+		TCP_TEST(test_shrunk_rcvbuf_takes_the_window_offered),
 		TCP_TEST(test_set_sndbuf_after_establishment),
 	};
 
