@@ -173,10 +173,12 @@ int ws_tcp_listen_worker_opts(struct ws_worker *w, uint16_t port,
 
 /*
  * Replace the options of the listener on 'port' (NULL: the defaults),
- * for SYNs that arrive from now on, SYN-cookie handshakes included (a
- * cookie sent before the change completes with the new options, its MSS
- * clamped by the new 'mss'); connections already born keep theirs, as
- * Linux's TCP_MAXSEG or SO_RCVBUF set on a listening socket. 0, -ENOENT
+ * for SYNs that arrive from now on; connections already born keep
+ * theirs, as Linux's TCP_MAXSEG or SO_RCVBUF set on a listening socket.
+ * A cookie keeps the peer's options, not ours: one answered after the
+ * change completes with the new ones, as in Linux; a new rcvbuf whose
+ * window scale differs would then be scaled by the peer with the old
+ * scale, so change it while no SYN cookies are being sent. 0, -ENOENT
  * (no such listener) or -EINVAL. The _worker form for one worker.
  */
 int ws_tcp_listen_set_opts(struct ws_stack *s, uint16_t port,
