@@ -138,7 +138,8 @@ int ws_tcp_listen_worker(struct ws_worker *w, uint16_t port,
  * rcvbuf  bytes of payload the receive buffer holds, and so the most
  *         window offered; 0: [tcp] rcvbuf, autotuned toward rcvbuf_max.
  *         A size given here is fixed (no autotuning), and our window
- *         scale is chosen for it rather than for rcvbuf_max.
+ *         scale is chosen for it rather than for rcvbuf_max (but for a
+ *         SYN-cookie handshake: ws_tcp_listen_set_opts).
  * sndbuf  bytes of payload the send buffer holds; 0: [tcp] sndbuf,
  *         autotuned toward sndbuf_max. Fixed when given.
  * mss     the most we advertise in our SYN / SYN-ACK and the most we
@@ -176,10 +177,11 @@ int ws_tcp_listen_worker_opts(struct ws_worker *w, uint16_t port,
  * for SYNs that arrive from now on; connections already born keep
  * theirs, as Linux's TCP_MAXSEG or SO_RCVBUF set on a listening socket.
  * A cookie keeps the peer's options, not ours: one answered after the
- * change completes with the new ones, as in Linux; a new rcvbuf whose
- * window scale differs would then be scaled by the peer with the old
- * scale, so change it while no SYN cookies are being sent. 0, -ENOENT
- * (no such listener) or -EINVAL. The _worker form for one worker.
+ * change completes with the new ones, as in Linux. So that this never
+ * leaves the two ends with different window scales, a SYN-cookie
+ * handshake always offers the worker's scale (for rcvbuf_max), whatever
+ * the listener's rcvbuf. 0, -ENOENT (no such listener) or -EINVAL. The
+ * _worker form for one worker.
  */
 int ws_tcp_listen_set_opts(struct ws_stack *s, uint16_t port,
 		const struct ws_tcp_conn_opts *opts);

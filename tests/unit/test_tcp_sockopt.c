@@ -227,8 +227,12 @@ test_listen_opts_shape_the_synack(void **state)
 
 /*
  * SYN cookies keep the listener's options: the stateless SYN-ACK
- * advertises the clamp, the window and scale of the fixed buffer; the
- * connection the cookie makes has them, and sends within the clamp.
+ * advertises the clamp and the window of the fixed buffer; the
+ * connection the cookie makes has them, and sends within the clamp. Its
+ * window scale is the worker's (3), not the one for 20000 (0): the
+ * listener's options may change before the cookie returns. Changed in
+ * between, the cookie completes with the new buffer and clamp, and
+ * still the worker's scale.
  */
 static void
 test_cookie_path_keeps_the_listener_options(void **state)
@@ -253,7 +257,7 @@ test_cookie_path_keeps_the_listener_options(void **state)
 	assert_null(lookup(env, LPORT, PPORT));
 	assert_int_equal(sa.o.mss, 1000);
 	assert_true(sa.o.present & WS_TCP_OPT_HAS_WS);
-	assert_int_equal(sa.o.wscale, 0);
+	assert_int_equal(sa.o.wscale, 3);
 	assert_int_equal(sa.wnd, 20000);
 
 	ts_opt(ts, 0x11223345, sa.o.tsval);
@@ -269,17 +273,41 @@ test_cookie_path_keeps_the_listener_options(void **state)
 	assert_int_equal(c->mss, 1000 - 12);
 	assert_int_equal(c->rcvbuf, 20000);
 	assert_true(c->rcvbuf_fixed);
-	assert_int_equal(c->rcv_shift, 0);
+	assert_int_equal(c->rcv_shift, 3);
 	/* The peer's 1460 survives in the cookie; ours is the least. */
 	assert_int_equal(c->peer_mss, 1460);
 
 	ws_tcp_set_nodelay(c, true);
 	assert_int_equal(ws_tcp_send(c, payload, 3000), 3000);
 	cap(env, 0, &d);
-	/* Unscaled, all of the 20000 offered (nothing held). */
-	assert_int_equal(d.wnd, 20000);
+	/* All of the 20000 offered (nothing held), scaled by 3. */
+	assert_int_equal(d.wnd, 20000 >> 3);
 	assert_int_equal(data_segments_at_most(env, 988, &largest), 3000);
 	assert_int_equal(largest, 988);
+	ws_tcp_abort(c);
+	assert_int_equal(ncap(env), 1);		/* its RST */
+	ws_test_clear_captured(env);
+	app_reset();
+
+	/* A cookie sent under one set of options, returned under another. */
+	send_seg(env, &full_syn);
+	only(env, &sa);
+	assert_int_equal(sa.o.mss, 1000);
+	assert_int_equal(sa.o.wscale, 3);
+	o.rcvbuf = 100000;		/* its own scale would be 1 */
+	o.mss = 800;
+	assert_int_equal(ws_tcp_listen_worker_set_opts(&env->w, LPORT, &o),
+		0);
+	ts_opt(ts, 0x11223346, sa.o.tsval);
+	ack.ack = sa.seq + 1;
+	send_seg(env, &ack);
+	expect_none(env);
+	c = app.conn;
+	assert_non_null(c);
+	assert_int_equal(st(env)->cookie_validated, 2);
+	assert_int_equal(c->rcv_shift, 3);
+	assert_int_equal(c->rcvbuf, 100000);
+	assert_int_equal(c->mss, 800 - 12);
 	finish(env);
 }
 
