@@ -131,6 +131,64 @@ int ws_tcp_listen_worker(struct ws_worker *w, uint16_t port,
 		const struct ws_tcp_ops *ops, void *listen_arg);
 
 /*
+ * Per-connection buffer sizes and MSS clamp, settled before the SYN or
+ * SYN-ACK is built (Linux's SO_RCVBUF, SO_SNDBUF and TCP_MAXSEG set
+ * before listen() or connect()). 0 in a field keeps the stack's default.
+ *
+ * rcvbuf  bytes of payload the receive buffer holds, and so the most
+ *         window offered; 0: [tcp] rcvbuf, autotuned toward rcvbuf_max.
+ *         A size given here is fixed (no autotuning), and our window
+ *         scale is chosen for it rather than for rcvbuf_max (but for a
+ *         SYN-cookie handshake: ws_tcp_listen_set_opts).
+ * sndbuf  bytes of payload the send buffer holds; 0: [tcp] sndbuf,
+ *         autotuned toward sndbuf_max. Fixed when given.
+ * mss     the most we advertise in our SYN / SYN-ACK and the most we
+ *         send with: the MSS is the least of this, the peer's and the
+ *         MTU's (MTU - 40), less 12 with timestamps. 0: the MTU's.
+ *
+ * Bounds (else -EINVAL, nothing clamped): rcvbuf and sndbuf in
+ * [WS_TCP_BUF_MIN_SEGS x (MTU - 40) .. the worker's [tcp] rcvbuf_max /
+ * sndbuf_max]; mss in [48 .. MTU - 40]. A fixed receive buffer is not
+ * limited by the receive pool as autotuning is (ws_rx_headroom): data
+ * the pool cannot hold is still dropped on arrival.
+ */
+struct ws_tcp_conn_opts {
+	uint32_t rcvbuf;
+	uint32_t sndbuf;
+	uint16_t mss;
+};
+
+/* The least buffer, in segments of the MTU's MSS (5840 B at MTU 1500). */
+#define WS_TCP_BUF_MIN_SEGS	4
+
+/*
+ * ws_tcp_listen and ws_tcp_listen_worker whose connections get 'opts'
+ * (NULL: the defaults). -EINVAL also for options out of bounds.
+ */
+int ws_tcp_listen_opts(struct ws_stack *s, uint16_t port,
+		const struct ws_tcp_ops *ops, void *listen_arg,
+		const struct ws_tcp_conn_opts *opts);
+int ws_tcp_listen_worker_opts(struct ws_worker *w, uint16_t port,
+		const struct ws_tcp_ops *ops, void *listen_arg,
+		const struct ws_tcp_conn_opts *opts);
+
+/*
+ * Replace the options of the listener on 'port' (NULL: the defaults),
+ * for SYNs that arrive from now on; connections already born keep
+ * theirs, as Linux's TCP_MAXSEG or SO_RCVBUF set on a listening socket.
+ * A cookie keeps the peer's options, not ours: one answered after the
+ * change completes with the new ones, as in Linux. So that this never
+ * leaves the two ends with different window scales, a SYN-cookie
+ * handshake always offers the worker's scale (for rcvbuf_max), whatever
+ * the listener's rcvbuf. 0, -ENOENT (no such listener) or -EINVAL. The
+ * _worker form for one worker.
+ */
+int ws_tcp_listen_set_opts(struct ws_stack *s, uint16_t port,
+		const struct ws_tcp_conn_opts *opts);
+int ws_tcp_listen_worker_set_opts(struct ws_worker *w, uint16_t port,
+		const struct ws_tcp_conn_opts *opts);
+
+/*
  * Active open from worker 'w' (on its thread) to 'dst' (network order)
  * port 'dst_port' (host order). 'connected' or 'closed' follows. NULL and
  * rte_errno (ENOMEM, EADDRINUSE, EINVAL; ESHUTDOWN once the stack
@@ -149,6 +207,35 @@ struct ws_tcp_conn *ws_tcp_connect(struct ws_worker *w, uint32_t dst,
 struct ws_tcp_conn *ws_tcp_connect_from(struct ws_worker *w, uint32_t src,
 		uint32_t dst, uint16_t dst_port, const struct ws_tcp_ops *ops,
 		void *ctx);
+
+/*
+ * ws_tcp_connect_from (src 0: ip.addr) with 'opts' (NULL: the defaults;
+ * struct ws_tcp_conn_opts above): they shape the SYN. EINVAL also for
+ * options out of bounds.
+ */
+struct ws_tcp_conn *ws_tcp_connect_opts(struct ws_worker *w, uint32_t src,
+		uint32_t dst, uint16_t dst_port, const struct ws_tcp_ops *ops,
+		void *ctx, const struct ws_tcp_conn_opts *opts);
+
+/*
+ * Fix the receive buffer at 'bytes' (as SO_RCVBUF on a connected
+ * socket): autotuning stops for it. Bounds as ws_tcp_conn_opts.rcvbuf
+ * (else -EINVAL, c unchanged); -ENOTCONN once c is closed. The window
+ * scale was settled by the handshake, so the window offered is at most
+ * 65535 << that scale whatever the size. Shrinking never moves back a
+ * window edge already advertised (RFC 9293 SHLD-14, RFC 7323 2.4): data
+ * up to it is still accepted, and the window closes as the buffer
+ * fills; growing opens the window at once when it was nearly closed.
+ */
+int ws_tcp_set_rcvbuf(struct ws_tcp_conn *c, uint32_t bytes);
+
+/*
+ * Fix the send buffer at 'bytes' (as SO_SNDBUF): autotuning stops for
+ * it. Bounds and errors as ws_tcp_set_rcvbuf. Shrinking drops nothing
+ * queued: sends take nothing more until the buffer has drained below
+ * the new size ('writable' then follows as usual).
+ */
+int ws_tcp_set_sndbuf(struct ws_tcp_conn *c, uint32_t bytes);
 
 /*
  * Copy up to 'len' bytes into the send buffer. Returns the number taken
@@ -246,7 +333,10 @@ struct ws_tcp_info {
 	uint64_t retrans_bytes;			/* retransmitted, ever */
 	const char *ca_state;			/* ws_tcp_ca_state_name() */
 	const char *cc;				/* the algorithm: "newreno", ... */
-	uint32_t rcvbuf, sndbuf;		/* the buffers, as autotuned */
+	uint32_t rcvbuf, sndbuf;		/* the buffers, as autotuned or
+						 * fixed */
+	uint16_t rcv_mss;			/* the MSS we advertised */
+	bool rcvbuf_fixed, sndbuf_fixed;	/* set: no autotuning */
 };
 
 void ws_tcp_get_info(const struct ws_tcp_conn *c, struct ws_tcp_info *info);

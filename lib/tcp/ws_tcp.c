@@ -504,6 +504,68 @@ ws_tcp_rcv_shift_for(uint32_t rcvbuf)
 	return shift;
 }
 
+/* The MSS the MTU allows, with the IPv4 and TCP headers off. */
+static uint32_t
+mtu_mss(const struct ws_tcp_worker *tw)
+{
+	return tw->w->iface->mtu - 40u;
+}
+
+/* A buffer size within [a few segments .. 'max']. */
+static bool
+buf_ok(const struct ws_tcp_worker *tw, uint32_t bytes, uint32_t max)
+{
+	return bytes >= WS_TCP_BUF_MIN_SEGS * mtu_mss(tw) && bytes <= max;
+}
+
+int
+ws_tcp_conn_opts_check(const struct ws_tcp_worker *tw,
+		const struct ws_tcp_conn_opts *o)
+{
+	if (o == NULL)
+		return 0;
+	if (o->rcvbuf != 0 && !buf_ok(tw, o->rcvbuf, tw->cfg.rcvbuf_max))
+		return -EINVAL;
+	if (o->sndbuf != 0 && !buf_ok(tw, o->sndbuf, tw->cfg.sndbuf_max))
+		return -EINVAL;
+	if (o->mss != 0 && (o->mss < WS_TCP_MIN_SND_MSS ||
+			o->mss > mtu_mss(tw)))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * As Linux with a locked SO_RCVBUF: a fixed buffer is scaled for its own
+ * size (the least scale that offers all of it), not for rcvbuf_max.
+ */
+uint8_t
+ws_tcp_opts_rcv_shift(const struct ws_tcp_worker *tw,
+		const struct ws_tcp_conn_opts *o)
+{
+	if (o == NULL || o->rcvbuf == 0)
+		return tw->rcv_shift;
+	return ws_tcp_rcv_shift_for(o->rcvbuf);
+}
+
+void
+ws_tcp_conn_apply_opts(struct ws_tcp_conn *c,
+		const struct ws_tcp_conn_opts *o)
+{
+	if (o == NULL)
+		return;
+	if (o->rcvbuf != 0) {
+		c->rcvbuf = o->rcvbuf;
+		c->rcvbuf_fixed = 1;
+	}
+	if (o->sndbuf != 0) {
+		c->sndbuf = o->sndbuf;
+		c->sndbuf_fixed = 1;
+	}
+	/* The MSS we advertise, and so (MUST-16) the most we send with. */
+	if (o->mss != 0)
+		c->rcv_mss = o->mss;
+}
+
 void
 ws_tcp_conn_drop(struct ws_tcp_conn *c, enum ws_tcp_close_reason why)
 {
@@ -1479,14 +1541,36 @@ ws_tcp_drain_end(struct ws_worker *w)
 /* ------------------------------------------------------------------ */
 /* Application interface.                                              */
 
+/* Give listener 'l' checked options 'o' (NULL: the defaults). */
+static void
+listener_set_opts(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
+		const struct ws_tcp_conn_opts *o)
+{
+	memset(&l->opts, 0, sizeof(l->opts));
+	if (o != NULL)
+		l->opts = *o;
+	l->rcv_shift = ws_tcp_opts_rcv_shift(tw, o);
+	l->mss = (uint16_t)(o != NULL && o->mss != 0 ? o->mss :
+		mtu_mss(tw));
+}
+
 int
 ws_tcp_listen_worker(struct ws_worker *w, uint16_t port,
 		const struct ws_tcp_ops *ops, void *listen_arg)
 {
+	return ws_tcp_listen_worker_opts(w, port, ops, listen_arg, NULL);
+}
+
+int
+ws_tcp_listen_worker_opts(struct ws_worker *w, uint16_t port,
+		const struct ws_tcp_ops *ops, void *listen_arg,
+		const struct ws_tcp_conn_opts *opts)
+{
 	struct ws_tcp_worker *tw = w->tcp;
 	struct ws_tcp_listener *l;
 
-	if (tw == NULL || port == 0 || ops == NULL)
+	if (tw == NULL || port == 0 || ops == NULL ||
+			ws_tcp_conn_opts_check(tw, opts) < 0)
 		return -EINVAL;
 	if (ws_tcp_find_listener(tw, port) != NULL)
 		return -EEXIST;
@@ -1501,7 +1585,24 @@ ws_tcp_listen_worker(struct ws_worker *w, uint16_t port,
 	l->cookie_last = 0;
 	l->cookies_sent = 0;
 	l->cookies_validated = 0;
+	listener_set_opts(tw, l, opts);
 	tw->st->st_listen++;
+	return 0;
+}
+
+int
+ws_tcp_listen_worker_set_opts(struct ws_worker *w, uint16_t port,
+		const struct ws_tcp_conn_opts *opts)
+{
+	struct ws_tcp_worker *tw = w->tcp;
+	struct ws_tcp_listener *l;
+
+	if (tw == NULL || ws_tcp_conn_opts_check(tw, opts) < 0)
+		return -EINVAL;
+	l = ws_tcp_find_listener(tw, port);
+	if (l == NULL)
+		return -ENOENT;
+	listener_set_opts(tw, l, opts);
 	return 0;
 }
 
@@ -1509,14 +1610,41 @@ int
 ws_tcp_listen(struct ws_stack *s, uint16_t port,
 		const struct ws_tcp_ops *ops, void *listen_arg)
 {
+	return ws_tcp_listen_opts(s, port, ops, listen_arg, NULL);
+}
+
+int
+ws_tcp_listen_opts(struct ws_stack *s, uint16_t port,
+		const struct ws_tcp_ops *ops, void *listen_arg,
+		const struct ws_tcp_conn_opts *opts)
+{
 	unsigned int i, n = ws_stack_worker_count(s);
 	int ret;
 
 	if (n == 0)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		ret = ws_tcp_listen_worker(ws_stack_worker(s, i), port, ops,
-			listen_arg);
+		ret = ws_tcp_listen_worker_opts(ws_stack_worker(s, i), port,
+			ops, listen_arg, opts);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+int
+ws_tcp_listen_set_opts(struct ws_stack *s, uint16_t port,
+		const struct ws_tcp_conn_opts *opts)
+{
+	unsigned int i, n = ws_stack_worker_count(s);
+	int ret;
+
+	if (n == 0)
+		return -EINVAL;
+	/* All or none: every worker has the same [tcp] bounds. */
+	for (i = 0; i < n; i++) {
+		ret = ws_tcp_listen_worker_set_opts(ws_stack_worker(s, i),
+			port, opts);
 		if (ret < 0)
 			return ret;
 	}
@@ -1603,6 +1731,14 @@ struct ws_tcp_conn *
 ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 		uint16_t dst_port, const struct ws_tcp_ops *ops, void *ctx)
 {
+	return ws_tcp_connect_opts(w, src, dst, dst_port, ops, ctx, NULL);
+}
+
+struct ws_tcp_conn *
+ws_tcp_connect_opts(struct ws_worker *w, uint32_t src, uint32_t dst,
+		uint16_t dst_port, const struct ws_tcp_ops *ops, void *ctx,
+		const struct ws_tcp_conn_opts *opts)
+{
 	struct ws_tcp_worker *tw = w->tcp;
 	struct port_search ps;
 	struct ws_tcp_key key;
@@ -1614,7 +1750,8 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 	if (src == 0)
 		src = w->iface->addr;
 	if (tw == NULL || dst_port == 0 || dst_invalid(w, dst) ||
-			!ws_iface_is_local(w->iface, src)) {
+			!ws_iface_is_local(w->iface, src) ||
+			ws_tcp_conn_opts_check(tw, opts) < 0) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -1657,7 +1794,9 @@ ws_tcp_connect_from(struct ws_worker *w, uint32_t src, uint32_t dst,
 	c->ws_ok = tw->cfg.window_scaling;
 	c->ts_ok = tw->cfg.timestamps;
 	c->sack_ok = tw->cfg.sack;
-	c->rcv_shift = c->ws_ok ? tw->rcv_shift : 0;
+	ws_tcp_conn_apply_opts(c, opts);
+	/* The scale our SYN offers; negotiate() keeps it if accepted. */
+	c->rcv_shift = c->ws_ok ? ws_tcp_opts_rcv_shift(tw, opts) : 0;
 	iss = ws_tcp_isn(tw, &key, &c->ts_off);
 	/* RFC 6191: above the old incarnation's sequence space. */
 	if (reused && SEQ_LT(iss, iss_floor))
@@ -1953,6 +2092,47 @@ ws_tcp_set_nodelay(struct ws_tcp_conn *c, bool nodelay)
 }
 
 int
+ws_tcp_set_rcvbuf(struct ws_tcp_conn *c, uint32_t bytes)
+{
+	uint32_t cur;
+
+	if (c->dead)
+		return -ENOTCONN;
+	if (!buf_ok(c->tw, bytes, c->tw->cfg.rcvbuf_max))
+		return -EINVAL;
+	c->rcvbuf = bytes;
+	c->rcvbuf_fixed = 1;
+	/*
+	 * A smaller buffer needs nothing more: ws_tcp_rcv_window never
+	 * moves an advertised edge back (SHLD-14). A larger one that opens
+	 * a nearly closed window is announced at once, as reading would
+	 * (MUST-39), or the peer would wait for its persist timer.
+	 */
+	if (c->state != WS_TCP_ESTABLISHED && c->state != WS_TCP_FIN_WAIT_1 &&
+			c->state != WS_TCP_FIN_WAIT_2)
+		return 0;
+	cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	if (cur < 2u * c->rcv_mss && ws_tcp_rcv_window(c) > cur) {
+		c->ack_now = 1;
+		ws_tcp_output(c);
+	}
+	return 0;
+}
+
+int
+ws_tcp_set_sndbuf(struct ws_tcp_conn *c, uint32_t bytes)
+{
+	if (c->dead)
+		return -ENOTCONN;
+	if (!buf_ok(c->tw, bytes, c->tw->cfg.sndbuf_max))
+		return -EINVAL;
+	/* Queued bytes stay; sb_room takes nothing until below 'bytes'. */
+	c->sndbuf = bytes;
+	c->sndbuf_fixed = 1;
+	return 0;
+}
+
+int
 ws_tcp_set_congestion(struct ws_tcp_conn *c, const char *name)
 {
 	const struct ws_tcp_cc_ops *ops;
@@ -2077,6 +2257,9 @@ ws_tcp_get_info(const struct ws_tcp_conn *c, struct ws_tcp_info *info)
 	info->cc = c->cc != NULL ? c->cc->name : "";
 	info->rcvbuf = c->rcvbuf;
 	info->sndbuf = c->sndbuf;
+	info->rcv_mss = c->rcv_mss;
+	info->rcvbuf_fixed = c->rcvbuf_fixed;
+	info->sndbuf_fixed = c->sndbuf_fixed;
 }
 
 const char *

@@ -141,7 +141,8 @@ ws_tcp_rcvbuf_adjust(struct ws_tcp_conn *c)
 	copied_seq = c->rcv_nxt - c->rb_len;
 	copied = copied_seq - c->rcvq_seq;
 	if (copied > c->rcvq_space) {
-		if (c->rcvbuf < tw->cfg.rcvbuf_max) {
+		/* A size the application fixed stays (Linux's lock). */
+		if (c->rcvbuf < tw->cfg.rcvbuf_max && !c->rcvbuf_fixed) {
 			/*
 			 * Twice the last RTT's bytes, so that a loss repaired
 			 * within the window does not stall the sender, with
@@ -180,7 +181,8 @@ ws_tcp_sndbuf_expand(struct ws_tcp_conn *c)
 	uint64_t target;
 
 	/* Only a buffer that held the application back, ... */
-	if (!c->want_writable || c->sndbuf >= tw->cfg.sndbuf_max)
+	if (!c->want_writable || c->sndbuf >= tw->cfg.sndbuf_max ||
+			c->sndbuf_fixed)
 		return;
 	/* ... and only while the buffer, not cwnd, limits the flight. */
 	if (ws_tcp_flight(c) >= c->cwnd)

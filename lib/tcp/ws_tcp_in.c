@@ -161,8 +161,8 @@ negotiate(struct ws_tcp_conn *c, const struct ws_tcp_seg *sg)
 	c->ts_ok = c->ts_ok && (o->present & WS_TCP_OPT_HAS_TS);
 	c->sack_ok = c->sack_ok && (o->present & WS_TCP_OPT_HAS_SACK_OK);
 	if (c->ws_ok) {
+		/* rcv_shift stays what our SYN offered (ws_tcp_connect_opts). */
 		c->snd_shift = o->wscale;
-		c->rcv_shift = c->tw->rcv_shift;
 	} else {
 		c->snd_shift = 0;
 		c->rcv_shift = 0;
@@ -473,7 +473,7 @@ rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m, bool held)
 {
 	struct ws_tcp_worker *tw = c->tw;
 	struct rte_mbuf *t = c->rb_tail;
-	uint32_t len = m->pkt_len, max_segs;
+	uint32_t len = m->pkt_len, max_segs, limit = c->rcvbuf;
 	bool copy;
 
 	/*
@@ -508,7 +508,15 @@ rb_append(struct ws_tcp_conn *c, struct rte_mbuf *m, bool held)
 		rte_pktmbuf_free(m);
 		return true;
 	}
-	max_segs = RTE_MAX(c->rcvbuf / WS_TCP_RB_BYTES_PER_SEG, 64u);
+	/*
+	 * A buffer shrunk by ws_tcp_set_rcvbuf below the window already
+	 * offered: what that window lets in is still taken (SHLD-14), so
+	 * the limit is as much as is held plus what it leaves (rcv_nxt is
+	 * not yet past m).
+	 */
+	if (unlikely(c->rcvbuf_fixed) && SEQ_GT(c->rcv_adv, c->rcv_nxt))
+		limit = ws_max32(limit, c->rb_len + (c->rcv_adv - c->rcv_nxt));
+	max_segs = RTE_MAX(limit / WS_TCP_RB_BYTES_PER_SEG, 64u);
 	if ((uint32_t)c->rb_head->nb_segs + m->nb_segs > max_segs) {
 		WS_DROP(tw->w, tw->st->drop_rb_segs, NULL);
 		rte_pktmbuf_free(m);

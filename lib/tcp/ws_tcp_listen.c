@@ -38,6 +38,7 @@ struct passive_open {
 	uint32_t iss;			/* ours */
 	uint32_t ts_off;		/* our TSval offset for the 4-tuple */
 	uint32_t ts_recent;		/* the peer's latest TSval, if has_ts */
+	bool cookie;			/* the SYN-ACK was a cookie's */
 	struct ws_syncookie_opts opts;
 };
 
@@ -90,7 +91,10 @@ passive_open(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	c->ws_ok = o->has_ws;
 	c->sack_ok = o->sack_ok;
 	c->snd_shift = o->has_ws ? o->wscale : 0;
-	c->rcv_shift = o->has_ws ? tw->rcv_shift : 0;
+	ws_tcp_conn_apply_opts(c, &l->opts);
+	/* A cookie's SYN-ACK offered the worker's scale (cookie_synack). */
+	c->rcv_shift = o->has_ws ? (po->cookie ? tw->rcv_shift :
+		l->rcv_shift) : 0;
 	c->ts_off = po->ts_off;
 	if (c->ts_ok) {
 		c->ts_recent = po->ts_recent;
@@ -154,10 +158,18 @@ cookie_synack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	sa.iss = ws_syncookie_make(&tw->cookie_keys, cookie_counter(tw),
 		&sg->key, sg->seq, &o, sa.tsval);
 	sa.ack = sg->seq + 1;
-	sa.mss = (uint16_t)(tw->w->iface->mtu - 40);
+	/*
+	 * The listener's MSS and first window, as a stateful SYN-ACK would
+	 * carry them. Not the scale for its rcvbuf, though: the ACK may come
+	 * after the listener's options changed (ws_tcp_listen_set_opts), and
+	 * the scale offered here is not in the cookie. The worker's, for
+	 * rcvbuf_max, covers any buffer the options allow.
+	 */
+	sa.mss = l->mss;
 	sa.wscale = o.has_ws ? (int8_t)tw->rcv_shift : -1;
 	sa.sack_ok = o.sack_ok;
-	sa.wnd = (uint16_t)RTE_MIN(cfg->rcvbuf, (uint32_t)UINT16_MAX);
+	sa.wnd = (uint16_t)RTE_MIN(l->opts.rcvbuf != 0 ? l->opts.rcvbuf :
+		cfg->rcvbuf, (uint32_t)UINT16_MAX);
 	l->cookie_last = tw->w->now;
 	l->cookies_sent++;
 	tw->st->cookie_synack_tx++;
@@ -199,6 +211,7 @@ cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	po.iss = sg->ack - 1;
 	po.ts_off = ws_tcp_ts_off(tw, &sg->key);
 	po.ts_recent = sg->opts.tsval;
+	po.cookie = true;
 	c = passive_open(tw, l, &sg->key, &po);
 	if (c == NULL) {
 		/*
@@ -215,7 +228,7 @@ cookie_ack(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	/* Its SYN-ACK went out statelessly: as if this TCB had sent it. */
 	c->snd_nxt = sg->ack;
 	c->snd_max = sg->ack;
-	c->rcv_adv = c->rcv_nxt + RTE_MIN(cfg->rcvbuf, (uint32_t)UINT16_MAX);
+	c->rcv_adv = c->rcv_nxt + RTE_MIN(c->rcvbuf, (uint32_t)UINT16_MAX);
 	c->last_ack_sent = c->rcv_nxt;
 	ws_tcp_conn_hold(c);
 	ws_tcp_conn_input(c, sg);
@@ -324,6 +337,7 @@ syn_stateful(struct ws_tcp_worker *tw, struct ws_tcp_listener *l,
 	po.irs = sg->seq;
 	po.iss = ws_tcp_isn(tw, &sg->key, &po.ts_off);
 	po.ts_recent = sg->opts.tsval;
+	po.cookie = false;
 	c = passive_open(tw, l, &sg->key, &po);
 	if (c == NULL) {
 		WS_DROP(tw->w, tw->st->drop_table_full, sg->m);

@@ -411,7 +411,7 @@ xmit(struct ws_tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len)
 
 	if (flags & TH_SYN) {
 		/* RFC 7323 2.2: the window of a SYN is never scaled. */
-		wnd = RTE_MIN(tw->cfg.rcvbuf, (uint32_t)UINT16_MAX);
+		wnd = RTE_MIN(c->rcvbuf, (uint32_t)UINT16_MAX);
 		if (SEQ_GT(c->rcv_nxt + wnd, c->rcv_adv))
 			c->rcv_adv = c->rcv_nxt + wnd;
 	} else if (flags & TH_RST) {

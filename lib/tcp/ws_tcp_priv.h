@@ -162,6 +162,10 @@ struct ws_tcp_listener {
 	uint64_t cookie_last;		/* ticks: last cookie SYN-ACK */
 	uint64_t cookies_sent;
 	uint64_t cookies_validated;
+	/* What its connections get (ws_tcp_listen_worker_opts), checked. */
+	struct ws_tcp_conn_opts opts;
+	uint8_t rcv_shift;		/* our window scale for opts.rcvbuf */
+	uint16_t mss;			/* the MSS its SYN-ACKs advertise */
 };
 
 /* What the retransmission timer is timing. */
@@ -230,6 +234,8 @@ struct ws_tcp_conn {
 	uint32_t orphan:1;		/* counted in the orphans gauge */
 	uint32_t pmtu_no_df:1;		/* MTU below pmtu_min: no DF */
 	uint32_t pacing:1;		/* [tcp] pacing: ws_tcp_output paces */
+	uint32_t rcvbuf_fixed:1;	/* set by the application: no autotuning */
+	uint32_t sndbuf_fixed:1;
 
 	uint16_t busy;			/* callers on the stack using c */
 	uint16_t mss;			/* effective send MSS (MUST-16) */
@@ -423,6 +429,17 @@ void ws_tcp_set_state(struct ws_tcp_conn *c, enum ws_tcp_state state);
 struct ws_tcp_conn *ws_tcp_conn_alloc(struct ws_tcp_worker *tw,
 		const struct ws_tcp_key *key);
 int ws_tcp_conn_insert(struct ws_tcp_conn *c);
+/*
+ * Per-connection options (ws_tcp_conn_opts): 0 or -EINVAL for 'o' on
+ * tw; then the window scale to offer with them, and a new TCB made to
+ * follow them (before its SYN or SYN-ACK is built).
+ */
+int ws_tcp_conn_opts_check(const struct ws_tcp_worker *tw,
+		const struct ws_tcp_conn_opts *o);
+uint8_t ws_tcp_opts_rcv_shift(const struct ws_tcp_worker *tw,
+		const struct ws_tcp_conn_opts *o);
+void ws_tcp_conn_apply_opts(struct ws_tcp_conn *c,
+		const struct ws_tcp_conn_opts *o);
 /* ws_tcp_conn_alloc and ws_tcp_conn_insert: NULL when either has no room. */
 struct ws_tcp_conn *ws_tcp_conn_new(struct ws_tcp_worker *tw,
 		const struct ws_tcp_key *key);

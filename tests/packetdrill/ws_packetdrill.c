@@ -563,6 +563,42 @@ sock_new(enum pd_kind kind)
 	return s;
 }
 
+/*
+ * The woshou options for a socket's SO_RCVBUF, SO_SNDBUF and TCP_MAXSEG,
+ * each within woshou's bounds (ws_tcp_conn_opts), where Linux too clamps
+ * silently (to its SOCK_MIN_*BUF and [rw]mem_max):
+ *   SO_RCVBUF=N  a receive buffer of N bytes of payload: N is the most
+ *                window offered (Linux keeps 2N, about half of it for
+ *                data: its window for N is about N);
+ *   SO_SNDBUF=N  a send buffer of 2N bytes of payload (Linux's doubled
+ *                sk_sndbuf, the skb overhead of full segments aside);
+ *   TCP_MAXSEG=M the MSS clamp, at most the MTU's (Linux takes up to
+ *                32767 and sends with the least of it and the path's).
+ * 0 (never set): the stack's default.
+ */
+static void
+sock_conn_opts(const struct pd_sock *s, struct ws_tcp_conn_opts *o)
+{
+	const struct ws_config *cfg = ws_stack_config(pd.s);
+	uint32_t mtu_mss = pd.w->iface->mtu - 40u;
+	uint64_t lo = WS_TCP_BUF_MIN_SEGS * mtu_mss, hi, v;
+
+	memset(o, 0, sizeof(*o));
+	if (s->rcvbuf > 0) {
+		/* The worker's ceiling (ws_tcp_init: at least rcvbuf). */
+		hi = RTE_MAX(cfg->tcp.rcvbuf_max, cfg->tcp.rcvbuf);
+		v = RTE_MAX((uint64_t)s->rcvbuf, lo);
+		o->rcvbuf = (uint32_t)RTE_MIN(v, hi);
+	}
+	if (s->sndbuf > 0) {
+		hi = RTE_MAX(cfg->tcp.sndbuf_max, cfg->tcp.sndbuf);
+		v = RTE_MAX(2 * (uint64_t)s->sndbuf, lo);
+		o->sndbuf = (uint32_t)RTE_MIN(v, hi);
+	}
+	if (s->maxseg > 0)
+		o->mss = (uint16_t)RTE_MIN((uint32_t)s->maxseg, mtu_mss);
+}
+
 /* Options a socket has for its connection, applied when it has one. */
 static void
 apply_opts(struct pd_sock *s)
@@ -608,8 +644,10 @@ cb_accepted(struct ws_tcp_conn *c, void *arg)
 	s->keepintvl = ls->keepintvl;
 	s->keepcnt = ls->keepcnt;
 	s->user_timeout = ls->user_timeout;
+	/* The buffers and MSS came with the listener's ws_tcp_conn_opts. */
 	s->rcvbuf = ls->rcvbuf;
 	s->sndbuf = ls->sndbuf;
+	s->maxseg = ls->maxseg;
 	s->linger_on = ls->linger_on;
 	s->linger = ls->linger;
 	ws_tcp_set_ctx(c, s);
@@ -835,6 +873,7 @@ out:
 static int
 pd_listen(void *ud, int fd, int backlog)
 {
+	struct ws_tcp_conn_opts o;
 	struct pd_listen *l = NULL;
 	struct pd_sock *s;
 	unsigned int i;
@@ -859,6 +898,7 @@ pd_listen(void *ud, int fd, int backlog)
 		e = EDESTADDRREQ;	/* listen on an ephemeral port: no */
 		goto out;
 	}
+	sock_conn_opts(s, &o);
 	for (i = 0; i < pd.n_listens; i++)
 		if (pd.listens[i].port == s->bind_port)
 			l = &pd.listens[i];
@@ -873,12 +913,20 @@ pd_listen(void *ud, int fd, int backlog)
 		}
 		l = &pd.listens[pd.n_listens];
 		l->port = s->bind_port;
-		ret = ws_tcp_listen_worker(pd.w, l->port, &pd_ops, l);
+		ret = ws_tcp_listen_worker_opts(pd.w, l->port, &pd_ops, l,
+			&o);
 		if (ret < 0) {
 			e = ret == -EEXIST ? EADDRINUSE : -ret;
 			goto out;
 		}
 		pd.n_listens++;
+	} else {
+		/* A listener of an earlier socket: this one's options now. */
+		ret = ws_tcp_listen_worker_set_opts(pd.w, l->port, &o);
+		if (ret < 0) {
+			e = -ret;
+			goto out;
+		}
 	}
 	l->owner = s;
 	s->lst = l;
@@ -949,6 +997,7 @@ static int
 pd_connect(void *ud, int fd, const struct sockaddr *addr, socklen_t len)
 {
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+	struct ws_tcp_conn_opts o;
 	uint64_t start;
 	struct pd_sock *s;
 	int e = 0;
@@ -991,8 +1040,9 @@ pd_connect(void *ud, int fd, const struct sockaddr *addr, socklen_t len)
 		e = EADDRNOTAVAIL;
 		goto out;
 	}
-	s->conn = ws_tcp_connect(pd.w, sin->sin_addr.s_addr,
-		rte_be_to_cpu_16(sin->sin_port), &pd_ops, s);
+	sock_conn_opts(s, &o);
+	s->conn = ws_tcp_connect_opts(pd.w, 0, sin->sin_addr.s_addr,
+		rte_be_to_cpu_16(sin->sin_port), &pd_ops, s, &o);
 	if (s->conn == NULL) {
 		e = rte_errno == EADDRINUSE ? EADDRNOTAVAIL : rte_errno;
 		if (e == 0)
@@ -1569,7 +1619,7 @@ fill_tcp_info(struct pd_sock *s, struct tcp_info *ti)
 	ti->tcpi_snd_ssthresh = in.ssthresh >= 0x7fffffffu / 2 ?
 		0x7fffffffu : in.ssthresh / mss;
 	ti->tcpi_snd_cwnd = in.cwnd / mss;
-	ti->tcpi_advmss = in.snd_mss;
+	ti->tcpi_advmss = in.rcv_mss;
 	ti->tcpi_rcv_space = in.rcv_wnd;
 	ti->tcpi_total_retrans = (uint32_t)in.retransmits;
 }
@@ -1717,6 +1767,25 @@ out:
 	return e != 0 ? fail(e) : 0;
 }
 
+/*
+ * SO_RCVBUF, SO_SNDBUF or TCP_MAXSEG ('name') just set on s: a listener
+ * gives it to the connections it accepts from now on, a connection takes
+ * a buffer size at once; before either, listen() or connect() takes it.
+ */
+static int
+sock_apply_sizes(struct pd_sock *s, int name)
+{
+	struct ws_tcp_conn_opts o;
+
+	sock_conn_opts(s, &o);
+	if (s->listening && s->lst != NULL)
+		return ws_tcp_listen_worker_set_opts(pd.w, s->lst->port, &o);
+	if (s->conn == NULL || name == TCP_MAXSEG)
+		return 0;
+	return name == SO_RCVBUF ? ws_tcp_set_rcvbuf(s->conn, o.rcvbuf) :
+		ws_tcp_set_sndbuf(s->conn, o.sndbuf);
+}
+
 static int
 pd_setsockopt(void *ud, int fd, int level, int name, const void *v,
 		socklen_t len)
@@ -1768,12 +1837,12 @@ pd_setsockopt(void *ud, int fd, int level, int name, const void *v,
 			break;
 		case SO_RCVBUF:
 		case SO_SNDBUF:
-			/* Kept and reported; woshou sizes buffers per stack
-			 * ([tcp] rcvbuf, sndbuf) and autotunes them. */
+			/* Applied below (sock_conn_opts); read back doubled. */
 			if (name == SO_RCVBUF)
-				s->rcvbuf = val;
+				s->rcvbuf = RTE_MAX(val, 1);
 			else
-				s->sndbuf = val;
+				s->sndbuf = RTE_MAX(val, 1);
+			r = sock_apply_sizes(s, name);
 			break;
 		default:
 			r = -ENOPROTOOPT;
@@ -1785,12 +1854,17 @@ pd_setsockopt(void *ud, int fd, int level, int name, const void *v,
 			s->nodelay = val != 0;
 			break;
 		case TCP_MAXSEG:
-			/* Kept and reported before the connection only:
-			 * woshou takes its MSS from the MTU. */
-			if (val < 88 || val > 65535)
+			/*
+			 * Linux's bounds. Before connect() or on a listener
+			 * it clamps the SYN's (SYN-ACK's) MSS; on a
+			 * connection, as in Linux, it changes nothing more.
+			 */
+			if (val < 88 || val > 32767) {
 				r = -EINVAL;
-			else
+			} else {
 				s->maxseg = val;
+				r = sock_apply_sizes(s, name);
+			}
 			break;
 		case TCP_KEEPIDLE:
 		case TCP_KEEPINTVL:

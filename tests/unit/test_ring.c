@@ -536,6 +536,85 @@ test_1000_connections_1mb_each_way_byte_exact(void **state)
 }
 
 /*
+ * Per-connection options between two stacks (ws_tcp_conn_opts): B's
+ * listener is made with one MSS clamp and changed to another for the
+ * whole stack (ws_tcp_listen_opts, ws_tcp_listen_set_opts), A's clients
+ * clamp theirs and fix small buffers (ws_tcp_connect_opts). Every byte
+ * arrives both ways through windows of 20000 and 30000 bytes and send
+ * buffers of 10000 and 12000, with the least MSS (900, less the
+ * timestamps) on both sides, and no buffer ever grows.
+ */
+#define OPTS_PORT 5003
+#define OPTS_CONNS 8
+#define OPTS_BYTES (256u * 1024)
+
+static void
+test_conn_opts_between_two_stacks(void **state)
+{
+	static const struct ws_tcp_conn_opts srv0 = {
+		.rcvbuf = 20000, .sndbuf = 12000, .mss = 1000 };
+	static const struct ws_tcp_conn_opts srv = {
+		.rcvbuf = 20000, .sndbuf = 12000, .mss = 900 };
+	static const struct ws_tcp_conn_opts cli = {
+		.rcvbuf = 30000, .sndbuf = 10000, .mss = 1200 };
+	static const struct ws_tcp_conn_opts too_big = { .rcvbuf = 65537 };
+	struct fabric *f = *state;
+	struct bulk *bk = bulk_new(OPTS_CONNS, OPTS_BYTES);
+	double deadline = now_s() + 60;
+	struct ws_stats sa, sb;
+	unsigned int i, rounds = 0;
+
+	assert_int_equal(ws_tcp_listen_opts(f->b, OPTS_PORT, &bulk_ops, bk,
+		&too_big), -EINVAL);
+	assert_int_equal(ws_tcp_listen_opts(f->b, OPTS_PORT, &bulk_ops, bk,
+		&srv0), 0);
+	assert_int_equal(ws_tcp_listen_set_opts(f->b, OPTS_PORT, &srv), 0);
+	assert_int_equal(ws_tcp_listen_set_opts(f->b, OPTS_PORT + 1, &srv),
+		-ENOENT);
+	ws_test_poll_until_quiet(f->wa, f->wb);
+	for (i = 0; i < OPTS_CONNS; i++) {
+		struct bulk_side *b = &bk->clients[bk->n_clients++];
+
+		b->c = ws_tcp_connect_opts(f->wa, 0,
+			rte_cpu_to_be_32(RTE_IPV4(198u, 18, 0, 2)), OPTS_PORT,
+			&bulk_ops, b, &cli);
+		assert_non_null(b->c);
+		bk->open_clients++;
+	}
+	while (bk->open_clients > 0) {
+		ws_worker_poll(f->wa);
+		ws_worker_poll(f->wb);
+		if (++rounds % 65536 == 0 && now_s() > deadline)
+			dump_and_fail(f, bk, "transfers stalled");
+	}
+	for (;;) {
+		ws_worker_poll(f->wa);
+		ws_worker_poll(f->wb);
+		ws_stack_stats(f->a, -1, &sa);
+		ws_stack_stats(f->b, -1, &sb);
+		if (open_gauges(&sa) + open_gauges(&sb) == 0 &&
+				sa.tcp.st_time_wait + sb.tcp.st_time_wait == 0)
+			break;
+		if (++rounds % 65536 == 0 && now_s() > deadline)
+			dump_and_fail(f, bk, "connections never closed");
+	}
+	assert_int_equal(bk->n_servers, OPTS_CONNS);
+	for (i = 0; i < OPTS_CONNS; i++) {
+		if (!side_ok(bk, &bk->clients[i]) ||
+				!side_ok(bk, &bk->servers[i]))
+			dump_and_fail(f, bk, "a connection did not finish cleanly");
+		assert_true(bk->clients[i].ts);
+		assert_int_equal(bk->clients[i].mss, 900 - 12);
+		assert_int_equal(bk->servers[i].mss, 900 - 12);
+	}
+	assert_int_equal(sa.tcp.rcvbuf_grown + sb.tcp.rcvbuf_grown, 0);
+	assert_int_equal(sa.tcp.sndbuf_grown + sb.tcp.sndbuf_grown, 0);
+	assert_int_equal(sa.tcp.drop_unacceptable + sb.tcp.drop_unacceptable,
+		0);
+	bulk_free(bk);
+}
+
+/*
  * A SYN flood against B's listener while A runs real connections through
  * it. The flood's frames are made here and put straight into B's receive
  * ring: from sources in 198.19.0.0/16 (inside the benchmarking block
@@ -1130,6 +1209,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_setup_teardown(
 		test_connections_between_every_pair_of_addresses,
 		fabric_setup_aliases, fabric_teardown),
+	FABRIC_TEST(test_conn_opts_between_two_stacks),
 	cmocka_unit_test_setup_teardown(
 		test_1000_connections_1mb_each_way_byte_exact,
 		fabric_setup_bulk, fabric_teardown),

@@ -389,6 +389,73 @@ test_rcvbuf_stops_growing_under_pool_pressure(void **state)
 }
 
 /*
+ * A receive buffer the application fixed (ws_tcp_conn_opts.rcvbuf on
+ * the listener, as SO_RCVBUF before listen) is not autotuned: an
+ * application that reads everything at once still gets windows of at
+ * most its 100000 bytes, scaled by 1 (chosen for 100000, not for
+ * rcvbuf_max's 5), and no growth is counted.
+ */
+static void
+test_fixed_rcvbuf_is_not_autotuned(void **state)
+{
+	struct ws_test_env *env = *state;
+	struct ws_tcp_conn_opts o = { .rcvbuf = 100000 };
+	struct ws_tcp_info info;
+	uint64_t sent;
+
+	assert_int_equal(ws_tcp_listen_worker_set_opts(&env->w, LPORT, &o),
+		0);
+	assert_int_equal(open_from_peer(env, true), 1);
+	sent = bulk_rounds(env, 14, 100000);
+	assert_int_equal(rd.got, sent);
+	assert_true(sent > 10 * 100000);
+	assert_int_equal(rd.conn->rcvbuf, 100000);
+	assert_true(pr.max_wnd > 100000 - 2 * SEG);
+	assert_true(pr.max_wnd <= 100000);
+	assert_int_equal(st(env)->rcvbuf_grown, 0);
+	/* It measured the RTT all the same: only the growth is off. */
+	assert_int_equal(rd.conn->rcv_rtt_us8 >> 3, RTT_MS * 1000);
+	ws_tcp_get_info(rd.conn, &info);
+	assert_int_equal(info.rcvbuf, 100000);
+	assert_true(info.rcvbuf_fixed);
+	done(env);
+}
+
+/*
+ * ws_tcp_set_rcvbuf on a buffer autotuning has grown: it shrinks to the
+ * size set without ever moving back an edge already offered (scan), the
+ * windows after that are within it, and it grows no more.
+ */
+static void
+test_rcvbuf_set_after_growth(void **state)
+{
+	struct ws_test_env *env = *state;
+	uint64_t grown, sent;
+
+	open_from_peer(env, true);
+	bulk_rounds(env, 12, RCVBUF_MAX);
+	assert_true(rd.conn->rcvbuf > 8 * RCVBUF);
+	assert_int_equal(ws_tcp_set_rcvbuf(rd.conn, RCVBUF), 0);
+	grown = st(env)->rcvbuf_grown;
+	/*
+	 * Rounds to use up the edge already offered (a new bulk_rounds
+	 * starts the sender at 10 segments again)...
+	 */
+	bulk_rounds(env, 8, RCVBUF_MAX);
+	/* ... then the new size only. */
+	pr.max_wnd = 0;
+	sent = bulk_rounds(env, 6, RCVBUF_MAX);
+	assert_true(sent >= 6 * (RCVBUF - 2 * SEG));
+	/* Scaling rounds up to an edge offered: less than 1 << 5 more. */
+	assert_true(pr.max_wnd < RCVBUF + (1u << pr.shift));
+	assert_true(pr.max_wnd > RCVBUF - 2 * SEG);
+	assert_int_equal(rd.conn->rcvbuf, RCVBUF);
+	assert_int_equal(st(env)->rcvbuf_grown, grown);
+	assert_int_equal(st(env)->drop_unacceptable, 0);
+	done(env);
+}
+
+/*
  * The window scale of our SYN-ACK and SYN is the one rcvbuf_max needs,
  * not rcvbuf: 5 for 1 MiB, 7 for Linux's 6 MiB, 0 with autotuning off
  * at 32 KiB, 14 at the most.
@@ -517,6 +584,40 @@ test_sndbuf_growth_stays_within_the_worker_budget(void **state)
 	done(env);
 }
 
+/*
+ * The writer of test_sndbuf_grows_with_cwnd on a send buffer it fixed
+ * (ws_tcp_set_sndbuf, as SO_SNDBUF): each send takes what the 20000
+ * bytes leave, the buffer never grows, and the flight stays within it.
+ */
+static void
+test_fixed_sndbuf_is_not_autotuned(void **state)
+{
+	struct ws_test_env *env = *state;
+	struct ws_tcp_info info;
+	struct ws_tcp_conn *c;
+
+	configure(env, 0, 0, 16384, 262144, 0);
+	open_from_peer(env, true);
+	c = rd.conn;
+	assert_int_equal(ws_tcp_set_sndbuf(c, 20000), 0);
+	rd.to_send = 8u << 20;
+	rd_push(c);
+	scan(env, UINT32_MAX);
+	assert_int_equal(rd.sent, 20000);
+	ack_rounds(env, 12);
+	assert_int_equal(c->sndbuf, 20000);
+	assert_int_equal(st(env)->sndbuf_grown, 0);
+	assert_true(c->sb_len <= 20000);
+	assert_true(ws_tcp_flight(c) <= 20000);
+	/* It kept sending: twelve rounds of at most 20000. */
+	assert_true(rd.sent > 12 * 10000);
+	assert_true(rd.sent <= 13 * 20000);
+	ws_tcp_get_info(c, &info);
+	assert_int_equal(info.sndbuf, 20000);
+	assert_true(info.sndbuf_fixed);
+	done(env);
+}
+
 /* A writer that never fills its buffer has no reason to grow it. */
 static void
 test_sndbuf_does_not_grow_for_a_small_writer(void **state)
@@ -607,9 +708,12 @@ main(void)
 		AT_TEST(test_rcvbuf_grows_without_timestamps),
 		AT_TEST(test_rcvbuf_does_not_grow_when_the_app_does_not_read),
 		AT_TEST(test_rcvbuf_stops_growing_under_pool_pressure),
+		AT_TEST(test_fixed_rcvbuf_is_not_autotuned),
+		AT_TEST(test_rcvbuf_set_after_growth),
 		AT_TEST(test_wscale_follows_rcvbuf_max),
 		AT_TEST(test_sndbuf_grows_with_cwnd),
 		AT_TEST(test_sndbuf_growth_stays_within_the_worker_budget),
+		AT_TEST(test_fixed_sndbuf_is_not_autotuned),
 		AT_TEST(test_sndbuf_does_not_grow_for_a_small_writer),
 		AT_TEST(test_info_reports_cc_recovery_and_buffers),
 	};
