@@ -448,6 +448,27 @@ open_gauges(const struct ws_stats *s)
 }
 
 /*
+ * Poll both stacks until neither has a connection open or in TIME_WAIT;
+ * their counters then are in 'sa' and 'sb'.
+ */
+static void
+wait_all_closed(struct fabric *f, const struct bulk *bk, unsigned int *rounds,
+		double deadline, struct ws_stats *sa, struct ws_stats *sb)
+{
+	for (;;) {
+		ws_worker_poll(f->wa);
+		ws_worker_poll(f->wb);
+		ws_stack_stats(f->a, -1, sa);
+		ws_stack_stats(f->b, -1, sb);
+		if (open_gauges(sa) + open_gauges(sb) == 0 &&
+				sa->tcp.st_time_wait + sb->tcp.st_time_wait == 0)
+			break;
+		if (++*rounds % 65536 == 0 && now_s() > deadline)
+			dump_and_fail(f, bk, "connections never closed");
+	}
+}
+
+/*
  * A snapshot with the connection list, taken between two polls: the list
  * and the state gauges come from the same instant, so they agree exactly.
  */
@@ -514,17 +535,7 @@ test_1000_connections_1mb_each_way_byte_exact(void **state)
 			dump_and_fail(f, bk, "transfers stalled");
 	}
 	/* The active closers sit in TIME_WAIT for 2 * msl_ms (2 s). */
-	for (;;) {
-		ws_worker_poll(f->wa);
-		ws_worker_poll(f->wb);
-		ws_stack_stats(f->a, -1, &sa);
-		ws_stack_stats(f->b, -1, &sb);
-		if (open_gauges(&sa) + open_gauges(&sb) == 0 &&
-				sa.tcp.st_time_wait + sb.tcp.st_time_wait == 0)
-			break;
-		if (++rounds % 65536 == 0 && now_s() > deadline)
-			dump_and_fail(f, bk, "connections never closed");
-	}
+	wait_all_closed(f, bk, &rounds, deadline, &sa, &sb);
 
 	assert_true(snapshots > 0);
 	assert_int_equal(bk->n_servers, BULK_CONNS);
@@ -587,17 +598,7 @@ test_conn_opts_between_two_stacks(void **state)
 		if (++rounds % 65536 == 0 && now_s() > deadline)
 			dump_and_fail(f, bk, "transfers stalled");
 	}
-	for (;;) {
-		ws_worker_poll(f->wa);
-		ws_worker_poll(f->wb);
-		ws_stack_stats(f->a, -1, &sa);
-		ws_stack_stats(f->b, -1, &sb);
-		if (open_gauges(&sa) + open_gauges(&sb) == 0 &&
-				sa.tcp.st_time_wait + sb.tcp.st_time_wait == 0)
-			break;
-		if (++rounds % 65536 == 0 && now_s() > deadline)
-			dump_and_fail(f, bk, "connections never closed");
-	}
+	wait_all_closed(f, bk, &rounds, deadline, &sa, &sb);
 	assert_int_equal(bk->n_servers, OPTS_CONNS);
 	for (i = 0; i < OPTS_CONNS; i++) {
 		if (!side_ok(bk, &bk->clients[i]) ||
