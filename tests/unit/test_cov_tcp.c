@@ -371,6 +371,52 @@ test_cov_in_order_data_prunes_ooo_at_reserve(void **state)
 	finish(env);
 }
 
+/*
+ * Data drained from the out-of-order queue into the receive buffer was
+ * counted against the pool when it was queued: the move is not checked
+ * again. Here two bytes fill the hole by a copy into the buffer's last
+ * mbuf (no new mbuf held, so nothing pruned) with the pool at its
+ * reserve; the held segment behind it, too big to copy, is then taken,
+ * not dropped after we had SACKed it.
+ */
+static void
+test_cov_ooo_drain_not_refused_at_reserve(void **state)
+{
+	static uint8_t a[1400], e[1000];
+	struct ws_test_env *env = *state;
+	uint32_t iss = establish(env);
+	struct rte_mempool *rx_pool = env->w.rx_pool;
+	uint32_t rx_floor = env->w.rx_floor;
+
+	memset(a, 'a', sizeof(a));
+	memset(e, 'e', sizeof(e));
+	app.consume_max = 0;
+	env->w.rx_pool = env->pool;
+	env->w.rx_floor = 0;
+	peer(env, PISN + 1, iss + 1, F_ACK, 65535, a, sizeof(a));
+	peer(env, PISN + 1403, iss + 1, F_ACK, 65535, e, sizeof(e));
+	assert_int_equal(app.conn->ooo_n, 1);
+	ws_test_clear_captured(env);
+	env->w.rx_floor = ws_rx_pool_free(&env->w);
+	peer(env, PISN + 1401, iss + 1, F_ACK, 65535, "cd", 2);
+	/* "cd" copied; the 1000 bytes, beyond the tailroom, were not. */
+	assert_int_equal(st(env)->rb_coalesced, 1);
+	assert_int_equal(st(env)->ooo_pruned, 0);
+	assert_int_equal(st(env)->drop_rx_reserve, 0);
+	assert_int_equal(app.conn->ooo_n, 0);
+	assert_int_equal(app.conn->rb_len, 2402);
+	assert_int_equal(app.conn->rcv_nxt, PISN + 2403);
+	env->w.rx_pool = rx_pool;
+	env->w.rx_floor = rx_floor;
+	app.consume_max = UINT32_MAX;
+	ws_tcp_recv_resume(app.conn);
+	assert_int_equal(app.rx_len, 2402);
+	assert_memory_equal(app.rx, a, sizeof(a));
+	assert_memory_equal(app.rx + 1400, "cd", 2);
+	assert_memory_equal(app.rx + 1402, e, sizeof(e));
+	finish(env);
+}
+
 static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_cov_refused_by_app_gets_rst),
 	TCP_TEST(test_cov_simultaneous_open_reset_is_refused),
@@ -385,6 +431,7 @@ static const struct CMUnitTest tests[] = {
 	TCP_TEST(test_cov_broadcast_syn_dropped),
 	TCP_TEST(test_cov_receive_reserve_refuses_holding),
 	TCP_TEST(test_cov_in_order_data_prunes_ooo_at_reserve),
+	TCP_TEST(test_cov_ooo_drain_not_refused_at_reserve),
 };
 
 WS_TEST_MAIN(tests)
