@@ -1637,16 +1637,24 @@ ws_tcp_listen_set_opts(struct ws_stack *s, uint16_t port,
 		const struct ws_tcp_conn_opts *opts)
 {
 	unsigned int i, n = ws_stack_worker_count(s);
-	int ret;
+	struct ws_tcp_worker *tw;
 
 	if (n == 0)
 		return -EINVAL;
-	/* All or none: every worker has the same [tcp] bounds. */
+	/*
+	 * All or none: every worker is checked before any changes, so that
+	 * a failure leaves no worker answering with the new options.
+	 */
 	for (i = 0; i < n; i++) {
-		ret = ws_tcp_listen_worker_set_opts(ws_stack_worker(s, i),
-			port, opts);
-		if (ret < 0)
-			return ret;
+		tw = ws_stack_worker(s, i)->tcp;
+		if (tw == NULL || ws_tcp_conn_opts_check(tw, opts) < 0)
+			return -EINVAL;
+		if (ws_tcp_find_listener(tw, port) == NULL)
+			return -ENOENT;
+	}
+	for (i = 0; i < n; i++) {
+		tw = ws_stack_worker(s, i)->tcp;
+		listener_set_opts(tw, ws_tcp_find_listener(tw, port), opts);
 	}
 	return 0;
 }

@@ -33,6 +33,7 @@
 #include "woshou.h"
 #include "ws_arp.h"
 #include "ws_steer.h"
+#include "ws_tcp_priv.h"
 #include "ws_test.h"
 
 /* RTE_IPV4 shifts into the sign bit of an int, which UBSan reports. */
@@ -1088,6 +1089,31 @@ test_neigh_ring_full(void **state)
 #define STACK_TEST(fn) cmocka_unit_test_setup_teardown(fn, stack_setup, \
 	stack_teardown)
 
+/*
+ * ws_tcp_listen_set_opts is all or none: with the port listened on by
+ * one worker of two, it fails and neither worker's listener changed;
+ * once both listen, both get the options.
+ */
+static void
+test_listen_set_opts_all_or_none(void **state)
+{
+	static const struct ws_tcp_ops ops;
+	static const struct ws_tcp_conn_opts o = { .mss = 1000 };
+	static const struct ws_tcp_conn_opts bad = { .mss = 1 };
+	struct stack_env *e = *state;
+	uint16_t mss0;
+
+	assert_int_equal(ws_tcp_listen_worker(e->w0, 8080, &ops, NULL), 0);
+	mss0 = ws_tcp_find_listener(e->w0->tcp, 8080)->mss;
+	assert_int_equal(ws_tcp_listen_set_opts(e->s, 8080, &o), -ENOENT);
+	assert_int_equal(ws_tcp_find_listener(e->w0->tcp, 8080)->mss, mss0);
+	assert_int_equal(ws_tcp_listen_worker(e->w1, 8080, &ops, NULL), 0);
+	assert_int_equal(ws_tcp_listen_set_opts(e->s, 8080, &bad), -EINVAL);
+	assert_int_equal(ws_tcp_listen_set_opts(e->s, 8080, &o), 0);
+	assert_int_equal(ws_tcp_find_listener(e->w0->tcp, 8080)->mss, 1000);
+	assert_int_equal(ws_tcp_find_listener(e->w1->tcp, 8080)->mss, 1000);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_toeplitz_ms_suite),
 	cmocka_unit_test(test_symmetric_key),
@@ -1099,6 +1125,7 @@ static const struct CMUnitTest tests[] = {
 	STACK_TEST(test_handoff_ring_full),
 	STACK_TEST(test_neigh_publish),
 	STACK_TEST(test_neigh_ring_full),
+	STACK_TEST(test_listen_set_opts_all_or_none),
 };
 
 WS_TEST_MAIN(tests)
